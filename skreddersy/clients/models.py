@@ -1,0 +1,163 @@
+"""Client records (bruker), follow-up periods and needs mapping (kartlegging)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skreddersy.core import clock, fnr
+from skreddersy.core.models import Office, StaffMember
+
+
+def validate_identity_number(value: str) -> None:
+    try:
+        fnr.parse(value)
+    except fnr.InvalidIdentityNumber as exc:
+        raise ValidationError(exc.reason, code="invalid_fnr") from None
+
+
+class AddressProtection(models.TextChoices):
+    NONE = "", _("Ingen")
+    CONFIDENTIAL = "confidential", _("Fortrolig adresse (kode 7)")
+    STRICTLY_CONFIDENTIAL = "strictly_confidential", _("Strengt fortrolig adresse (kode 6)")
+
+
+class NeedGroup(models.TextChoices):
+    """Innsatsgruppe (§ 14 a), ordered from least to most assistance. Rules: core/reference.py."""
+
+    STANDARD_INNSATS = "STANDARD_INNSATS", _("Standard innsats")
+    SITUASJONSBESTEMT_INNSATS = "SITUASJONSBESTEMT_INNSATS", _("Situasjonsbestemt innsats")
+    SPESIELT_TILPASSET_INNSATS = "SPESIELT_TILPASSET_INNSATS", _("Spesielt tilpasset innsats")
+    GRADERT_VARIG_TILPASSET_INNSATS = "GRADERT_VARIG_TILPASSET_INNSATS", _("Gradert varig tilpasset innsats")
+    VARIG_TILPASSET_INNSATS = "VARIG_TILPASSET_INNSATS", _("Varig tilpasset innsats")
+
+
+class MainGoal(models.TextChoices):
+    SKAFFE_ARBEID = "SKAFFE_ARBEID", _("Skaffe arbeid")
+    BEHOLDE_ARBEID = "BEHOLDE_ARBEID", _("Beholde arbeid")
+    OKE_DELTAKELSE = "OKE_DELTAKELSE", _("Øke deltakelse")
+
+
+class Client(models.Model):
+    """Bruker: a person Nav follows up."""
+
+    fnr = models.CharField(_("fødselsnummer"), max_length=11, unique=True, validators=[validate_identity_number])
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    birth_date = models.DateField(_("fødselsdato"))
+    municipality = models.CharField(_("kommune"), max_length=120)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="clients", verbose_name=_("oppfølgingskontor"))
+    counsellor = models.ForeignKey(
+        StaffMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="caseload", verbose_name=_("veileder")
+    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="client")
+
+    # Priority flags. "Under 30" is derived from the birth date and never stored.
+    immigrant_non_eea = models.BooleanField(_("innvandrer fra land utenfor EØS"), default=False)
+    long_term_unemployed = models.BooleanField(_("langtidsledig"), default=False)
+    reduced_work_capacity = models.BooleanField(_("nedsatt arbeidsevne"), default=False)
+
+    language = models.CharField(_("språk"), max_length=8, default="nb")
+    needs_interpreter = models.BooleanField(_("behov for tolk"), default=False)
+    manual_followup = models.BooleanField(_("manuell oppfølging"), default=False, help_text=_("Ikke digital bruker"))
+
+    address_protection = models.CharField(
+        _("adressebeskyttelse"), max_length=24, choices=AddressProtection.choices, blank=True, default=""
+    )
+    skjermet = models.BooleanField(_("skjermet (Nav-ansatt)"), default=False)
+
+    # Kept current by services (followup.services), so lists need no extra queries.
+    need_group = models.CharField(_("innsatsgruppe"), max_length=40, choices=NeedGroup.choices, blank=True)
+    main_goal = models.CharField(_("hovedmål"), max_length=20, choices=MainGoal.choices, blank=True)
+    last_contact_at = models.DateTimeField(_("siste kontakt"), null=True, blank=True)
+    assessment_due = models.DateField(_("ny vurdering innen"), null=True, blank=True)
+
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["counsellor", "last_name"], name="client_counsellor_name"),
+            models.Index(fields=["office", "last_name"], name="client_office_name"),
+        ]
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+
+    def __str__(self):
+        return f"Bruker {self.pk}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_fnr(self) -> str:
+        return f"{self.fnr[:6]} *****"
+
+    def age(self, on: dt.date | None = None) -> int:
+        on = on or clock.today()
+        b = self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+    @property
+    def under_30(self) -> bool:
+        return self.age() < 30
+
+    @property
+    def is_protected(self) -> bool:
+        return bool(self.address_protection) or self.skjermet
+
+    def clean(self):
+        if self.fnr:
+            try:
+                parsed = fnr.parse(self.fnr)
+            except fnr.InvalidIdentityNumber:
+                return  # the field validator reports it
+            if self.birth_date and self.birth_date != parsed.birth_date:
+                raise ValidationError({"birth_date": _("Fødselsdatoen må stemme med fødselsnummeret.")})
+
+
+class FollowUpPeriod(models.Model):
+    """Oppfølgingsperiode: from registration to the end of follow-up (open while ``end`` is empty)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="periods")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")), name="period_end_after_start"),
+        ]
+
+
+class NeedsMapping(models.Model):
+    """Kartlegging: one version of a client's mapped needs. A change makes a new version."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="mappings")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=clock.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["client", "version"], name="mapping_version_unique")]
+
+
+class NeedAssessment(models.Model):
+    """One domain in a mapping: the counsellor's and the client's own severity side by side (0-3)."""
+
+    mapping = models.ForeignKey(NeedsMapping, on_delete=models.CASCADE, related_name="entries")
+    domain = models.CharField(max_length=40)
+    counsellor_severity = models.PositiveSmallIntegerField(null=True, blank=True)
+    client_severity = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "domain"], name="assessment_domain_unique"),
+            models.CheckConstraint(condition=models.Q(counsellor_severity__lte=3), name="counsellor_severity_0_3"),
+            models.CheckConstraint(condition=models.Q(client_severity__lte=3), name="client_severity_0_3"),
+        ]

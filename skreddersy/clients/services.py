@@ -1,0 +1,100 @@
+"""Writes for client records and needs mapping (kartlegging)."""
+
+from __future__ import annotations
+
+from skreddersy.clients.models import AddressProtection, Client, FollowUpPeriod, NeedAssessment, NeedsMapping
+from skreddersy.core import access, clock, fnr, reference
+from skreddersy.core.audit import audited_write
+from skreddersy.core.errors import AccessDenied, InvalidInput
+from skreddersy.core.models import Office
+from skreddersy.followup import journal
+
+
+def register_client(*, user, fnr_value: str, first_name: str, last_name: str, municipality: str, office: Office,
+                    counsellor=None, language: str = "nb", needs_interpreter: bool = False, manual_followup: bool = False,
+                    immigrant_non_eea: bool = False, long_term_unemployed: bool = False,
+                    address_protection: str = "", skjermet: bool = False) -> Client:
+    """Register a client at an office and open a follow-up period."""
+    with audited_write(user, None, "bruker: registrer") as a:
+        a_ = access.actor(user)
+        if not a_.does_followup or office.pk not in a_.office_ids:
+            raise AccessDenied("Du kan bare registrere brukere ved kontor du jobber ved.", field="office")
+        errors = {}
+        try:
+            parsed = fnr.parse(fnr_value)
+        except fnr.InvalidIdentityNumber as exc:
+            errors["fnr"] = exc.reason
+            parsed = None
+        if not first_name.strip():
+            errors["first_name"] = "Fornavn mangler."
+        if not last_name.strip():
+            errors["last_name"] = "Etternavn mangler."
+        if address_protection not in AddressProtection.values:
+            errors["address_protection"] = "Ugyldig adressebeskyttelse."
+        if parsed and Client.objects.filter(fnr=parsed.value).exists():
+            errors["fnr"] = "Det finnes allerede en bruker med dette fødselsnummeret."
+        if errors:
+            raise InvalidInput("Brukeren kan ikke registreres.", errors=errors)
+        client = Client.objects.create(
+            fnr=parsed.value, first_name=first_name.strip(), last_name=last_name.strip(), birth_date=parsed.birth_date,
+            municipality=municipality.strip(), office=office, counsellor=counsellor, language=language,
+            needs_interpreter=needs_interpreter, manual_followup=manual_followup, immigrant_non_eea=immigrant_non_eea,
+            long_term_unemployed=long_term_unemployed, address_protection=address_protection, skjermet=skjermet,
+            created_at=clock.now(),
+        )
+        FollowUpPeriod.objects.create(client=client, start=clock.today())
+        journal.append(client_id=client.pk, kind=journal.Kind.CLIENT, actor=user, obj=client, summary="Oppfølging startet")
+        a["client_id"] = client.pk
+        a["obj"] = client
+    return client
+
+
+def record_mapping(*, user, client: Client, entries: dict[str, dict], note: str = "") -> NeedsMapping:
+    """Save a new version of the needs mapping. ``entries`` maps a domain key to
+    ``{"counsellor": 0-3 or None, "client": 0-3 or None, "comment": str}``. A counsellor may set
+    both views (the client's as told in a meeting); a client sets only their own view, and the
+    counsellor's view is carried over from the previous version."""
+    with audited_write(user, client.pk, "kartlegging") as a:
+        access.require_client(user, client, what="kartlegging")
+        by_client = access.actor(user).is_client
+        if not by_client:
+            access.require_nav(user, client, what="kartlegging")
+        domains = reference.needs_domains()
+        errors = {}
+        for key, e in entries.items():
+            if key not in domains:
+                errors[key] = "Ukjent behovsområde."
+                continue
+            for side in ("counsellor", "client"):
+                v = e.get(side)
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 3):
+                    errors[f"{key}.{side}"] = "Alvorlighet må være 0, 1, 2 eller 3."
+            if by_client and e.get("counsellor") is not None:
+                errors[f"{key}.counsellor"] = "Bare veileder kan sette veileders vurdering."
+        if errors:
+            raise InvalidInput("Kartleggingen kan ikke lagres.", errors=errors)
+        previous = NeedsMapping.objects.filter(client=client).order_by("-version").first()
+        prev_entries = {e.domain: e for e in previous.entries.all()} if previous else {}
+        version = (previous.version + 1) if previous else 1
+        mapping = NeedsMapping.objects.create(client=client, version=version, created_by=user, created_at=clock.now(), note=note.strip())
+        rows = []
+        for key in domains:
+            e = entries.get(key)
+            prev = prev_entries.get(key)
+            if e is None and prev is None:
+                continue
+            counsellor = (prev.counsellor_severity if prev else None) if (by_client or e is None) else e.get("counsellor")
+            client_view = e.get("client") if e is not None else (prev.client_severity if prev else None)
+            if by_client and e is None and prev is not None:
+                client_view = prev.client_severity
+            comment = (e or {}).get("comment", prev.comment if prev else "") or ""
+            if counsellor is None and client_view is None and not comment:
+                continue
+            rows.append(NeedAssessment(mapping=mapping, domain=key, counsellor_severity=counsellor, client_severity=client_view,
+                                       comment=comment[:500]))
+        NeedAssessment.objects.bulk_create(rows)
+        who = "bruker" if by_client else "veileder"
+        journal.append(client_id=client.pk, kind=journal.Kind.MAPPING, actor=user, obj=mapping,
+                       summary=f"Kartlegging versjon {version} lagret av {who}")
+        a["obj"] = mapping
+    return mapping

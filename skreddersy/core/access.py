@@ -1,0 +1,227 @@
+"""The access policy: the one place that decides who may see and do what with a client's data.
+
+Rules
+- Staff with a follow-up role (counsellor, team leader, office leader, second approver, job
+  specialist) see the clients whose follow-up office is one of the offices they serve.
+- Address-protected clients need the matching clearance: strictly confidential (kode 6) needs
+  the kode 6 clearance; confidential (kode 7) the kode 7 or kode 6 clearance. Clients who are
+  Nav employees (skjermet) need the skjermet clearance.
+- A client sees only their own record: plan, dialogue and shared meeting notes, never internal notes.
+- An analyst sees no personal data (aggregates and pseudonymised survey data only).
+- An administrator manages the organisation and catalogue and reads the audit log, but sees no
+  client's case.
+- Leaders (team and office leaders) see their offices' caseloads as a whole.
+- Only a second approver who did not draft the decision may approve a permanent-group decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from skreddersy.core import audit
+from skreddersy.core.errors import AccessDenied
+from skreddersy.core.models import Role
+
+FOLLOWUP_ROLES = frozenset(
+    {Role.COUNSELLOR, Role.TEAM_LEADER, Role.OFFICE_LEADER, Role.SECOND_APPROVER, Role.JOB_SPECIALIST}
+)
+LEADER_ROLES = frozenset({Role.TEAM_LEADER, Role.OFFICE_LEADER})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What the policy needs to know about the acting user, read once per request."""
+
+    user: object
+    staff: object | None
+    client_id: int | None
+    roles: frozenset
+    office_ids: frozenset
+    kode6: bool = False
+    kode7: bool = False
+    skjermet: bool = False
+
+    @property
+    def is_client(self) -> bool:
+        return self.client_id is not None
+
+    @property
+    def does_followup(self) -> bool:
+        return self.staff is not None and bool(self.roles & FOLLOWUP_ROLES)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.roles & LEADER_ROLES)
+
+
+def actor(user) -> Actor:
+    cached = getattr(user, "_skreddersy_actor", None)
+    if cached is not None:
+        return cached
+    staff = None
+    client_id = None
+    roles: frozenset = frozenset()
+    offices: frozenset = frozenset()
+    if user is not None and user.is_authenticated:
+        if user.kind == "client":
+            client = getattr(user, "client", None) if _has_client(user) else None
+            client_id = client.pk if client else None
+        else:
+            staff = getattr(user, "staff", None) if _has_staff(user) else None
+            if staff is not None:
+                roles = staff.role_set()
+                offices = staff.office_ids()
+    a = Actor(
+        user=user,
+        staff=staff,
+        client_id=client_id,
+        roles=roles,
+        office_ids=offices,
+        kode6=bool(staff and staff.clearance_strictly_confidential),
+        kode7=bool(staff and (staff.clearance_confidential or staff.clearance_strictly_confidential)),
+        skjermet=bool(staff and staff.clearance_skjermet),
+    )
+    if user is not None:
+        user._skreddersy_actor = a
+    return a
+
+
+def _has_staff(user) -> bool:
+    from skreddersy.core.models import StaffMember
+
+    try:
+        user.staff
+    except StaffMember.DoesNotExist:
+        return False
+    return True
+
+
+def _has_client(user) -> bool:
+    from skreddersy.clients.models import Client
+
+    try:
+        user.client
+    except Client.DoesNotExist:
+        return False
+    return True
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+def _protection_q(a: Actor) -> Q:
+    q = Q()
+    if not a.kode6:
+        q &= ~Q(address_protection="strictly_confidential")
+    if not a.kode7:
+        q &= ~Q(address_protection="confidential")
+    if not a.skjermet:
+        q &= Q(skjermet=False)
+    return q
+
+
+def client_filter(user) -> Q:
+    """A Q on Client that keeps exactly the clients ``user`` may see."""
+    a = actor(user)
+    if a.is_client:
+        return Q(pk=a.client_id)
+    if not a.does_followup or not a.office_ids:
+        return Q(pk__in=[])
+    return Q(office_id__in=a.office_ids) & _protection_q(a)
+
+
+def visible_clients(user):
+    from skreddersy.clients.models import Client
+
+    return Client.objects.filter(client_filter(user))
+
+
+def can_see_client(user, client) -> bool:
+    a = actor(user)
+    if a.is_client:
+        return client.pk == a.client_id
+    if not a.does_followup or client.office_id not in a.office_ids:
+        return False
+    if client.address_protection == "strictly_confidential" and not a.kode6:
+        return False
+    if client.address_protection == "confidential" and not a.kode7:
+        return False
+    if client.skjermet and not a.skjermet:
+        return False
+    return True
+
+
+def require_client(user, client, *, what: str) -> None:
+    """Raise AccessDenied (and audit the attempt) unless ``user`` may see ``client``."""
+    if not can_see_client(user, client):
+        audit.record(user, client.pk, audit.DENIED, what, why="ingen tilgang")
+        raise AccessDenied("Du har ikke tilgang til denne brukeren.")
+
+
+def sees_internal_notes(user) -> bool:
+    """Internal notes and Nav-only journal entries: staff who follow up, never the client."""
+    return actor(user).does_followup
+
+
+def can_act_for_nav(user) -> bool:
+    """Write follow-up records as Nav (decisions, activities, notes, replies, tasks)."""
+    return actor(user).does_followup
+
+
+def require_nav(user, client, *, what: str) -> None:
+    require_client(user, client, what=what)
+    if not can_act_for_nav(user):
+        audit.record(user, client.pk, audit.DENIED, what, why="krever veilederrolle")
+        raise AccessDenied("Bare Nav-ansatte med oppfølgingsrolle kan gjøre dette.")
+
+
+def require_client_self(user, client, *, what: str) -> None:
+    """The client acting on their own record."""
+    a = actor(user)
+    if not (a.is_client and a.client_id == client.pk):
+        audit.record(user, client.pk, audit.DENIED, what, why="bare brukeren selv")
+        raise AccessDenied("Bare brukeren selv kan gjøre dette.")
+
+
+def can_approve_decision(user, decision) -> bool:
+    a = actor(user)
+    return (
+        a.staff is not None
+        and Role.SECOND_APPROVER in a.roles
+        and decision.drafted_by_id != a.staff.pk
+        and can_see_client(user, decision.client)
+    )
+
+
+# --- organisation, insight, administration ----------------------------------------------------
+
+def can_view_office(user, office_id: int) -> bool:
+    a = actor(user)
+    return a.staff is not None and a.is_leader and office_id in a.office_ids
+
+
+def is_analyst(user) -> bool:
+    return Role.ANALYST in actor(user).roles
+
+
+def is_administrator(user) -> bool:
+    a = actor(user)
+    return Role.ADMINISTRATOR in a.roles or bool(getattr(user, "is_superuser", False))
+
+
+def can_view_audit_log(user) -> bool:
+    return is_administrator(user)
+
+
+def can_edit_catalogue(user) -> bool:
+    return is_administrator(user)
+
+
+def can_edit_item_bank(user) -> bool:
+    return is_analyst(user) or is_administrator(user)
+
+
+def sees_personal_data(user) -> bool:
+    a = actor(user)
+    return a.is_client or a.does_followup

@@ -1,0 +1,65 @@
+"""The audit trail: every read and write of a client's data leaves an entry (who, when, which
+client, what, why). Denied and rejected attempts are recorded too, outside the rolled-back
+transaction, so the trail shows what was tried."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from skreddersy.core import clock
+from skreddersy.core.errors import AccessDenied, ServiceError
+from skreddersy.core.models import AuditEntry
+
+READ = AuditEntry.Action.READ
+WRITE = AuditEntry.Action.WRITE
+DENIED = AuditEntry.Action.DENIED
+
+
+def _actor_id(user) -> int | None:
+    return getattr(user, "pk", None) if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def record(user, client_id: int | None, action: str, what: str, *, why: str = "", obj=None) -> None:
+    AuditEntry.objects.create(
+        at=clock.now(),
+        actor_id=_actor_id(user),
+        client_id=client_id,
+        action=action,
+        what=what[:80],
+        why=why[:200],
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=getattr(obj, "pk", None),
+    )
+
+
+def record_reads(user, client_ids: Iterable[int], what: str, *, why: str = "") -> None:
+    """One read entry per client shown, written in a single statement."""
+    at = clock.now()
+    actor_id = _actor_id(user)
+    rows = [
+        AuditEntry(at=at, actor_id=actor_id, client_id=cid, action=READ, what=what[:80], why=why[:200])
+        for cid in client_ids
+    ]
+    if rows:
+        AuditEntry.objects.bulk_create(rows)
+
+
+@contextmanager
+def audited_write(user, client_id: int | None, what: str, *, why: str = ""):
+    """Run a write in one transaction; audit it when it commits, and audit the attempt when it
+    is refused (the refused write leaves nothing else behind)."""
+    try:
+        with transaction.atomic():
+            holder: dict = {}
+            yield holder
+            record(user, holder.get("client_id", client_id), WRITE, what, why=why, obj=holder.get("obj"))
+    except ServiceError as exc:
+        action = DENIED if isinstance(exc, AccessDenied) else WRITE
+        reason = f"avvist: {exc.code}" + (f" ({exc.field})" if exc.field else "")
+        cid = client_id
+        if cid is not None or action == DENIED:
+            record(user, cid, action, what, why=reason)
+        raise

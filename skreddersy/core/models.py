@@ -1,0 +1,193 @@
+"""Organisation (counties, offices, teams, staff and their roles), users and the audit log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skreddersy.core import clock
+
+
+class User(AbstractUser):
+    """A login: a staff member (Nav-ansatt) or a client (bruker)."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Nav-ansatt")
+        CLIENT = "client", _("Bruker")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STAFF)
+
+    @property
+    def is_client_user(self) -> bool:
+        return self.kind == self.Kind.CLIENT
+
+
+class County(models.Model):
+    """Fylke."""
+
+    code = models.CharField(max_length=2, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("fylke")
+        verbose_name_plural = _("fylker")
+
+    def __str__(self):
+        return self.name
+
+
+class Office(models.Model):
+    """Nav-kontor (enhet): a partnership of the state and the municipality."""
+
+    class SizeBand(models.TextChoices):
+        SMALL = "small", _("Lite (1-15 ansatte)")
+        MEDIUM = "medium", _("Mellomstort (16-70 ansatte)")
+        LARGE = "large", _("Stort (over 70 ansatte)")
+
+    number = models.CharField(_("enhetsnummer"), max_length=4, unique=True)
+    name = models.CharField(_("navn"), max_length=120)
+    municipality = models.CharField(_("kommune"), max_length=120)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="offices")
+    size_band = models.CharField(_("størrelse"), max_length=10, choices=SizeBand.choices)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("Nav-kontor")
+        verbose_name_plural = _("Nav-kontor")
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+class Team(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        unique_together = [("office", "name")]
+        verbose_name = _("team")
+        verbose_name_plural = _("team")
+
+    def __str__(self):
+        return f"{self.office.name}: {self.name}"
+
+
+class Role(models.TextChoices):
+    COUNSELLOR = "counsellor", _("Veileder")
+    TEAM_LEADER = "team_leader", _("Teamleder")
+    OFFICE_LEADER = "office_leader", _("Kontorleder")
+    SECOND_APPROVER = "second_approver", _("Beslutter")
+    JOB_SPECIALIST = "job_specialist", _("Jobbspesialist")
+    ANALYST = "analyst", _("Analytiker")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class StaffMember(models.Model):
+    """Nav-ansatt: employed by the state or by the municipality, serving one or more offices."""
+
+    class Employer(models.TextChoices):
+        STATE = "state", _("Statlig")
+        MUNICIPAL = "municipal", _("Kommunal")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff")
+    nav_ident = models.CharField(_("Nav-ident"), max_length=7, unique=True)
+    display_name = models.CharField(_("navn"), max_length=200)
+    employer = models.CharField(_("tilsettingsforhold"), max_length=10, choices=Employer.choices)
+    offices = models.ManyToManyField(Office, through="OfficeMembership", related_name="staff")
+    clearance_strictly_confidential = models.BooleanField(_("tilgang til strengt fortrolig adresse (kode 6)"), default=False)
+    clearance_confidential = models.BooleanField(_("tilgang til fortrolig adresse (kode 7)"), default=False)
+    clearance_skjermet = models.BooleanField(_("tilgang til skjermede brukere (Nav-ansatte)"), default=False)
+
+    class Meta:
+        verbose_name = _("Nav-ansatt")
+        verbose_name_plural = _("Nav-ansatte")
+
+    def __str__(self):
+        return f"{self.display_name} ({self.nav_ident})"
+
+    def role_set(self) -> frozenset[str]:
+        cached = getattr(self, "_role_set", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("role", flat=True))
+            self._role_set = cached
+        return cached
+
+    def office_ids(self) -> frozenset[int]:
+        cached = getattr(self, "_office_ids", None)
+        if cached is None:
+            cached = frozenset(self.memberships.values_list("office_id", flat=True))
+            self._office_ids = cached
+        return cached
+
+
+class StaffRole(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "role"], name="staffrole_unique")]
+        verbose_name = _("rolle")
+        verbose_name_plural = _("roller")
+
+    def __str__(self):
+        return self.get_role_display()
+
+
+class OfficeMembership(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "office"], name="membership_unique")]
+        verbose_name = _("kontortilknytning")
+        verbose_name_plural = _("kontortilknytninger")
+
+    def clean(self):
+        if self.team_id and self.team.office_id != self.office_id:
+            raise ValidationError({"team": _("Teamet hører til et annet kontor.")})
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a read or write of a client's data (who, when, which client, what, why).
+
+    Rows are never updated or deleted by the application; ``save`` refuses an update and
+    ``delete`` is refused. ``client_id`` is a plain integer so the trail survives the record.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("Lest")
+        WRITE = "write", _("Skrevet")
+        DENIED = "denied", _("Avvist")
+
+    at = models.DateTimeField(default=clock.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    client_id = models.BigIntegerField(null=True, db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    what = models.CharField(max_length=80)
+    why = models.CharField(max_length=200, blank=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client_id", "-at"], name="audit_client_at")]
+        verbose_name = _("logginnslag")
+        verbose_name_plural = _("tilgangslogg")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError("Tilgangsloggen kan ikke endres.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Tilgangsloggen kan ikke slettes.")
+
+
+class LoginFailure(models.Model):
+    """One failed login, for throttling. Holds the username tried and the address, no password."""
+
+    at = models.DateTimeField(default=clock.now, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)

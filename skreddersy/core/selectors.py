@@ -1,0 +1,34 @@
+"""Reads for the organisation, logins and the audit log."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+
+from skreddersy.core import access, clock
+from skreddersy.core.errors import AccessDenied
+from skreddersy.core.models import AuditEntry, LoginFailure
+
+
+def login_locked(*, username: str, address: str) -> bool:
+    """True while too many recent failures stand against the username or the address."""
+    since = clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return (
+        recent.filter(username=username[:150].lower()).count() >= limit
+        or recent.filter(address=address[:64]).count() >= limit * 4
+    )
+
+
+def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None):
+    """The audit log, newest first. Administrators only."""
+    if not access.can_view_audit_log(user):
+        raise AccessDenied("Bare administratorer kan lese tilgangsloggen.")
+    qs = AuditEntry.objects.select_related("actor")
+    q = Q()
+    if client_id is not None:
+        q &= Q(client_id=client_id)
+    if actor_id is not None:
+        q &= Q(actor_id=actor_id)
+    return qs.filter(q).order_by("-at", "-id")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from skreddersy.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("logg-inn/", views.LoginView.as_view(), name="login"),
+    path("logg-ut/", views.logout_view, name="logout"),
+    path("tilgangslogg/", views.audit_log, name="audit_log"),
+    path("helse/", views.health, name="health"),
+]

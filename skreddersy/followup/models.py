@@ -1,0 +1,263 @@
+"""§ 14 a decisions, work capacity assessments, activity plan, dialogue, meeting notes,
+the chronological journal and tasks."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skreddersy.clients.models import Client, MainGoal, NeedGroup
+from skreddersy.core import clock
+from skreddersy.core.models import StaffMember
+
+
+class WorkCapacityAssessment(models.Model):
+    """Arbeidsevnevurdering (AEV): resource profile, the client's self-assessment and the conclusion."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
+    resource_profile = models.TextField(_("ressursprofil"))
+    client_self_assessment = models.TextField(_("brukers egenvurdering"))
+    reduced_work_capacity = models.BooleanField(_("nedsatt arbeidsevne"))
+    assessed_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-assessed_at"]
+
+
+class NeedsDecision(models.Model):
+    """§ 14 a-vedtak. Drafts may change; a sent decision never does: a new decision replaces it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        AWAITING_APPROVAL = "awaiting_approval", _("Til beslutter")
+        SENT = "sent", _("Sendt")
+        DISCARDED = "discarded", _("Forkastet")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="decisions")
+    need_group = models.CharField(_("innsatsgruppe"), max_length=40, choices=NeedGroup.choices)
+    main_goal = models.CharField(_("hovedmål"), max_length=20, choices=MainGoal.choices)
+    justification = models.TextField(_("begrunnelse"), blank=True)
+    assessment = models.ForeignKey(
+        WorkCapacityAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(default=clock.now)
+    approver = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-sent_at", "-drafted_at"]
+        indexes = [models.Index(fields=["client", "status", "-sent_at"], name="decision_client_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="sent_decision_has_date"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("drafted_by")),
+                name="approver_is_not_drafter",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.pop("_allow_sent_update", False):
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.SENT:
+                raise ValidationError(_("Et sendt vedtak kan ikke endres. Fatt et nytt vedtak."))
+        super().save(*args, **kwargs)
+
+
+class ActivityPlan(models.Model):
+    """Aktivitetsplan: one per follow-up period, shared with the client."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="plans")
+    created_at = models.DateTimeField(default=clock.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Activity(models.Model):
+    class Type(models.TextChoices):
+        OWN = "own", _("Egenaktivitet")
+        JOB_APPLICATION = "job_application", _("Jobbsøknad")
+        MEETING = "meeting", _("Møte med Nav")
+        MEASURE = "measure", _("Tiltak")
+        TREATMENT = "treatment", _("Behandling")
+        COURSE = "course", _("Kurs")
+        OTHER = "other", _("Annet")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Forslag")
+        PLANNED = "planned", _("Planlagt")
+        ONGOING = "ongoing", _("Gjennomføres")
+        DONE = "done", _("Fullført")
+        CANCELLED = "cancelled", _("Avbrutt")
+
+    class CreatedBy(models.TextChoices):
+        CLIENT = "client", _("Bruker")
+        COUNSELLOR = "counsellor", _("Veileder")
+
+    plan = models.ForeignKey(ActivityPlan, on_delete=models.CASCADE, related_name="activities")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("tittel"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    start_date = models.DateField(_("fra dato"), null=True, blank=True)
+    end_date = models.DateField(_("til dato"), null=True, blank=True)
+    created_by_role = models.CharField(max_length=12, choices=CreatedBy.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+    client_approved_at = models.DateTimeField(_("godtatt av bruker"), null=True, blank=True)
+    # Aktivitetskrav: a requirement tied to a benefit, with its legal basis and plain-words consequence.
+    is_requirement = models.BooleanField(_("aktivitetskrav"), default=False)
+    legal_basis = models.CharField(_("hjemmel"), max_length=200, blank=True)
+    consequence = models.TextField(_("konsekvens hvis kravet ikke oppfylles"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        indexes = [models.Index(fields=["client", "status"], name="activity_client_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="activity_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_requirement=False) | (~models.Q(legal_basis="") & ~models.Q(consequence="")),
+                name="requirement_has_basis_and_consequence",
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PROPOSED, self.Status.PLANNED, self.Status.ONGOING)
+
+
+class Thread(models.Model):
+    """A dialogue thread between the client and Nav, optionally about an activity."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="threads")
+    subject = models.CharField(_("emne"), max_length=200)
+    activity = models.ForeignKey(Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads")
+    created_at = models.DateTimeField(default=clock.now)
+    last_message_at = models.DateTimeField(default=clock.now)
+    awaiting_nav_reply = models.BooleanField(_("venter på svar fra Nav"), default=False, db_index=True)
+
+    class Meta:
+        ordering = ["-last_message_at"]
+        indexes = [models.Index(fields=["client", "-last_message_at"], name="thread_client_last")]
+
+
+class Message(models.Model):
+    """Dialogmelding."""
+
+    class Route(models.TextChoices):
+        FOLLOWUP = "followup", _("Oppfølging")
+        BENEFIT = "benefit", _("Ytelse eller utbetaling (kontaktsenter)")
+        MUNICIPAL = "municipal", _("Kommunale tjenester (sosialtjenesten)")
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_client = models.BooleanField()
+    body = models.TextField()
+    sent_at = models.DateTimeField(default=clock.now)
+    read_by_client_at = models.DateTimeField(null=True, blank=True)
+    read_by_nav_at = models.DateTimeField(null=True, blank=True)
+    suggested_route = models.CharField(max_length=12, choices=Route.choices, blank=True)
+    route = models.CharField(max_length=12, choices=Route.choices, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+
+class MeetingNote(models.Model):
+    """Samtalereferat, also for phone and SMS contacts. ``shared_with_client`` decides whether the
+    client sees it; internal notes are never shown to the client."""
+
+    class Channel(models.TextChoices):
+        MEETING = "meeting", _("Møte")
+        PHONE = "phone", _("Telefon")
+        SMS = "sms", _("SMS")
+        VIDEO = "video", _("Video")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="meeting_notes")
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    held_at = models.DateTimeField(_("tidspunkt"), default=clock.now)
+    summary = models.TextField(_("referat"))
+    shared_with_client = models.BooleanField(_("del med bruker"), default=True)
+    written_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-held_at"]
+
+
+class JournalEntry(models.Model):
+    """One line in the client's chronological journal. Every service that changes a case appends one."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Vedtak")
+        ASSESSMENT = "assessment", _("Arbeidsevnevurdering")
+        MAPPING = "mapping", _("Kartlegging")
+        ACTIVITY = "activity", _("Aktivitet")
+        MESSAGE = "message", _("Dialog")
+        NOTE = "note", _("Samtalereferat")
+        TASK = "task", _("Oppgave")
+        MEASURE = "measure", _("Tiltak")
+        CLIENT = "client", _("Personopplysninger")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="journal")
+    at = models.DateTimeField(default=clock.now)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    summary = models.CharField(max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.BigIntegerField(null=True)
+    visible_to_client = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client", "-at", "-id"], name="journal_client_at")]
+        verbose_name_plural = _("journal")
+
+
+class Task(models.Model):
+    """Oppgave with an owner and a deadline (for example: answer a client's message within 48 hours)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åpen")
+        DONE = "done", _("Utført")
+        CANCELLED = "cancelled", _("Avbrutt")
+
+    class Kind(models.TextChoices):
+        ANSWER_MESSAGE = "answer_message", _("Svar på melding")
+        FOLLOW_UP = "follow_up", _("Oppfølging")
+        ASSESSMENT = "assessment", _("Ny vurdering")
+        APPROVE_DECISION = "approve_decision", _("Beslutt vedtak")
+        OTHER = "other", _("Annet")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="tasks")
+    owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("oppgave"), max_length=200)
+    deadline = models.DateTimeField(_("frist"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=clock.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    decision = models.ForeignKey(NeedsDecision, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+
+    class Meta:
+        ordering = ["deadline"]
+        indexes = [
+            models.Index(fields=["client", "status", "deadline"], name="task_client_status"),
+            models.Index(fields=["owner", "status", "deadline"], name="task_owner_status"),
+        ]

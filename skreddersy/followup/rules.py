@@ -1,0 +1,64 @@
+"""§ 14 a decision rules, read from the shared reference (innsatsgrupper.json). Pure functions:
+given a proposed decision, return the problems as {field: reason}."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skreddersy.core import reference
+
+
+@dataclass(frozen=True)
+class ProposedDecision:
+    need_group: str
+    main_goal: str
+    justification: str = ""
+    has_assessment: bool = False
+    assessment_reduced_capacity: bool = False
+    current_group: str | None = None  # the group of the client's current sent decision
+
+
+def requires_justification(need_group: str, current_group: str | None) -> bool:
+    groups = reference.need_groups()
+    if groups[need_group]["order"] > 0:
+        return True
+    return current_group in reference.permanent_groups()
+
+
+def requires_assessment(need_group: str) -> bool:
+    return bool(reference.need_groups()[need_group]["requires_reduced_work_capacity"])
+
+
+def requires_second_approver(need_group: str) -> bool:
+    return need_group in reference.permanent_groups()
+
+
+def main_goal_allowed(need_group: str, main_goal: str) -> bool:
+    """'Øke deltakelse' only with the permanent groups."""
+    if main_goal == "OKE_DELTAKELSE":
+        return need_group in reference.permanent_groups()
+    return True
+
+
+def problems(d: ProposedDecision) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    groups = reference.need_groups()
+    goals = reference.main_goals()
+    if d.need_group not in groups:
+        errors["need_group"] = "Velg en gyldig innsatsgruppe."
+        return errors
+    if d.main_goal not in goals:
+        errors["main_goal"] = "Velg et gyldig hovedmål."
+    elif not main_goal_allowed(d.need_group, d.main_goal):
+        errors["main_goal"] = "Hovedmålet «Øke deltakelse» kan bare brukes med varig tilpasset innsats."
+    if requires_justification(d.need_group, d.current_group) and not d.justification.strip():
+        if groups[d.need_group]["order"] == 0:
+            errors["justification"] = "Begrunnelse kreves når brukeren går fra varig tilpasset til standard innsats."
+        else:
+            errors["justification"] = "Begrunnelse kreves for denne innsatsgruppen."
+    if requires_assessment(d.need_group):
+        if not d.has_assessment:
+            errors["assessment"] = "Denne innsatsgruppen krever en arbeidsevnevurdering."
+        elif not d.assessment_reduced_capacity:
+            errors["assessment"] = "Arbeidsevnevurderingen må konkludere med nedsatt arbeidsevne for denne innsatsgruppen."
+    return errors

@@ -1,0 +1,549 @@
+"""Every write in follow-up: § 14 a decisions, assessments, the activity plan, dialogue, meeting
+notes and tasks. Keyword-only functions; each checks access, validates, writes in one
+transaction, appends to the journal and leaves an audit entry (refused attempts too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Q
+
+from skreddersy.clients.models import Client
+from skreddersy.core import access, clock
+from skreddersy.core.audit import audited_write
+from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput
+from skreddersy.followup import journal, rules, triage
+from skreddersy.followup.models import (
+    Activity,
+    ActivityPlan,
+    MeetingNote,
+    Message,
+    NeedsDecision,
+    Task,
+    Thread,
+    WorkCapacityAssessment,
+)
+
+ANSWER_WITHIN = dt.timedelta(hours=48)
+Kind = journal.Kind
+
+
+def _staff(user):
+    staff = access.actor(user).staff
+    if staff is None:
+        raise AccessDenied("Bare Nav-ansatte kan gjøre dette.")
+    return staff
+
+
+def _touch_contact(client_id: int, at: dt.datetime) -> None:
+    """Days since last contact: keep the newest contact time on the client row."""
+    Client.objects.filter(Q(pk=client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at))).update(
+        last_contact_at=at
+    )
+
+
+# --- work capacity assessment and § 14 a decisions -----------------------------------------------
+
+def create_assessment(*, user, client: Client, resource_profile: str, client_self_assessment: str, reduced_work_capacity: bool) -> WorkCapacityAssessment:
+    with audited_write(user, client.pk, "arbeidsevnevurdering") as a:
+        access.require_nav(user, client, what="arbeidsevnevurdering")
+        errors = {}
+        if not resource_profile.strip():
+            errors["resource_profile"] = "Ressursprofilen kan ikke være tom."
+        if not client_self_assessment.strip():
+            errors["client_self_assessment"] = "Brukerens egenvurdering må være med."
+        if errors:
+            raise InvalidInput("Arbeidsevnevurderingen er ikke fullstendig.", errors=errors)
+        wca = WorkCapacityAssessment.objects.create(
+            client=client,
+            resource_profile=resource_profile.strip(),
+            client_self_assessment=client_self_assessment.strip(),
+            reduced_work_capacity=reduced_work_capacity,
+            assessed_by=_staff(user),
+            assessed_at=clock.now(),
+        )
+        journal.append(
+            client_id=client.pk, kind=Kind.ASSESSMENT, actor=user, obj=wca, visible_to_client=True,
+            summary="Arbeidsevnevurdering: " + ("nedsatt arbeidsevne" if reduced_work_capacity else "ikke nedsatt arbeidsevne"),
+        )
+        a["obj"] = wca
+    return wca
+
+
+def current_decision(client_id: int) -> NeedsDecision | None:
+    return (
+        NeedsDecision.objects.filter(client_id=client_id, status=NeedsDecision.Status.SENT)
+        .order_by("-sent_at", "-id")
+        .first()
+    )
+
+
+def _validate_decision(decision: NeedsDecision) -> None:
+    current = current_decision(decision.client_id)
+    if decision.assessment_id and decision.assessment.client_id != decision.client_id:
+        raise InvalidInput("Arbeidsevnevurderingen gjelder en annen bruker.", field="assessment")
+    errors = rules.problems(
+        rules.ProposedDecision(
+            need_group=decision.need_group,
+            main_goal=decision.main_goal,
+            justification=decision.justification or "",
+            has_assessment=decision.assessment_id is not None,
+            assessment_reduced_capacity=bool(decision.assessment_id and decision.assessment.reduced_work_capacity),
+            current_group=current.need_group if current else None,
+        )
+    )
+    if errors:
+        raise InvalidInput("Vedtaket oppfyller ikke reglene i § 14 a.", errors=errors)
+
+
+def draft_decision(*, user, client: Client, need_group: str, main_goal: str, justification: str = "", assessment: WorkCapacityAssessment | None = None) -> NeedsDecision:
+    """Start a § 14 a draft. Drafts may be incomplete; the rules are checked when it is sent."""
+    with audited_write(user, client.pk, "14a-vedtak: utkast") as a:
+        access.require_nav(user, client, what="14a-vedtak: utkast")
+        errors = {}
+        if need_group not in rules.reference.need_groups():
+            errors["need_group"] = "Velg en gyldig innsatsgruppe."
+        if main_goal not in rules.reference.main_goals():
+            errors["main_goal"] = "Velg et gyldig hovedmål."
+        if assessment is not None and assessment.client_id != client.pk:
+            errors["assessment"] = "Arbeidsevnevurderingen gjelder en annen bruker."
+        if errors:
+            raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
+        if NeedsDecision.objects.filter(client=client, status__in=[NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL]).exists():
+            raise Conflict("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først.", field="need_group")
+        d = NeedsDecision.objects.create(
+            client=client, need_group=need_group, main_goal=main_goal, justification=justification.strip(),
+            assessment=assessment, drafted_by=_staff(user), drafted_at=clock.now(),
+        )
+        journal.append(client_id=client.pk, kind=Kind.DECISION, actor=user, obj=d, visible_to_client=False,
+                       summary=f"Utkast til § 14 a-vedtak: {d.get_need_group_display()}")
+        a["obj"] = d
+    return d
+
+
+def update_draft(*, user, decision: NeedsDecision, expected_version: int, **fields) -> NeedsDecision:
+    allowed = {"need_group", "main_goal", "justification", "assessment"}
+    with audited_write(user, decision.client_id, "14a-vedtak: endre utkast") as a:
+        access.require_nav(user, decision.client, what="14a-vedtak: endre utkast")
+        if decision.status != NeedsDecision.Status.DRAFT:
+            raise Conflict("Bare utkast kan endres. Et sendt vedtak erstattes av et nytt.", field="status")
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in unknown})
+        for k, v in fields.items():
+            setattr(decision, k, v.strip() if isinstance(v, str) else v)
+        n = NeedsDecision.objects.filter(pk=decision.pk, version=expected_version, status=NeedsDecision.Status.DRAFT).update(
+            **{k: getattr(decision, k) for k in fields}, version=F("version") + 1
+        )
+        if n == 0:
+            raise Conflict("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt.", field="version")
+        decision.refresh_from_db()
+        a["obj"] = decision
+    return decision
+
+
+def submit_decision(*, user, decision: NeedsDecision, expected_version: int | None = None) -> NeedsDecision:
+    """Send the draft, or pass it to a second approver when the need group demands one."""
+    with audited_write(user, decision.client_id, "14a-vedtak: send") as a:
+        access.require_nav(user, decision.client, what="14a-vedtak: send")
+        decision = NeedsDecision.objects.select_for_update().select_related("assessment", "client").get(pk=decision.pk)
+        if expected_version is not None and decision.version != expected_version:
+            raise Conflict("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt.", field="version")
+        if decision.status != NeedsDecision.Status.DRAFT:
+            raise Conflict("Vedtaket er ikke et utkast lenger.", field="status")
+        _validate_decision(decision)
+        if rules.requires_second_approver(decision.need_group):
+            decision.status = NeedsDecision.Status.AWAITING_APPROVAL
+            decision.version += 1
+            decision.save()
+            Task.objects.create(
+                client=decision.client, owner=None, kind=Task.Kind.APPROVE_DECISION, decision=decision,
+                title="Beslutt § 14 a-vedtak (varig tilpasset innsats)", deadline=clock.now() + dt.timedelta(days=5),
+            )
+            journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=False,
+                           summary="§ 14 a-vedtak sendt til beslutter")
+        else:
+            _send(user, decision)
+        a["obj"] = decision
+    return decision
+
+
+def approve_decision(*, user, decision: NeedsDecision) -> NeedsDecision:
+    """The second approver (beslutter) approves and the decision is sent."""
+    with audited_write(user, decision.client_id, "14a-vedtak: beslutt") as a:
+        access.require_client(user, decision.client, what="14a-vedtak: beslutt")
+        decision = NeedsDecision.objects.select_for_update().select_related("assessment", "client").get(pk=decision.pk)
+        if decision.status != NeedsDecision.Status.AWAITING_APPROVAL:
+            raise Conflict("Vedtaket venter ikke på beslutter.", field="status")
+        if not access.can_approve_decision(user, decision):
+            if access.actor(user).staff and decision.drafted_by_id == access.actor(user).staff.pk:
+                raise AccessDenied("Du kan ikke beslutte et vedtak du selv har skrevet.", field="approver")
+            raise AccessDenied("Bare en beslutter kan godkjenne dette vedtaket.", field="approver")
+        _validate_decision(decision)
+        decision.approver = _staff(user)
+        decision.approved_at = clock.now()
+        Task.objects.filter(decision=decision, status=Task.Status.OPEN).update(status=Task.Status.DONE, done_at=clock.now())
+        _send(user, decision)
+        a["obj"] = decision
+    return decision
+
+
+def return_decision(*, user, decision: NeedsDecision, reason: str) -> NeedsDecision:
+    """The second approver sends the decision back to the drafter with a reason."""
+    with audited_write(user, decision.client_id, "14a-vedtak: returner") as a:
+        access.require_client(user, decision.client, what="14a-vedtak: returner")
+        if decision.status != NeedsDecision.Status.AWAITING_APPROVAL:
+            raise Conflict("Vedtaket venter ikke på beslutter.", field="status")
+        if not access.can_approve_decision(user, decision):
+            raise AccessDenied("Bare en annen beslutter enn den som skrev vedtaket kan returnere det.", field="approver")
+        if not reason.strip():
+            raise InvalidInput("Skriv hvorfor vedtaket returneres.", field="reason")
+        decision.status = NeedsDecision.Status.DRAFT
+        decision.version += 1
+        decision.save()
+        Task.objects.filter(decision=decision, status=Task.Status.OPEN).update(status=Task.Status.CANCELLED, done_at=clock.now())
+        Task.objects.create(client=decision.client, owner=decision.drafted_by, kind=Task.Kind.OTHER, decision=decision,
+                            title="Vedtak returnert fra beslutter", deadline=clock.now() + dt.timedelta(days=3))
+        journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=False,
+                       summary=f"§ 14 a-vedtak returnert fra beslutter: {reason.strip()[:200]}")
+        a["obj"] = decision
+    return decision
+
+
+def discard_draft(*, user, decision: NeedsDecision) -> NeedsDecision:
+    with audited_write(user, decision.client_id, "14a-vedtak: forkast") as a:
+        access.require_nav(user, decision.client, what="14a-vedtak: forkast")
+        if decision.status not in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
+            raise Conflict("Et sendt vedtak kan ikke forkastes. Fatt et nytt vedtak.", field="status")
+        decision.status = NeedsDecision.Status.DISCARDED
+        decision.save()
+        Task.objects.filter(decision=decision, status=Task.Status.OPEN).update(status=Task.Status.CANCELLED, done_at=clock.now())
+        journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=False,
+                       summary="Utkast til § 14 a-vedtak forkastet")
+        a["obj"] = decision
+    return decision
+
+
+def _send(user, decision: NeedsDecision) -> None:
+    now = clock.now()
+    previous = current_decision(decision.client_id)
+    decision.status = NeedsDecision.Status.SENT
+    decision.sent_at = now
+    decision.replaces = previous
+    decision.version += 1
+    decision.save()
+    client_updates = {"need_group": decision.need_group, "main_goal": decision.main_goal}
+    if decision.assessment_id:
+        client_updates["reduced_work_capacity"] = decision.assessment.reduced_work_capacity
+    Client.objects.filter(pk=decision.client_id).update(**client_updates)
+    journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=True,
+                   summary=f"§ 14 a-vedtak sendt: {decision.get_need_group_display()}, {decision.get_main_goal_display()}")
+
+
+# --- activity plan -------------------------------------------------------------------------------
+
+def open_plan(client: Client) -> ActivityPlan:
+    plan = ActivityPlan.objects.filter(client=client, closed_at__isnull=True).order_by("-created_at").first()
+    return plan or ActivityPlan.objects.create(client=client)
+
+
+def _validate_activity(values: dict) -> None:
+    errors = {}
+    if not (values.get("title") or "").strip():
+        errors["title"] = "Aktiviteten må ha en tittel."
+    if values.get("type") not in Activity.Type.values:
+        errors["type"] = "Velg en gyldig aktivitetstype."
+    if values.get("status") not in Activity.Status.values:
+        errors["status"] = "Velg en gyldig status."
+    s, e = values.get("start_date"), values.get("end_date")
+    if s and e and e < s:
+        errors["end_date"] = "Til-dato kan ikke være før fra-dato."
+    if values.get("is_requirement"):
+        if not (values.get("legal_basis") or "").strip():
+            errors["legal_basis"] = "Et aktivitetskrav må ha hjemmel (for eksempel folketrygdloven § 11-7)."
+        if not (values.get("consequence") or "").strip():
+            errors["consequence"] = "Skriv med enkle ord hva som skjer hvis kravet ikke oppfylles."
+    if errors:
+        raise InvalidInput("Aktiviteten kan ikke lagres.", errors=errors)
+
+
+def add_activity(*, user, client: Client, title: str, type: str, description: str = "", status: str | None = None,
+                 start_date: dt.date | None = None, end_date: dt.date | None = None, is_requirement: bool = False,
+                 legal_basis: str = "", consequence: str = "") -> Activity:
+    """Add an activity. A counsellor's activity is a proposal until the client approves it; the
+    client's own activities are planned at once. Only Nav can set an activity requirement."""
+    with audited_write(user, client.pk, "aktivitet: ny") as a:
+        access.require_client(user, client, what="aktivitet: ny")
+        by_client = access.actor(user).is_client
+        if not by_client:
+            access.require_nav(user, client, what="aktivitet: ny")
+        if by_client and is_requirement:
+            raise AccessDenied("Bare Nav kan sette aktivitetskrav.", field="is_requirement")
+        status = status or (Activity.Status.PLANNED if by_client else Activity.Status.PROPOSED)
+        values = dict(title=title.strip(), description=description.strip(), type=type, status=status, start_date=start_date,
+                      end_date=end_date, is_requirement=is_requirement, legal_basis=legal_basis.strip(), consequence=consequence.strip())
+        _validate_activity(values)
+        now = clock.now()
+        act = Activity.objects.create(
+            plan=open_plan(client), client=client, created_by=user, created_at=now, updated_at=now,
+            created_by_role=Activity.CreatedBy.CLIENT if by_client else Activity.CreatedBy.COUNSELLOR,
+            client_approved_at=now if by_client else None, **values,
+        )
+        what = "Aktivitetskrav" if is_requirement else "Aktivitet"
+        who = "bruker" if by_client else "veileder"
+        journal.append(client_id=client.pk, kind=Kind.ACTIVITY, actor=user, obj=act,
+                       summary=f"{what} lagt til av {who}: {act.title}")
+        a["obj"] = act
+    return act
+
+
+_REAPPROVE_FIELDS = {"title", "description", "start_date", "end_date", "is_requirement", "legal_basis", "consequence"}
+
+
+def update_activity(*, user, activity: Activity, expected_version: int, **changes) -> Activity:
+    """Change an activity with optimistic locking: a stale ``expected_version`` is a Conflict and
+    nothing is written. A changed requirement needs the client's approval again."""
+    allowed = {"title", "description", "type", "status", "start_date", "end_date", "is_requirement", "legal_basis", "consequence"}
+    with audited_write(user, activity.client_id, "aktivitet: endre") as a:
+        client = activity.client
+        access.require_client(user, client, what="aktivitet: endre")
+        by_client = access.actor(user).is_client
+        if not by_client:
+            access.require_nav(user, client, what="aktivitet: endre")
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in sorted(unknown)})
+        current = Activity.objects.get(pk=activity.pk)
+        if current.version != expected_version:
+            raise Conflict(
+                "Aktiviteten er endret av noen andre siden du åpnet den. Dine endringer er ikke lagret; last inn på nytt.",
+                field="version",
+            )
+        if by_client:
+            if current.is_requirement or current.created_by_role != Activity.CreatedBy.CLIENT:
+                if set(changes) - {"status"}:
+                    raise AccessDenied("Du kan bare endre status på aktiviteter Nav har lagt inn.", field="status")
+            if changes.get("is_requirement"):
+                raise AccessDenied("Bare Nav kan sette aktivitetskrav.", field="is_requirement")
+        values = {f: getattr(current, f) for f in allowed}
+        for k, v in changes.items():
+            values[k] = v.strip() if isinstance(v, str) else v
+        _validate_activity(values)
+        changed = {k for k in changes if values[k] != getattr(current, k)}
+        if not changed:
+            a["obj"] = current
+            return current
+        update = {k: values[k] for k in changed}
+        if not by_client and values["is_requirement"] and changed & _REAPPROVE_FIELDS:
+            update["client_approved_at"] = None
+        n = Activity.objects.filter(pk=current.pk, version=expected_version).update(
+            **update, updated_at=clock.now(), version=F("version") + 1
+        )
+        if n == 0:
+            raise Conflict("Aktiviteten er endret av noen andre samtidig. Last inn på nytt.", field="version")
+        current.refresh_from_db()
+        desc = ", ".join(sorted(changed))
+        if changed == {"status"}:
+            summary = f"Status endret til «{current.get_status_display()}»: {current.title}"
+        else:
+            summary = f"Aktivitet endret ({desc}): {current.title}"
+        journal.append(client_id=client.pk, kind=Kind.ACTIVITY, actor=user, obj=current, summary=summary)
+        a["obj"] = current
+    return current
+
+
+def approve_activity(*, user, activity: Activity, expected_version: int) -> Activity:
+    """The client approves an activity Nav proposed (for a requirement: accepts it knowingly)."""
+    with audited_write(user, activity.client_id, "aktivitet: godta") as a:
+        access.require_client_self(user, activity.client, what="aktivitet: godta")
+        now = clock.now()
+        update = {"client_approved_at": now, "updated_at": now, "version": F("version") + 1}
+        current = Activity.objects.get(pk=activity.pk)
+        if current.client_approved_at is not None:
+            raise Conflict("Aktiviteten er allerede godtatt.", field="client_approved_at")
+        if current.status == Activity.Status.PROPOSED:
+            update["status"] = Activity.Status.PLANNED
+        n = Activity.objects.filter(pk=activity.pk, version=expected_version).update(**update)
+        if n == 0:
+            raise Conflict("Aktiviteten er endret siden du åpnet den. Se over den nye versjonen før du godtar.", field="version")
+        current.refresh_from_db()
+        what = "aktivitetskravet" if current.is_requirement else "aktiviteten"
+        journal.append(client_id=current.client_id, kind=Kind.ACTIVITY, actor=user, obj=current,
+                       summary=f"Bruker godtok {what}: {current.title}")
+        a["obj"] = current
+    return current
+
+
+# --- dialogue ------------------------------------------------------------------------------------
+
+def start_thread(*, user, client: Client, subject: str, body: str, activity: Activity | None = None) -> Thread:
+    with audited_write(user, client.pk, "dialog: ny tråd") as a:
+        access.require_client(user, client, what="dialog: ny tråd")
+        if not access.actor(user).is_client:
+            access.require_nav(user, client, what="dialog: ny tråd")
+        if not subject.strip():
+            raise InvalidInput("Skriv et emne.", field="subject")
+        if not body.strip():
+            raise InvalidInput("Meldingen kan ikke være tom.", field="body")
+        if activity is not None and activity.client_id != client.pk:
+            raise InvalidInput("Aktiviteten hører til en annen bruker.", field="activity")
+        thread = Thread.objects.create(client=client, subject=subject.strip()[:200], activity=activity, created_at=clock.now())
+        _post(user, thread, body)
+        a["obj"] = thread
+    return thread
+
+
+def send_message(*, user, thread: Thread, body: str) -> Message:
+    with audited_write(user, thread.client_id, "dialog: melding") as a:
+        client = thread.client
+        access.require_client(user, client, what="dialog: melding")
+        if not access.actor(user).is_client:
+            access.require_nav(user, client, what="dialog: melding")
+        if not body.strip():
+            raise InvalidInput("Meldingen kan ikke være tom.", field="body")
+        msg = _post(user, thread, body)
+        a["obj"] = msg
+    return msg
+
+
+def _post(user, thread: Thread, body: str) -> Message:
+    now = clock.now()
+    from_client = access.actor(user).is_client
+    msg = Message(thread=thread, sender=user, from_client=from_client, body=body.strip(), sent_at=now)
+    if from_client:
+        msg.suggested_route = triage.suggest_route(msg.body)
+        msg.read_by_client_at = now
+    else:
+        msg.read_by_nav_at = now
+    msg.save()
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=now, awaiting_nav_reply=from_client)
+    thread.awaiting_nav_reply = from_client
+    if from_client:
+        client = thread.client
+        if not Task.objects.filter(client_id=thread.client_id, kind=Task.Kind.ANSWER_MESSAGE, status=Task.Status.OPEN,
+                                   message__thread=thread).exists():
+            Task.objects.create(
+                client_id=thread.client_id, owner_id=client.counsellor_id, kind=Task.Kind.ANSWER_MESSAGE, message=msg,
+                title="Svar på melding innen 48 timer", deadline=now + ANSWER_WITHIN, created_at=now,
+            )
+        journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg,
+                       summary=f"Melding fra bruker: {thread.subject}")
+    else:
+        _close_answer_tasks(thread, now)
+        _touch_contact(thread.client_id, now)
+        journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg,
+                       summary=f"Melding fra Nav: {thread.subject}")
+    return msg
+
+
+def _close_answer_tasks(thread: Thread, now) -> None:
+    Task.objects.filter(client_id=thread.client_id, kind=Task.Kind.ANSWER_MESSAGE, status=Task.Status.OPEN,
+                        message__thread=thread).update(status=Task.Status.DONE, done_at=now)
+
+
+def mark_no_reply_needed(*, user, thread: Thread) -> Thread:
+    """The client's last message needs no answer (a plain "takk"): clear "awaiting reply"."""
+    with audited_write(user, thread.client_id, "dialog: trenger ikke svar") as a:
+        access.require_nav(user, thread.client, what="dialog: trenger ikke svar")
+        now = clock.now()
+        Thread.objects.filter(pk=thread.pk).update(awaiting_nav_reply=False)
+        thread.awaiting_nav_reply = False
+        Message.objects.filter(thread=thread, from_client=True, read_by_nav_at__isnull=True).update(read_by_nav_at=now)
+        _close_answer_tasks(thread, now)
+        journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=thread, visible_to_client=False,
+                       summary=f"Markert som ikke behov for svar: {thread.subject}")
+        a["obj"] = thread
+    return thread
+
+
+def mark_thread_read(*, user, thread: Thread) -> int:
+    """Read receipts: mark the other party's messages in the thread as read."""
+    with audited_write(user, thread.client_id, "dialog: lest") as a:
+        access.require_client(user, thread.client, what="dialog: lest")
+        now = clock.now()
+        if access.actor(user).is_client:
+            n = Message.objects.filter(thread=thread, from_client=False, read_by_client_at__isnull=True).update(read_by_client_at=now)
+        else:
+            access.require_nav(user, thread.client, what="dialog: lest")
+            n = Message.objects.filter(thread=thread, from_client=True, read_by_nav_at__isnull=True).update(read_by_nav_at=now)
+        a["obj"] = thread
+    return n
+
+
+def set_message_route(*, user, message: Message, route: str) -> Message:
+    """Accept or change the suggested route of a client's message."""
+    with audited_write(user, message.thread.client_id, "dialog: ruting") as a:
+        access.require_nav(user, message.thread.client, what="dialog: ruting")
+        if route not in Message.Route.values:
+            raise InvalidInput("Velg en gyldig ruting.", field="route")
+        if not message.from_client:
+            raise InvalidInput("Bare meldinger fra bruker rutes.", field="route")
+        message.route = route
+        message.save(update_fields=["route"])
+        journal.append(client_id=message.thread.client_id, kind=Kind.MESSAGE, actor=user, obj=message, visible_to_client=False,
+                       summary=f"Melding rutet til: {message.get_route_display()}")
+        a["obj"] = message
+    return message
+
+
+# --- meeting notes and tasks ---------------------------------------------------------------------
+
+def log_contact(*, user, client: Client, channel: str, summary: str, held_at: dt.datetime | None = None,
+                shared_with_client: bool = True) -> MeetingNote:
+    """Samtalereferat for a meeting, phone call, SMS or video contact."""
+    with audited_write(user, client.pk, "samtalereferat") as a:
+        access.require_nav(user, client, what="samtalereferat")
+        errors = {}
+        if channel not in MeetingNote.Channel.values:
+            errors["channel"] = "Velg kanal: møte, telefon, SMS eller video."
+        if not summary.strip():
+            errors["summary"] = "Referatet kan ikke være tomt."
+        held_at = held_at or clock.now()
+        if held_at > clock.now() + dt.timedelta(minutes=5):
+            errors["held_at"] = "Et referat kan ikke gjelde en samtale fram i tid."
+        if errors:
+            raise InvalidInput("Referatet kan ikke lagres.", errors=errors)
+        note = MeetingNote.objects.create(client=client, channel=channel, held_at=held_at, summary=summary.strip(),
+                                          shared_with_client=shared_with_client, written_by=_staff(user), created_at=clock.now())
+        _touch_contact(client.pk, held_at)
+        label = "Samtalereferat" if shared_with_client else "Internt notat"
+        journal.append(client_id=client.pk, kind=Kind.NOTE, actor=user, obj=note, at=held_at, visible_to_client=shared_with_client,
+                       summary=f"{label} ({note.get_channel_display().lower()})")
+        a["obj"] = note
+    return note
+
+
+def create_task(*, user, client: Client, title: str, deadline: dt.datetime, owner=None, kind: str = Task.Kind.OTHER) -> Task:
+    with audited_write(user, client.pk, "oppgave: ny") as a:
+        access.require_nav(user, client, what="oppgave: ny")
+        errors = {}
+        if not title.strip():
+            errors["title"] = "Oppgaven må ha en tittel."
+        if deadline is None:
+            errors["deadline"] = "Oppgaven må ha en frist."
+        if kind not in Task.Kind.values:
+            errors["kind"] = "Ugyldig oppgavetype."
+        if errors:
+            raise InvalidInput("Oppgaven kan ikke lagres.", errors=errors)
+        task = Task.objects.create(client=client, owner=owner or _staff(user), title=title.strip(), deadline=deadline, kind=kind,
+                                   created_at=clock.now())
+        journal.append(client_id=client.pk, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
+                       summary=f"Oppgave opprettet: {task.title}")
+        a["obj"] = task
+    return task
+
+
+def complete_task(*, user, task: Task) -> Task:
+    with audited_write(user, task.client_id, "oppgave: utført") as a:
+        access.require_nav(user, task.client, what="oppgave: utført")
+        if task.status != Task.Status.OPEN:
+            raise Conflict("Oppgaven er ikke åpen.", field="status")
+        now = clock.now()
+        n = Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(status=Task.Status.DONE, done_at=now)
+        if n == 0:
+            raise Conflict("Oppgaven er allerede lukket.", field="status")
+        task.refresh_from_db()
+        journal.append(client_id=task.client_id, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
+                       summary=f"Oppgave utført: {task.title}")
+        a["obj"] = task
+    return task

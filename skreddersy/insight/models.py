@@ -1,0 +1,1 @@
+"""Insight: item bank, surveys, waves, responses, analysis."""

@@ -1,0 +1,1 @@
+"""Measures: catalogue, offerings, place allocation, eligibility, referral, matching, outcomes."""
