@@ -92,7 +92,7 @@ def _has_staff(user) -> bool:
     from skreddersy.core.models import StaffMember
 
     try:
-        user.staff
+        _ = user.staff
     except StaffMember.DoesNotExist:
         return False
     return True
@@ -102,7 +102,7 @@ def _has_client(user) -> bool:
     from skreddersy.clients.models import Client
 
     try:
-        user.client
+        _ = user.client
     except Client.DoesNotExist:
         return False
     return True
@@ -225,3 +225,65 @@ def can_edit_item_bank(user) -> bool:
 def sees_personal_data(user) -> bool:
     a = actor(user)
     return a.is_client or a.does_followup
+
+
+# --- insight: staff surveys (added by the insight app) -----------------------------------------
+# Answers are anonymous. An analyst sees pseudonymised respondent rows; a leader sees aggregates
+# for their own offices, and only for groups of at least INSIGHT_MIN_GROUP respondents; other
+# staff see nothing of other people's answers (only their own questionnaire, by its token).
+
+INSIGHT_MIN_GROUP = 5
+
+
+def can_manage_surveys(user) -> bool:
+    """Build surveys, open and close waves, invite, import and export."""
+    return is_analyst(user)
+
+
+def can_see_respondent_data(user) -> bool:
+    """Pseudonymised respondent-level data (never names, never tokens)."""
+    return is_analyst(user)
+
+
+def can_see_insight(user) -> bool:
+    return is_analyst(user) or actor(user).is_leader
+
+
+def can_see_survey_aggregates(user, office_id: int | None) -> bool:
+    """Aggregates for one office (office_id) or for all offices together (None); the n >= 5 rule
+    is applied on top of this by the insight selectors."""
+    if is_analyst(user):
+        return True
+    if office_id is None:
+        return False
+    return can_view_office(user, office_id)
+
+
+# --- measures (catalogue, allocation, outcomes) ---------------------------------------------------
+
+def can_browse_catalogue(user) -> bool:
+    """The measure catalogue holds no client data: any Nav staff member may browse it."""
+    return actor(user).staff is not None
+
+
+def can_view_allocation(user, office_id: int) -> bool:
+    """An office's place allocation, use and expected fill: its leaders, and administrators."""
+    a = actor(user)
+    return (a.staff is not None and a.is_leader and office_id in a.office_ids) or is_administrator(user)
+
+
+def can_manage_allocations(user) -> bool:
+    """National targets and county and office allocations: administrators (the directorate and county)."""
+    return is_administrator(user)
+
+
+def can_set_expected_fill(user, office_id: int) -> bool:
+    """How many allocated places the office expects filled: that office's leader."""
+    a = actor(user)
+    return a.staff is not None and Role.OFFICE_LEADER in a.roles and office_id in a.office_ids
+
+
+def can_view_measure_outcomes(user) -> bool:
+    """Outcomes after measures, aggregated with small groups suppressed: staff, leaders, analysts."""
+    a = actor(user)
+    return a.staff is not None

@@ -43,7 +43,7 @@ class IdentityNumber:
 
 
 def _check_digit(digits: str, weights: tuple[int, ...]) -> int | None:
-    rest = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    rest = 11 - sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
     if rest == 11:
         return 0
     if rest == 10:
@@ -80,7 +80,7 @@ def parse(raw: str) -> IdentityNumber:
     Raises InvalidIdentityNumber with a specific reason.
     """
     value = "".join(str(raw or "").split())
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # str.isdigit alone accepts "²" and other scripts' digits
         raise InvalidIdentityNumber("Fødselsnummeret kan bare inneholde sifre.")
     if len(value) != 11:
         raise InvalidIdentityNumber(f"Fødselsnummeret må ha 11 sifre, ikke {len(value)}.")

@@ -4,7 +4,7 @@ loaded from ``settings.REFERENCE_DIR``. Facts stay data: rules read them from he
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +14,7 @@ class ReferenceMissing(RuntimeError):
     pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> dict:
     path = Path(settings.REFERENCE_DIR) / name
     if not path.exists():

@@ -209,12 +209,12 @@ def seed_staff(ctx: SeedContext) -> None:
         return sid
 
     if demo:
-        for idx, o in enumerate(offices):
+        for o in offices:
             short = o.name.replace("Nav ", "").lower().replace("ø", "o").replace("å", "a").replace("æ", "ae")
             add(["office_leader"], [o.pk], username=f"leder.{short}")
             add(["team_leader"], [o.pk], username=f"teamleder.{short}")
             add(["second_approver", "counsellor"], [o.pk], username=f"beslutter.{short}")
-            for i in range(4 if o.size_band == "medium" else 3):
+            for _ in range(4 if o.size_band == "medium" else 3):
                 n = counters.get("counsellor", 0) + 1
                 counters["counsellor"] = n
                 add(["counsellor"], [o.pk], username=f"veileder{n}", kode7=(n == 1), skjermet=(n == 1))
@@ -312,7 +312,6 @@ class HistoryWriter:
         interpreter = immigrant and rng.random() < 0.4
         manual = rng.random() < 0.08
         start = now - dt.timedelta(days=rng.randint(20, 720), hours=rng.randint(0, 8))
-        counsellor_user = self.staff_user.get(counsellor_id) if counsellor_id else None
         author = counsellor_id or approver_id
         author_user = self.staff_user[author]
         # Every client has a login identity (in production: ID-porten); demo logins get a password.
