@@ -51,9 +51,9 @@ class Command(BaseCommand):
             return bar.update
 
         ctx = SeedContext(scale=scale, rng=random.Random(seed), now=midnight, batch=batch, progress=progress)
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cur:
-                cur.execute("PRAGMA synchronous=OFF")
+                cur.execute("PRAGMA synchronous=OFF")  # bulk load; the next connection is back to NORMAL
         steps = [
             ("organisasjon", lambda: build.seed_organisation(ctx)),
             ("ansatte", lambda: build.seed_staff(ctx)),

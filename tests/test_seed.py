@@ -1,0 +1,85 @@
+"""The seed command: synthetic, valid identity numbers; deterministic for a seed; the figures
+of the field notes roughly kept; every client's case readable from its journal."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from skreddersy.clients.models import Client
+from skreddersy.core import fnr
+from skreddersy.core.models import Office, StaffMember, User
+from skreddersy.followup.models import Activity, Message, NeedsDecision
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(n=120, seed=5):
+    call_command("seed", "--scale", "demo", "--seed", str(seed), "--clients", str(n), "--no-progress", stdout=StringIO(),
+                 stderr=StringIO())
+
+
+def test_demo_identity_numbers_are_valid_and_recognisably_synthetic():
+    _seed()
+    numbers = list(Client.objects.values_list("fnr", flat=True))
+    assert len(numbers) >= 120
+    for value in numbers:
+        parsed = fnr.parse(value)
+        assert parsed.is_synthetic, "demo data must never use a number a real person could have"
+
+
+def test_birth_date_is_the_one_in_the_number():
+    _seed()
+    for value, birth in Client.objects.values_list("fnr", "birth_date"):
+        assert fnr.parse(value).birth_date == birth
+
+
+def test_seed_is_deterministic_for_a_given_seed():
+    _seed(seed=9)
+    first = list(Client.objects.order_by("id").values_list("fnr", "first_name", "need_group"))
+    call_command("flush", "--noinput", stdout=StringIO())
+    _seed(seed=9)
+    second = list(Client.objects.order_by("id").values_list("fnr", "first_name", "need_group"))
+    assert first == second
+    call_command("flush", "--noinput", stdout=StringIO())
+    _seed(seed=10)
+    third = list(Client.objects.order_by("id").values_list("fnr", "first_name", "need_group"))
+    assert third != first
+
+
+def test_demo_has_the_organisation_and_logins_the_readme_promises():
+    _seed()
+    assert Office.objects.count() == 4
+    assert Office.objects.values("county").distinct().count() == 2
+    assert 25 <= StaffMember.objects.count() <= 40
+    for username in ("veileder1", "leder.bergenhus", "beslutter.bergenhus", "analytiker", "admin", "bruker1"):
+        user = User.objects.get(username=username)
+        assert user.check_password("skreddersy-demo")
+    employers = list(StaffMember.objects.values_list("employer", flat=True))
+    assert "state" in employers and "municipal" in employers
+
+
+def test_every_client_has_a_history_and_permanent_decisions_have_a_second_approver():
+    _seed()
+    assert Activity.objects.exists() and Message.objects.exists()
+    without_journal = Client.objects.annotate(n=Count("journal")).filter(n=0).count()
+    assert without_journal == 0
+    permanent = NeedsDecision.objects.filter(
+        status="sent", need_group__in=["GRADERT_VARIG_TILPASSET_INNSATS", "VARIG_TILPASSET_INNSATS"]
+    )
+    for d in permanent:
+        assert d.approver_id is not None and d.approver_id != d.drafted_by_id
+    for d in NeedsDecision.objects.filter(status="sent").exclude(need_group="STANDARD_INNSATS"):
+        assert d.justification.strip()
+
+
+def test_seed_refuses_a_database_that_already_has_clients():
+    _seed(n=30)
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        _seed(n=30)
+    out = StringIO()
+    call_command("seed", "--scale", "demo", "--if-empty", "--no-progress", stdout=out, stderr=StringIO())
+    assert "finnes allerede" in out.getvalue()
