@@ -65,3 +65,18 @@ def client(office: Office, counsellor: StaffMember | None = None, *, birth_date:
     )
     FollowUpPeriod.objects.create(client=c, start=dt.date(2026, 1, 1))
     return c
+
+
+def fresh_user(who) -> User:
+    """The login re-read from the database, as a new request would see it (no cached access facts)."""
+    user = getattr(who, "user", who)
+    return User.objects.get(pk=user.pk)
+
+
+def client_user(c: Client) -> User:
+    """A login for an existing client."""
+    if c.user_id is None:
+        n = next(_seq)
+        c.user = User.objects.create_user(username=f"bruker{n}", password=PASSWORD, kind=User.Kind.CLIENT)
+        c.save(update_fields=["user"])
+    return User.objects.get(pk=c.user_id)
