@@ -130,6 +130,15 @@ def update_draft(*, user, decision: NeedsDecision, expected_version: int, **fiel
         unknown = set(fields) - allowed
         if unknown:
             raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in unknown})
+        errors = {}
+        if "need_group" in fields and fields["need_group"] not in rules.reference.need_groups():
+            errors["need_group"] = "Velg en gyldig innsatsgruppe."
+        if "main_goal" in fields and fields["main_goal"] not in rules.reference.main_goals():
+            errors["main_goal"] = "Velg et gyldig hovedmål."
+        if fields.get("assessment") is not None and fields["assessment"].client_id != decision.client_id:
+            errors["assessment"] = "Arbeidsevnevurderingen gjelder en annen bruker."
+        if errors:
+            raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
         for k, v in fields.items():
             setattr(decision, k, v.strip() if isinstance(v, str) else v)
         n = NeedsDecision.objects.filter(pk=decision.pk, version=expected_version, status=NeedsDecision.Status.DRAFT).update(
@@ -192,6 +201,7 @@ def return_decision(*, user, decision: NeedsDecision, reason: str) -> NeedsDecis
     """The second approver sends the decision back to the drafter with a reason."""
     with audited_write(user, decision.client_id, "14a-vedtak: returner") as a:
         access.require_client(user, decision.client, what="14a-vedtak: returner")
+        decision = NeedsDecision.objects.select_for_update().select_related("client").get(pk=decision.pk)
         if decision.status != NeedsDecision.Status.AWAITING_APPROVAL:
             raise Conflict("Vedtaket venter ikke på beslutter.", field="status")
         if not access.can_approve_decision(user, decision):
@@ -213,6 +223,7 @@ def return_decision(*, user, decision: NeedsDecision, reason: str) -> NeedsDecis
 def discard_draft(*, user, decision: NeedsDecision) -> NeedsDecision:
     with audited_write(user, decision.client_id, "14a-vedtak: forkast") as a:
         access.require_nav(user, decision.client, what="14a-vedtak: forkast")
+        decision = NeedsDecision.objects.select_for_update().select_related("client").get(pk=decision.pk)
         if decision.status not in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
             raise Conflict("Et sendt vedtak kan ikke forkastes. Fatt et nytt vedtak.", field="status")
         decision.status = NeedsDecision.Status.DISCARDED
