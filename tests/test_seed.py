@@ -35,6 +35,7 @@ def test_birth_date_is_the_one_in_the_number():
         assert fnr.parse(value).birth_date == birth
 
 
+@pytest.mark.django_db(transaction=True)
 def test_seed_is_deterministic_for_a_given_seed():
     _seed(seed=9)
     first = list(Client.objects.order_by("id").values_list("fnr", "first_name", "need_group"))
