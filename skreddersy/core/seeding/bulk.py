@@ -26,19 +26,32 @@ class IdRange:
         return n
 
 
+_vendor: str | None = None
+
+
+def _is_sqlite() -> bool:
+    global _vendor
+    if _vendor is None:
+        _vendor = connection.vendor
+    return _vendor == "sqlite"
+
+
 def ts(value: dt.datetime | None):
-    """A datetime as the database driver wants it for raw inserts (aware UTC; SQLite: Django's text form)."""
+    """A datetime as the database driver wants it for raw inserts. Seed datetimes are aware UTC;
+    SQLite gets Django's text form (naive UTC), PostgreSQL the datetime itself."""
     if value is None:
         return None
-    if connection.vendor == "sqlite":
-        return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    if _is_sqlite():
+        if value.utcoffset():
+            value = value.astimezone(dt.UTC)
+        return str(value)[:-6]
     return value
 
 
 def d(value: dt.date | None):
     if value is None:
         return None
-    return value.isoformat() if connection.vendor == "sqlite" else value
+    return value.isoformat() if _is_sqlite() else value
 
 
 class BulkWriter:
@@ -52,11 +65,10 @@ class BulkWriter:
         self.batch = batch
         self.rows: list[tuple] = []
         self.count = 0
+        # Rows are appended directly (``writer.add(row)`` is ``list.append``); the caller flushes
+        # every few thousand clients, which bounds memory.
+        self.add = self.rows.append
 
-    def add(self, row: tuple) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= self.batch:
-            self.flush()
 
     def flush(self) -> None:
         if not self.rows:
@@ -72,7 +84,7 @@ class BulkWriter:
                 marks = ", ".join(["%s"] * len(self.columns))
                 cur.executemany(f'INSERT INTO "{self.table}" ({cols}) VALUES ({marks})', self.rows)
         self.count += len(self.rows)
-        self.rows = []
+        self.rows.clear()
 
 
 def reset_sequences(*models) -> None:
