@@ -44,10 +44,17 @@ def run(args) -> dict:
             samples.append(time.perf_counter() - t0)
         queries.append(len(ctx.captured_queries))
         history.append(len(card.journal))
+    from skreddersy.core import access
+
     longest_q = []
+    actor_queries = []
     for c in longest:
+        user = c.counsellor.user
         with CaptureQueriesContext(connection) as ctx:
-            person_card(user=c.counsellor.user, client_id=c.pk)
+            access.actor(user)  # once per request: the acting user's roles and offices
+        actor_queries.append(len(ctx.captured_queries))
+        with CaptureQueriesContext(connection) as ctx:
+            person_card(user=user, client_id=c.pk)
         longest_q.append({"journal_entries": c.n, "queries": len(ctx.captured_queries)})
     return {
         "scale": "national",
@@ -57,5 +64,6 @@ def run(args) -> dict:
         "latency": timings(samples),
         "queries": {"min": min(queries), "max": max(queries)},
         "longest_histories": longest_q,
+        "actor_resolution_queries_per_request": max(actor_queries),
         "peak_rss_mib": peak_rss_mib(),
     }
