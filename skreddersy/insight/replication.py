@@ -350,3 +350,48 @@ def replicate(seed: int = 2021) -> ReplicationReport:
         correlations=corr, regression=reg, reliability=rel, multilevel=ml, notes=notes,
         seconds=time.perf_counter() - started,
     )
+
+
+def study_context():
+    """A survey context for the study's items built from the reference item bank (no database),
+    so synthetic data can go through the same report code as a real wave."""
+    from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, value_labels
+    from skreddersy.insight.selectors import SurveyContext
+
+    bank = reference.instruments()
+    inst = next(i for i in bank["instruments"] if i["key"] == "individualisation_2018")
+    scales = bank["scales"]
+    specs = {}
+    for it in inst["items"]:
+        pts = scales[it["scale"]]["points"]
+        specs[it["key"]] = analysis.ItemSpec(it["key"], min(pts), max(pts), bool(it.get("reverse")), it["text"])
+    indices = [analysis.IndexSpec(ix["key"], tuple(specs[k] for k in ix["items"]), None, LABELS.get(ix["key"], ix["key"]))
+               for ix in inst.get("indices", [])]
+    labels = {k: s.label for k, s in specs.items()} | dict(BACKGROUND_LABELS) | LABELS
+    vlabels = {it["key"]: dict(enumerate(scales[it["scale"]]["labels_no"])) for it in inst["items"]}
+    vlabels |= {k: value_labels(k) for k in CODINGS}
+    vlabels["individualisation"] = vlabels["ind_tailored"]
+
+    class _Items(list):
+        pass
+
+    ctx = SurveyContext(survey=None, items=[], item_specs=specs, indices=indices,
+                        published_alpha={ix["key"]: ix.get("published_alpha") for ix in inst.get("indices", [])},
+                        labels=labels, value_labels=vlabels)
+    ctx.__dict__["_item_keys"] = list(specs)
+    return ctx
+
+
+STUDY_SPEC = {"dependent": "individualisation", "distribution": "individualisation",
+              "blocks": [["performance_management"], ["workload", "caseload", "office_size", "employer"],
+                         ["requirements_effective", "measure_knowledge", "gender", "age"]]}
+
+
+def synthetic_frame(data: synthetic.SyntheticData) -> pd.DataFrame:
+    """Synthetic items + study variables in the layout of a real wave's analysis frame."""
+    df = data.items.drop(columns=["respondent"]).astype(float)
+    df["respondent"] = data.items["respondent"]
+    df["office"] = data.items["office"].astype(int)
+    for col in ("performance_management", "workload", "individualisation", "measure_knowledge", "requirements_effective"):
+        df[col] = data.study[col].to_numpy()
+    return df

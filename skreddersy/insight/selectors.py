@@ -1,0 +1,252 @@
+"""Every read in the insight app, scoped to the acting user by core/access.py.
+
+- Analysts: all surveys and waves, pseudonymised respondent rows, full analysis.
+- Leaders: waves that include one of their offices; aggregates for those offices only, and only
+  when at least ``INSIGHT_MIN_GROUP`` respondents answered.
+- Other staff: their own open invitations; nothing of other people's answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count, Q
+
+from skreddersy.core import access, clock
+from skreddersy.core.errors import AccessDenied, NotFound
+from skreddersy.core.models import Office
+from skreddersy.insight import analysis
+from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, code_of, value_labels
+from skreddersy.insight.models import (
+    AGE_BAND_MIDPOINTS,
+    CASELOAD_CODES,
+    EMPLOYER_CODES,
+    GENDER_CODES,
+    IndexDefinition,
+    Invitation,
+    Item,
+    Response,
+    Survey,
+    Wave,
+)
+from skreddersy.insight.services import STUDY_ALIASES, token_for
+
+MIN_GROUP = access.INSIGHT_MIN_GROUP
+
+
+# --- surveys, waves -----------------------------------------------------------------------------
+
+def _require_insight(user) -> None:
+    if not access.can_see_insight(user):
+        raise AccessDenied("Innsikt er for analytikere og ledere.")
+
+
+def waves_for(user):
+    _require_insight(user)
+    qs = Wave.objects.select_related("survey").order_by("-opens_at", "-id")
+    if not access.can_see_respondent_data(user):
+        qs = qs.filter(offices__in=access.actor(user).office_ids).distinct()
+    return qs
+
+
+def surveys_for(user):
+    _require_insight(user)
+    if access.can_manage_surveys(user):
+        return Survey.objects.all()
+    return Survey.objects.filter(waves__offices__in=access.actor(user).office_ids).distinct()
+
+
+def wave_for(user, wave_id: int) -> Wave:
+    _require_insight(user)
+    wave = Wave.objects.select_related("survey").filter(pk=wave_id).first()
+    if wave is None:
+        raise NotFound("Fant ikke runden.")
+    if access.can_see_respondent_data(user):
+        return wave
+    mine = set(wave.offices.values_list("pk", flat=True)) & set(access.actor(user).office_ids)
+    if not mine:
+        raise AccessDenied("Du har ikke tilgang til denne runden.")
+    return wave
+
+
+def visible_offices(user, wave: Wave) -> list[Office]:
+    offices = list(wave.offices.order_by("number"))
+    if access.can_see_respondent_data(user):
+        return offices
+    return [o for o in offices if access.can_see_survey_aggregates(user, o.pk)]
+
+
+@dataclass
+class OfficeRate:
+    office: Office
+    invited: int
+    answered: int  # web answers (spent invitations) + imported answers
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
+def response_rates(user, wave: Wave) -> list[OfficeRate]:
+    """Invited and answered per office: counts only, never who. Two aggregate queries."""
+    offices = visible_offices(user, wave)
+    ids = [o.pk for o in offices]
+    inv = {r["office_id"]: r for r in Invitation.objects.filter(wave=wave, office_id__in=ids).values("office_id").annotate(
+        invited=Count("id"), used=Count("id", filter=Q(used=True)))}
+    imported = dict(Response.objects.filter(wave=wave, office_id__in=ids, source="import").values("office_id").annotate(
+        n=Count("id")).values_list("office_id", "n"))
+    return [OfficeRate(o, inv.get(o.pk, {}).get("invited", 0),
+                       inv.get(o.pk, {}).get("used", 0) + imported.get(o.pk, 0)) for o in offices]
+
+
+@dataclass
+class OpenInvitation:
+    wave: Wave
+    token: str
+
+
+def my_invitations(user) -> list[OpenInvitation]:
+    """The acting staff member's own unanswered invitations to open waves, with their links."""
+    a = access.actor(user)
+    if a.staff is None:
+        return []
+    now = clock.now()
+    invs = Invitation.objects.select_related("wave", "wave__survey").filter(
+        staff=a.staff, used=False, wave__opens_at__lte=now, wave__closes_at__gt=now)
+    return [OpenInvitation(i.wave, token_for(i)) for i in invs]
+
+
+# --- data frames --------------------------------------------------------------------------------
+
+@dataclass
+class SurveyContext:
+    """What the engine needs to know about a survey: item and index specs, labels."""
+
+    survey: Survey
+    items: list[Item]
+    item_specs: dict[str, analysis.ItemSpec]
+    indices: list[analysis.IndexSpec]
+    published_alpha: dict[str, float | None]
+    labels: dict[str, str] = field(default_factory=dict)
+    value_labels: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    @property
+    def item_keys(self) -> list[str]:
+        return self.__dict__.get("_item_keys") or [i.key for i in self.items]
+
+
+def survey_context(survey: Survey) -> SurveyContext:
+    items = [si.item for si in survey.survey_items.select_related("item__scale").order_by("position", "id")]
+    keys = {i.key for i in items}
+    specs = {i.key: analysis.ItemSpec(i.key, i.scale.min_value, i.scale.max_value, i.reverse, i.text) for i in items}
+    indices, alphas = [], {}
+    for ix in IndexDefinition.objects.prefetch_related("items").order_by("key"):
+        ik = [i.key for i in ix.items.all()]
+        if ik and set(ik) <= keys:
+            indices.append(analysis.IndexSpec(ix.key, tuple(specs[k] for k in ik), ix.min_answered, ix.label))
+            alphas[ix.key] = ix.published_alpha
+    labels = {i.key: i.text for i in items} | {ix.key: ix.label for ix in indices} | dict(BACKGROUND_LABELS)
+    labels |= {"individualisation": "Individualisering av aktivitetskrav", "measure_knowledge": "Tiltakskunnskap",
+               "requirements_effective": "Aktivitetskrav effektivt?", "performance_management": "Mål- og tiltaksstyring",
+               "workload": "Arbeidsbelastning", "employer": "Tilsettingsforhold (1 = statlig)", "gender": "Kjønn (1 = mann)",
+               "caseload": "Bruker-veileder-ratio", "age": "Alder", "office_size": "Kontorstørrelse"}
+    vlabels = {i.key: i.scale.value_labels() for i in items if i.scale.labels}
+    vlabels |= {k: value_labels(k) for k in CODINGS}
+    for alias, item in STUDY_ALIASES.items():
+        if item in vlabels:
+            vlabels[alias] = vlabels[item]
+    return SurveyContext(survey, items, specs, indices, alphas, labels, vlabels)
+
+
+def _pseudonym(response_id) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"insight-pseudonym:{response_id}".encode(), hashlib.sha256)
+    return "R" + digest.hexdigest()[:10]
+
+
+def office_size_codes(wave: Wave) -> dict[int, int]:
+    """The published study's office size: staff sent the questionnaire (0 = up to 25, 1 = 26-50,
+    2 = 51-100, 3 = over 100); for offices with imported answers only, the answers count."""
+    invited = dict(Invitation.objects.filter(wave=wave).values("office_id").annotate(n=Count("id"))
+                   .values_list("office_id", "n"))
+    answered = dict(Response.objects.filter(wave=wave).values("office_id").annotate(n=Count("id"))
+                    .values_list("office_id", "n"))
+    out = {}
+    for office_id in set(invited) | set(answered):
+        n = invited.get(office_id) or answered.get(office_id, 0)
+        out[office_id] = 0 if n <= 25 else 1 if n <= 50 else 2 if n <= 100 else 3
+    return out
+
+
+def build_frame(rows, ctx: SurveyContext, office_size: dict[int, int] | None = None,
+                office_numbers: dict[int, str] | None = None) -> pd.DataFrame:
+    """Rows of (id, office_id, caseload, employer, role, gender, age_band, age, answers) -> the
+    analysis frame: background coded as in the published study, items, indices, study aliases."""
+    ids, offices, caseload, employer, role, gender, age_band, age = [], [], [], [], [], [], [], []
+    answers = {k: [] for k in ctx.item_keys}
+    nan = np.nan
+    caseload_keys = []
+    for rid, office_id, cl, emp, rl, gen, band, exact_age, ans in rows:
+        ids.append(rid)
+        caseload_keys.append("none" if cl == "none" else CASELOAD_CODES.get(cl, nan))
+        offices.append(office_id)
+        caseload.append(CASELOAD_CODES.get(cl, nan))
+        employer.append(EMPLOYER_CODES.get(emp, nan))
+        role.append(code_of("role", rl) if rl else nan)
+        gender.append(GENDER_CODES.get(gen, nan))
+        age_band.append(code_of("age_band", band) if band else nan)
+        age.append(float(exact_age) if exact_age else AGE_BAND_MIDPOINTS.get(band, nan))
+        for k, col in answers.items():
+            col.append(ans.get(k, nan))
+    df = pd.DataFrame({
+        "respondent": [_pseudonym(i) for i in ids],
+        "caseload_code": np.asarray([-1.0 if c == "none" else c for c in caseload_keys], dtype=float),
+        "office": np.asarray(offices, dtype=np.int64),
+        "caseload": np.asarray(caseload, dtype=float), "employer": np.asarray(employer, dtype=float),
+        "role": np.asarray(role, dtype=float), "gender": np.asarray(gender, dtype=float),
+        "age_band": np.asarray(age_band, dtype=float), "age": np.asarray(age, dtype=float),
+        **{k: np.asarray(v, dtype=float) for k, v in answers.items()},
+    })
+    if office_size is not None:
+        df["office_size"] = df["office"].map(office_size).astype(float)
+    if office_numbers is not None:
+        df["office_number"] = df["office"].map(office_numbers)
+    df = analysis.score_indices(df, ctx.indices)
+    for alias, item in STUDY_ALIASES.items():
+        if item in df.columns:
+            df[alias] = df[item]
+    return df
+
+
+def _wave_rows(wave: Wave, office_ids=None):
+    qs = Response.objects.filter(wave=wave)
+    if office_ids is not None:
+        qs = qs.filter(office_id__in=office_ids)
+    return qs.values_list("id", "office_id", "caseload", "employer", "role", "gender", "age_band", "age",
+                          "answers").iterator(chunk_size=5000)
+
+
+def wave_frame(wave: Wave, ctx: SurveyContext | None = None, office_ids=None) -> pd.DataFrame:
+    """Internal: every response of the wave as an analysis frame. Callers apply the access and
+    suppression rules (see ``respondent_data`` and ``reports``)."""
+    ctx = ctx or survey_context(wave.survey)
+    numbers = dict(wave.offices.values_list("pk", "number")) | dict(
+        Office.objects.filter(pk__in=Response.objects.filter(wave=wave).values("office_id")).values_list("pk", "number"))
+    return build_frame(_wave_rows(wave, office_ids), ctx, office_size_codes(wave), numbers)
+
+
+def respondent_data(user, wave: Wave) -> tuple[pd.DataFrame, SurveyContext]:
+    """Pseudonymised respondent rows, for analysts only."""
+    if not access.can_see_respondent_data(user):
+        raise AccessDenied("Bare analytikere ser data på respondentnivå.")
+    ctx = survey_context(wave.survey)
+    return wave_frame(wave, ctx), ctx
+
+
+def office_counts(wave: Wave) -> dict[int, int]:
+    return dict(Response.objects.filter(wave=wave).values("office_id").annotate(n=Count("id"))
+                .values_list("office_id", "n"))

@@ -1,0 +1,26 @@
+from django import template
+
+from skreddersy.insight.analysis.results import stars as _stars
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def stars(p):
+    return _stars(p)
+
+
+@register.simple_tag
+def coef(block, name):
+    try:
+        return block.coefficient(name)
+    except KeyError:
+        return None
