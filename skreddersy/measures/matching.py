@@ -1,0 +1,505 @@
+"""Matching: rank the offerings a client is eligible for by FIT to the client, and only by fit.
+
+Fit score (0..1) for offering *o* and client *c*, with weights in ``WEIGHTS``:
+
+- **needs (0.60)**: the mapped needs the offering's type addresses, weighted by severity.
+  Severity per domain is ``max(counsellor_severity, client_severity)`` from the latest needs
+  mapping: the client's own view counts as much as the counsellor's (the client's right to take
+  part, NAV-loven § 15), and a disagreement never hides a need. Needs score =
+  Σ_{d addressed} s_d² / Σ_d s_d², so a severe need (3 → 9) weighs far more than a mild one
+  (1 → 1), and 1.0 means the offering addresses every mapped need.
+- **goals (0.15)**: the client's own wishes (ClientPreference): half for addressing the domains
+  the client wants to work on (share of them), half for being a type the client asked for.
+- **travel (0.15)**: 1 / (1 + km / 25) from the client's municipality centre to the offering
+  (digital offerings count as 0 km; unknown locations 0.5); 0 beyond the client's max distance.
+- **language (0.10)**: 1 when taught in the client's language; Norwegian teaching gives 0.8, or
+  0.3 when the client needs an interpreter; another language 0.2.
+
+Free places, waiting lists and the office's expectation to fill places are NOT inputs: they are
+looked up after ranking and shown in separate columns. Ties are broken by offering id.
+
+Speed: a county's offerings are loaded once into numpy arrays (``CountyIndex``) and every client
+is scored with a handful of vector operations; the index is cached per process for a short time
+and per request, and the live numbers (free places, waiting list) are read only for the rows shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from skreddersy.core import clock, reference
+
+WEIGHTS = {"needs": 0.60, "goals": 0.15, "travel": 0.15, "language": 0.10}
+TRAVEL_HALF_KM = 25.0
+INDEX_TTL_SECONDS = 120.0
+
+DOMAIN_SHORT = {
+    "job_search": "jobbsøking",
+    "work_experience": "arbeidserfaring",
+    "education": "utdanning",
+    "language": "språk",
+    "literacy": "lese- og skriveferdigheter",
+    "physical_health": "fysisk helse",
+    "mental_health": "psykisk helse",
+    "substance_use": "rus",
+    "housing": "bolig",
+    "family_care": "omsorgsansvar",
+    "finances": "økonomi",
+    "social_network": "sosialt nettverk",
+    "motivation": "motivasjon og mestring",
+    "work_capacity_unclear": "uavklart arbeidsevne",
+    "workplace_adaptation": "tilrettelegging på arbeidsplassen",
+    "employer_reluctance": "arbeidsgivers usikkerhet",
+}
+LANGUAGE_NAMES = {
+    "nb": "norsk", "nn": "norsk", "no": "norsk", "en": "engelsk", "ar": "arabisk", "so": "somali",
+    "ti": "tigrinja", "pl": "polsk", "uk": "ukrainsk", "fa": "persisk", "se": "samisk", "lt": "litauisk",
+}
+NORWEGIAN = {"nb", "nn", "no"}
+
+
+def domains() -> list[str]:
+    return list(reference.needs_domains())
+
+
+def domain_label(key: str) -> str:
+    if key in DOMAIN_SHORT:
+        return DOMAIN_SHORT[key]
+    name = reference.needs_domains().get(key, key)
+    return name[:1].lower() + name[1:]
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+# --- the client side ---------------------------------------------------------------------------------
+
+@dataclass
+class ClientProfile:
+    """What matching needs to know about one client (built by selectors, or by hand in tests)."""
+
+    client_id: int
+    office_id: int
+    need_group: str
+    age: int
+    priority_groups: frozenset
+    severity: dict[str, int] = field(default_factory=dict)  # domain -> 0..3 (blended)
+    severity_source: dict[str, str] = field(default_factory=dict)  # domain -> "veileder" | "bruker" | "begge"
+    wanted_domains: frozenset = frozenset()
+    preferred_types: frozenset = frozenset()
+    max_travel_km: int | None = None
+    language: str = "nb"
+    needs_interpreter: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    office_name: str = ""
+
+
+def blend_severity(counsellor: int | None, client: int | None) -> tuple[int, str]:
+    """The severity used for matching and who it comes from (see the module docstring)."""
+    c = counsellor if counsellor is not None else -1
+    k = client if client is not None else -1
+    s = max(c, k, 0)
+    if s == 0:
+        return 0, ""
+    if c == k:
+        return s, "begge"
+    return s, "veileder" if c > k else "bruker"
+
+
+# --- the county index ----------------------------------------------------------------------------------
+
+@dataclass
+class CountyIndex:
+    county_id: int
+    built_at: float
+    on: dt.date
+    ids: np.ndarray
+    type_idx: np.ndarray
+    type_codes: list
+    type_names: list
+    type_weeks: np.ndarray
+    type_addr: np.ndarray  # types x domains, 0/1 float32
+    addr: np.ndarray  # offerings x domains
+    group_bits: np.ndarray
+    prio_bits: np.ndarray
+    min_age: np.ndarray
+    max_age: np.ndarray
+    is_open: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    digital: np.ndarray
+    lang_idx: np.ndarray
+    langs: list
+    titles: list
+    providers: list
+    municipalities: list
+    start: list
+    end: list
+    office_rows: dict  # office id -> np.ndarray of row indices
+    domain_keys: list
+    _office_masks: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def office_mask(self, office_id: int) -> np.ndarray:
+        m = self._office_masks.get(office_id)
+        if m is None:
+            m = np.zeros(self.size, dtype=bool)
+            rows = self.office_rows.get(office_id)
+            if rows is not None:
+                m[rows] = True
+            self._office_masks[office_id] = m
+        return m
+
+    def row_of(self, offering_id: int) -> int | None:
+        pos = np.nonzero(self.ids == offering_id)[0]
+        return int(pos[0]) if len(pos) else None
+
+
+def _bits(values, order: list[str]) -> int:
+    b = 0
+    for v in values or ():
+        if v in order:
+            b |= 1 << order.index(v)
+    return b
+
+
+def build_index(county_id: int, *, on: dt.date | None = None) -> CountyIndex:
+    """Load a county's offerings into arrays: four queries, whatever the county's size."""
+    from skreddersy.measures.models import NEED_GROUP_ORDER, PRIORITY_GROUP_ORDER, MeasureOffering, MeasureType
+
+    on = on or clock.today()
+    keys = domains()
+    dpos = {k: i for i, k in enumerate(keys)}
+    types = list(MeasureType.objects.values_list("id", "code", "name", "addresses", "eligible_groups", "priority_groups",
+                                                   "min_age", "max_age", "typical_weeks"))
+    tpos = {t[0]: i for i, t in enumerate(types)}
+    type_addr = np.zeros((max(len(types), 1), len(keys)), dtype=np.float32)
+    for i, t in enumerate(types):
+        for d in t[3] or ():
+            if d in dpos:
+                type_addr[i, dpos[d]] = 1.0
+    rows = list(
+        MeasureOffering.objects.filter(county_id=county_id)
+        .order_by("id")
+        .values_list("id", "measure_type_id", "title", "provider__name", "municipality", "latitude", "longitude",
+                     "is_digital", "language", "start_date", "end_date", "min_age", "max_age", "priority_groups",
+                     "status")
+    )
+    n = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    type_idx = np.fromiter((tpos[r[1]] for r in rows), dtype=np.int32, count=n)
+    group_bits_t = [_bits(t[4], NEED_GROUP_ORDER) for t in types]
+    prio_bits_t = [_bits(t[5], PRIORITY_GROUP_ORDER) for t in types]
+    langs: list[str] = []
+    lpos: dict[str, int] = {}
+    lang_idx = np.zeros(n, dtype=np.int16)
+    group_bits = np.zeros(n, dtype=np.int16)
+    prio_bits = np.zeros(n, dtype=np.int16)
+    min_age = np.zeros(n, dtype=np.int16)
+    max_age = np.full(n, 999, dtype=np.int16)
+    is_open = np.zeros(n, dtype=bool)
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    digital = np.zeros(n, dtype=bool)
+    for i, r in enumerate(rows):
+        t = types[type_idx[i]]
+        group_bits[i] = group_bits_t[type_idx[i]]
+        prio_bits[i] = _bits(r[13], PRIORITY_GROUP_ORDER) if r[13] else prio_bits_t[type_idx[i]]
+        lo = r[11] if r[11] is not None else t[6]
+        hi = r[12] if r[12] is not None else t[7]
+        min_age[i] = lo if lo is not None else 0
+        max_age[i] = hi if hi is not None else 999
+        is_open[i] = r[14] == "open" and (r[10] is None or r[10] >= on)
+        if r[5] is not None and r[6] is not None:
+            lat[i], lon[i] = r[5], r[6]
+        digital[i] = r[7]
+        lang = r[8] or "nb"
+        if lang not in lpos:
+            lpos[lang] = len(langs)
+            langs.append(lang)
+        lang_idx[i] = lpos[lang]
+    links = MeasureOffering.offices.through.objects.filter(measureoffering__county_id=county_id).values_list(
+        "office_id", "measureoffering_id"
+    )
+    id_pos = {int(v): i for i, v in enumerate(ids)}
+    by_office: dict[int, list[int]] = {}
+    for office_id, oid in links:
+        by_office.setdefault(office_id, []).append(id_pos[oid])
+    return CountyIndex(
+        county_id=county_id, built_at=time.monotonic(), on=on, ids=ids, type_idx=type_idx,
+        type_codes=[t[1] for t in types], type_names=[t[2] for t in types],
+        type_weeks=np.array([t[8] or 12 for t in types] or [12], dtype=np.float32),
+        type_addr=type_addr, addr=type_addr[type_idx] if n else np.zeros((0, len(keys)), dtype=np.float32),
+        group_bits=group_bits, prio_bits=prio_bits, min_age=min_age, max_age=max_age, is_open=is_open,
+        lat=lat, lon=lon, digital=digital, lang_idx=lang_idx, langs=langs,
+        titles=[r[2] for r in rows], providers=[r[3] for r in rows], municipalities=[r[4] for r in rows],
+        start=[r[9] for r in rows], end=[r[10] for r in rows],
+        office_rows={k: np.array(v, dtype=np.int64) for k, v in by_office.items()}, domain_keys=keys,
+    )
+
+
+_cache: dict[int, CountyIndex] = {}
+_cache_lock = threading.Lock()
+_generation = 0
+
+
+def invalidate(county_id: int | None = None) -> None:
+    """Forget cached indexes (called when offerings or types change in this process)."""
+    global _generation
+    with _cache_lock:
+        _generation += 1
+        if county_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(county_id, None)
+
+
+class MatchCache:
+    """Per-request cache: each county is loaded at most once per request (and reused from the
+    process cache while younger than ``INDEX_TTL_SECONDS``)."""
+
+    def __init__(self, *, use_process_cache: bool = True):
+        self.indexes: dict[int, CountyIndex] = {}
+        self.use_process_cache = use_process_cache
+
+    def county(self, county_id: int) -> CountyIndex:
+        idx = self.indexes.get(county_id)
+        if idx is not None:
+            return idx
+        today = clock.today()
+        if self.use_process_cache:
+            with _cache_lock:
+                idx = _cache.get(county_id)
+            if idx is not None and (time.monotonic() - idx.built_at > INDEX_TTL_SECONDS or idx.on != today):
+                idx = None
+        if idx is None:
+            idx = build_index(county_id, on=today)
+            if self.use_process_cache:
+                with _cache_lock:
+                    _cache[county_id] = idx
+        self.indexes[county_id] = idx
+        return idx
+
+
+# --- scoring --------------------------------------------------------------------------------------------
+
+@dataclass
+class Scores:
+    eligible: np.ndarray  # bool per offering
+    excluded: dict  # rule -> count of offerings failing it
+    score: np.ndarray  # fit per offering (NaN where not eligible)
+    needs: np.ndarray
+    goals: np.ndarray
+    travel: np.ndarray
+    language: np.ndarray
+    distance: np.ndarray
+    order: np.ndarray  # eligible row indices, best fit first
+
+
+def eligibility_mask(idx: CountyIndex, p: ClientProfile) -> tuple[np.ndarray, dict]:
+    """The rules of ``eligibility.py`` vectorised. Returns (mask, failures per rule)."""
+    from skreddersy.measures.models import NEED_GROUP_ORDER, PRIORITY_GROUP_ORDER
+
+    if p.need_group in NEED_GROUP_ORDER:
+        group_ok = (idx.group_bits & (1 << NEED_GROUP_ORDER.index(p.need_group))) != 0
+    else:
+        group_ok = np.zeros(idx.size, dtype=bool)
+    age_ok = (idx.min_age <= p.age) & (idx.max_age >= p.age)
+    cbits = _bits(p.priority_groups, PRIORITY_GROUP_ORDER)
+    prio_ok = (idx.prio_bits == 0) | ((idx.prio_bits & cbits) != 0)
+    place_ok = idx.office_mask(p.office_id)
+    ok = group_ok & age_ok & prio_ok & place_ok & idx.is_open
+    excluded = {
+        "need_group": int((~group_ok).sum()), "age": int((~age_ok).sum()), "priority_group": int((~prio_ok).sum()),
+        "place": int((~place_ok).sum()), "open": int((~idx.is_open).sum()),
+    }
+    return ok, excluded
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    r = 6371.0
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dl = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * r * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+def score(idx: CountyIndex, p: ClientProfile) -> Scores:
+    ok, excluded = eligibility_mask(idx, p)
+    keys = idx.domain_keys
+    s = np.array([p.severity.get(k, 0) for k in keys], dtype=np.float32)
+    s2 = s * s
+    total = float(s2.sum())
+    needs = (idx.addr @ s2) / total if total > 0 else np.zeros(idx.size, dtype=np.float32)
+
+    wanted = np.array([1.0 if k in p.wanted_domains else 0.0 for k in keys], dtype=np.float32)
+    nw = float(wanted.sum())
+    goal_dom = (idx.addr @ wanted) / nw if nw > 0 else np.zeros(idx.size, dtype=np.float32)
+    pref_types = np.array([1.0 if c in p.preferred_types else 0.0 for c in idx.type_codes], dtype=np.float32)
+    goal_type = pref_types[idx.type_idx] if idx.size else np.zeros(0, dtype=np.float32)
+    goals = 0.5 * goal_dom + 0.5 * goal_type
+
+    if p.latitude is not None and p.longitude is not None:
+        dist = haversine_km(p.latitude, p.longitude, idx.lat, idx.lon)
+    else:
+        dist = np.full(idx.size, np.nan)
+    dist = np.where(idx.digital, 0.0, dist)
+    travel = np.where(np.isnan(dist), 0.5, 1.0 / (1.0 + np.nan_to_num(dist) / TRAVEL_HALF_KM))
+    if p.max_travel_km is not None:
+        travel = np.where(np.nan_to_num(dist) > p.max_travel_km, 0.0, travel)
+
+    client_lang = p.language or "nb"
+    lang_score_by_code = []
+    for code in idx.langs:
+        if code == client_lang or (code in NORWEGIAN and client_lang in NORWEGIAN):
+            v = 1.0
+        elif code in NORWEGIAN:
+            v = 0.3 if p.needs_interpreter else 0.8
+        else:
+            v = 0.2
+        lang_score_by_code.append(v)
+    language = np.array(lang_score_by_code or [0.0], dtype=np.float32)[idx.lang_idx] if idx.size else np.zeros(0)
+
+    fit = (WEIGHTS["needs"] * needs + WEIGHTS["goals"] * goals + WEIGHTS["travel"] * travel
+           + WEIGHTS["language"] * language).astype(np.float64)
+    fit = np.round(fit, 6)  # stable ranks: float noise never reorders equal fits
+    rows = np.nonzero(ok)[0]
+    order = rows[np.lexsort((idx.ids[rows], -fit[rows]))]
+    fit_all = np.where(ok, fit, np.nan)
+    return Scores(eligible=ok, excluded=excluded, score=fit_all, needs=needs, goals=goals, travel=travel,
+                  language=language, distance=dist, order=order)
+
+
+# --- results --------------------------------------------------------------------------------------------
+
+@dataclass
+class MatchRow:
+    offering_id: int
+    rank: int
+    score: float
+    needs: float
+    goals: float
+    travel: float
+    language_fit: float
+    explanation: str
+    title: str
+    type_code: str
+    type_name: str
+    provider: str
+    municipality: str
+    distance_km: float | None
+    language: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    typical_weeks: float
+    # Filled in after ranking, shown in separate columns, never used for the rank:
+    capacity: int | None = None
+    free_places: int | None = None
+    waiting: int | None = None
+    waiting_weeks: int | None = None
+    waiting_list_full: bool = False
+    availability: str = ""
+    expected_fill: bool = False
+    expected_fill_text: str = ""
+
+
+@dataclass
+class MatchResult:
+    client_id: int
+    county_id: int
+    offerings_in_county: int
+    eligible_count: int
+    excluded: dict
+    rows: list
+    severity: dict
+    severity_source: dict
+    has_mapping: bool
+
+
+def explain(idx: CountyIndex, p: ClientProfile, sc: Scores, i: int) -> str:
+    """Why this offering fits, in Norwegian: needs covered with severity, wishes, travel, language."""
+    parts = []
+    t = idx.type_idx[i]
+    covered = [(p.severity.get(k, 0), k) for j, k in enumerate(idx.domain_keys) if idx.type_addr[t, j] > 0 and p.severity.get(k, 0) > 0]
+    covered.sort(key=lambda x: (-x[0], idx.domain_keys.index(x[1])))
+    if covered:
+        bits = [f"{domain_label(k)} ({s})" for s, k in covered]
+        bits[0] = f"{domain_label(covered[0][1])} (alvorlighet {covered[0][0]})"
+        parts.append("dekker " + _join(bits))
+    elif p.severity and any(v > 0 for v in p.severity.values()):
+        parts.append("dekker ingen av de kartlagte behovene")
+    else:
+        parts.append("ingen kartlagte behov å sammenligne med")
+    if idx.type_codes[t] in p.preferred_types:
+        parts.append("brukeren har ønsket denne tiltakstypen")
+    wanted = [k for j, k in enumerate(idx.domain_keys) if idx.type_addr[t, j] > 0 and k in p.wanted_domains]
+    if wanted:
+        parts.append("brukeren vil jobbe med " + _join([domain_label(k) for k in wanted]))
+    if idx.digital[i]:
+        parts.append("digitalt")
+    elif not math.isnan(sc.distance[i]):
+        km = float(sc.distance[i])
+        far = p.max_travel_km is not None and km > p.max_travel_km
+        parts.append(f"{km:.0f} km unna" + (f" (over brukerens grense på {p.max_travel_km} km)" if far else ""))
+    lang = idx.langs[idx.lang_idx[i]]
+    if lang in NORWEGIAN:
+        if p.needs_interpreter:
+            parts.append("undervisning på norsk, brukeren trenger tolk")
+    elif lang == (p.language or "nb"):
+        parts.append(f"undervisning på {language_name(lang)} (brukerens språk)")
+    else:
+        parts.append(f"undervisning på {language_name(lang)}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def rank(idx: CountyIndex, p: ClientProfile, *, limit: int | None = 25, explain_rows: bool = True) -> MatchResult:
+    sc = score(idx, p)
+    chosen = sc.order if limit is None else sc.order[:limit]
+    rows = []
+    for r, i in enumerate(chosen, start=1):
+        t = idx.type_idx[i]
+        d = sc.distance[i]
+        rows.append(MatchRow(
+            offering_id=int(idx.ids[i]), rank=r, score=round(float(sc.score[i]), 4), needs=round(float(sc.needs[i]), 3),
+            goals=round(float(sc.goals[i]), 3), travel=round(float(sc.travel[i]), 3),
+            language_fit=round(float(sc.language[i]), 3),
+            explanation=explain(idx, p, sc, i) if explain_rows else "",
+            title=idx.titles[i], type_code=idx.type_codes[t], type_name=idx.type_names[t], provider=idx.providers[i],
+            municipality=idx.municipalities[i], distance_km=None if math.isnan(d) else round(float(d), 1),
+            language=idx.langs[idx.lang_idx[i]], start_date=idx.start[i], end_date=idx.end[i],
+            typical_weeks=float(idx.type_weeks[t]),
+        ))
+    return MatchResult(
+        client_id=p.client_id, county_id=idx.county_id, offerings_in_county=idx.size, eligible_count=int(sc.eligible.sum()),
+        excluded=sc.excluded, rows=rows, severity=dict(p.severity), severity_source=dict(p.severity_source),
+        has_mapping=bool(p.severity),
+    )
+
+
+def fit_rank_of(idx: CountyIndex, p: ClientProfile, offering_id: int) -> tuple[int | None, float | None, np.ndarray, Scores]:
+    """The 1-based fit rank and score of one offering for this client (None if not eligible)."""
+    sc = score(idx, p)
+    pos = np.nonzero(idx.ids[sc.order] == offering_id)[0]
+    if not len(pos):
+        return None, None, sc.order, sc
+    i = sc.order[pos[0]]
+    return int(pos[0]) + 1, float(sc.score[i]), sc.order, sc

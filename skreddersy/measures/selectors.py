@@ -1,0 +1,489 @@
+"""Every read in measures, scoped to the acting user. Reads of a client's data (matching,
+referrals, preferences) are audited; the catalogue, allocations and suppressed outcome tables
+hold no personal data. Query counts are fixed (no per-row queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+
+from skreddersy.clients.models import Client, NeedAssessment, NeedsMapping
+from skreddersy.core import access, audit, clock, reference
+from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
+from skreddersy.core.models import Office
+from skreddersy.measures import eligibility, matching
+from skreddersy.measures.models import (
+    PRIORITY_GROUP_ORDER,
+    ClientPreference,
+    CountyAllocation,
+    MatchChoice,
+    MeasureOffering,
+    MeasureType,
+    NationalTarget,
+    OfficeAllocation,
+    Outcome,
+    Place,
+    PriorityGroup,
+    Referral,
+)
+
+MIN_GROUP = 5  # outcome groups with fewer clients are suppressed
+USED = (Referral.Status.ACCEPTED, Referral.Status.COMPLETED)
+
+
+def _require_catalogue(user) -> None:
+    if not access.can_browse_catalogue(user):
+        raise AccessDenied("Tiltakskatalogen er for Nav-ansatte.")
+
+
+# --- catalogue ---------------------------------------------------------------------------------------
+
+@dataclass
+class CatalogueFilters:
+    domain: str = ""
+    need_group: str = ""
+    type_code: str = ""
+    place: str = ""
+    county_id: int | None = None
+    office_id: int | None = None
+    start_from: dt.date | None = None
+    start_to: dt.date | None = None
+    free_only: bool = False
+    include_closed: bool = False
+    q: str = ""
+
+
+def validate_filters(f: CatalogueFilters) -> None:
+    errors = {}
+    if f.domain and f.domain not in reference.needs_domains():
+        errors["domain"] = "Ukjent behovsområde."
+    if f.need_group and f.need_group not in reference.need_groups():
+        errors["need_group"] = "Ukjent innsatsgruppe."
+    if f.start_from and f.start_to and f.start_to < f.start_from:
+        errors["start_to"] = "Til-dato kan ikke være før fra-dato."
+    if errors:
+        raise InvalidInput("Ugyldig filter.", errors=errors)
+
+
+def measure_types(*, user, active_only: bool = True) -> list[MeasureType]:
+    _require_catalogue(user)
+    qs = MeasureType.objects.all()
+    if active_only:
+        qs = qs.filter(active=True)
+    return list(qs.order_by("name"))
+
+
+def _type_ids(f: CatalogueFilters) -> list[int] | None:
+    if not (f.domain or f.need_group or f.type_code):
+        return None
+    ids = []
+    for t in MeasureType.objects.only("id", "code", "addresses", "eligible_groups"):
+        if f.domain and f.domain not in (t.addresses or []):
+            continue
+        if f.need_group and f.need_group not in (t.eligible_groups or []):
+            continue
+        if f.type_code and t.code != f.type_code:
+            continue
+        ids.append(t.id)
+    return ids
+
+
+def catalogue_queryset(*, user, filters: CatalogueFilters):
+    _require_catalogue(user)
+    validate_filters(filters)
+    qs = MeasureOffering.objects.select_related("measure_type", "provider", "county")
+    type_ids = _type_ids(filters)
+    if type_ids is not None:
+        qs = qs.filter(measure_type_id__in=type_ids)
+    if not filters.include_closed:
+        qs = qs.filter(status=MeasureOffering.Status.OPEN).filter(Q(end_date__isnull=True) | Q(end_date__gte=clock.today()))
+    if filters.place:
+        qs = qs.filter(Q(municipality__icontains=filters.place) | Q(address__icontains=filters.place))
+    if filters.county_id:
+        qs = qs.filter(county_id=filters.county_id)
+    if filters.office_id:
+        qs = qs.filter(offices__id=filters.office_id)
+    if filters.start_from:
+        qs = qs.filter(start_date__gte=filters.start_from)
+    if filters.start_to:
+        qs = qs.filter(start_date__lte=filters.start_to)
+    if filters.free_only:
+        from django.db.models import F
+
+        qs = qs.filter(occupied__lt=F("capacity"))
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(provider__name__icontains=filters.q) | Q(content__icontains=filters.q))
+    return qs.order_by("start_date", "id")
+
+
+def catalogue_page(*, user, filters: CatalogueFilters, page: int | str | None = 1, per_page: int = 50):
+    qs = catalogue_queryset(user=user, filters=filters)
+    p = Paginator(qs, per_page).get_page(page)
+    _attach_waiting(list(p.object_list))
+    return p
+
+
+def _attach_waiting(offerings: list[MeasureOffering]) -> None:
+    ids = [o.pk for o in offerings]
+    counts = dict(
+        Referral.objects.filter(offering_id__in=ids, status=Referral.Status.WAITING)
+        .values("offering_id").annotate(n=Count("id")).values_list("offering_id", "n")
+    ) if ids else {}
+    for o in offerings:
+        o.waiting_count = counts.get(o.pk, 0)
+        o.waiting_weeks = waiting_weeks(o.capacity, o.occupied, o.waiting_count, o.measure_type.typical_weeks)
+
+
+def waiting_weeks(capacity: int, occupied: int, waiting: int, typical_weeks: int | None) -> int | None:
+    """Expected wait for a new referral: places free up as participants finish (typical length)."""
+    if occupied < capacity:
+        return 0
+    weeks = typical_weeks or 12
+    return int(math.ceil((waiting + 1) / max(capacity, 1) * weeks))
+
+
+def get_offering(*, user, offering_id: int) -> MeasureOffering:
+    _require_catalogue(user)
+    o = MeasureOffering.objects.select_related("measure_type", "provider", "county").prefetch_related("offices").filter(pk=offering_id).first()
+    if o is None:
+        raise NotFound("Fant ikke tiltaksgjennomføringen.")
+    _attach_waiting([o])
+    return o
+
+
+def compare(*, user, offering_ids: list[int]) -> list[MeasureOffering]:
+    _require_catalogue(user)
+    if not offering_ids:
+        raise InvalidInput("Velg minst to tilbud å sammenligne.", field="id")
+    if len(offering_ids) > 4:
+        raise InvalidInput("Du kan sammenligne høyst fire tilbud om gangen.", field="id")
+    found = {o.pk: o for o in MeasureOffering.objects.select_related("measure_type", "provider", "county")
+             .prefetch_related("offices").filter(pk__in=offering_ids)}
+    missing = [i for i in offering_ids if i not in found]
+    if missing:
+        raise NotFound(f"Fant ikke tilbud {', '.join(map(str, missing))}.")
+    out = [found[i] for i in dict.fromkeys(offering_ids)]
+    _attach_waiting(out)
+    return out
+
+
+# --- client profile and matching -----------------------------------------------------------------------------
+
+def latest_severity(client_ids: list[int]) -> dict[int, tuple[dict, dict]]:
+    """Blended severity (and its source) from each client's latest needs mapping: two queries."""
+    latest: dict[int, int] = {}
+    for mid, cid, _v in NeedsMapping.objects.filter(client_id__in=client_ids).order_by("client_id", "version").values_list("id", "client_id", "version"):
+        latest[cid] = mid
+    by_mapping = {mid: cid for cid, mid in latest.items()}
+    out: dict[int, tuple[dict, dict]] = {cid: ({}, {}) for cid in client_ids}
+    if not by_mapping:
+        return out
+    ids = list(by_mapping)
+    for i in range(0, len(ids), 5000):
+        for mid, domain, cs, ks in NeedAssessment.objects.filter(mapping_id__in=ids[i:i + 5000]).values_list(
+            "mapping_id", "domain", "counsellor_severity", "client_severity"
+        ):
+            s, src = matching.blend_severity(cs, ks)
+            if s > 0:
+                sev, source = out[by_mapping[mid]]
+                sev[domain] = s
+                source[domain] = src
+    return out
+
+
+def _places() -> dict[str, tuple[float, float]]:
+    return {m: (la, lo) for m, la, lo in Place.objects.values_list("municipality", "latitude", "longitude")}
+
+
+def profile_from(client: Client, severity: tuple[dict, dict], pref: ClientPreference | None, places: dict, on: dt.date) -> matching.ClientProfile:
+    facts = eligibility.client_facts(client, on=on)
+    loc = places.get(client.municipality) or places.get(client.office.municipality if client.office_id else "")
+    return matching.ClientProfile(
+        client_id=client.pk, office_id=client.office_id, need_group=client.need_group or "", age=facts.age,
+        priority_groups=facts.priority_groups, severity=severity[0], severity_source=severity[1],
+        wanted_domains=frozenset(pref.wanted_domains) if pref else frozenset(),
+        preferred_types=frozenset(pref.preferred_types) if pref else frozenset(),
+        max_travel_km=pref.max_travel_km if pref else None,
+        language=(pref.preferred_language if pref and pref.preferred_language else client.language) or "nb",
+        needs_interpreter=client.needs_interpreter,
+        latitude=loc[0] if loc else None, longitude=loc[1] if loc else None,
+        office_name=client.office.name if client.office_id else "",
+    )
+
+
+def client_profile(client: Client) -> matching.ClientProfile:
+    """Internal (no access check): callers check access and audit."""
+    pref = ClientPreference.objects.filter(client_id=client.pk).first()
+    return profile_from(client, latest_severity([client.pk])[client.pk], pref, _places(), clock.today())
+
+
+def office_profiles(office_id: int) -> list[matching.ClientProfile]:
+    """Profiles for every client of an office, in a fixed number of queries (for re-ranking)."""
+    clients = list(Client.objects.filter(office_id=office_id).select_related("office"))
+    ids = [c.pk for c in clients]
+    sev = latest_severity(ids)
+    prefs = {p.client_id: p for p in ClientPreference.objects.filter(client_id__in=ids)}
+    places = _places()
+    today = clock.today()
+    return [profile_from(c, sev[c.pk], prefs.get(c.pk), places, today) for c in clients]
+
+
+def expected_fill_by_type(office_id: int, year: int) -> dict[int, dict]:
+    """Per measure type: the office's allocated places, used, and whether it expects more filled."""
+    out: dict[int, dict] = {}
+    rows = (OfficeAllocation.objects.filter(office_id=office_id, county_allocation__target__year=year)
+            .values("county_allocation__target__measure_type_id")
+            .annotate(places=Sum("places"), expected=Sum("expected_filled")))
+    used = dict(Referral.objects.filter(office_allocation__office_id=office_id, office_allocation__county_allocation__target__year=year,
+                                        status__in=USED)
+                .values("offering__measure_type_id").annotate(n=Count("id")).values_list("offering__measure_type_id", "n"))
+    for r in rows:
+        tid = r["county_allocation__target__measure_type_id"]
+        u = used.get(tid, 0)
+        out[tid] = {"places": r["places"], "expected": r["expected"], "used": u, "expects_fill": r["expected"] > u}
+    return out
+
+
+@dataclass
+class MatchPanel:
+    client: Client
+    result: matching.MatchResult
+    referrals: list = field(default_factory=list)
+    preference: ClientPreference | None = None
+    choices: list = field(default_factory=list)
+
+
+def attach_live_columns(result: matching.MatchResult, office_id: int) -> None:
+    """Availability and the office's expectation: looked up after ranking, for the rows shown."""
+    ids = [r.offering_id for r in result.rows]
+    live = {o[0]: o for o in MeasureOffering.objects.filter(pk__in=ids).values_list("id", "capacity", "occupied", "waiting_list_limit")}
+    waiting = dict(Referral.objects.filter(offering_id__in=ids, status=Referral.Status.WAITING)
+                   .values("offering_id").annotate(n=Count("id")).values_list("offering_id", "n")) if ids else {}
+    type_ids = dict(MeasureType.objects.values_list("code", "id"))
+    fill = expected_fill_by_type(office_id, clock.today().year)
+    for r in result.rows:
+        _id, cap, occ, limit = live.get(r.offering_id, (r.offering_id, 0, 0, 0))
+        w = waiting.get(r.offering_id, 0)
+        r.capacity, r.free_places, r.waiting = cap, max(cap - occ, 0), w
+        r.waiting_weeks = waiting_weeks(cap, occ, w, int(r.typical_weeks))
+        r.waiting_list_full = r.free_places == 0 and w >= limit
+        if r.free_places:
+            r.availability = f"{r.free_places} ledige av {cap}"
+        elif r.waiting_list_full:
+            r.availability = "Fullt, ventelisten er full" if limit else "Fullt, ingen venteliste"
+        else:
+            r.availability = f"Fullt: ca. {r.waiting_weeks} uker venting ({w} på venteliste)"
+        f = fill.get(type_ids.get(r.type_code))
+        r.expected_fill = bool(f and f["expects_fill"])
+        if f:
+            r.expected_fill_text = (f"Ja: {f['used']} av {f['expected']} forventede plasser brukt" if r.expected_fill
+                                    else f"Nei: {f['used']} brukt, forventning {f['expected']} nådd")
+        else:
+            r.expected_fill_text = "Ingen tildeling til kontoret"
+
+
+def matching_panel(*, user, client_id: int, limit: int = 25, cache: matching.MatchCache | None = None) -> MatchPanel:
+    """The fit-ranked offerings for a client, with availability and fill in separate columns."""
+    client = Client.objects.select_related("office", "counsellor").filter(pk=client_id).first()
+    if client is None:
+        raise NotFound("Fant ingen bruker med denne id-en.")
+    access.require_nav(user, client, what="tiltak: matching")
+    audit.record(user, client.pk, audit.READ, "tiltak: matching")
+    cache = cache or matching.MatchCache()
+    idx = cache.county(client.office.county_id)
+    profile = client_profile(client)
+    result = matching.rank(idx, profile, limit=limit)
+    attach_live_columns(result, client.office_id)
+    refs = _client_referrals(client.pk)
+    pref = ClientPreference.objects.filter(client_id=client.pk).first()
+    choices = list(MatchChoice.objects.filter(client_id=client.pk).select_related("offering")[:10])
+    return MatchPanel(client=client, result=result, referrals=refs, preference=pref, choices=choices)
+
+
+def _client_referrals(client_id: int) -> list[Referral]:
+    refs = list(Referral.objects.filter(client_id=client_id).select_related("offering__measure_type", "offering__provider")
+                .order_by("-created_at", "-id"))
+    waiting = [r for r in refs if r.status == Referral.Status.WAITING]
+    if waiting:
+        offering_ids = {r.offering_id for r in waiting}
+        queue: dict[int, list] = {}
+        for rid, oid in (Referral.objects.filter(offering_id__in=offering_ids, status=Referral.Status.WAITING)
+                         .order_by("queued_at", "id").values_list("id", "offering_id")):
+            queue.setdefault(oid, []).append(rid)
+        for r in refs:
+            r.position = queue[r.offering_id].index(r.pk) + 1 if r.status == Referral.Status.WAITING else None
+    for r in refs:
+        if not hasattr(r, "position"):
+            r.position = None
+    return refs
+
+
+def client_referrals(*, user, client_id: int) -> list[Referral]:
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        raise NotFound("Fant ingen bruker med denne id-en.")
+    access.require_client(user, client, what="tiltak: henvisninger")
+    audit.record(user, client.pk, audit.READ, "tiltak: henvisninger")
+    return _client_referrals(client.pk)
+
+
+def get_referral(*, user, referral_id: int) -> Referral:
+    r = Referral.objects.select_related("client", "offering__measure_type", "offering__provider").filter(pk=referral_id).first()
+    if r is None:
+        raise NotFound("Fant ikke henvisningen.")
+    access.require_client(user, r.client, what="tiltak: henvisning")
+    audit.record(user, r.client_id, audit.READ, "tiltak: henvisning", obj=r)
+    return r
+
+
+def eligibility_for(*, user, client_id: int, offering_id: int) -> eligibility.Eligibility:
+    client = Client.objects.select_related("office").filter(pk=client_id).first()
+    off = MeasureOffering.objects.select_related("measure_type").filter(pk=offering_id).first()
+    if client is None or off is None:
+        raise NotFound("Fant ikke bruker eller tilbud.")
+    access.require_nav(user, client, what="tiltak: vilkår")
+    audit.record(user, client.pk, audit.READ, "tiltak: vilkår", obj=off)
+    return eligibility.check(eligibility.client_facts(client), eligibility.offering_facts(off))
+
+
+def get_preference(*, user, client_id: int) -> ClientPreference | None:
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        raise NotFound("Fant ingen bruker med denne id-en.")
+    access.require_client(user, client, what="tiltak: brukers ønsker")
+    audit.record(user, client.pk, audit.READ, "tiltak: brukers ønsker")
+    return ClientPreference.objects.filter(client=client).first()
+
+
+# --- allocation ---------------------------------------------------------------------------------------
+
+@dataclass
+class AllocationRow:
+    allocation: OfficeAllocation
+    type_name: str
+    priority_group: str
+    places: int
+    budget: int
+    used: int
+    free: int
+    expected_filled: int
+    expected_unfilled: int  # places the office expects filled that are not yet used
+    waiting: int
+
+
+def office_allocation(*, user, office_id: int, year: int) -> tuple[Office, list[AllocationRow]]:
+    office = Office.objects.select_related("county").filter(pk=office_id).first()
+    if office is None:
+        raise NotFound("Fant ikke kontoret.")
+    if not access.can_view_allocation(user, office_id):
+        raise AccessDenied("Tildelingen er for ledere ved kontoret.")
+    allocs = list(
+        OfficeAllocation.objects.filter(office_id=office_id, county_allocation__target__year=year)
+        .select_related("county_allocation__target__measure_type")
+        .annotate(used=Count("referrals", filter=Q(referrals__status__in=USED)))
+        .order_by("county_allocation__target__measure_type__name", "county_allocation__target__priority_group")
+    )
+    waiting = dict(Referral.objects.filter(office_id=office_id, status=Referral.Status.WAITING)
+                   .values("offering__measure_type_id").annotate(n=Count("id")).values_list("offering__measure_type_id", "n"))
+    labels = dict(PriorityGroup.choices)
+    rows = []
+    for a in allocs:
+        t = a.county_allocation.target
+        rows.append(AllocationRow(
+            allocation=a, type_name=t.measure_type.name, priority_group=str(labels.get(t.priority_group, "Alle grupper")),
+            places=a.places, budget=a.budget, used=a.used, free=max(a.places - a.used, 0), expected_filled=a.expected_filled,
+            expected_unfilled=max(a.expected_filled - a.used, 0), waiting=waiting.get(t.measure_type_id, 0),
+        ))
+    return office, rows
+
+
+def leader_offices(*, user) -> list[Office]:
+    a = access.actor(user)
+    if access.is_administrator(user):
+        return list(Office.objects.order_by("number"))
+    return [o for o in Office.objects.filter(pk__in=a.office_ids).order_by("number") if access.can_view_allocation(user, o.pk)]
+
+
+@dataclass
+class NationalRow:
+    target: NationalTarget
+    to_counties: int
+    budget_to_counties: int
+    counties: list
+
+
+def national_overview(*, user, year: int) -> list[NationalRow]:
+    if not access.can_manage_allocations(user):
+        raise AccessDenied("Nasjonale mål og fylkestildelinger er for administratorer.")
+    targets = list(NationalTarget.objects.filter(year=year).select_related("measure_type").order_by("measure_type__name", "priority_group"))
+    cas = list(CountyAllocation.objects.filter(target__year=year).select_related("county")
+               .annotate(to_offices=Sum("office_allocations__places"), offices=Count("office_allocations")))
+    by_target: dict[int, list] = {}
+    for c in cas:
+        by_target.setdefault(c.target_id, []).append(c)
+    return [NationalRow(target=t, to_counties=sum(c.places for c in by_target.get(t.pk, [])),
+                        budget_to_counties=sum(c.budget for c in by_target.get(t.pk, [])), counties=by_target.get(t.pk, []))
+            for t in targets]
+
+
+# --- outcomes -------------------------------------------------------------------------------------------------
+
+@dataclass
+class OutcomeRow:
+    key: int
+    label: str
+    months: int
+    clients: int
+    suppressed: bool
+    counts: dict  # status -> count (empty when suppressed)
+    shares: dict  # status -> percent
+
+
+def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id: int | None = None) -> list[OutcomeRow]:
+    """Status 3 and 6 months after ended participations, per type or per offering. Groups with
+    fewer than five distinct clients are suppressed: no counts are returned for them."""
+    if not access.can_view_measure_outcomes(user):
+        raise AccessDenied("Resultater etter tiltak er for Nav-ansatte.")
+    if by not in ("type", "offering"):
+        raise InvalidInput("Velg gruppering etter type eller tilbud.", field="by")
+    from skreddersy.measures.services import add_months
+
+    today = clock.today()
+    qs = Referral.objects.filter(ended_on__isnull=False)
+    if county_id:
+        qs = qs.filter(offering__county_id=county_id)
+    if office_id:
+        qs = qs.filter(office_id=office_id)
+    key_field = "offering__measure_type_id" if by == "type" else "offering_id"
+    label_field = "offering__measure_type__name" if by == "type" else "offering__title"
+    refs = list(qs.values_list("id", "client_id", "ended_on", key_field, label_field))
+    recorded = {(rid, m): s for rid, m, s in Outcome.objects.filter(referral__in=qs).values_list("referral_id", "months", "status")}
+    groups: dict[tuple, dict] = {}
+    labels: dict[int, str] = {}
+    for rid, cid, ended, key, label in refs:
+        labels[key] = label
+        for m in Outcome.MONTHS:
+            if add_months(ended, m) > today:
+                continue
+            g = groups.setdefault((key, m), {"clients": set(), "status": {}})
+            status = recorded.get((rid, m), Outcome.Status.UNKNOWN)
+            g["clients"].add(cid)
+            g["status"][status] = g["status"].get(status, 0) + 1
+    rows = []
+    for (key, m), g in sorted(groups.items(), key=lambda kv: (labels[kv[0][0]], kv[0][1])):
+        n = len(g["clients"])
+        small = n < MIN_GROUP
+        total = sum(g["status"].values())
+        counts = {} if small else {s: g["status"].get(s, 0) for s in Outcome.Status.values}
+        shares = {} if small else {s: round(100 * c / total) for s, c in counts.items()}
+        rows.append(OutcomeRow(key=key, label=labels[key], months=m, clients=0 if small else n, suppressed=small,
+                               counts=counts, shares=shares))
+    return rows
+
+
+def priority_group_labels() -> dict[str, str]:
+    return {k: str(v) for k, v in PriorityGroup.choices if k in PRIORITY_GROUP_ORDER}
