@@ -10,4 +10,10 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Feil brukernavn eller passord."),
         "inactive": _("Kontoen er deaktivert."),
+        "client_account": _("Dette er innloggingen for Nav-ansatte. Brukere logger inn på Min side: /min-side/logg-inn/"),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if getattr(user, "kind", None) == "client":
+            raise forms.ValidationError(self.error_messages["client_account"], code="client_account")

@@ -1,0 +1,428 @@
+"""JSON API for follow-up (mounted at /api/v1/): overview, person, plan, activities, messages,
+decisions, tasks and the journal. Same selectors and services as the pages, so the same access
+policy and the same audit entries.
+
+Authentication is the Django session (``django_auth``, set on the NinjaAPI). Unsafe methods
+(POST, PUT, PATCH, DELETE) need the CSRF token: read the ``csrftoken`` cookie and send it in the
+``X-CSRFToken`` header. Errors are JSON ``{"code", "message", "detail": [{"field", "reason"}]}``
+with 401 (not logged in), 403 (no access), 404, 409 (stale ``version``: someone else changed the
+record; nothing was written) or 422 (invalid input).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from skreddersy.clients.selectors import get_client
+from skreddersy.core import access
+from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
+from skreddersy.followup import overview, selectors, services
+from skreddersy.followup.models import JournalEntry, Message, NeedsDecision, WorkCapacityAssessment
+
+router = Router(tags=["oppfølging"])
+
+
+class ErrorDetail(Schema):
+    field: str | None
+    reason: str
+
+
+class Error(Schema):
+    code: str
+    message: str
+    detail: list[ErrorDetail]
+
+
+ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+# --- schemas ----------------------------------------------------------------------------------------
+
+class ClientRef(Schema):
+    id: int
+    name: str
+    masked_fnr: str
+    need_group: str
+    main_goal: str
+
+
+class OverviewRowOut(Schema):
+    client: ClientRef
+    next_deadline: dt.datetime | None
+    next_deadline_title: str
+    awaiting_reply: int
+    open_tasks: int
+    active_requirements: int
+    current_measure: str
+    days_since_contact: int | None
+    flags: list[str]
+
+
+class OverviewOut(Schema):
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    results: list[OverviewRowOut]
+
+
+class OverviewFilters(Schema):
+    scope: str = Field("mine", pattern="^(mine|office)$")
+    office: int | None = None
+    counsellor: int | None = None
+    need_group: str = ""
+    priority: str = ""
+    awaiting: bool = False
+    deadline_7: bool = False
+    no_contact_90: bool = False
+    manual: bool = False
+    q: str = Field("", max_length=100)
+    sort: str = Field("name", pattern="^(name|deadline|contact|awaiting)$")
+    page: int = Field(1, ge=1)
+    per_page: int = Field(50, ge=1, le=overview.MAX_PER_PAGE)
+
+
+class DecisionOut(Schema):
+    id: int
+    status: str
+    need_group: str
+    main_goal: str
+    justification: str
+    assessment_id: int | None
+    drafted_by: str
+    drafted_at: dt.datetime
+    approver: str | None
+    sent_at: dt.datetime | None
+    version: int
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    description: str
+    type: str
+    status: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    created_by_role: str
+    client_approved_at: dt.datetime | None
+    is_requirement: bool
+    legal_basis: str
+    consequence: str
+    version: int
+
+
+class ActivityIn(Schema):
+    title: str = Field(..., max_length=200)
+    type: str
+    description: str = ""
+    status: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    is_requirement: bool = False
+    legal_basis: str = Field("", max_length=200)
+    consequence: str = ""
+
+
+class ActivityPatch(Schema):
+    version: int = Field(..., description="The version you read; a stale version gives 409 and nothing is written.")
+    title: str | None = Field(None, max_length=200)
+    type: str | None = None
+    description: str | None = None
+    status: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    is_requirement: bool | None = None
+    legal_basis: str | None = Field(None, max_length=200)
+    consequence: str | None = None
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class MessageOut(Schema):
+    id: int
+    from_client: bool
+    body: str
+    sent_at: dt.datetime
+    suggested_route: str
+    route: str
+
+
+class ThreadOut(Schema):
+    id: int
+    subject: str
+    awaiting_nav_reply: bool
+    last_message_at: dt.datetime
+    messages: list[MessageOut]
+
+
+class ThreadIn(Schema):
+    subject: str = Field(..., max_length=200)
+    body: str = Field(..., max_length=5000)
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=5000)
+
+
+class RouteIn(Schema):
+    route: str = Field(..., description="followup, benefit or municipal")
+
+
+class TaskOut(Schema):
+    id: int
+    kind: str
+    title: str
+    deadline: dt.datetime
+    status: str
+    owner: str | None
+
+
+class JournalOut(Schema):
+    id: int
+    at: dt.datetime
+    kind: str
+    summary: str
+    visible_to_client: bool
+
+
+class PersonOut(Schema):
+    client: ClientRef
+    office: str
+    counsellor: str | None
+    flags: dict[str, bool]
+    last_contact_at: dt.datetime | None
+    current_decision: DecisionOut | None
+    activities: list[ActivityOut]
+    open_tasks: list[TaskOut]
+    journal: list[JournalOut]
+
+
+class DecisionIn(Schema):
+    need_group: str
+    main_goal: str
+    justification: str = ""
+    assessment_id: int | None = None
+
+
+class DecisionPatch(DecisionIn):
+    version: int
+
+
+class ReturnIn(Schema):
+    reason: str = Field(..., max_length=1000)
+
+
+# --- mapping helpers -------------------------------------------------------------------------------
+
+def _client_ref(c) -> dict:
+    return {"id": c.pk, "name": c.name, "masked_fnr": c.masked_fnr, "need_group": c.need_group, "main_goal": c.main_goal}
+
+
+def _decision(d: NeedsDecision) -> dict:
+    return {
+        "id": d.pk, "status": d.status, "need_group": d.need_group, "main_goal": d.main_goal, "justification": d.justification,
+        "assessment_id": d.assessment_id, "drafted_by": d.drafted_by.display_name, "drafted_at": d.drafted_at,
+        "approver": d.approver.display_name if d.approver_id else None, "sent_at": d.sent_at, "version": d.version,
+    }
+
+
+def _task(t) -> dict:
+    return {"id": t.pk, "kind": t.kind, "title": t.title, "deadline": t.deadline, "status": t.status,
+            "owner": t.owner.display_name if t.owner_id else None}
+
+
+def _thread(t) -> dict:
+    return {"id": t.pk, "subject": t.subject, "awaiting_nav_reply": t.awaiting_nav_reply, "last_message_at": t.last_message_at,
+            "messages": list(t.messages.all())}
+
+
+def _assessment(client_id: int, pk: int | None):
+    if pk is None:
+        return None
+    a = WorkCapacityAssessment.objects.filter(pk=pk, client_id=client_id).first()
+    if a is None:
+        raise InvalidInput("Fant ikke arbeidsevnevurderingen for denne brukeren.", field="assessment_id")
+    return a
+
+
+# --- overview and person ------------------------------------------------------------------------------
+
+@router.get("/overview", response={200: OverviewOut, **ERRORS}, summary="Min oversikt (brukerportefølje)")
+def get_overview(request: HttpRequest, filters: Query[OverviewFilters]):
+    """One page of the caseload overview; leaders may ask for ``scope=office`` (and a counsellor)."""
+    q = overview.OverviewQuery(
+        scope=filters.scope, office_id=filters.office, counsellor_id=filters.counsellor, need_group=filters.need_group,
+        priority=filters.priority, awaiting=filters.awaiting, deadline_7=filters.deadline_7,
+        no_contact_90=filters.no_contact_90, manual=filters.manual, q=filters.q, sort=filters.sort, page=filters.page,
+        per_page=filters.per_page,
+    )
+    ov = overview.caseload_overview(user=request.user, query=q, why="api: oversikt")
+    return {
+        "total": ov.total, "page": ov.page, "pages": ov.pages, "per_page": ov.per_page,
+        "results": [
+            {"client": _client_ref(r.client), "next_deadline": r.next_deadline, "next_deadline_title": r.next_deadline_title,
+             "awaiting_reply": r.awaiting_reply, "open_tasks": r.open_tasks, "active_requirements": r.active_requirements,
+             "current_measure": r.current_measure, "days_since_contact": r.days_since_contact, "flags": r.flags}
+            for r in ov.rows
+        ],
+    }
+
+
+@router.get("/clients/{client_id}", response={200: PersonOut, **ERRORS}, summary="Personkort")
+def get_person(request: HttpRequest, client_id: int):
+    card = selectors.person_card(user=request.user, client_id=client_id, why="api: personkort")
+    c = card.client
+    return {
+        "client": _client_ref(c), "office": c.office.name,
+        "counsellor": c.counsellor.display_name if c.counsellor_id else None,
+        "flags": {"manual_followup": c.manual_followup, "needs_interpreter": c.needs_interpreter, "under_30": c.under_30,
+                  "immigrant_non_eea": c.immigrant_non_eea, "long_term_unemployed": c.long_term_unemployed,
+                  "reduced_work_capacity": c.reduced_work_capacity},
+        "last_contact_at": c.last_contact_at,
+        "current_decision": _decision(card.current_decision) if card.current_decision else None,
+        "activities": card.activities, "open_tasks": [_task(t) for t in card.open_tasks], "journal": card.journal,
+    }
+
+
+@router.get("/clients/{client_id}/journal", response={200: list[JournalOut], **ERRORS}, summary="Journal")
+def get_journal(request: HttpRequest, client_id: int, kind: Query[list[str]] = None, before_id: int | None = None,
+                limit: int = 50):
+    bad = [k for k in (kind or []) if k not in JournalEntry.Kind.values]
+    if bad:
+        raise InvalidInput("Ukjent journaltype.", errors={"kind": f"ukjent: {', '.join(bad)}"})
+    return selectors.journal(user=request.user, client_id=client_id, kinds=kind or None, before_id=before_id, limit=limit)
+
+
+# --- plan and activities --------------------------------------------------------------------------------
+
+@router.get("/clients/{client_id}/plan", response={200: list[ActivityOut], **ERRORS}, summary="Aktivitetsplan")
+def get_plan(request: HttpRequest, client_id: int):
+    return selectors.plan(user=request.user, client_id=client_id)
+
+
+@router.post("/clients/{client_id}/activities", response={201: ActivityOut, **ERRORS}, summary="Ny aktivitet")
+def create_activity(request: HttpRequest, client_id: int, payload: ActivityIn):
+    client = get_client(user=request.user, client_id=client_id, what="api: aktivitet ny")
+    act = services.add_activity(user=request.user, client=client, **payload.dict())
+    return 201, act
+
+
+@router.get("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Aktivitet")
+def get_activity(request: HttpRequest, activity_id: int):
+    return selectors.get_activity(user=request.user, activity_id=activity_id)
+
+
+@router.patch("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Endre aktivitet")
+def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch):
+    """Send the ``version`` you read. If someone changed the activity since, the answer is 409 and
+    nothing is written: read it again, merge, and send with the new version."""
+    act = selectors.get_activity(user=request.user, activity_id=activity_id)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "version"}
+    return services.update_activity(user=request.user, activity=act, expected_version=payload.version, **changes)
+
+
+@router.post("/activities/{activity_id}/approve", response={200: ActivityOut, **ERRORS}, summary="Bruker godtar aktivitet")
+def approve_activity(request: HttpRequest, activity_id: int, payload: VersionIn):
+    act = selectors.get_activity(user=request.user, activity_id=activity_id)
+    return services.approve_activity(user=request.user, activity=act, expected_version=payload.version)
+
+
+# --- dialogue -------------------------------------------------------------------------------------------
+
+@router.get("/clients/{client_id}/messages", response={200: list[ThreadOut], **ERRORS}, summary="Dialog")
+def get_messages(request: HttpRequest, client_id: int):
+    return [_thread(t) for t in selectors.threads(user=request.user, client_id=client_id)]
+
+
+@router.post("/clients/{client_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Ny samtale")
+def create_thread(request: HttpRequest, client_id: int, payload: ThreadIn):
+    client = get_client(user=request.user, client_id=client_id, what="api: dialog ny")
+    t = services.start_thread(user=request.user, client=client, subject=payload.subject, body=payload.body)
+    return 201, _thread(t)
+
+
+@router.post("/threads/{thread_id}/messages", response={201: MessageOut, **ERRORS}, summary="Svar i samtale")
+def post_message(request: HttpRequest, thread_id: int, payload: MessageIn):
+    """Nav's answer clears "awaiting reply" and closes the answer task."""
+    thread = selectors.get_thread(user=request.user, thread_id=thread_id)
+    return 201, services.send_message(user=request.user, thread=thread, body=payload.body)
+
+
+@router.post("/threads/{thread_id}/no-reply-needed", response={200: ThreadOut, **ERRORS}, summary="Trenger ikke svar")
+def no_reply(request: HttpRequest, thread_id: int):
+    thread = selectors.get_thread(user=request.user, thread_id=thread_id)
+    services.mark_no_reply_needed(user=request.user, thread=thread)
+    return _thread(thread)
+
+
+@router.put("/messages/{message_id}/route", response={200: MessageOut, **ERRORS}, summary="Godta eller endre ruting")
+def set_route(request: HttpRequest, message_id: int, payload: RouteIn):
+    msg = Message.objects.select_related("thread__client").filter(pk=message_id).first()
+    if msg is None:
+        raise NotFound("Fant ikke meldingen.")
+    selectors.get_thread(user=request.user, thread_id=msg.thread_id)
+    return services.set_message_route(user=request.user, message=msg, route=payload.route)
+
+
+# --- decisions ------------------------------------------------------------------------------------------
+
+@router.get("/clients/{client_id}/decisions", response={200: list[DecisionOut], **ERRORS}, summary="§ 14 a-vedtak")
+def get_decisions(request: HttpRequest, client_id: int):
+    return [_decision(d) for d in selectors.decisions(user=request.user, client_id=client_id)]
+
+
+@router.post("/clients/{client_id}/decisions", response={201: DecisionOut, **ERRORS}, summary="Utkast til vedtak")
+def create_decision(request: HttpRequest, client_id: int, payload: DecisionIn):
+    client = get_client(user=request.user, client_id=client_id, what="api: 14a-vedtak utkast")
+    d = services.draft_decision(user=request.user, client=client, need_group=payload.need_group, main_goal=payload.main_goal,
+                                justification=payload.justification, assessment=_assessment(client.pk, payload.assessment_id))
+    return 201, _decision(d)
+
+
+@router.patch("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, summary="Endre utkast")
+def patch_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch):
+    d = selectors.get_decision(user=request.user, decision_id=decision_id)
+    d = services.update_draft(user=request.user, decision=d, expected_version=payload.version, need_group=payload.need_group,
+                              main_goal=payload.main_goal, justification=payload.justification,
+                              assessment=_assessment(d.client_id, payload.assessment_id))
+    return _decision(d)
+
+
+@router.post("/decisions/{decision_id}/submit", response={200: DecisionOut, **ERRORS}, summary="Send vedtak")
+def submit_decision(request: HttpRequest, decision_id: int, payload: VersionIn):
+    """Sends the decision, or passes it to a second approver for the permanent groups."""
+    d = selectors.get_decision(user=request.user, decision_id=decision_id)
+    return _decision(services.submit_decision(user=request.user, decision=d, expected_version=payload.version))
+
+
+@router.post("/decisions/{decision_id}/approve", response={200: DecisionOut, **ERRORS}, summary="Beslutter godkjenner")
+def approve_decision(request: HttpRequest, decision_id: int):
+    d = selectors.get_decision(user=request.user, decision_id=decision_id)
+    return _decision(services.approve_decision(user=request.user, decision=d))
+
+
+@router.post("/decisions/{decision_id}/return", response={200: DecisionOut, **ERRORS}, summary="Beslutter returnerer")
+def return_decision(request: HttpRequest, decision_id: int, payload: ReturnIn):
+    d = selectors.get_decision(user=request.user, decision_id=decision_id)
+    return _decision(services.return_decision(user=request.user, decision=d, reason=payload.reason))
+
+
+# --- tasks ----------------------------------------------------------------------------------------------
+
+@router.get("/clients/{client_id}/tasks", response={200: list[TaskOut], **ERRORS}, summary="Oppgaver")
+def get_tasks(request: HttpRequest, client_id: int, include_closed: bool = False):
+    if not access.sees_internal_notes(request.user):
+        raise AccessDenied("Oppgaver er for Nav-ansatte med oppfølgingsrolle.")
+    return [_task(t) for t in selectors.tasks(user=request.user, client_id=client_id, include_closed=include_closed)]
+
+
+@router.post("/tasks/{task_id}/complete", response={200: TaskOut, **ERRORS}, summary="Oppgave utført")
+def complete_task(request: HttpRequest, task_id: int):
+    t = selectors.get_task(user=request.user, task_id=task_id)
+    return _task(services.complete_task(user=request.user, task=t))

@@ -1,0 +1,299 @@
+"""Forms for the workbench and the client's own pages. They parse and give field-level messages;
+the rules themselves live in services.py and rules.py (a ServiceError is mapped back onto the
+form's fields by ``apply_service_error``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from skreddersy.clients.models import MainGoal, NeedGroup
+from skreddersy.core import reference
+from skreddersy.core.errors import ServiceError
+from skreddersy.followup.models import Activity, MeetingNote, Message
+from skreddersy.followup.overview import PRIORITY_GROUPS, SORTS
+
+INPUT = "aksel-text-field__input"
+SELECT = "aksel-select__input"
+TEXTAREA = "aksel-textarea__input"
+
+
+def apply_service_error(form: forms.Form, exc: ServiceError) -> None:
+    """Put a service's field errors on the form's fields (unknown fields become form-wide errors)."""
+    placed = False
+    for fld, reason in (exc.errors or {}).items():
+        name = fld.split(".")[0] if fld else None
+        if name in form.fields:
+            form.add_error(name, reason)
+            placed = True
+        elif fld:
+            form.add_error(None, reason)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+class StyledForm(forms.Form):
+    """Adds Aksel classes and aria-describedby for errors/help to every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, f in self.fields.items():
+            w = f.widget
+            if isinstance(w, forms.Select):
+                w.attrs.setdefault("class", SELECT)
+            elif isinstance(w, forms.Textarea):
+                w.attrs.setdefault("class", TEXTAREA)
+                w.attrs.setdefault("rows", 4)
+            elif isinstance(w, (forms.CheckboxInput, forms.RadioSelect, forms.HiddenInput)):
+                pass
+            else:
+                w.attrs.setdefault("class", INPUT)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            if name in self.fields:
+                w = self.fields[name].widget
+                w.attrs["aria-invalid"] = "true"
+                w.attrs["aria-describedby"] = f"{name}-error"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+# --- login --------------------------------------------------------------------------------------
+
+class ClientLoginForm(AuthenticationForm):
+    """The client's own login (Min side): only client accounts get in here."""
+
+    username = forms.CharField(label=_("Brukernavn"), max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "class": INPUT}))
+    password = forms.CharField(label=_("Passord"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": INPUT}))
+    error_messages = {
+        "invalid_login": _("Feil brukernavn eller passord."),
+        "inactive": _("Kontoen er deaktivert."),
+        "not_client": _("Dette er innloggingen for brukere. Nav-ansatte logger inn på den vanlige innloggingssiden."),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if getattr(user, "kind", None) != "client":
+            raise ValidationError(self.error_messages["not_client"], code="not_client")
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+class OverviewFilterForm(forms.Form):
+    q = forms.CharField(label=_("Søk på navn eller fødselsnummer"), required=False, max_length=100)
+    need_group = forms.ChoiceField(label=_("Innsatsgruppe"), required=False,
+                                   choices=[("", _("Alle")), ("none", _("Uten vedtak"))] + list(NeedGroup.choices))
+    priority = forms.ChoiceField(label=_("Prioritert gruppe"), required=False,
+                                 choices=[("", _("Alle"))] + [(k, _(v)) for k, v in PRIORITY_GROUPS.items()])
+    awaiting = forms.BooleanField(label=_("Venter på svar fra Nav"), required=False)
+    deadline_7 = forms.BooleanField(label=_("Frist innen 7 dager"), required=False)
+    no_contact_90 = forms.BooleanField(label=_("Ingen kontakt på 90 dager"), required=False)
+    manual = forms.BooleanField(label=_("Manuell oppfølging"), required=False)
+    sort = forms.ChoiceField(label=_("Sorter etter"), required=False, choices=[(k, _(v)) for k, v in SORTS.items()])
+    scope = forms.ChoiceField(required=False, choices=[("mine", _("Mine brukere")), ("office", _("Hele kontoret"))])
+    office = forms.IntegerField(required=False, min_value=1)
+    counsellor = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+# --- § 14 a decisions and assessments --------------------------------------------------------------
+
+def _need_group_choices():
+    return [("", _("Velg innsatsgruppe"))] + list(NeedGroup.choices)
+
+
+def _main_goal_choices():
+    return [("", _("Velg hovedmål"))] + list(MainGoal.choices)
+
+
+class DecisionForm(StyledForm):
+    need_group = forms.ChoiceField(label=_("Innsatsgruppe"), choices=_need_group_choices)
+    main_goal = forms.ChoiceField(label=_("Hovedmål"), choices=_main_goal_choices,
+                                  help_text=_("«Øke deltakelse» kan bare brukes med varig tilpasset innsats."))
+    justification = forms.CharField(label=_("Begrunnelse"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                                    help_text=_("Skriv slik at brukeren forstår hvorfor. Kreves for alle grupper unntatt standard innsats."))
+    assessment = forms.TypedChoiceField(label=_("Arbeidsevnevurdering"), required=False, coerce=int, empty_value=None,
+                                        help_text=_("Kreves for spesielt tilpasset og varig tilpasset innsats."))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].choices = [("", _("Ingen"))] + [
+            (a.pk, f"{a.assessed_at:%d.%m.%Y}: " + (_("nedsatt arbeidsevne") if a.reduced_work_capacity else _("ikke nedsatt arbeidsevne")))
+            for a in assessments
+        ]
+
+
+class ReturnDecisionForm(StyledForm):
+    reason = forms.CharField(label=_("Hvorfor returneres vedtaket?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class AssessmentForm(StyledForm):
+    resource_profile = forms.CharField(label=_("Ressursprofil"), widget=forms.Textarea(attrs={"rows": 6}),
+                                       help_text=_("Ressurser og hindringer knyttet til arbeidsliv og hverdagsliv."))
+    client_self_assessment = forms.CharField(label=_("Brukerens egenvurdering"), widget=forms.Textarea(attrs={"rows": 5}))
+    reduced_work_capacity = forms.TypedChoiceField(
+        label=_("Konklusjon"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+        choices=[("yes", _("Nedsatt arbeidsevne")), ("no", _("Ikke nedsatt arbeidsevne"))],
+    )
+
+
+# --- needs mapping -----------------------------------------------------------------------------------
+
+SEVERITY_CHOICES = [("", "–"), ("0", "0"), ("1", "1"), ("2", "2"), ("3", "3")]
+
+
+class MappingForm(StyledForm):
+    """One row per needs domain: the counsellor's and the client's view side by side."""
+
+    note = forms.CharField(label=_("Merknad til denne versjonen"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, current=None, by_client: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_client = by_client
+        prev = {e.domain: e for e in current.entries.all()} if current else {}
+        self.domains = []
+        for key, name in reference.needs_domains().items():
+            p = prev.get(key)
+            if not by_client:
+                self.fields[f"{key}__counsellor"] = forms.TypedChoiceField(
+                    label=_("Veileders vurdering"), required=False, choices=SEVERITY_CHOICES, coerce=int, empty_value=None,
+                    initial=str(p.counsellor_severity) if p and p.counsellor_severity is not None else "")
+            self.fields[f"{key}__client"] = forms.TypedChoiceField(
+                label=_("Brukers egen vurdering"), required=False, choices=SEVERITY_CHOICES, coerce=int, empty_value=None,
+                initial=str(p.client_severity) if p and p.client_severity is not None else "")
+            self.fields[f"{key}__comment"] = forms.CharField(label=_("Kommentar"), required=False, max_length=500,
+                                                             initial=p.comment if p else "")
+            for side in ("counsellor", "client"):
+                fname = f"{key}__{side}"
+                if fname in self.fields:
+                    self.fields[fname].widget.attrs["class"] = SELECT
+            self.fields[f"{key}__comment"].widget.attrs["class"] = INPUT
+            self.domains.append((key, name))
+
+    def rows(self):
+        for key, name in self.domains:
+            yield {
+                "key": key, "name": name,
+                "counsellor": self[f"{key}__counsellor"] if not self.by_client else None,
+                "client": self[f"{key}__client"],
+                "comment": self[f"{key}__comment"],
+            }
+
+    def entries(self) -> dict[str, dict]:
+        out = {}
+        for key, _name in self.domains:
+            e = {"client": self.cleaned_data.get(f"{key}__client"), "comment": self.cleaned_data.get(f"{key}__comment", "")}
+            if not self.by_client:
+                e["counsellor"] = self.cleaned_data.get(f"{key}__counsellor")
+            if e.get("counsellor") is None and e["client"] is None and not e["comment"]:
+                continue
+            out[key] = e
+        return out
+
+
+# --- activities ----------------------------------------------------------------------------------------
+
+LEGAL_BASIS_HINTS = [
+    "folketrygdloven § 11-7 (AAP: aktivitetsplikt)",
+    "folketrygdloven § 11-9 (AAP: reduksjon ved brudd)",
+    "sosialtjenesteloven § 20 a (vilkår om aktivitet for unge under 30)",
+    "folketrygdloven § 4-20 (dagpenger: meldeplikt og aktivitet)",
+]
+
+
+class ActivityForm(StyledForm):
+    title = forms.CharField(label=_("Tittel"), max_length=200)
+    type = forms.ChoiceField(label=_("Type aktivitet"), choices=Activity.Type.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices, required=False)
+    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    start_date = forms.DateField(label=_("Fra dato"), required=False, widget=DateInput)
+    end_date = forms.DateField(label=_("Til dato"), required=False, widget=DateInput)
+    is_requirement = forms.BooleanField(label=_("Dette er et aktivitetskrav"), required=False,
+                                        help_text=_("Knyttet til en ytelse. Brukeren må godta kravet, og kravet må ha hjemmel og konsekvens."))
+    legal_basis = forms.CharField(label=_("Hjemmel"), required=False, max_length=200,
+                                  help_text=_("For eksempel folketrygdloven § 11-7."))
+    consequence = forms.CharField(label=_("Hva skjer hvis kravet ikke følges? (enkle ord)"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("Skriv som til brukeren: «Hvis du ikke møter, kan vi stanse AAP for en periode.»"))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].widget.attrs["list"] = "legal-basis-hints"
+
+    def clean(self):
+        data = super().clean()
+        s, e = data.get("start_date"), data.get("end_date")
+        if s and e and e < s:
+            self.add_error("end_date", _("Til-dato kan ikke være før fra-dato."))
+        if data.get("is_requirement"):
+            if not (data.get("legal_basis") or "").strip():
+                self.add_error("legal_basis", _("Et aktivitetskrav må ha hjemmel (for eksempel folketrygdloven § 11-7)."))
+            if not (data.get("consequence") or "").strip():
+                self.add_error("consequence", _("Skriv med enkle ord hva som skjer hvis kravet ikke oppfylles."))
+        return data
+
+
+class ClientActivityForm(StyledForm):
+    """The client's own goal or activity: plain words, few fields."""
+
+    title = forms.CharField(label=_("Hva vil du gjøre?"), max_length=200,
+                            help_text=_("For eksempel: «Søke tre jobber i butikk» eller «Gå på norskkurs»."))
+    type = forms.ChoiceField(label=_("Hva slags aktivitet er det?"), choices=[
+        (Activity.Type.OWN, _("Mitt eget mål eller egen aktivitet")),
+        (Activity.Type.JOB_APPLICATION, _("Søke jobb")),
+        (Activity.Type.COURSE, _("Kurs eller skole")),
+        (Activity.Type.TREATMENT, _("Behandling eller helse")),
+        (Activity.Type.OTHER, _("Noe annet")),
+    ])
+    description = forms.CharField(label=_("Mer om det (valgfritt)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    end_date = forms.DateField(label=_("Når vil du være ferdig? (valgfritt)"), required=False, widget=DateInput)
+
+
+# --- dialogue, notes, tasks ------------------------------------------------------------------------------
+
+class ContactForm(StyledForm):
+    channel = forms.ChoiceField(label=_("Hvordan var kontakten?"), choices=MeetingNote.Channel.choices, widget=forms.RadioSelect)
+    held_at = forms.DateTimeField(label=_("Når"), required=False, widget=DateTimeInput,
+                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
+    summary = forms.CharField(label=_("Referat"), widget=forms.Textarea(attrs={"rows": 6}))
+    shared_with_client = forms.BooleanField(label=_("Del referatet med brukeren"), required=False, initial=True,
+                                            help_text=_("Fjern haken bare for interne notater som brukeren ikke skal se."))
+
+
+class ReplyForm(StyledForm):
+    body = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class NewThreadForm(StyledForm):
+    subject = forms.CharField(label=_("Emne"), max_length=200)
+    body = forms.CharField(label=_("Melding"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+
+class ClientMessageForm(StyledForm):
+    subject = forms.CharField(label=_("Hva gjelder det? (kort)"), max_length=200)
+    body = forms.CharField(label=_("Din melding"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class RouteForm(forms.Form):
+    route = forms.ChoiceField(choices=Message.Route.choices)

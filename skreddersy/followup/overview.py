@@ -1,0 +1,427 @@
+"""Caseload overview ("Min oversikt") and the person page: read-side selectors for the workbench.
+
+The overview runs a fixed number of queries whatever the caseload: one count, one page of client
+rows (filters and sort keys as EXISTS/subqueries), then one grouped query each for tasks, threads
+and activities over the page's client ids, and one bulk audit insert. The person page reads
+everything about one client with one access check and one audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
+
+from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
+from skreddersy.clients.selectors import get_client
+from skreddersy.core import access, audit, clock
+from skreddersy.core.errors import AccessDenied, InvalidInput
+from skreddersy.core.models import StaffMember
+from skreddersy.followup.models import (
+    Activity,
+    JournalEntry,
+    MeetingNote,
+    Message,
+    NeedsDecision,
+    Task,
+    Thread,
+    WorkCapacityAssessment,
+)
+
+PRIORITY_GROUPS = {
+    "under30": "Under 30 år",
+    "immigrant": "Innvandrer utenfor EØS",
+    "long_term": "Langtidsledig",
+    "reduced": "Nedsatt arbeidsevne",
+}
+SORTS = {
+    "name": "Navn",
+    "deadline": "Neste frist",
+    "contact": "Lengst siden kontakt",
+    "awaiting": "Venter på svar først",
+}
+OPEN_ACTIVITY = (Activity.Status.PROPOSED, Activity.Status.PLANNED, Activity.Status.ONGOING)
+ASSESSMENT_DUE_WITHIN = dt.timedelta(days=30)
+MAX_PER_PAGE = 200
+
+
+@dataclass
+class OverviewQuery:
+    scope: str = "mine"  # "mine" or "office"
+    office_id: int | None = None
+    counsellor_id: int | None = None
+    need_group: str = ""
+    priority: str = ""
+    awaiting: bool = False
+    deadline_7: bool = False
+    no_contact_90: bool = False
+    manual: bool = False
+    q: str = ""
+    sort: str = "name"
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass
+class OverviewRow:
+    client: Client
+    next_deadline: dt.datetime | None = None
+    next_deadline_title: str = ""
+    awaiting_reply: int = 0
+    open_tasks: int = 0
+    active_requirements: int = 0
+    current_measure: str = ""
+    days_since_contact: int | None = None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def flag_items(self) -> list[tuple[str, str]]:
+        return [(f, FLAG_LABELS[f]) for f in self.flags]
+
+    @property
+    def deadline_overdue(self) -> bool:
+        return self.next_deadline is not None and self.next_deadline < clock.now()
+
+
+@dataclass
+class Overview:
+    rows: list[OverviewRow]
+    total: int
+    page: int
+    per_page: int
+    query: OverviewQuery
+    offices: list = field(default_factory=list)
+    counsellors: list = field(default_factory=list)
+    office_id: int | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _under30_cutoff(today: dt.date) -> dt.date:
+    try:
+        return today.replace(year=today.year - 30)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 30, day=28)
+
+
+def caseload_queryset(*, user, query: OverviewQuery):
+    """The filtered, sorted clients of the overview (no audit: the caller audits what it shows)."""
+    a = access.actor(user)
+    if not a.does_followup or a.staff is None:
+        raise AccessDenied("Oversikten er for Nav-ansatte med oppfølgingsrolle.")
+    qs = Client.objects.filter(access.client_filter(user))
+    if query.scope == "office":
+        if not a.is_leader:
+            raise AccessDenied("Bare ledere kan se hele kontorets oversikt.")
+        office_id = query.office_id or (min(a.office_ids) if a.office_ids else None)
+        if office_id is None or not access.can_view_office(user, office_id):
+            raise AccessDenied("Du har ikke tilgang til dette kontoret.")
+        qs = qs.filter(office_id=office_id)
+        if query.counsellor_id:
+            qs = qs.filter(counsellor_id=query.counsellor_id)
+    else:
+        qs = qs.filter(counsellor_id=a.staff.pk)
+    now = clock.now()
+    today = clock.today()
+    if query.need_group:
+        if query.need_group not in NeedGroup.values and query.need_group != "none":
+            raise InvalidInput("Ukjent innsatsgruppe.", field="need_group")
+        qs = qs.filter(need_group="" if query.need_group == "none" else query.need_group)
+    if query.priority:
+        if query.priority not in PRIORITY_GROUPS:
+            raise InvalidInput("Ukjent prioritert gruppe.", field="priority")
+        qs = qs.filter(
+            {
+                "under30": Q(birth_date__gt=_under30_cutoff(today)),
+                "immigrant": Q(immigrant_non_eea=True),
+                "long_term": Q(long_term_unemployed=True),
+                "reduced": Q(reduced_work_capacity=True),
+            }[query.priority]
+        )
+    if query.awaiting:
+        qs = qs.filter(Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True)))
+    if query.deadline_7:
+        qs = qs.filter(
+            Exists(Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN,
+                                       deadline__lte=now + dt.timedelta(days=7)))
+        )
+    if query.no_contact_90:
+        qs = qs.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=now - dt.timedelta(days=90)))
+    if query.manual:
+        qs = qs.filter(manual_followup=True)
+    text = (query.q or "").strip()
+    if text:
+        digits = text.replace(" ", "")
+        if digits.isdigit():
+            qs = qs.filter(fnr__startswith=digits[:11])
+        else:
+            for word in text.split()[:4]:
+                qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    sort = query.sort if query.sort in SORTS else "name"
+    if sort == "deadline":
+        nd = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN).order_by("deadline").values("deadline")[:1]
+        qs = qs.annotate(_nd=Subquery(nd)).order_by(F("_nd").asc(nulls_last=True), Lower("last_name"), "id")
+    elif sort == "contact":
+        qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), Lower("last_name"), "id")
+    elif sort == "awaiting":
+        aw = Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True))
+        qs = qs.annotate(_aw=aw).order_by("-_aw", Lower("last_name"), "id")
+    else:
+        qs = qs.order_by(Lower("last_name"), Lower("first_name"), "id")
+    return qs
+
+
+def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> Overview:
+    """One page of the overview. Queries: count, page, tasks, threads, activities, audit (plus
+    the office's counsellor list for leaders): fixed, whatever the caseload."""
+    per_page = max(1, min(int(query.per_page or 50), MAX_PER_PAGE))
+    qs = caseload_queryset(user=user, query=query)
+    total = qs.count()
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(int(query.page or 1), pages))
+    clients = list(
+        qs.only(
+            "id", "fnr", "first_name", "last_name", "birth_date", "office_id", "counsellor_id", "need_group",
+            "main_goal", "last_contact_at", "assessment_due", "manual_followup", "needs_interpreter",
+            "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity",
+        )[(page - 1) * per_page: page * per_page]
+    )
+    ids = [c.pk for c in clients]
+    rows = _rows(clients, ids)
+    audit.record_reads(user, ids, "oversikt", why=why)
+    ov = Overview(rows=rows, total=total, page=page, per_page=per_page, query=query)
+    a = access.actor(user)
+    if a.is_leader:
+        from skreddersy.core.models import Office
+
+        ov.offices = list(Office.objects.filter(pk__in=a.office_ids).order_by("number"))
+        ov.office_id = query.office_id or (min(a.office_ids) if a.office_ids else None)
+        if query.scope == "office" and ov.office_id:
+            ov.counsellors = list(
+                StaffMember.objects.filter(memberships__office_id=ov.office_id).order_by("display_name").only("id", "display_name")
+            )
+    return ov
+
+
+def _rows(clients: list[Client], ids: list[int]) -> list[OverviewRow]:
+    if not ids:
+        return []
+    now = clock.now()
+    today = clock.today()
+    # open tasks of the page's clients, earliest first: count, first deadline and its title
+    tasks: dict[int, dict] = {}
+    for cid, title, deadline in (
+        Task.objects.filter(client_id__in=ids, status=Task.Status.OPEN).order_by("client_id", "deadline", "id")
+        .values_list("client_id", "title", "deadline")
+    ):
+        t = tasks.setdefault(cid, {"n": 0, "first": deadline, "title": title})
+        t["n"] += 1
+    awaiting = dict(
+        Thread.objects.filter(client_id__in=ids, awaiting_nav_reply=True).values("client_id")
+        .annotate(n=Count("id")).values_list("client_id", "n")
+    )
+    reqs: dict[int, int] = defaultdict(int)
+    measures: dict[int, str] = {}
+    for cid, is_req, typ, status, title in (
+        Activity.objects.filter(client_id__in=ids, status__in=OPEN_ACTIVITY, plan__closed_at__isnull=True)
+        .filter(Q(is_requirement=True) | Q(type=Activity.Type.MEASURE, status=Activity.Status.ONGOING))
+        .order_by("client_id", "start_date", "id")
+        .values_list("client_id", "is_requirement", "type", "status", "title")
+    ):
+        if is_req:
+            reqs[cid] += 1
+        if typ == Activity.Type.MEASURE and status == Activity.Status.ONGOING:
+            measures.setdefault(cid, title)
+    cutoff = _under30_cutoff(today)
+    rows = []
+    for c in clients:
+        t = tasks.get(c.pk) or {}
+        flags = []
+        if c.manual_followup:
+            flags.append("manual")
+        if c.needs_interpreter:
+            flags.append("interpreter")
+        if c.birth_date > cutoff:
+            flags.append("under30")
+        if c.assessment_due and c.assessment_due <= today + ASSESSMENT_DUE_WITHIN:
+            flags.append("assessment_due")
+        rows.append(OverviewRow(
+            client=c,
+            next_deadline=t.get("first"),
+            next_deadline_title=t.get("title", ""),
+            awaiting_reply=awaiting.get(c.pk, 0),
+            open_tasks=t.get("n", 0),
+            active_requirements=reqs.get(c.pk, 0),
+            current_measure=measures.get(c.pk, ""),
+            days_since_contact=(now - c.last_contact_at).days if c.last_contact_at else None,
+            flags=flags,
+        ))
+    return rows
+
+
+FLAG_LABELS = {
+    "manual": "Manuell oppfølging",
+    "interpreter": "Tolk",
+    "under30": "Under 30",
+    "assessment_due": "Ny vurdering snart",
+}
+
+
+# --- person page ----------------------------------------------------------------------------------
+
+@dataclass
+class PersonPage:
+    client: Client
+    current_decision: NeedsDecision | None
+    decisions: list[NeedsDecision]
+    assessments: list[WorkCapacityAssessment]
+    mappings: list[NeedsMapping]
+    activities: list[Activity]
+    threads: list[Thread]
+    notes: list[MeetingNote]
+    tasks: list[Task]
+    journal: list[JournalEntry]
+    is_nav: bool
+
+    def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
+        groups = []
+        for value, label in Activity.Status.choices:
+            items = [x for x in self.activities if x.status == value]
+            if items:
+                groups.append((value, label, items))
+        return groups
+
+    @property
+    def draft(self) -> NeedsDecision | None:
+        for d in self.decisions:
+            if d.status in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
+                return d
+        return None
+
+    @property
+    def current_mapping(self) -> NeedsMapping | None:
+        return self.mappings[0] if self.mappings else None
+
+    def mapping_rows(self) -> list[tuple[str, object]]:
+        """(domain name, assessment) for the current mapping, in reference order."""
+        return mapping_rows(self.current_mapping)
+
+
+def mapping_rows(mapping) -> list[tuple[str, object]]:
+    if mapping is None:
+        return []
+    from skreddersy.core import reference
+
+    names = reference.needs_domains()
+    by_key = {e.domain: e for e in mapping.entries.all()}
+    return [(name, by_key[key]) for key, name in names.items() if key in by_key]
+
+
+def journal_entries(*, user, client_id: int, kinds=None, limit: int = 100, audited: bool = True) -> list[JournalEntry]:
+    qs = JournalEntry.objects.filter(client_id=client_id)
+    if not access.sees_internal_notes(user):
+        qs = qs.filter(visible_to_client=True)
+    if kinds:
+        qs = qs.filter(kind__in=[k for k in kinds if k in JournalEntry.Kind.values])
+    return list(qs.select_related("actor", "actor__staff").order_by("-at", "-id")[:limit])
+
+
+def person_page(*, user, client_id: int, journal_kinds=None, why: str = "oppfølging") -> PersonPage:
+    """Everything on the person page, with one access check and one audit entry. A client sees
+    only what is shared with them: sent decisions, shared notes, client-visible journal lines."""
+    client = get_client(user=user, client_id=client_id, what="personside", why=why)
+    is_nav = access.sees_internal_notes(user)
+    decisions = NeedsDecision.objects.filter(client_id=client.pk).select_related("drafted_by", "approver", "assessment")
+    if not is_nav:
+        decisions = decisions.filter(status=NeedsDecision.Status.SENT)
+    decisions = list(decisions.exclude(status=NeedsDecision.Status.DISCARDED).order_by(F("sent_at").desc(nulls_first=True), "-drafted_at"))
+    current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
+    assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")) if is_nav else []
+    mappings = list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("-version")[:10])
+    activities = list(Activity.objects.filter(client_id=client.pk, plan__closed_at__isnull=True).order_by("start_date", "id"))
+    threads = list(
+        Thread.objects.filter(client_id=client.pk)
+        .prefetch_related(Prefetch_messages())
+        .order_by("-awaiting_nav_reply", "-last_message_at")
+    )
+    notes = MeetingNote.objects.filter(client_id=client.pk).select_related("written_by")
+    if not is_nav:
+        notes = notes.filter(shared_with_client=True)
+    notes = list(notes.order_by("-held_at")[:50])
+    tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner").order_by("deadline")) if is_nav else []
+    entries = journal_entries(user=user, client_id=client.pk, kinds=journal_kinds)
+    return PersonPage(client, current, decisions, assessments, mappings, activities, threads, notes, tasks, entries, is_nav)
+
+
+def Prefetch_messages():  # noqa: N802 - reads like the Prefetch it returns
+    from django.db.models import Prefetch
+
+    return Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("sent_at", "id"))
+
+
+# --- approvals queue and export ------------------------------------------------------------------
+
+def approval_queue(*, user) -> list[NeedsDecision]:
+    """Decisions awaiting a second approver at the offices the user serves (second approvers only)."""
+    from skreddersy.core.models import Role
+
+    a = access.actor(user)
+    if a.staff is None or Role.SECOND_APPROVER not in a.roles:
+        raise AccessDenied("Bare besluttere har en beslutterkø.")
+    qs = (
+        NeedsDecision.objects.filter(status=NeedsDecision.Status.AWAITING_APPROVAL)
+        .filter(client__in=Client.objects.filter(access.client_filter(user)))
+        .select_related("client", "drafted_by", "client__office")
+        .order_by("drafted_at")
+    )
+    items = list(qs[:500])
+    audit.record_reads(user, [d.client_id for d in items], "beslutterkø")
+    return items
+
+
+@dataclass
+class CaseRecord:
+    client: Client
+    decisions: list[NeedsDecision]
+    assessments: list[WorkCapacityAssessment]
+    mappings: list[NeedsMapping]
+    activities: list[Activity]
+    threads: list[Thread]
+    notes: list[MeetingNote]
+    journal: list[JournalEntry]
+    generated_at: dt.datetime
+
+
+def case_record(*, user, client_id: int) -> CaseRecord:
+    """The client's whole case record for print (appeal, lawyer). Nav staff only; the export
+    itself is audited as a read with the reason "eksport"."""
+    client = get_client(user=user, client_id=client_id, what="eksport: hele saken", why="eksport")
+    access.require_nav(user, client, what="eksport: hele saken")
+    decisions = list(
+        NeedsDecision.objects.filter(client_id=client.pk).exclude(status=NeedsDecision.Status.DISCARDED)
+        .select_related("drafted_by", "approver", "assessment").order_by("drafted_at", "id")
+    )
+    return CaseRecord(
+        client=client,
+        decisions=decisions,
+        assessments=list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by").order_by("assessed_at")),
+        mappings=list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("version")),
+        activities=list(Activity.objects.filter(client_id=client.pk).order_by("created_at", "id")),
+        threads=list(Thread.objects.filter(client_id=client.pk).prefetch_related(Prefetch_messages()).order_by("created_at")),
+        notes=list(MeetingNote.objects.filter(client_id=client.pk).select_related("written_by").order_by("held_at")),
+        journal=list(JournalEntry.objects.filter(client_id=client.pk).select_related("actor").order_by("at", "id")),
+        generated_at=clock.now(),
+    )
