@@ -58,6 +58,9 @@ def reliability(frame: pd.DataFrame, index: IndexSpec, published_alpha: float | 
     if_deleted = {}
     if k > 2:
         for j, col in enumerate(items.columns):
-            if_deleted[col] = cronbach_alpha_matrix(np.delete(x, j, axis=1))
+            try:
+                if_deleted[col] = cronbach_alpha_matrix(np.delete(x, j, axis=1))
+            except AnalysisError:
+                if_deleted[col] = float("nan")
     return Reliability(index=index.key, items=list(items.columns), n=n, alpha=alpha, mean_inter_item_r=mean_r,
                        alpha_if_deleted=if_deleted, published_alpha=published_alpha)
