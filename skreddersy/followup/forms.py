@@ -40,7 +40,7 @@ class StyledForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, f in self.fields.items():
+        for f in self.fields.values():
             w = f.widget
             if isinstance(w, forms.Select):
                 w.attrs.setdefault("class", SELECT)
