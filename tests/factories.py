@@ -13,6 +13,16 @@ from skreddersy.core.models import County, Office, OfficeMembership, Role, Staff
 _seq = itertools.count(1)
 _rng = random.Random(20261125)
 PASSWORD = "test-passord-123"
+_password_hash: list[str] = []
+
+
+def _hashed_password() -> str:
+    """PASSWORD hashed once (Argon2 costs ~0.5 s per user); the logins still work with PASSWORD."""
+    if not _password_hash:
+        from django.contrib.auth.hashers import make_password
+
+        _password_hash.append(make_password(PASSWORD))
+    return _password_hash[0]
 
 
 def county(code: str | None = None) -> County:
@@ -36,7 +46,7 @@ def office(c: County | None = None, number: str | None = None, name: str | None 
 def staff(*roles: str, offices=(), employer: str = "state", kode6=False, kode7=False, skjermet=False, username=None) -> StaffMember:
     n = next(_seq)
     username = username or f"ansatt{n}"
-    user = User.objects.create_user(username=username, password=PASSWORD, kind=User.Kind.STAFF)
+    user = User.objects.create(username=username, password=_hashed_password(), kind=User.Kind.STAFF)
     s = StaffMember.objects.create(
         user=user, nav_ident=f"Z{n:06d}", display_name=f"Ansatt {n}", employer=employer,
         clearance_strictly_confidential=kode6, clearance_confidential=kode7, clearance_skjermet=skjermet,
@@ -57,7 +67,7 @@ def client(office: Office, counsellor: StaffMember | None = None, *, birth_date:
         number = fnr.synthetic(birth_date, _rng)
     user = None
     if login:
-        user = User.objects.create_user(username=f"bruker{n}", password=PASSWORD, kind=User.Kind.CLIENT)
+        user = User.objects.create(username=f"bruker{n}", password=_hashed_password(), kind=User.Kind.CLIENT)
     c = Client.objects.create(
         fnr=number, first_name=f"Fornavn{n}", last_name=f"Etternavn{n}", birth_date=birth_date,
         municipality=office.municipality, office=office, counsellor=counsellor, user=user,
@@ -77,6 +87,6 @@ def client_user(c: Client) -> User:
     """A login for an existing client."""
     if c.user_id is None:
         n = next(_seq)
-        c.user = User.objects.create_user(username=f"bruker{n}", password=PASSWORD, kind=User.Kind.CLIENT)
+        c.user = User.objects.create(username=f"bruker{n}", password=_hashed_password(), kind=User.Kind.CLIENT)
         c.save(update_fields=["user"])
     return User.objects.get(pk=c.user_id)

@@ -69,10 +69,7 @@ def actor(user) -> Actor:
             client = getattr(user, "client", None) if _has_client(user) else None
             client_id = client.pk if client else None
         else:
-            staff = getattr(user, "staff", None) if _has_staff(user) else None
-            if staff is not None:
-                roles = staff.role_set()
-                offices = staff.office_ids()
+            staff, roles, offices = _load_staff(user)
     a = Actor(
         user=user,
         staff=staff,
@@ -86,6 +83,26 @@ def actor(user) -> Actor:
     if user is not None:
         user._skreddersy_actor = a
     return a
+
+
+def _load_staff(user):
+    """The staff member with roles and offices in one query (one row per role x office), so that
+    every request pays one query for the access facts, not three."""
+    from django.db.models import F
+
+    from skreddersy.core.models import StaffMember
+
+    rows = list(
+        StaffMember.objects.filter(user_id=user.pk).annotate(_role=F("roles__role"), _office=F("memberships__office_id"))
+    )
+    if not rows:
+        return None, frozenset(), frozenset()
+    staff = rows[0]
+    roles = frozenset(r._role for r in rows if r._role)
+    offices = frozenset(r._office for r in rows if r._office is not None)
+    staff._role_set, staff._office_ids = roles, offices
+    staff.user = user
+    return staff, roles, offices
 
 
 def _has_staff(user) -> bool:
