@@ -4,7 +4,7 @@ change is validated by the models' ``clean`` and audited; a type change reloads 
 from django.contrib import admin
 
 from skreddersy.core import audit
-from skreddersy.measures import matching
+from skreddersy.measures import matching, selectors
 from skreddersy.measures.models import (
     CountyAllocation,
     MeasureOffering,
@@ -21,11 +21,13 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit.record(request.user, None, audit.WRITE, f"tiltak: admin {'endret' if change else 'ny'} {obj._meta.model_name}", obj=obj)
         matching.invalidate()
+        selectors.invalidate_places()
 
     def delete_model(self, request, obj):
         audit.record(request.user, None, audit.WRITE, f"tiltak: admin slettet {obj._meta.model_name}", obj=obj)
         super().delete_model(request, obj)
         matching.invalidate()
+        selectors.invalidate_places()
 
 
 @admin.register(MeasureType)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from skreddersy.clients.models import Client
 from skreddersy.core import clock
@@ -315,14 +315,14 @@ def _referral(referral_id: int) -> Referral:
 def choose(request, client_id: int, payload: ChooseIn):
     c = services.choose_offering(user=request.user, client=_client(client_id), offering=_offering(payload.offering_id),
                                  reason=payload.reason, allow_waiting_list=payload.waiting_list)
-    return 201, ChoiceOut(id=c.pk, fit_rank=c.fit_rank, fit_score=c.fit_score, reason=c.reason, referral=ReferralOut.of(c.referral))
+    return Status(201, ChoiceOut(id=c.pk, fit_rank=c.fit_rank, fit_score=c.fit_score, reason=c.reason, referral=ReferralOut.of(c.referral)))
 
 
 @router.post("/henvisninger", response={201: ReferralOut}, summary="Henvis bruker til tilbud")
 def refer(request, payload: ReferralIn):
     r = services.refer(user=request.user, client=_client(payload.client_id), offering=_offering(payload.offering_id),
                        allow_waiting_list=payload.waiting_list)
-    return 201, ReferralOut.of(r)
+    return Status(201, ReferralOut.of(r))
 
 
 @router.get("/brukere/{client_id}/henvisninger", response=list[ReferralOut], summary="Brukerens henvisninger")
@@ -353,7 +353,7 @@ def complete(request, referral_id: int, payload: CompleteIn):
 @router.post("/henvisninger/{referral_id}/resultat", response={201: OutcomeOut}, summary="Status 3 eller 6 måneder etter")
 def record_outcome(request, referral_id: int, payload: OutcomeIn):
     o = services.record_outcome(user=request.user, referral=_referral(referral_id), months=payload.months, status=payload.status)
-    return 201, OutcomeOut(id=o.pk, referral_id=o.referral_id, months=o.months, status=o.status)
+    return Status(201, OutcomeOut(id=o.pk, referral_id=o.referral_id, months=o.months, status=o.status))
 
 
 @router.get("/brukere/{client_id}/onsker", response=PreferenceOut | None, summary="Brukerens ønsker for tiltak")

@@ -129,6 +129,7 @@ class CountyIndex:
     on: dt.date
     ids: np.ndarray
     type_idx: np.ndarray
+    type_ids: list
     type_codes: list
     type_names: list
     type_weeks: np.ndarray
@@ -243,7 +244,7 @@ def build_index(county_id: int, *, on: dt.date | None = None) -> CountyIndex:
     for office_id, oid in links:
         by_office.setdefault(office_id, []).append(id_pos[oid])
     return CountyIndex(
-        county_id=county_id, built_at=time.monotonic(), on=on, ids=ids, type_idx=type_idx,
+        county_id=county_id, built_at=time.monotonic(), on=on, ids=ids, type_idx=type_idx, type_ids=[t[0] for t in types],
         type_codes=[t[1] for t in types], type_names=[t[2] for t in types],
         type_weeks=np.array([t[8] or 12 for t in types] or [12], dtype=np.float32),
         type_addr=type_addr, addr=type_addr[type_idx] if n else np.zeros((0, len(keys)), dtype=np.float32),

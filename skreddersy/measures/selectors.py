@@ -195,8 +195,34 @@ def latest_severity(client_ids: list[int]) -> dict[int, tuple[dict, dict]]:
     return out
 
 
+_places_cache: dict = {"at": -1e9, "data": {}}
+
+
 def _places() -> dict[str, tuple[float, float]]:
-    return {m: (la, lo) for m, la, lo in Place.objects.values_list("municipality", "latitude", "longitude")}
+    """Municipality centres, cached in the process like the county indexes (they rarely change)."""
+    import time
+
+    if time.monotonic() - _places_cache["at"] > matching.INDEX_TTL_SECONDS:
+        _places_cache["data"] = {m: (la, lo) for m, la, lo in Place.objects.order_by().values_list("municipality", "latitude", "longitude")}
+        _places_cache["at"] = time.monotonic()
+    return _places_cache["data"]
+
+
+def invalidate_places() -> None:
+    _places_cache["at"] = -1e9
+
+
+def _severity_one(client_id: int) -> tuple[dict, dict]:
+    """The latest mapping of one client, in one query."""
+    latest = NeedsMapping.objects.filter(client_id=client_id).order_by("-version").values("id")[:1]
+    sev, src = {}, {}
+    for domain, cs, ks in NeedAssessment.objects.filter(mapping_id__in=latest).order_by().values_list(
+        "domain", "counsellor_severity", "client_severity"
+    ):
+        s, who = matching.blend_severity(cs, ks)
+        if s > 0:
+            sev[domain], src[domain] = s, who
+    return sev, src
 
 
 def profile_from(client: Client, severity: tuple[dict, dict], pref: ClientPreference | None, places: dict, on: dt.date) -> matching.ClientProfile:
@@ -215,10 +241,14 @@ def profile_from(client: Client, severity: tuple[dict, dict], pref: ClientPrefer
     )
 
 
-def client_profile(client: Client) -> matching.ClientProfile:
+_UNSET = object()
+
+
+def client_profile(client: Client, pref=_UNSET) -> matching.ClientProfile:
     """Internal (no access check): callers check access and audit."""
-    pref = ClientPreference.objects.filter(client_id=client.pk).first()
-    return profile_from(client, latest_severity([client.pk])[client.pk], pref, _places(), clock.today())
+    if pref is _UNSET:
+        pref = ClientPreference.objects.filter(client_id=client.pk).first()
+    return profile_from(client, _severity_one(client.pk), pref, _places(), clock.today())
 
 
 def office_profiles(office_id: int) -> list[matching.ClientProfile]:
@@ -233,18 +263,25 @@ def office_profiles(office_id: int) -> list[matching.ClientProfile]:
 
 
 def expected_fill_by_type(office_id: int, year: int) -> dict[int, dict]:
-    """Per measure type: the office's allocated places, used, and whether it expects more filled."""
+    """Per measure type: the office's allocated places, used, and whether it expects more filled.
+    One query: each allocation's use is counted by an indexed subquery."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    used_q = (Referral.objects.filter(office_allocation=OuterRef("pk"), status__in=USED).order_by()
+              .values("office_allocation").annotate(c=Count("id")).values("c"))
     out: dict[int, dict] = {}
-    rows = (OfficeAllocation.objects.filter(office_id=office_id, county_allocation__target__year=year)
-            .values("county_allocation__target__measure_type_id")
-            .annotate(places=Sum("places"), expected=Sum("expected_filled")))
-    used = dict(Referral.objects.filter(office_allocation__office_id=office_id, office_allocation__county_allocation__target__year=year,
-                                        status__in=USED)
-                .values("offering__measure_type_id").annotate(n=Count("id")).values_list("offering__measure_type_id", "n"))
-    for r in rows:
-        tid = r["county_allocation__target__measure_type_id"]
-        u = used.get(tid, 0)
-        out[tid] = {"places": r["places"], "expected": r["expected"], "used": u, "expects_fill": r["expected"] > u}
+    for tid, places, expected, used in (
+        OfficeAllocation.objects.filter(office_id=office_id, county_allocation__target__year=year).order_by()
+        .annotate(used=Coalesce(Subquery(used_q, output_field=IntegerField()), 0))
+        .values_list("county_allocation__target__measure_type_id", "places", "expected_filled", "used")
+    ):
+        row = out.setdefault(tid, {"places": 0, "expected": 0, "used": 0})
+        row["places"] += places
+        row["expected"] += expected
+        row["used"] += used
+    for row in out.values():
+        row["expects_fill"] = row["expected"] > row["used"]
     return out
 
 
@@ -257,13 +294,16 @@ class MatchPanel:
     choices: list = field(default_factory=list)
 
 
-def attach_live_columns(result: matching.MatchResult, office_id: int) -> None:
+def attach_live_columns(result: matching.MatchResult, office_id: int, idx: matching.CountyIndex | None = None) -> None:
     """Availability and the office's expectation: looked up after ranking, for the rows shown."""
     ids = [r.offering_id for r in result.rows]
-    live = {o[0]: o for o in MeasureOffering.objects.filter(pk__in=ids).values_list("id", "capacity", "occupied", "waiting_list_limit")}
-    waiting = dict(Referral.objects.filter(offering_id__in=ids, status=Referral.Status.WAITING)
+    live = {o[0]: o for o in MeasureOffering.objects.filter(pk__in=ids).order_by().values_list("id", "capacity", "occupied", "waiting_list_limit")}
+    waiting = dict(Referral.objects.filter(offering_id__in=ids, status=Referral.Status.WAITING).order_by()
                    .values("offering_id").annotate(n=Count("id")).values_list("offering_id", "n")) if ids else {}
-    type_ids = dict(MeasureType.objects.values_list("code", "id"))
+    if idx is not None:
+        type_ids = dict(zip(idx.type_codes, idx.type_ids, strict=True))
+    else:
+        type_ids = dict(MeasureType.objects.values_list("code", "id"))
     fill = expected_fill_by_type(office_id, clock.today().year)
     for r in result.rows:
         _id, cap, occ, limit = live.get(r.offering_id, (r.offering_id, 0, 0, 0))
@@ -295,11 +335,11 @@ def matching_panel(*, user, client_id: int, limit: int = 25, cache: matching.Mat
     audit.record(user, client.pk, audit.READ, "tiltak: matching")
     cache = cache or matching.MatchCache()
     idx = cache.county(client.office.county_id)
-    profile = client_profile(client)
-    result = matching.rank(idx, profile, limit=limit)
-    attach_live_columns(result, client.office_id)
-    refs = _client_referrals(client.pk)
     pref = ClientPreference.objects.filter(client_id=client.pk).first()
+    profile = client_profile(client, pref)
+    result = matching.rank(idx, profile, limit=limit)
+    attach_live_columns(result, client.office_id, idx)
+    refs = _client_referrals(client.pk)
     choices = list(MatchChoice.objects.filter(client_id=client.pk).select_related("offering")[:10])
     return MatchPanel(client=client, result=result, referrals=refs, preference=pref, choices=choices)
 

@@ -106,7 +106,7 @@ def test_vectorised_matcher_agrees_with_the_pure_rules(c, offers):
     keys = ["job_search"]
     idx = matching.CountyIndex(
         county_id=1, built_at=0.0, on=None, ids=np.arange(1, n + 1, dtype=np.int64), type_idx=np.zeros(n, dtype=np.int32),
-        type_codes=["X"], type_names=["X"], type_weeks=np.array([12.0]), type_addr=np.zeros((1, 1), dtype=np.float32),
+        type_ids=[1], type_codes=["X"], type_names=["X"], type_weeks=np.array([12.0]), type_addr=np.zeros((1, 1), dtype=np.float32),
         addr=np.zeros((n, 1), dtype=np.float32),
         group_bits=np.array([matching._bits(o.eligible_groups, NEED_GROUP_ORDER) for o in offers], dtype=np.int16),
         prio_bits=np.array([matching._bits(o.priority_groups, PRIORITY_GROUP_ORDER) for o in offers], dtype=np.int16),
