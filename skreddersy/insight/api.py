@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
@@ -105,8 +106,8 @@ def report(request, wave_id: int, kontor: int | None = None):
     return out
 
 
-@router.post("/svar/{token}", auth=None, response={204: None})
+@router.post("/svar/{token}", auth=None)
 def submit(request, token: str, payload: AnswerIn):
     """Submit a questionnaire by its one-time token (no login: the token is the credential)."""
     services.submit_response(token=token, answers=payload.answers, background=payload.background)
-    return 204, None
+    return HttpResponse(status=204)

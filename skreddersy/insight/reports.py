@@ -116,6 +116,13 @@ def build_report(frame: pd.DataFrame, ctx, *, scope: str, title: str, spec: dict
     report.distribution_variable = dist if dist in frame.columns else None
     index_keys = [ix.key for ix in ctx.indices]
     blocks = [[v for v in b if v in frame.columns] for b in spec.get("blocks", [])]
+    constant = [v for b in blocks for v in b if frame[v].nunique(dropna=True) < 2]
+    if constant:
+        # e.g. office size when every office in the wave is in the same size band: no variation
+        # to estimate from, so the variable is left out of the model (said so in the report)
+        report.notes.append("Tatt ut av regresjonen fordi de har samme verdi for alle: "
+                            + ", ".join(ctx.labels.get(v, v) for v in constant) + ".")
+        blocks = [[v for v in b if v not in constant] for b in blocks]
     blocks = [b for b in blocks if b]
     model_vars = [v for v in [dependent, *[v for b in blocks for v in b]] if v]
     describe_vars = list(dict.fromkeys([*ctx.item_keys, *index_keys, *[v for v in model_vars if v not in ctx.item_keys]]))
