@@ -155,7 +155,7 @@ def submit_decision(*, user, decision: NeedsDecision, expected_version: int | No
     """Send the draft, or pass it to a second approver when the need group demands one."""
     with audited_write(user, decision.client_id, "14a-vedtak: send") as a:
         access.require_nav(user, decision.client, what="14a-vedtak: send")
-        decision = NeedsDecision.objects.select_for_update().select_related("assessment", "client").get(pk=decision.pk)
+        decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("assessment", "client").get(pk=decision.pk)
         if expected_version is not None and decision.version != expected_version:
             raise Conflict("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt.", field="version")
         if decision.status != NeedsDecision.Status.DRAFT:
@@ -181,7 +181,7 @@ def approve_decision(*, user, decision: NeedsDecision) -> NeedsDecision:
     """The second approver (beslutter) approves and the decision is sent."""
     with audited_write(user, decision.client_id, "14a-vedtak: beslutt") as a:
         access.require_client(user, decision.client, what="14a-vedtak: beslutt")
-        decision = NeedsDecision.objects.select_for_update().select_related("assessment", "client").get(pk=decision.pk)
+        decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("assessment", "client").get(pk=decision.pk)
         if decision.status != NeedsDecision.Status.AWAITING_APPROVAL:
             raise Conflict("Vedtaket venter ikke på beslutter.", field="status")
         if not access.can_approve_decision(user, decision):
@@ -201,7 +201,7 @@ def return_decision(*, user, decision: NeedsDecision, reason: str) -> NeedsDecis
     """The second approver sends the decision back to the drafter with a reason."""
     with audited_write(user, decision.client_id, "14a-vedtak: returner") as a:
         access.require_client(user, decision.client, what="14a-vedtak: returner")
-        decision = NeedsDecision.objects.select_for_update().select_related("client").get(pk=decision.pk)
+        decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("client").get(pk=decision.pk)
         if decision.status != NeedsDecision.Status.AWAITING_APPROVAL:
             raise Conflict("Vedtaket venter ikke på beslutter.", field="status")
         if not access.can_approve_decision(user, decision):
@@ -223,7 +223,7 @@ def return_decision(*, user, decision: NeedsDecision, reason: str) -> NeedsDecis
 def discard_draft(*, user, decision: NeedsDecision) -> NeedsDecision:
     with audited_write(user, decision.client_id, "14a-vedtak: forkast") as a:
         access.require_nav(user, decision.client, what="14a-vedtak: forkast")
-        decision = NeedsDecision.objects.select_for_update().select_related("client").get(pk=decision.pk)
+        decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("client").get(pk=decision.pk)
         if decision.status not in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
             raise Conflict("Et sendt vedtak kan ikke forkastes. Fatt et nytt vedtak.", field="status")
         decision.status = NeedsDecision.Status.DISCARDED

@@ -1,0 +1,313 @@
+"""Audit: every selector and service that touches a client leaves an entry (reads count too), and a
+refused write (bad input, stale version, no access) leaves its audit entry and nothing else."""
+
+import datetime as dt
+import inspect
+
+import pytest
+from django.apps import apps
+
+from skreddersy.clients import selectors as client_selectors
+from skreddersy.clients import services as client_services
+from skreddersy.core import clock
+from skreddersy.core.errors import AccessDenied, ServiceError
+from skreddersy.core.models import AuditEntry
+from skreddersy.followup import selectors, services
+from skreddersy.followup.models import Message
+from tests import factories as f
+
+A = AuditEntry.Action
+
+
+@pytest.fixture
+def env(org):
+    client = f.client(org["a"], org["counsellor"], login=True)
+    approver = f.staff("second_approver", offices=[org["a"]])
+    e = {
+        "nav": f.fresh_user(org["counsellor"]),
+        "approver": f.fresh_user(approver),
+        "outsider": f.fresh_user(f.staff("counsellor", "second_approver", offices=[org["b"]])),
+        "me": f.fresh_user(client.user),
+        "stranger": f.fresh_user(f.client(org["a"], login=True).user),
+        "client": client,
+        "office": org["a"],
+    }
+    return e
+
+
+# --- objects the calls need ----------------------------------------------------------------------
+
+def _wca(e):
+    return services.create_assessment(user=e["nav"], client=e["client"], resource_profile="r", client_self_assessment="s",
+                                      reduced_work_capacity=True)
+
+
+def _draft(e, group="SITUASJONSBESTEMT_INNSATS", goal="SKAFFE_ARBEID", justification="b", **kw):
+    return services.draft_decision(user=e["nav"], client=e["client"], need_group=group, main_goal=goal,
+                                   justification=justification, **kw)
+
+
+def _awaiting(e):
+    d = _draft(e, "VARIG_TILPASSET_INNSATS", "OKE_DELTAKELSE", assessment=_wca(e))
+    return services.submit_decision(user=e["nav"], decision=d)
+
+
+def _sent(e):
+    return services.submit_decision(user=e["nav"], decision=_draft(e))
+
+
+def _activity(e):
+    return services.add_activity(user=e["nav"], client=e["client"], title="Kurs", type="course")
+
+
+def _thread(e):
+    return services.start_thread(user=e["me"], client=e["client"], subject="Hei", body="Et spørsmål")
+
+
+def _task(e):
+    return services.create_task(user=e["nav"], client=e["client"], title="Ring", deadline=clock.now() + dt.timedelta(days=1))
+
+
+def _stale_activity(e):
+    act = _activity(e)
+    v = act.version
+    services.update_activity(user=e["nav"], activity=act, expected_version=v, title="Kurs 2")
+    return act, v
+
+
+def _stale_draft(e):
+    d = _draft(e)
+    v = d.version
+    services.update_draft(user=e["nav"], decision=d, expected_version=v, justification="ny")
+    return d, v
+
+
+def _done_task(e):
+    t = _task(e)
+    services.complete_task(user=e["nav"], task=t)
+    return t
+
+
+# Each service: (name, who acts, prepare(e) -> kwargs for a good call, bad variants [(prepare -> kwargs)]).
+# The actor key names the user in env; "nav" is the client's counsellor, "me" the client.
+SERVICES = {
+    "create_assessment": (services.create_assessment, "nav",
+                          lambda e: dict(client=e["client"], resource_profile="r", client_self_assessment="s", reduced_work_capacity=False),
+                          [lambda e: dict(client=e["client"], resource_profile=" ", client_self_assessment="s", reduced_work_capacity=False)]),
+    "draft_decision": (services.draft_decision, "nav",
+                       lambda e: dict(client=e["client"], need_group="STANDARD_INNSATS", main_goal="SKAFFE_ARBEID"),
+                       [lambda e: dict(client=e["client"], need_group="NOPE", main_goal="SKAFFE_ARBEID"),
+                        lambda e: (_draft(e), dict(client=e["client"], need_group="STANDARD_INNSATS", main_goal="SKAFFE_ARBEID"))[1]]),
+    "update_draft": (services.update_draft, "nav",
+                     lambda e: (lambda d: dict(decision=d, expected_version=d.version, justification="endret"))(_draft(e)),
+                     [lambda e: (lambda dv: dict(decision=dv[0], expected_version=dv[1], justification="x"))(_stale_draft(e)),
+                      lambda e: (lambda d: dict(decision=d, expected_version=d.version, need_group="NOPE"))(_draft(e))]),
+    "submit_decision": (services.submit_decision, "nav",
+                        lambda e: dict(decision=_draft(e)),
+                        [lambda e: dict(decision=_draft(e, justification="")),
+                         lambda e: dict(decision=_sent(e))]),
+    "approve_decision": (services.approve_decision, "approver",
+                         lambda e: dict(decision=_awaiting(e)),
+                         [lambda e: dict(decision=_draft(e))]),
+    "return_decision": (services.return_decision, "approver",
+                        lambda e: dict(decision=_awaiting(e), reason="Utdyp begrunnelsen."),
+                        [lambda e: dict(decision=_awaiting(e), reason=" ")]),
+    "discard_draft": (services.discard_draft, "nav",
+                      lambda e: dict(decision=_draft(e)),
+                      [lambda e: dict(decision=_sent(e))]),
+    "add_activity": (services.add_activity, "nav",
+                     lambda e: dict(client=e["client"], title="Kurs", type="course"),
+                     [lambda e: dict(client=e["client"], title=" ", type="course"),
+                      lambda e: dict(client=e["client"], title="Krav", type="course", is_requirement=True)]),
+    "update_activity": (services.update_activity, "nav",
+                        lambda e: (lambda a: dict(activity=a, expected_version=a.version, status="ongoing"))(_activity(e)),
+                        [lambda e: (lambda av: dict(activity=av[0], expected_version=av[1], status="done"))(_stale_activity(e)),
+                         lambda e: (lambda a: dict(activity=a, expected_version=a.version, type="party"))(_activity(e))]),
+    "approve_activity": (services.approve_activity, "me",
+                         lambda e: (lambda a: dict(activity=a, expected_version=a.version))(_activity(e)),
+                         [lambda e: (lambda av: dict(activity=av[0], expected_version=av[1]))(_stale_activity(e))]),
+    "start_thread": (services.start_thread, "me",
+                     lambda e: dict(client=e["client"], subject="Spørsmål", body="Hei"),
+                     [lambda e: dict(client=e["client"], subject="Spørsmål", body=" ")]),
+    "send_message": (services.send_message, "nav",
+                     lambda e: dict(thread=_thread(e), body="Svar"),
+                     [lambda e: dict(thread=_thread(e), body="")]),
+    "mark_no_reply_needed": (services.mark_no_reply_needed, "nav", lambda e: dict(thread=_thread(e)), []),
+    "mark_thread_read": (services.mark_thread_read, "nav", lambda e: dict(thread=_thread(e)), []),
+    "set_message_route": (services.set_message_route, "nav",
+                          lambda e: dict(message=Message.objects.get(thread=_thread(e)), route="benefit"),
+                          [lambda e: dict(message=Message.objects.get(thread=_thread(e)), route="moon")]),
+    "log_contact": (services.log_contact, "nav",
+                    lambda e: dict(client=e["client"], channel="sms", summary="Sendte SMS"),
+                    [lambda e: dict(client=e["client"], channel="fax", summary="x")]),
+    "create_task": (services.create_task, "nav",
+                    lambda e: dict(client=e["client"], title="Ring", deadline=clock.now() + dt.timedelta(days=1)),
+                    [lambda e: dict(client=e["client"], title="", deadline=clock.now())]),
+    "complete_task": (services.complete_task, "nav", lambda e: dict(task=_task(e)), [lambda e: dict(task=_done_task(e))]),
+    "record_mapping": (client_services.record_mapping, "nav",
+                       lambda e: dict(client=e["client"], entries={"language": {"counsellor": 1}}),
+                       [lambda e: dict(client=e["client"], entries={"language": {"counsellor": 5}})]),
+}
+
+# Each selector: (function, prepare(e) -> kwargs).
+SELECTORS = {
+    "get_client": (client_selectors.get_client, lambda e: dict(client_id=e["client"].pk, what="test")),
+    "mapping_history": (client_selectors.mapping_history, lambda e: dict(client_id=e["client"].pk)),
+    "current_mapping": (client_selectors.current_mapping, lambda e: dict(client_id=e["client"].pk)),
+    "person_card": (selectors.person_card, lambda e: dict(client_id=e["client"].pk)),
+    "journal": (selectors.journal, lambda e: dict(client_id=e["client"].pk)),
+    "full_journal": (selectors.full_journal, lambda e: dict(client_id=e["client"].pk)),
+    "decisions": (selectors.decisions, lambda e: dict(client_id=e["client"].pk)),
+    "get_decision": (selectors.get_decision, lambda e: dict(decision_id=_sent(e).pk)),
+    "plan": (selectors.plan, lambda e: dict(client_id=e["client"].pk)),
+    "get_activity": (selectors.get_activity, lambda e: dict(activity_id=_activity(e).pk)),
+    "threads": (selectors.threads, lambda e: dict(client_id=e["client"].pk)),
+    "get_thread": (selectors.get_thread, lambda e: dict(thread_id=_thread(e).pk)),
+    "meeting_notes": (selectors.meeting_notes, lambda e: dict(client_id=e["client"].pk)),
+    "tasks": (selectors.tasks, lambda e: dict(client_id=e["client"].pk)),
+    "get_task": (selectors.get_task, lambda e: dict(task_id=_task(e).pk)),
+}
+
+
+def _data():
+    """Every row of every client and follow-up table: a refused write must leave all of it as it was."""
+    out = {}
+    for label in ("clients", "followup"):
+        for model in apps.get_app_config(label).get_models():
+            out[model.__name__] = sorted(map(repr, model.objects.order_by("pk").values_list()))
+    return out
+
+
+def _entries(client_id):
+    return list(AuditEntry.objects.filter(client_id=client_id).order_by("id"))
+
+
+def _user_functions(module):
+    return {n for n, fn in inspect.getmembers(module, inspect.isfunction)
+            if fn.__module__ == module.__name__ and not n.startswith("_")
+            and "user" in inspect.signature(fn).parameters
+            and inspect.signature(fn).parameters["user"].kind == inspect.Parameter.KEYWORD_ONLY}
+
+
+def test_every_service_and_selector_is_covered_here():
+    """A new service or selector taking the acting user must be added to the tables above."""
+    services_found = _user_functions(services) | _user_functions(client_services)
+    selectors_found = _user_functions(selectors) | _user_functions(client_selectors)
+    assert services_found - set(SERVICES) - {"register_client"} == set()
+    assert selectors_found - set(SELECTORS) == set()
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_service_audits_a_write(env, name):
+    fn, who, good, _bad = SERVICES[name]
+    kwargs = good(env)
+    before = _entries(env["client"].pk)
+    fn(user=env[who], **kwargs)
+    new = _entries(env["client"].pk)[len(before):]
+    assert [(x.action, x.actor_id) for x in new] == [(A.WRITE, env[who].pk)], name
+    assert new[0].what and new[0].at is not None
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+@pytest.mark.parametrize("intruder", ["outsider", "stranger"])
+def test_service_denied_leaves_a_denied_entry_and_nothing_else(env, name, intruder):
+    fn, who, good, _bad = SERVICES[name]
+    kwargs = good(env)
+    before_entries, before_data = _entries(env["client"].pk), _data()
+    with pytest.raises(AccessDenied):
+        fn(user=env[intruder], **kwargs)
+    new = _entries(env["client"].pk)[len(before_entries):]
+    assert [(x.action, x.actor_id) for x in new] == [(A.DENIED, env[intruder].pk)], name
+    assert _data() == before_data
+
+
+BAD = [(name, i) for name in sorted(SERVICES) for i in range(len(SERVICES[name][3]))]
+
+
+@pytest.mark.parametrize("name,variant", BAD)
+def test_service_refused_input_is_audited_and_writes_nothing(env, name, variant):
+    fn, who, _good, bad = SERVICES[name]
+    kwargs = bad[variant](env)
+    before_entries, before_data = _entries(env["client"].pk), _data()
+    with pytest.raises(ServiceError) as exc:
+        fn(user=env[who], **kwargs)
+    new = _entries(env["client"].pk)[len(before_entries):]
+    assert len(new) == 1, name
+    assert new[0].actor_id == env[who].pk and "avvist" in new[0].why and exc.value.code in new[0].why
+    assert _data() == before_data
+
+
+def test_nav_only_services_refuse_the_client_and_audit(env):
+    """The client's own record, but an action only Nav may take."""
+    for name in ("create_assessment", "draft_decision", "log_contact", "create_task", "mark_no_reply_needed"):
+        fn, _who, good, _bad = SERVICES[name]
+        kwargs = good(env)
+        before_entries, before_data = _entries(env["client"].pk), _data()
+        with pytest.raises(AccessDenied):
+            fn(user=env["me"], **kwargs)
+        new = _entries(env["client"].pk)[len(before_entries):]
+        assert [(x.action, x.actor_id) for x in new] == [(A.DENIED, env["me"].pk)], name
+        assert _data() == before_data
+
+
+@pytest.mark.parametrize("name", sorted(SELECTORS))
+@pytest.mark.parametrize("reader", ["nav", "me"])
+def test_selector_audits_the_read(env, name, reader):
+    fn, prepare = SELECTORS[name]
+    kwargs = prepare(env)
+    before = _entries(env["client"].pk)
+    if name == "get_task" and reader == "me":
+        return _assert_task_hidden(env, fn, kwargs)
+    fn(user=env[reader], **kwargs)
+    new = _entries(env["client"].pk)[len(before):]
+    assert [(x.action, x.actor_id) for x in new] == [(A.READ, env[reader].pk)], name
+
+
+def _assert_task_hidden(env, fn, kwargs):
+    """Tasks are internal: the client gets 'not found' and nothing is shown (so nothing to audit as read)."""
+    from skreddersy.core.errors import NotFound
+
+    before = _entries(env["client"].pk)
+    with pytest.raises(NotFound):
+        fn(user=env["me"], **kwargs)
+    assert [x.action for x in _entries(env["client"].pk)[len(before):]] != [A.READ]
+
+
+@pytest.mark.parametrize("name", sorted(SELECTORS))
+@pytest.mark.parametrize("intruder", ["outsider", "stranger"])
+def test_selector_denied_is_audited(env, name, intruder):
+    fn, prepare = SELECTORS[name]
+    kwargs = prepare(env)
+    before = _entries(env["client"].pk)
+    if name == "get_task" and intruder == "stranger":
+        from skreddersy.core.errors import NotFound
+
+        with pytest.raises(NotFound):  # clients never learn that a task exists
+            fn(user=env[intruder], **kwargs)
+        return
+    with pytest.raises(AccessDenied):
+        fn(user=env[intruder], **kwargs)
+    new = _entries(env["client"].pk)[len(before):]
+    assert [(x.action, x.actor_id) for x in new] == [(A.DENIED, env[intruder].pk)], name
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(env):
+    selectors.person_card(user=env["nav"], client_id=env["client"].pk)
+    entry = AuditEntry.objects.filter(client_id=env["client"].pk).first()
+    entry.why = "skjult"
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        entry.delete()
+    assert AuditEntry.objects.get(pk=entry.pk).why != "skjult"
+
+
+def test_audit_never_stores_names_or_numbers(env):
+    selectors.person_card(user=env["nav"], client_id=env["client"].pk)
+    services.add_activity(user=env["nav"], client=env["client"], title="Kurs", type="course")
+    c = env["client"]
+    for x in AuditEntry.objects.filter(client_id=c.pk):
+        text = f"{x.what} {x.why} {x.object_type}"
+        assert c.fnr not in text and c.first_name not in text and c.last_name not in text
