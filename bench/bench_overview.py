@@ -1,0 +1,110 @@
+"""Caseload overview ("Min oversikt") at national scale, HTML page and JSON, through the whole
+Django stack (middleware, session, access policy, audit insert, template).
+
+Targets (issue 4): a counsellor with ~200 clients p95 ≤ 100 ms (HTML) and ≤ 50 ms (JSON), with a
+query count that does not grow with caseload; an office overview (~5,000 clients, 100 per page)
+p95 ≤ 150 ms. Uses the lead's national data set (bench/common.seed_national, reused when seeded).
+"""
+
+from __future__ import annotations
+
+import time
+
+from bench.common import peak_rss_mib, seed_national, setup_django, timings
+
+
+def _measure(http, url: str, n: int, warm: int = 5) -> tuple[dict, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warm):
+        resp = http.get(url)
+        assert resp.status_code == 200, (url, resp.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        resp = http.get(url)
+    queries = len(ctx.captured_queries)
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        resp = http.get(url)
+        samples.append(time.perf_counter() - t0)
+        assert resp.status_code == 200
+    return timings(samples), queries, len(resp.content)
+
+
+def run(args) -> dict:
+    seeded = seed_national(args.db)
+    setup_django(seeded["url"])
+    from django.db.models import Count
+    from django.test import Client as HttpClient
+
+    from skreddersy.clients.models import Client
+    from skreddersy.core.models import StaffMember
+
+    n = 30 if getattr(args, "quick", False) else 200
+    caseloads = list(
+        Client.objects.filter(counsellor__isnull=False, address_protection="", skjermet=False)
+        .values("counsellor_id").annotate(n=Count("id")).order_by("-n")[:1]
+    )
+    big = StaffMember.objects.select_related("user").get(pk=caseloads[0]["counsellor_id"])
+    big_n = caseloads[0]["n"]
+    small_row = (
+        Client.objects.filter(counsellor__isnull=False).values("counsellor_id").annotate(n=Count("id"))
+        .filter(n__gte=5, n__lte=20).order_by("n").first()
+    )
+    small = StaffMember.objects.select_related("user").get(pk=small_row["counsellor_id"])
+    office = Client.objects.values("office_id").annotate(n=Count("id")).order_by("-n").first()
+    leader = (
+        StaffMember.objects.filter(memberships__office_id=office["office_id"], roles__role__in=["team_leader", "office_leader"])
+        .select_related("user").first()
+    )
+
+    def login(staff):
+        http = HttpClient()
+        http.force_login(staff.user)
+        return http
+
+    out = {"scale": "national", "clients_in_db": Client.objects.count(), "samples_per_case": n,
+           "data": "national seed (bench/common.seed_national)",
+           "targets": {"counsellor_html_p95_ms": 100, "counsellor_json_p95_ms": 50, "office_p95_ms": 150}}
+    hb, hs, hl = login(big), login(small), login(leader)
+    cases = {
+        "counsellor_html": (hb, "/oversikt/"),
+        "counsellor_json": (hb, "/api/v1/overview"),
+        "counsellor_json_whole_caseload": (hb, "/api/v1/overview?per_page=200"),
+        "counsellor_html_sorted_by_deadline": (hb, "/oversikt/?sort=deadline"),
+        "office_html_100_per_page": (hl, "/oversikt/?scope=office"),
+        "office_json_100_per_page": (hl, "/api/v1/overview?scope=office&per_page=100"),
+        "office_html_sorted_by_deadline": (hl, "/oversikt/?scope=office&sort=deadline"),
+        "office_html_filter_awaiting_reply": (hl, "/oversikt/?scope=office&awaiting=on"),
+        "office_html_search_name": (hl, "/oversikt/?scope=office&q=an"),
+    }
+    results = {}
+    for name, (http, url) in cases.items():
+        lat, queries, size = _measure(http, url, n)
+        results[name] = {"url": url, "latency": lat, "queries": queries, "bytes": size}
+    out["caseload_clients"] = {"counsellor": big_n, "office": office["n"]}
+    out["cases"] = results
+    # Queries must not grow with caseload: the same page for a small and a large caseload.
+    _lat, q_small, _ = _measure(hs, "/api/v1/overview?per_page=200", 3, warm=1)
+    _lat, q_big, _ = _measure(hb, "/api/v1/overview?per_page=200", 3, warm=1)
+    small_n = small_row["n"]
+    out["query_growth"] = {"small_caseload": {"clients": small_n, "queries": q_small},
+                           "large_caseload": {"clients": big_n, "queries": q_big}, "grows": q_big > q_small}
+    out["meets_targets"] = {
+        "counsellor_html": results["counsellor_html"]["latency"]["p95_ms"] <= 100,
+        "counsellor_json": results["counsellor_json"]["latency"]["p95_ms"] <= 50,
+        "office": results["office_html_100_per_page"]["latency"]["p95_ms"] <= 150,
+    }
+    out["peak_rss_mib"] = peak_rss_mib()
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import argparse
+    import json
+
+    p = argparse.ArgumentParser()
+    p.add_argument("--db", default="sqlite", choices=["sqlite", "postgresql"])
+    p.add_argument("--quick", action="store_true")
+    print(json.dumps(run(p.parse_args()), ensure_ascii=False, indent=1, default=str))
