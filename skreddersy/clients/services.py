@@ -31,6 +31,8 @@ def register_client(*, user, fnr_value: str, first_name: str, last_name: str, mu
             errors["last_name"] = "Etternavn mangler."
         if address_protection not in AddressProtection.values:
             errors["address_protection"] = "Ugyldig adressebeskyttelse."
+        if counsellor is not None and office.pk not in counsellor.office_ids():
+            errors["counsellor"] = "Veilederen jobber ikke ved dette kontoret."
         if parsed and Client.objects.filter(fnr=parsed.value).exists():
             errors["fnr"] = "Det finnes allerede en bruker med dette fødselsnummeret."
         if errors:
@@ -83,8 +85,11 @@ def record_mapping(*, user, client: Client, entries: dict[str, dict], note: str 
             prev = prev_entries.get(key)
             if e is None and prev is None:
                 continue
-            counsellor = (prev.counsellor_severity if prev else None) if (by_client or e is None) else e.get("counsellor")
-            client_view = e.get("client") if e is not None else (prev.client_severity if prev else None)
+            # A view left out of the entry is carried over; a view given as None is cleared.
+            prev_counsellor = prev.counsellor_severity if prev else None
+            prev_client = prev.client_severity if prev else None
+            counsellor = prev_counsellor if (by_client or e is None) else e.get("counsellor", prev_counsellor)
+            client_view = e.get("client", prev_client) if e is not None else prev_client
             if by_client and e is None and prev is not None:
                 client_view = prev.client_severity
             comment = (e or {}).get("comment", prev.comment if prev else "") or ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from skreddersy.clients.models import Client
 from skreddersy.core import access, clock
@@ -510,6 +511,8 @@ def log_contact(*, user, client: Client, channel: str, summary: str, held_at: dt
         if not summary.strip():
             errors["summary"] = "Referatet kan ikke være tomt."
         held_at = held_at or clock.now()
+        if timezone.is_naive(held_at):  # e.g. JSON without an offset: read it as Norwegian local time
+            held_at = timezone.make_aware(held_at)
         if held_at > clock.now() + dt.timedelta(minutes=5):
             errors["held_at"] = "Et referat kan ikke gjelde en samtale fram i tid."
         if errors:

@@ -184,3 +184,26 @@ def test_database_holds_severity_0_3(mapped):
     m = services.record_mapping(user=mapped["nav"], client=mapped["client"], entries={"language": {"counsellor": 1}})
     with pytest.raises(IntegrityError), transaction.atomic():
         NeedAssessment.objects.create(mapping=m, domain="housing", counsellor_severity=7)
+
+
+def test_a_view_left_out_is_carried_over_and_none_clears_it(mapped):
+    services.record_mapping(user=mapped["nav"], client=mapped["client"], entries={"language": {"counsellor": 2, "client": 3}})
+    # The counsellor updates only their own view: the client's own view stays.
+    m2 = services.record_mapping(user=mapped["nav"], client=mapped["client"], entries={"language": {"counsellor": 1}})
+    assert _views(m2) == {"language": (1, 3)}
+    # The client adds a comment only: both views stay.
+    m3 = services.record_mapping(user=mapped["me"], client=mapped["client"], entries={"language": {"comment": "Går på kurs"}})
+    assert _views(m3) == {"language": (1, 3)}
+    # An explicit None clears that view.
+    m4 = services.record_mapping(user=mapped["nav"], client=mapped["client"], entries={"language": {"client": None}})
+    assert _views(m4) == {"language": (1, None)}
+
+
+def test_register_client_refuses_a_counsellor_from_another_office(org):
+    elsewhere = f.staff("counsellor", offices=[org["b"]])
+    before = _rows()
+    with pytest.raises(InvalidInput) as exc:
+        services.register_client(user=f.fresh_user(org["counsellor"]), fnr_value=_number(), first_name="Kari", last_name="N",
+                                 municipality="Oslo", office=org["a"], counsellor=elsewhere)
+    assert set(exc.value.errors) == {"counsellor"}
+    assert _rows() == before

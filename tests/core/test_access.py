@@ -3,6 +3,8 @@ checked through can_see_client, visible_clients and the person-card selector."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from hypothesis import given
+from hypothesis import strategies as st
 
 from skreddersy.core import access
 from skreddersy.core.errors import AccessDenied
@@ -146,3 +148,30 @@ def test_only_administrators_read_the_audit_log(world):
     assert access.can_view_audit_log(make_actor(world, "administrator", "none"))
     for role in FOLLOWUP + ["analyst", "client_user", "anonymous"]:
         assert not access.can_view_audit_log(make_actor(world, role, "none")), role
+
+
+# --- property: the queryset and the predicate never disagree ---------------------------------------
+
+ROLES = FOLLOWUP + NO_CLIENTS
+
+
+@given(
+    roles=st.sets(st.sampled_from(ROLES), max_size=3),
+    serves=st.sets(st.sampled_from(["own", "other"]), max_size=2),
+    kode6=st.booleans(), kode7=st.booleans(), skjermet=st.booleans(),
+)
+def test_visible_clients_agrees_with_can_see_client_for_any_staff(world, roles, serves, kode6, kode7, skjermet):
+    s = f.staff(*roles, offices=[world[o] for o in sorted(serves)], kode6=kode6, kode7=kode7, skjermet=skjermet) if roles else None
+    if s is None:
+        s = f.staff("analyst", offices=[world[o] for o in sorted(serves)])
+        roles = {"analyst"}
+    user = f.fresh_user(s)
+    visible = set(access.visible_clients(user).values_list("pk", flat=True))
+    follows = bool(set(roles) & set(FOLLOWUP))
+    for target, c in world["clients"].items():
+        want = follows and (
+            (c.office_id == world["own"].pk and "own" in serves) or (c.office_id == world["other"].pk and "other" in serves)
+        ) and (c.address_protection != "strictly_confidential" or kode6) and (
+            c.address_protection != "confidential" or kode6 or kode7) and (not c.skjermet or skjermet)
+        assert access.can_see_client(user, c) is want, (roles, serves, target)
+        assert (c.pk in visible) is want, (roles, serves, target)

@@ -161,3 +161,14 @@ def test_client_reads_only_own_dialogue_and_shared_notes(talk, org):
     with pytest.raises(AccessDenied):
         services.send_message(user=talk["me"], thread=other_thread, body="hei")
     assert Message.objects.filter(thread=other_thread).count() == 1
+
+
+def test_meeting_time_without_offset_is_read_as_local_time(talk, frozen):
+    """An API caller may send a time without an offset; that is Norwegian local time, not a crash."""
+    note = services.log_contact(user=talk["nav"], client=talk["client"], channel="phone", summary="Ringte",
+                                held_at=dt.datetime(2026, 3, 2, 8, 30))
+    assert note.held_at == dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)  # 08:30 in Oslo (CET) in March
+    with pytest.raises(InvalidInput) as exc:
+        services.log_contact(user=talk["nav"], client=talk["client"], channel="phone", summary="Fram i tid",
+                             held_at=dt.datetime(2026, 3, 3, 9, 0))
+    assert "held_at" in exc.value.errors
