@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
 from skreddersy.clients.selectors import get_client
@@ -32,16 +33,16 @@ from skreddersy.followup.models import (
 )
 
 PRIORITY_GROUPS = {
-    "under30": "Under 30 år",
-    "immigrant": "Innvandrer utenfor EØS",
-    "long_term": "Langtidsledig",
-    "reduced": "Nedsatt arbeidsevne",
+    "under30": gettext_noop("Under 30 år"),
+    "immigrant": gettext_noop("Innvandrer utenfor EØS"),
+    "long_term": gettext_noop("Langtidsledig"),
+    "reduced": gettext_noop("Nedsatt arbeidsevne"),
 }
 SORTS = {
-    "name": "Navn",
-    "deadline": "Neste frist",
-    "contact": "Lengst siden kontakt",
-    "awaiting": "Venter på svar først",
+    "name": gettext_noop("Navn"),
+    "deadline": gettext_noop("Neste frist"),
+    "contact": gettext_noop("Lengst siden kontakt"),
+    "awaiting": gettext_noop("Venter på svar først"),
 }
 OPEN_ACTIVITY = (Activity.Status.PROPOSED, Activity.Status.PLANNED, Activity.Status.ONGOING)
 ASSESSMENT_DUE_WITHIN = dt.timedelta(days=30)
@@ -273,10 +274,10 @@ def _rows(clients: list[Client], ids: list[int]) -> list[OverviewRow]:
 
 
 FLAG_LABELS = {
-    "manual": "Manuell oppfølging",
-    "interpreter": "Tolk",
-    "under30": "Under 30",
-    "assessment_due": "Ny vurdering snart",
+    "manual": gettext_noop("Manuell oppfølging"),
+    "interpreter": gettext_noop("Tolk"),
+    "under30": gettext_noop("Under 30"),
+    "assessment_due": gettext_noop("Ny vurdering snart"),
 }
 
 

@@ -363,7 +363,8 @@ def mapping_edit(request, client_id: int):
     from skreddersy.core import reference
 
     return render(request, "followup/mapping_form.html", {"client": client, "form": form, "current": current,
-                                                          "scale": reference.severity_scale()},
+                                                          "scale": reference.severity_scale(),
+                                                          "next_version": (current.version + 1) if current else 1},
                   status=422 if form.errors else 200)
 
 
