@@ -149,6 +149,16 @@ class OfficeMembership(models.Model):
             raise ValidationError({"team": _("Teamet hører til et annet kontor.")})
 
 
+class AuditQuerySet(models.QuerySet):
+    """Bulk updates and deletes would bypass ``AuditEntry.save``/``delete``; refuse them too."""
+
+    def update(self, **kwargs):
+        raise ValidationError("Tilgangsloggen kan ikke endres.")
+
+    def delete(self):
+        raise ValidationError("Tilgangsloggen kan ikke slettes.")
+
+
 class AuditEntry(models.Model):
     """Append-only record of a read or write of a client's data (who, when, which client, what, why).
 
@@ -169,6 +179,8 @@ class AuditEntry(models.Model):
     why = models.CharField(max_length=200, blank=True)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.BigIntegerField(null=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -311,3 +311,16 @@ def test_audit_never_stores_names_or_numbers(env):
     for x in AuditEntry.objects.filter(client_id=c.pk):
         text = f"{x.what} {x.why} {x.object_type}"
         assert c.fnr not in text and c.first_name not in text and c.last_name not in text
+
+
+def test_audit_log_refuses_bulk_update_and_delete(env):
+    from django.core.exceptions import ValidationError
+
+    selectors.person_card(user=env["nav"], client_id=env["client"].pk)
+    qs = AuditEntry.objects.filter(client_id=env["client"].pk)
+    n = qs.count()
+    with pytest.raises(ValidationError):
+        qs.update(why="skjult")
+    with pytest.raises(ValidationError):
+        qs.delete()
+    assert qs.count() == n and not qs.filter(why="skjult").exists()
