@@ -346,16 +346,18 @@ def haversine_km(lat1, lon1, lat2, lon2):
 def score(idx: CountyIndex, p: ClientProfile) -> Scores:
     ok, excluded = eligibility_mask(idx, p)
     keys = idx.domain_keys
-    s = np.array([p.severity.get(k, 0) for k in keys], dtype=np.float32)
+    # float64 throughout: severities and flags are small integers, so sums are exact and the
+    # single-client and many-client paths give identical scores.
+    s = np.array([p.severity.get(k, 0) for k in keys], dtype=np.float64)
     s2 = s * s
     total = float(s2.sum())
-    needs = (idx.addr @ s2) / total if total > 0 else np.zeros(idx.size, dtype=np.float32)
+    needs = (idx.addr @ s2) / total if total > 0 else np.zeros(idx.size)
 
-    wanted = np.array([1.0 if k in p.wanted_domains else 0.0 for k in keys], dtype=np.float32)
+    wanted = np.array([1.0 if k in p.wanted_domains else 0.0 for k in keys], dtype=np.float64)
     nw = float(wanted.sum())
-    goal_dom = (idx.addr @ wanted) / nw if nw > 0 else np.zeros(idx.size, dtype=np.float32)
-    pref_types = np.array([1.0 if c in p.preferred_types else 0.0 for c in idx.type_codes], dtype=np.float32)
-    goal_type = pref_types[idx.type_idx] if idx.size else np.zeros(0, dtype=np.float32)
+    goal_dom = (idx.addr @ wanted) / nw if nw > 0 else np.zeros(idx.size)
+    pref_types = np.array([1.0 if c in p.preferred_types else 0.0 for c in idx.type_codes], dtype=np.float64)
+    goal_type = pref_types[idx.type_idx] if idx.size else np.zeros(0)
     goals = 0.5 * goal_dom + 0.5 * goal_type
 
     if p.latitude is not None and p.longitude is not None:
@@ -367,17 +369,8 @@ def score(idx: CountyIndex, p: ClientProfile) -> Scores:
     if p.max_travel_km is not None:
         travel = np.where(np.nan_to_num(dist) > p.max_travel_km, 0.0, travel)
 
-    client_lang = p.language or "nb"
-    lang_score_by_code = []
-    for code in idx.langs:
-        if code == client_lang or (code in NORWEGIAN and client_lang in NORWEGIAN):
-            v = 1.0
-        elif code in NORWEGIAN:
-            v = 0.3 if p.needs_interpreter else 0.8
-        else:
-            v = 0.2
-        lang_score_by_code.append(v)
-    language = np.array(lang_score_by_code or [0.0], dtype=np.float32)[idx.lang_idx] if idx.size else np.zeros(0)
+    lang_score_by_code = [_language_fit(code, p) for code in idx.langs]
+    language = np.array(lang_score_by_code or [0.0], dtype=np.float64)[idx.lang_idx] if idx.size else np.zeros(0)
 
     fit = (WEIGHTS["needs"] * needs + WEIGHTS["goals"] * goals + WEIGHTS["travel"] * travel
            + WEIGHTS["language"] * language).astype(np.float64)
@@ -504,3 +497,78 @@ def fit_rank_of(idx: CountyIndex, p: ClientProfile, offering_id: int) -> tuple[i
         return None, None, sc.order, sc
     i = sc.order[pos[0]]
     return int(pos[0]) + 1, float(sc.score[i]), sc.order, sc
+
+
+# --- many clients at once (re-ranking an office) ------------------------------------------------------
+
+def top_k_many(idx: CountyIndex, profiles: list[ClientProfile], *, k: int = 10, chunk: int = 512) -> dict[int, list[int]]:
+    """The k best-fitting eligible offerings for each client, scored in matrix blocks of ``chunk``
+    clients. Same score and tie-break as ``score``/``rank`` (a test keeps them equal)."""
+    from skreddersy.measures.models import NEED_GROUP_ORDER, PRIORITY_GROUP_ORDER
+
+    out: dict[int, list[int]] = {}
+    if idx.size == 0:
+        return {p.client_id: [] for p in profiles}
+    keys = idx.domain_keys
+    for start in range(0, len(profiles), chunk):
+        block = profiles[start:start + chunk]
+        m = len(block)
+        # Only offerings that serve one of the block's offices and are open can be eligible:
+        # score those columns alone (an office's clients share them; a big saving at county scale).
+        office_ids = {p.office_id for p in block}
+        cand = np.nonzero(np.logical_or.reduce([idx.office_mask(o) for o in office_ids]) & idx.is_open)[0]
+        if len(cand) == 0:
+            out.update({p.client_id: [] for p in block})
+            continue
+        n = len(cand)
+        ids = idx.ids[cand]
+        max_id = int(ids.max()) + 1
+        addr_t = idx.addr[cand].T.astype(np.float64)  # domains x candidates
+        lat_o, lon_o = np.radians(idx.lat[cand]), np.radians(idx.lon[cand])
+        type_idx, digital, lang_idx = idx.type_idx[cand], idx.digital[cand], idx.lang_idx[cand]
+        s2 = np.array([[float(p.severity.get(d, 0)) ** 2 for d in keys] for p in block])
+        total = s2.sum(axis=1)
+        needs = np.divide(s2 @ addr_t, total[:, None], out=np.zeros((m, n)), where=total[:, None] > 0)
+        wanted = np.array([[1.0 if d in p.wanted_domains else 0.0 for d in keys] for p in block])
+        nw = wanted.sum(axis=1)
+        goal_dom = np.divide(wanted @ addr_t, nw[:, None], out=np.zeros((m, n)), where=nw[:, None] > 0)
+        pref = np.array([[1.0 if c in p.preferred_types else 0.0 for c in idx.type_codes] for p in block])
+        goals = 0.5 * goal_dom + 0.5 * pref[:, type_idx]
+        plat = np.array([np.nan if p.latitude is None or p.longitude is None else p.latitude for p in block])
+        plon = np.array([np.nan if p.latitude is None or p.longitude is None else p.longitude for p in block])
+        p1 = np.radians(plat)[:, None]
+        a = np.sin((lat_o[None, :] - p1) / 2) ** 2 + np.cos(p1) * np.cos(lat_o)[None, :] * np.sin((lon_o[None, :] - np.radians(plon)[:, None]) / 2) ** 2
+        dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        dist = np.where(digital[None, :], 0.0, dist)
+        travel = np.where(np.isnan(dist), 0.5, 1.0 / (1.0 + np.nan_to_num(dist) / TRAVEL_HALF_KM))
+        maxkm = np.array([np.inf if p.max_travel_km is None else p.max_travel_km for p in block])
+        travel = np.where(np.nan_to_num(dist) > maxkm[:, None], 0.0, travel)
+        lang_tab = np.array([[_language_fit(code, p) for code in idx.langs] for p in block])
+        language = lang_tab[:, lang_idx]
+        fit = np.round(WEIGHTS["needs"] * needs + WEIGHTS["goals"] * goals + WEIGHTS["travel"] * travel
+                       + WEIGHTS["language"] * language, 6)
+        gbit = np.array([(1 << NEED_GROUP_ORDER.index(p.need_group)) if p.need_group in NEED_GROUP_ORDER else 0 for p in block])
+        cbits = np.array([_bits(p.priority_groups, PRIORITY_GROUP_ORDER) for p in block])
+        ages = np.array([p.age for p in block])
+        gb, pb = idx.group_bits[cand], idx.prio_bits[cand]
+        ok = ((gb[None, :] & gbit[:, None]) != 0)
+        ok &= (idx.min_age[cand][None, :] <= ages[:, None]) & (idx.max_age[cand][None, :] >= ages[:, None])
+        ok &= (pb[None, :] == 0) | ((pb[None, :] & cbits[:, None]) != 0)
+        ok &= np.stack([idx.office_mask(p.office_id)[cand] for p in block])
+        # one integer key per (client, offering): higher fit first, then lower id
+        key = np.where(ok, -np.rint(fit * 1e6).astype(np.int64) * max_id + ids[None, :], np.iinfo(np.int64).max)
+        kk = min(k, n)
+        part = np.argpartition(key, kk - 1, axis=1)[:, :kk]
+        for row, p in enumerate(block):
+            cols = part[row][np.argsort(key[row, part[row]])]
+            out[p.client_id] = [int(ids[c]) for c in cols if ok[row, c]]
+    return out
+
+
+def _language_fit(code: str, p: ClientProfile) -> float:
+    client_lang = p.language or "nb"
+    if code == client_lang or (code in NORWEGIAN and client_lang in NORWEGIAN):
+        return 1.0
+    if code in NORWEGIAN:
+        return 0.3 if p.needs_interpreter else 0.8
+    return 0.2

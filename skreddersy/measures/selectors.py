@@ -262,6 +262,23 @@ def office_profiles(office_id: int) -> list[matching.ClientProfile]:
     return [profile_from(c, sev[c.pk], prefs.get(c.pk), places, today) for c in clients]
 
 
+def office_best_fits(*, user, office_id: int, k: int = 10, cache: matching.MatchCache | None = None) -> dict[int, list[int]]:
+    """Re-rank a whole office: each client's k best-fitting eligible offerings (ids, best first).
+    For leaders of the office (and the insight module comparing choices with best fit); every
+    client included is audited as read, in one statement."""
+    office = Office.objects.filter(pk=office_id).first()
+    if office is None:
+        raise NotFound("Fant ikke kontoret.")
+    if not access.can_view_office(user, office_id):
+        raise AccessDenied("Omrangering for hele kontoret er for ledere ved kontoret.")
+    cache = cache or matching.MatchCache()
+    idx = cache.county(office.county_id)
+    visible = set(access.visible_clients(user).filter(office_id=office_id).values_list("id", flat=True))
+    profiles = [p for p in office_profiles(office_id) if p.client_id in visible]
+    audit.record_reads(user, [p.client_id for p in profiles], "tiltak: omrangering for kontoret")
+    return matching.top_k_many(idx, profiles, k=k)
+
+
 def expected_fill_by_type(office_id: int, year: int) -> dict[int, dict]:
     """Per measure type: the office's allocated places, used, and whether it expects more filled.
     One query: each allocation's use is counted by an indexed subquery."""
