@@ -173,3 +173,57 @@ def test_client_plan_shows_only_own_activities(plan_case, org):
     assert titles == ["Din"]
     with pytest.raises(AccessDenied):
         selectors.plan(user=plan_case["me"], client_id=other.pk)
+
+
+# --- real concurrent editors (threads, separate transactions) --------------------------------------
+
+def _race(calls):
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results, lock = [], threading.Lock()
+
+    def go(call):
+        try:
+            barrier.wait(timeout=10)
+            call()
+            out = "ok"
+        except Conflict:
+            out = "conflict"
+        except Exception as exc:  # anything else fails the test loudly
+            out = f"error: {type(exc).__name__}: {exc}"
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(out)
+
+    threads = [threading.Thread(target=go, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert all(not t.is_alive() for t in threads), "an editor thread hung"
+    return sorted(results)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_editors_from_one_version_exactly_one_wins(rerun_on_file_sqlite):
+    if rerun_on_file_sqlite():
+        return
+    county = f.county("12")
+    office = f.office(county)
+    editors = [f.fresh_user(f.staff("counsellor", offices=[office])) for _ in range(3)]
+    client = f.client(office)
+    act = services.add_activity(user=editors[0], client=client, title="Kurs", type="course")
+    v = act.version
+    titles = ["A", "B", "C"]
+    results = _race([
+        (lambda u=u, t=t: services.update_activity(user=u, activity=Activity.objects.get(pk=act.pk), expected_version=v, title=t))
+        for u, t in zip(editors, titles, strict=True)
+    ])
+    assert results == ["conflict", "conflict", "ok"], results
+    final = _snapshot(act.pk)
+    assert final["version"] == v + 1 and final["title"] in titles
+    assert JournalEntry.objects.filter(client=client, kind="activity").count() == 2  # added + one change

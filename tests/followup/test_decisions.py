@@ -311,3 +311,25 @@ def test_submit_refuses_exactly_what_the_rules_refuse(case, group, goal, justifi
     else:
         d = services.submit_decision(user=c["drafter"], decision=d)
         assert d.status == (D.AWAITING_APPROVAL if group in PERMANENT else D.SENT)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_at_once_send_the_decision_once(rerun_on_file_sqlite):
+    if rerun_on_file_sqlite():
+        return
+    from tests.followup.test_activity_plan import _race
+
+    office = f.office(f.county("13"))
+    drafter = f.fresh_user(f.staff("counsellor", offices=[office]))
+    approvers = [f.fresh_user(f.staff("second_approver", offices=[office])) for _ in range(2)]
+    client = f.client(office)
+    wca = services.create_assessment(user=drafter, client=client, resource_profile="r", client_self_assessment="s",
+                                     reduced_work_capacity=True)
+    d = services.draft_decision(user=drafter, client=client, need_group="VARIG_TILPASSET_INNSATS", main_goal="OKE_DELTAKELSE",
+                                justification="b", assessment=wca)
+    services.submit_decision(user=drafter, decision=d)
+    results = _race([(lambda u=u: services.approve_decision(user=u, decision=NeedsDecision.objects.get(pk=d.pk)))
+                     for u in approvers])
+    assert results == ["conflict", "ok"], results
+    assert NeedsDecision.objects.filter(client=client, status=D.SENT).count() == 1
+    assert JournalEntry.objects.filter(client=client, kind="decision", visible_to_client=True).count() == 1
