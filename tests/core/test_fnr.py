@@ -234,3 +234,15 @@ def test_any_unicode_digits_never_crash(raw):
     except fnr.InvalidIdentityNumber:
         return
     assert parsed.value.isascii()
+
+
+@given(birth=dates, seed=seeds, d_number=st.booleans(), pos=st.integers(0, 9), new=st.integers(0, 9))
+def test_each_check_digit_on_its_own_catches_a_single_digit_change_in_its_range(birth, seed, d_number, pos, new):
+    """K1 covers digits 1-9, K2 digits 1-10: a change anywhere in a digit's range changes that
+    check digit (or leaves no valid one), so either would catch the error without the other."""
+    number = fnr.synthetic(birth, random.Random(seed), d_number=d_number)
+    assume(int(number[pos]) != new)
+    changed = number[:pos] + str(new) + number[pos + 1:]
+    if pos < 9:
+        assert _mod11(changed[:9], W1) != int(number[9])
+    assert _mod11(changed[:10], W2) != int(number[10])
