@@ -344,42 +344,48 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
 
 def score(idx: CountyIndex, p: ClientProfile) -> Scores:
+    """Eligibility over the whole county, then the fit of the eligible offerings only (the other
+    rows hold NaN). Returns the eligible rows ordered best fit first, ties by offering id."""
     ok, excluded = eligibility_mask(idx, p)
+    rows = np.nonzero(ok)[0]
     keys = idx.domain_keys
+    addr = idx.addr[rows]
     # float64 throughout: severities and flags are small integers, so sums are exact and the
     # single-client and many-client paths give identical scores.
     s = np.array([p.severity.get(k, 0) for k in keys], dtype=np.float64)
     s2 = s * s
     total = float(s2.sum())
-    needs = (idx.addr @ s2) / total if total > 0 else np.zeros(idx.size)
+    needs = (addr @ s2) / total if total > 0 else np.zeros(len(rows))
 
     wanted = np.array([1.0 if k in p.wanted_domains else 0.0 for k in keys], dtype=np.float64)
     nw = float(wanted.sum())
-    goal_dom = (idx.addr @ wanted) / nw if nw > 0 else np.zeros(idx.size)
+    goal_dom = (addr @ wanted) / nw if nw > 0 else np.zeros(len(rows))
     pref_types = np.array([1.0 if c in p.preferred_types else 0.0 for c in idx.type_codes], dtype=np.float64)
-    goal_type = pref_types[idx.type_idx] if idx.size else np.zeros(0)
-    goals = 0.5 * goal_dom + 0.5 * goal_type
+    goals = 0.5 * goal_dom + 0.5 * pref_types[idx.type_idx[rows]]
 
     if p.latitude is not None and p.longitude is not None:
-        dist = haversine_km(p.latitude, p.longitude, idx.lat, idx.lon)
+        dist = haversine_km(p.latitude, p.longitude, idx.lat[rows], idx.lon[rows])
     else:
-        dist = np.full(idx.size, np.nan)
-    dist = np.where(idx.digital, 0.0, dist)
+        dist = np.full(len(rows), np.nan)
+    dist = np.where(idx.digital[rows], 0.0, dist)
     travel = np.where(np.isnan(dist), 0.5, 1.0 / (1.0 + np.nan_to_num(dist) / TRAVEL_HALF_KM))
     if p.max_travel_km is not None:
         travel = np.where(np.nan_to_num(dist) > p.max_travel_km, 0.0, travel)
 
-    lang_score_by_code = [_language_fit(code, p) for code in idx.langs]
-    language = np.array(lang_score_by_code or [0.0], dtype=np.float64)[idx.lang_idx] if idx.size else np.zeros(0)
+    lang_score_by_code = np.array([_language_fit(code, p) for code in idx.langs] or [0.0], dtype=np.float64)
+    language = lang_score_by_code[idx.lang_idx[rows]]
 
-    fit = (WEIGHTS["needs"] * needs + WEIGHTS["goals"] * goals + WEIGHTS["travel"] * travel
-           + WEIGHTS["language"] * language).astype(np.float64)
+    fit = WEIGHTS["needs"] * needs + WEIGHTS["goals"] * goals + WEIGHTS["travel"] * travel + WEIGHTS["language"] * language
     fit = np.round(fit, 6)  # stable ranks: float noise never reorders equal fits
-    rows = np.nonzero(ok)[0]
-    order = rows[np.lexsort((idx.ids[rows], -fit[rows]))]
-    fit_all = np.where(ok, fit, np.nan)
-    return Scores(eligible=ok, excluded=excluded, score=fit_all, needs=needs, goals=goals, travel=travel,
-                  language=language, distance=dist, order=order)
+    order = rows[np.lexsort((idx.ids[rows], -fit))]
+
+    def full(values):
+        out = np.full(idx.size, np.nan)
+        out[rows] = values
+        return out
+
+    return Scores(eligible=ok, excluded=excluded, score=full(fit), needs=full(needs), goals=full(goals), travel=full(travel),
+                  language=full(language), distance=full(dist), order=order)
 
 
 # --- results --------------------------------------------------------------------------------------------

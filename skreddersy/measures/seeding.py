@@ -215,12 +215,26 @@ def _seed_referrals(ctx: SeedContext, plan) -> None:
     if not clients_by_office:
         for cid, oid in Client.objects.values_list("id", "office_id"):
             clients_by_office.setdefault(oid, []).append(cid)
-    allocs: dict[tuple[int, int], int] = {}
-    for aid, oid, tid, pg in OfficeAllocation.objects.filter(county_allocation__target__year=ctx.now.year).values_list(
-        "id", "office_id", "county_allocation__target__measure_type_id", "county_allocation__target__priority_group"
+    alloc_ids: dict[tuple[int, int], int] = {}
+    alloc_left: dict[int, int] = {}
+    for aid, oid, tid, pg, places in OfficeAllocation.objects.filter(county_allocation__target__year=ctx.now.year).values_list(
+        "id", "office_id", "county_allocation__target__measure_type_id", "county_allocation__target__priority_group", "places"
     ):
         if not pg:
-            allocs[(oid, tid)] = aid
+            alloc_ids[(oid, tid)] = aid
+            alloc_left[aid] = places
+
+    class _Allocs:
+        """Counts each accepted place against the office's allocation while places are left."""
+
+        def get(self, key):
+            aid = alloc_ids.get(key)
+            if aid is None or alloc_left[aid] <= 0:
+                return None
+            alloc_left[aid] -= 1
+            return aid
+
+    allocs = _Allocs()
     ids = IdRange(Referral)
     oids = IdRange(Outcome)
     ref_w = BulkWriter(Referral, ["id", "client", "offering", "office", "office_allocation", "status", "queued_at", "created_at",

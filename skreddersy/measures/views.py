@@ -16,6 +16,7 @@ from skreddersy.core import access, clock, reference
 from skreddersy.core.errors import AccessDenied, NotFound, ServiceError
 from skreddersy.core.models import County, Office
 from skreddersy.measures import forms, selectors, services
+from skreddersy.measures.matching import domain_label
 from skreddersy.measures.models import (
     CountyAllocation,
     MeasureOffering,
@@ -106,14 +107,13 @@ def _panel_response(request, client_id: int, *, error: str = "", ok: str = "", c
         return _denied(request, exc)
     ctx = {"panel": panel, "r": panel.result, "client": panel.client, "error": error, "ok": ok,
            "choose_form": choose_form, "severity_scale": reference.severity_scale(),
-           "excluded_labels": EXCLUDED_LABELS, "severity_rows": _severity_rows(panel.result), "outcome_form": forms.OutcomeForm(), "today": clock.today()}
+           "excluded_labels": EXCLUDED_LABELS, "severity_rows": _severity_rows(panel.result),
+           "wanted_labels": [domain_label(d) for d in (panel.preference.wanted_domains if panel.preference else [])], "outcome_form": forms.OutcomeForm(), "today": clock.today()}
     template = "measures/_matching_panel.html" if _is_htmx(request) else "measures/matching_page.html"
     return render(request, template, ctx, status=status)
 
 
 def _severity_rows(result) -> list[tuple[str, int, str]]:
-    from skreddersy.measures.matching import domain_label
-
     rows = [(domain_label(k), s, result.severity_source.get(k, "")) for k, s in result.severity.items()]
     return sorted(rows, key=lambda r: -r[1])
 
