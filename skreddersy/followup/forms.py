@@ -231,7 +231,7 @@ class ActivityForm(StyledForm):
     is_requirement = forms.BooleanField(label=_("Dette er et aktivitetskrav"), required=False,
                                         help_text=_("Knyttet til en ytelse. Brukeren må godta kravet, og kravet må ha hjemmel og konsekvens."))
     legal_basis = forms.CharField(label=_("Hjemmel"), required=False, max_length=200,
-                                  help_text=_("For eksempel folketrygdloven § 11-7."))
+                                  help_text=_("Kreves for aktivitetskrav. For eksempel folketrygdloven § 11-7."))
     consequence = forms.CharField(label=_("Hva skjer hvis kravet ikke følges? (enkle ord)"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text=_("Skriv som til brukeren: «Hvis du ikke møter, kan vi stanse AAP for en periode.»"))
@@ -240,6 +240,8 @@ class ActivityForm(StyledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].widget.attrs["list"] = "legal-basis-hints"
+        for name in ("legal_basis", "consequence"):  # required for a requirement: never marked optional
+            self.fields[name].conditional = True
 
     def clean(self):
         data = super().clean()

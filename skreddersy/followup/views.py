@@ -98,7 +98,8 @@ class ClientLoginView(LoginView):
 
 def _overview_query(request) -> tuple[forms.OverviewFilterForm, overview.OverviewQuery]:
     form = forms.OverviewFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value drops only that filter; the valid ones still apply
+    data = getattr(form, "cleaned_data", {})
     q = overview.OverviewQuery(
         scope=data.get("scope") or "mine",
         office_id=data.get("office"),

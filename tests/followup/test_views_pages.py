@@ -388,3 +388,8 @@ def test_deadline_filter(world):
     services.create_task(user=world["counsellor"].user, client=c2, title="Ring bruker", deadline=clock.now() + dt.timedelta(days=3))
     body = text(login(world["counsellor"].user).get(reverse("overview"), {"deadline_7": "on"}))
     assert c2.last_name in body and "Ring bruker" in body
+
+
+def test_one_bad_filter_value_keeps_the_other_filters(world):
+    body = text(login(world["counsellor"].user).get(reverse("overview"), {"manual": "on", "page": "abc"}))
+    assert world["c2"].last_name in body and world["c1"].last_name not in body
