@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from skreddersy.clients.models import Client
@@ -101,16 +102,18 @@ def _panel_response(request, client_id: int, *, error: str = "", ok: str = "", c
     try:
         panel = selectors.matching_panel(user=request.user, client_id=client_id)
     except ServiceError as exc:
-        if _is_htmx(request):
-            return HttpResponse(f'<div class="aksel-alert" data-color="warning" role="alert"><div class="aksel-alert__wrapper">{exc.message}</div></div>',
-                                status=exc.status)
+        if _is_htmx(request):  # htmx swaps only 2xx: show the reason where the panel would be
+            return HttpResponse(format_html('<div class="aksel-alert" data-color="warning" role="alert"><div class="aksel-alert__wrapper">{}</div></div>',
+                                            exc.message))
         return _denied(request, exc)
     ctx = {"panel": panel, "r": panel.result, "client": panel.client, "error": error, "ok": ok,
            "choose_form": choose_form, "severity_scale": reference.severity_scale(),
            "excluded_labels": EXCLUDED_LABELS, "severity_rows": _severity_rows(panel.result),
            "wanted_labels": [domain_label(d) for d in (panel.preference.wanted_domains if panel.preference else [])], "outcome_form": forms.OutcomeForm(), "today": clock.today()}
-    template = "measures/_matching_panel.html" if _is_htmx(request) else "measures/matching_page.html"
-    return render(request, template, ctx, status=status)
+    if _is_htmx(request):
+        # htmx swaps only 2xx responses: the fragment carries the error text in an alert instead.
+        return render(request, "measures/_matching_panel.html", ctx, status=200)
+    return render(request, "measures/matching_page.html", ctx, status=status)
 
 
 def _severity_rows(result) -> list[tuple[str, int, str]]:

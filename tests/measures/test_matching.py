@@ -177,3 +177,28 @@ def test_ranking_uses_the_latest_mapping(world):
     offering(world["types"]["JOBBKLUBB"], [world["bergen"]], title="JK")
     offering(world["types"]["AVKLARING"], [world["bergen"]], title="AV")
     assert [r.title for r in rank_titles(u, c)] == ["AV", "JK"]
+
+
+def test_matching_panel_query_count_does_not_grow_with_offerings_or_history(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = world["types"]
+    u, c = world["counsellor"].user, world["client"]
+    mapping(c, u, job_search=2, language=3)
+    offering(t["JOBBKLUBB"], [world["bergen"]])
+
+    def count():
+        from skreddersy.core import access
+
+        access.actor(u)  # resolved once per request
+        with CaptureQueriesContext(connection) as q:
+            selectors.matching_panel(user=u, client_id=c.pk, cache=matching.MatchCache(use_process_cache=False))
+        return len(q.captured_queries)
+
+    small = count()
+    for i in range(25):
+        o = offering(t["ARBEIDSTRENING"] if i % 2 else t["JOBBKLUBB"], [world["bergen"]], capacity=1)
+        if i < 5:
+            services.refer(user=u, client=c, offering=o)
+    assert count() == small
