@@ -23,6 +23,10 @@ class AuditedAdmin(admin.ModelAdmin):
         matching.invalidate()
         selectors.invalidate_places()
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # offices served (M2M) are saved here
+        matching.invalidate()
+
     def delete_model(self, request, obj):
         audit.record(request.user, None, audit.WRITE, f"tiltak: admin slettet {obj._meta.model_name}", obj=obj)
         super().delete_model(request, obj)
