@@ -70,6 +70,12 @@ class NeedsDecision(models.Model):
                 raise ValidationError(_("Et sendt vedtak kan ikke endres. Fatt et nytt vedtak."))
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        """A sent decision is part of the client's history and stays; drafts may go."""
+        if self.pk and type(self).objects.filter(pk=self.pk, status=self.Status.SENT).exists():
+            raise ValidationError(_("Et sendt vedtak kan ikke slettes. Fatt et nytt vedtak."))
+        return super().delete(*args, **kwargs)
+
 
 class ActivityPlan(models.Model):
     """Aktivitetsplan: one per follow-up period, shared with the client."""

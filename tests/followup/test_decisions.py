@@ -333,3 +333,14 @@ def test_two_approvers_at_once_send_the_decision_once(rerun_on_file_sqlite):
     assert results == ["conflict", "ok"], results
     assert NeedsDecision.objects.filter(client=client, status=D.SENT).count() == 1
     assert JournalEntry.objects.filter(client=client, kind="decision", visible_to_client=True).count() == 1
+
+
+def test_a_sent_decision_cannot_be_deleted_but_a_draft_can(case):
+    sent = _send(case, "STANDARD_INNSATS", justification="")
+    with pytest.raises(ValidationError):
+        sent.delete()
+    assert NeedsDecision.objects.filter(pk=sent.pk, status=D.SENT).exists()
+    draft = services.draft_decision(user=case["drafter"], client=case["client"], need_group="STANDARD_INNSATS",
+                                    main_goal="SKAFFE_ARBEID")
+    draft.delete()
+    assert not NeedsDecision.objects.filter(pk=draft.pk).exists()
