@@ -28,6 +28,7 @@ class OfficeRateOut(Schema):
     office: str
     invited: int
     answered: int
+    imported: int
     rate: float | None
 
 
@@ -78,7 +79,7 @@ def waves(request):
 @router.get("/runder/{wave_id}/svarprosent", response=list[OfficeRateOut])
 def response_rates(request, wave_id: int):
     wave = selectors.wave_for(request.user, wave_id)
-    return [OfficeRateOut(office_id=r.office.pk, office=r.office.name, invited=r.invited, answered=r.answered,
+    return [OfficeRateOut(office_id=r.office.pk, office=r.office.name, invited=r.invited, answered=r.answered, imported=r.imported,
                           rate=r.rate) for r in selectors.response_rates(request.user, wave)]
 
 

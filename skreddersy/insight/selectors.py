@@ -86,11 +86,16 @@ def visible_offices(user, wave: Wave) -> list[Office]:
 class OfficeRate:
     office: Office
     invited: int
-    answered: int  # web answers (spent invitations) + imported answers
+    answered: int  # spent invitations (answers given through the questionnaire)
+    imported: int = 0  # answers collected elsewhere and imported (not part of the response rate)
 
     @property
     def rate(self) -> float | None:
         return self.answered / self.invited if self.invited else None
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.imported
 
 
 def response_rates(user, wave: Wave) -> list[OfficeRate]:
@@ -101,8 +106,8 @@ def response_rates(user, wave: Wave) -> list[OfficeRate]:
         invited=Count("id"), used=Count("id", filter=Q(used=True)))}
     imported = dict(Response.objects.filter(wave=wave, office_id__in=ids, source="import").values("office_id").annotate(
         n=Count("id")).values_list("office_id", "n"))
-    return [OfficeRate(o, inv.get(o.pk, {}).get("invited", 0),
-                       inv.get(o.pk, {}).get("used", 0) + imported.get(o.pk, 0)) for o in offices]
+    return [OfficeRate(o, inv.get(o.pk, {}).get("invited", 0), inv.get(o.pk, {}).get("used", 0), imported.get(o.pk, 0))
+            for o in offices]
 
 
 @dataclass
