@@ -91,3 +91,28 @@ def test_replication_page(client, people):
     assert "Del a" in html and "Del b" in html and "feil fortegn" in html and "<svg" in html
     client.force_login(people["counsellors_a"][0].user)
     assert client.get("/innsikt/replikasjon/terum-sadeghi-2021/").status_code == 403
+
+
+def test_analyst_edits_an_index(bank, people):
+    index = IndexDefinition.objects.get(key="workload")
+    services.update_index(user=people["analyst"].user, index=index, label="Arbeidsbelastning (DCSQ)",
+                          item_keys=["dcsq_time", "dcsq_load"], min_answered=2)
+    assert sorted(index.items.values_list("key", flat=True)) == ["dcsq_load", "dcsq_time"]
+    with pytest.raises(InvalidInput, match="mellom 1 og 2"):
+        services.update_index(user=people["analyst"].user, index=index, label="x", item_keys=["dcsq_time", "dcsq_load"],
+                              min_answered=3)
+    with pytest.raises(InvalidInput, match="samme svarskala"):
+        services.update_index(user=people["analyst"].user, index=index, label="x",
+                              item_keys=["dcsq_time", "know_measures"], min_answered=1)
+
+
+def test_wave_to_wave_comparison_in_the_report(client, survey, wave, people, filler):
+    filler(wave, people["a"], 20)
+    services.close_wave(user=people["analyst"].user, wave=wave)
+    now = clock.now()
+    later = services.open_wave(user=people["analyst"].user, survey=survey, label="Våren", office_ids=[people["a"].pk],
+                               opens_at=now + dt.timedelta(seconds=1), closes_at=now + dt.timedelta(days=5))
+    filler(later, people["a"], 20, seed=4)
+    client.force_login(people["leader_a"].user)
+    html = client.get(f"/innsikt/runde/{later.pk}/").content.decode()
+    assert "Endring fra forrige runde" in html
