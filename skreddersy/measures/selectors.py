@@ -314,9 +314,12 @@ class MatchPanel:
 def attach_live_columns(result: matching.MatchResult, office_id: int, idx: matching.CountyIndex | None = None) -> None:
     """Availability and the office's expectation: looked up after ranking, for the rows shown."""
     ids = [r.offering_id for r in result.rows]
-    live = {o[0]: o for o in MeasureOffering.objects.filter(pk__in=ids).order_by().values_list("id", "capacity", "occupied", "waiting_list_limit")}
-    waiting = dict(Referral.objects.filter(offering_id__in=ids, status=Referral.Status.WAITING).order_by()
-                   .values("offering_id").annotate(n=Count("id")).values_list("offering_id", "n")) if ids else {}
+    live, waiting = {}, {}
+    for oid, cap, occ, limit, w in (MeasureOffering.objects.filter(pk__in=ids).order_by()
+                                    .annotate(w=Count("referrals", filter=Q(referrals__status=Referral.Status.WAITING)))
+                                    .values_list("id", "capacity", "occupied", "waiting_list_limit", "w")):
+        live[oid] = (oid, cap, occ, limit)
+        waiting[oid] = w
     if idx is not None:
         type_ids = dict(zip(idx.type_codes, idx.type_ids, strict=True))
     else:
