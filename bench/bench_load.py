@@ -68,6 +68,8 @@ def _sessions(n: int) -> list[str]:
     from skreddersy.clients.models import Client
     from skreddersy.core.models import StaffMember
 
+    if settings.SESSION_ENGINE.endswith("signed_cookies"):
+        from django.contrib.sessions.backends.signed_cookies import SessionStore  # noqa: F811
     ids = [r["counsellor_id"] for r in Client.objects.filter(counsellor__isnull=False).values("counsellor_id")
            .annotate(n=Count("id")).order_by("-n")[:n]]
     cookies = []
@@ -78,6 +80,7 @@ def _sessions(n: int) -> list[str]:
         s[HASH_SESSION_KEY] = staff.user.get_session_auth_hash()
         s.set_expiry(settings.SESSION_COOKIE_AGE)
         s.create()
+        s.save()  # the signed-cookie store makes its key on save
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}")
     return cookies
 
@@ -110,15 +113,34 @@ def _generator(port: int, cookie: str, until: float, out: mp.Queue) -> None:
     out.put((ok, errors, lat))
 
 
+def _settings_override(engine: str | None) -> dict:
+    """Environment for gunicorn: with no django_session table (the PostgreSQL national set was
+    seeded with core tables only) the server uses signed-cookie sessions via a tiny settings module."""
+    if engine is None:
+        return {}
+    import tempfile
+
+    d = Path(tempfile.mkdtemp(prefix="skr_bench_load_"))
+    (d / "skr_bench_load_settings.py").write_text(f"from skreddersy.settings import *  # noqa\nSESSION_ENGINE = {engine!r}\n")
+    return {"DJANGO_SETTINGS_MODULE": "skr_bench_load_settings", "PYTHONPATH": f"{d}:{ROOT}"}
+
+
 def run(args) -> dict:
     seeded = seed_national(args.db)
     setup_django(seeded["url"])
+    from django.conf import settings
+    from django.db import connection
+
+    engine = None
+    if "django_session" not in connection.introspection.table_names():
+        engine = "django.contrib.sessions.backends.signed_cookies"
+        settings.SESSION_ENGINE = engine
     duration = QUICK_S if getattr(args, "quick", False) else DURATION_S
     clients = int(os.environ.get("BENCH_LOAD_CLIENTS", "8"))
     cookies = _sessions(clients)
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=seeded["url"], SKREDDERSY_DEBUG="0", SKREDDERSY_LOG_LEVEL="ERROR",
-               SKREDDERSY_CONN_MAX_AGE="600")
+               SKREDDERSY_CONN_MAX_AGE="600") | _settings_override(engine)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "skreddersy.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync",
@@ -174,6 +196,7 @@ def run(args) -> dict:
         "scale": "national",
         "target": {"requests_per_s": 200, "errors": 0, "worker_rss_mib_max": 300},
         "server": "gunicorn sync, 2 workers, keep-alive 5 s",
+        "sessions": "signed_cookies (no django_session table in this data set)" if engine else "database",
         "endpoint": "/api/v1/overview (50 rows, audited)",
         "generator_processes": clients,
         "duration_s": round(elapsed, 1),

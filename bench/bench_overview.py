@@ -8,6 +8,7 @@ p95 ≤ 150 ms. Uses the lead's national data set (bench/common.seed_national, r
 
 from __future__ import annotations
 
+import os
 import time
 
 from bench.common import peak_rss_mib, seed_national, setup_django, timings
@@ -32,9 +33,22 @@ def _measure(http, url: str, n: int, warm: int = 5) -> tuple[dict, int, int]:
     return timings(samples), queries, len(resp.content)
 
 
+def _session_engine() -> str:
+    """Database sessions when the data set has the table; signed-cookie sessions otherwise (the
+    PostgreSQL national set was seeded with the core tables only)."""
+    from django.conf import settings
+    from django.db import connection
+
+    if "django_session" in connection.introspection.table_names():
+        return "database"
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    return "signed_cookies (no django_session table in this data set)"
+
+
 def run(args) -> dict:
     seeded = seed_national(args.db)
     setup_django(seeded["url"])
+    sessions = _session_engine()
     from django.db.models import Count
     from django.test import Client as HttpClient
 
@@ -64,7 +78,7 @@ def run(args) -> dict:
         http.force_login(staff.user)
         return http
 
-    out = {"scale": "national", "clients_in_db": Client.objects.count(), "samples_per_case": n,
+    out = {"scale": "national", "clients_in_db": Client.objects.count(), "samples_per_case": n, "sessions": sessions,
            "data": "national seed (bench/common.seed_national)",
            "targets": {"counsellor_html_p95_ms": 100, "counsellor_json_p95_ms": 50, "office_p95_ms": 150}}
     hb, hs, hl = login(big), login(small), login(leader)
@@ -85,18 +99,27 @@ def run(args) -> dict:
         results[name] = {"url": url, "latency": lat, "queries": queries, "bytes": size}
     out["caseload_clients"] = {"counsellor": big_n, "office": office["n"]}
     out["cases"] = results
-    # Queries must not grow with caseload: the same page for a small and a large caseload.
-    _lat, q_small, _ = _measure(hs, "/api/v1/overview?per_page=200", 3, warm=1)
-    _lat, q_big, _ = _measure(hb, "/api/v1/overview?per_page=200", 3, warm=1)
+    # Queries must not grow with caseload: the same page for a small and a large caseload. At the
+    # default page size the counts must be equal; a 200-row page on SQLite splits the audit bulk
+    # insert in two (SQLite's 999-parameter limit), which depends on the page size, not the caseload.
+    _lat, q_small, _ = _measure(hs, "/api/v1/overview", 3, warm=1)
+    _lat, q_big, _ = _measure(hb, "/api/v1/overview", 3, warm=1)
+    _lat, q_small_200, _ = _measure(hs, "/api/v1/overview?per_page=200", 3, warm=1)
+    _lat, q_big_200, _ = _measure(hb, "/api/v1/overview?per_page=200", 3, warm=1)
     small_n = small_row["n"]
-    out["query_growth"] = {"small_caseload": {"clients": small_n, "queries": q_small},
-                           "large_caseload": {"clients": big_n, "queries": q_big}, "grows": q_big > q_small}
+    out["query_growth"] = {
+        "default_page": {"small_caseload": {"clients": small_n, "queries": q_small},
+                         "large_caseload": {"clients": big_n, "queries": q_big}, "grows": q_big > q_small},
+        "page_of_200": {"small_caseload": q_small_200, "large_caseload": q_big_200,
+                        "note": "SQLite splits a bulk insert of more than 124 audit rows into two statements"},
+    }
     out["meets_targets"] = {
         "counsellor_html": results["counsellor_html"]["latency"]["p95_ms"] <= 100,
         "counsellor_json": results["counsellor_json"]["latency"]["p95_ms"] <= 50,
         "office": results["office_html_100_per_page"]["latency"]["p95_ms"] <= 150,
     }
     out["peak_rss_mib"] = peak_rss_mib()
+    out["load_average"] = [round(x, 1) for x in os.getloadavg()]
     return out
 
 

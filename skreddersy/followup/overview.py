@@ -77,6 +77,8 @@ class OverviewRow:
     current_measure: str = ""
     days_since_contact: int | None = None
     flags: list[str] = field(default_factory=list)
+    need_group_label: str = ""
+    main_goal_label: str = ""
 
     @property
     def flag_items(self) -> list[tuple[str, str]]:
@@ -247,6 +249,10 @@ def _rows(clients: list[Client], ids: list[int]) -> list[OverviewRow]:
         if typ == Activity.Type.MEASURE and status == Activity.Status.ONGOING:
             measures.setdefault(cid, title)
     cutoff = _under30_cutoff(today)
+    from skreddersy.clients.models import MainGoal
+
+    group_labels = {k: str(v) for k, v in NeedGroup.choices}  # translated once per page, not per row
+    goal_labels = {k: str(v) for k, v in MainGoal.choices}
     rows = []
     for c in clients:
         t = tasks.get(c.pk) or {}
@@ -269,6 +275,8 @@ def _rows(clients: list[Client], ids: list[int]) -> list[OverviewRow]:
             current_measure=measures.get(c.pk, ""),
             days_since_contact=(now - c.last_contact_at).days if c.last_contact_at else None,
             flags=flags,
+            need_group_label=group_labels.get(c.need_group, ""),
+            main_goal_label=goal_labels.get(c.main_goal, ""),
         ))
     return rows
 

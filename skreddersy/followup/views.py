@@ -126,8 +126,12 @@ def overview_page(request):
     ov = overview.caseload_overview(user=request.user, query=q)
     params = request.GET.copy()
     params.pop("page", None)
+    current = {"need_group": q.need_group, "priority": q.priority, "sort": q.sort}
+    options = {name: [(v, str(label), v == current[name]) for v, label in form.fields[name].choices]
+               for name in ("need_group", "priority", "sort")}
     ctx = {
-        "form": form, "ov": ov, "q": q, "base_query": params.urlencode(),
+        "form": form, "ov": ov, "q": q, "base_query": params.urlencode(), "options": options,
+        "person_prefix": reverse("person", args=[0])[:-2],
         "flag_labels": overview.FLAG_LABELS, "is_leader": access.actor(request.user).is_leader,
         "is_approver": "second_approver" in access.actor(request.user).roles,
     }

@@ -41,7 +41,8 @@ def browser():
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nb-NO")
     pg = ctx.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(20_000)  # the test machine is shared: be patient, not flaky
+    pg.set_default_navigation_timeout(30_000)
     yield pg
     ctx.close()
 
@@ -51,7 +52,8 @@ def phone(browser):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                               has_touch=True, locale="nb-NO")
     pg = ctx.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(20_000)  # the test machine is shared: be patient, not flaky
+    pg.set_default_navigation_timeout(30_000)
     yield pg
     ctx.close()
 
