@@ -246,19 +246,25 @@ def _seed_referrals(ctx: SeedContext, plan) -> None:
     for oid, _county, served, capacity, start, t, _end, status in plan:
         if status != "open" and status != "closed":
             continue
-        pool = [c for o in served for c in clients_by_office.get(o, [])]
-        if not pool:
+        offices_with_clients = [o for o in served if clients_by_office.get(o)]
+        pool_size = sum(len(clients_by_office[o]) for o in offices_with_clients)
+        if not pool_size:
             continue
-        wanted = min(len(pool), int(capacity * rng.uniform(0.2, 1.0) * (1.0 if rng.random() < rate else 0.0)) + (capacity if rng.random() < 0.1 else 0))
+        wanted = min(pool_size, int(capacity * rng.uniform(0.2, 1.0) * (1.0 if rng.random() < rate else 0.0)) + (capacity if rng.random() < 0.1 else 0))
         wanted = min(wanted, capacity)
-        picks = rng.sample(pool, min(len(pool), wanted + 8))
+        # draw distinct clients from the served offices without building the whole pool
+        weights = [len(clients_by_office[o]) for o in offices_with_clients]
+        picks, seen = [], set()
+        for _ in range(min(pool_size, wanted + 8) * 3):
+            if len(picks) >= min(pool_size, wanted + 8):
+                break
+            o = rng.choices(offices_with_clients, weights)[0]
+            cid = rng.choice(clients_by_office[o])
+            if cid not in seen:
+                seen.add(cid)
+                picks.append((cid, o))
         used = 0
-        office_of = {}
-        for o in served:
-            for c in clients_by_office.get(o, []):
-                office_of[c] = o
-        for i, cid in enumerate(picks):
-            office_id = office_of[cid]
+        for i, (cid, office_id) in enumerate(picks):
             user_id = rng.choice(counsellors_by_office.get(office_id) or [fallback_user])
             created = ctx.now - dt.timedelta(days=rng.randint(5, 90))
             if i < wanted:
