@@ -196,7 +196,8 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> O
     pages = max(1, -(-total // per_page))
     page = max(1, min(int(query.page or 1), pages))
     clients = list(
-        qs.only(
+        qs.select_related("counsellor").only(
+            "counsellor__id", "counsellor__display_name",
             "id", "fnr", "first_name", "last_name", "birth_date", "office_id", "counsellor_id", "need_group",
             "main_goal", "last_contact_at", "assessment_due", "manual_followup", "needs_interpreter",
             "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity",

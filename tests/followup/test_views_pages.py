@@ -393,3 +393,29 @@ def test_deadline_filter(world):
 def test_one_bad_filter_value_keeps_the_other_filters(world):
     body = text(login(world["counsellor"].user).get(reverse("overview"), {"manual": "on", "page": "abc"}))
     assert world["c2"].last_name in body and world["c1"].last_name not in body
+
+
+def test_second_approver_returns_decision_with_reason(world):
+    c = world["c1"]
+    wca = services.create_assessment(user=world["counsellor"].user, client=c, resource_profile="Ryggplager.",
+                                      client_self_assessment="Kan jobbe litt.", reduced_work_capacity=True)
+    d = services.draft_decision(user=world["counsellor"].user, client=c, need_group="VARIG_TILPASSET_INNSATS",
+                                main_goal="OKE_DELTAKELSE", justification="Varig nedsatt.", assessment=wca)
+    d = services.submit_decision(user=world["counsellor"].user, decision=d)
+    appr = login(world["approver"].user)
+    resp = appr.post(reverse("decision_action", args=[d.pk, "return"]), {"reason": ""})
+    d.refresh_from_db()
+    assert resp.status_code == 302 and d.status == "awaiting_approval"  # a reason is required
+    appr.post(reverse("decision_action", args=[d.pk, "return"]), {"reason": "Begrunnelsen må vise til vurderingen."})
+    d.refresh_from_db()
+    assert d.status == "draft"
+    assert Task.objects.filter(owner=world["counsellor"], decision=d, status="open").exists()
+    body = text(login(world["counsellor"].user).get(reverse("person", args=[c.pk])))
+    assert "Vedtak returnert fra beslutter" in body
+
+
+def test_client_pages_in_english(world):
+    http = login(world["c1"].user)
+    http.post(reverse("set_language"), {"language": "en", "next": reverse("client_home")})
+    body = text(http.get(reverse("client_home")))
+    assert "Your plan" in body and "I have read the requirement and accept it" in body
