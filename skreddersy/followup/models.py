@@ -61,6 +61,10 @@ class NeedsDecision(models.Model):
                 condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("drafted_by")),
                 name="approver_is_not_drafter",
             ),
+            # One open draft per client at a time, also when two counsellors start one at once.
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(status__in=["draft", "awaiting_approval"]), name="one_open_draft_per_client"
+            ),
         ]
 
     def save(self, *args, **kwargs):

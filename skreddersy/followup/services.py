@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -112,10 +113,15 @@ def draft_decision(*, user, client: Client, need_group: str, main_goal: str, jus
             raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
         if NeedsDecision.objects.filter(client=client, status__in=[NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL]).exists():
             raise Conflict("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først.", field="need_group")
-        d = NeedsDecision.objects.create(
-            client=client, need_group=need_group, main_goal=main_goal, justification=justification.strip(),
-            assessment=assessment, drafted_by=_staff(user), drafted_at=clock.now(),
-        )
+        try:
+            with transaction.atomic():
+                d = NeedsDecision.objects.create(
+                    client=client, need_group=need_group, main_goal=main_goal, justification=justification.strip(),
+                    assessment=assessment, drafted_by=_staff(user), drafted_at=clock.now(),
+                )
+        except IntegrityError:  # another counsellor started a draft at the same moment
+            raise Conflict("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først.",
+                           field="need_group")
         journal.append(client_id=client.pk, kind=Kind.DECISION, actor=user, obj=d, visible_to_client=False,
                        summary=f"Utkast til § 14 a-vedtak: {d.get_need_group_display()}")
         a["obj"] = d
@@ -140,10 +146,9 @@ def update_draft(*, user, decision: NeedsDecision, expected_version: int, **fiel
             errors["assessment"] = "Arbeidsevnevurderingen gjelder en annen bruker."
         if errors:
             raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
-        for k, v in fields.items():
-            setattr(decision, k, v.strip() if isinstance(v, str) else v)
+        values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
         n = NeedsDecision.objects.filter(pk=decision.pk, version=expected_version, status=NeedsDecision.Status.DRAFT).update(
-            **{k: getattr(decision, k) for k in fields}, version=F("version") + 1
+            **values, version=F("version") + 1
         )
         if n == 0:
             raise Conflict("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt.", field="version")
