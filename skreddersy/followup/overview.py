@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
@@ -176,14 +175,15 @@ def caseload_queryset(*, user, query: OverviewQuery):
     sort = query.sort if query.sort in SORTS else "name"
     if sort == "deadline":
         nd = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN).order_by("deadline").values("deadline")[:1]
-        qs = qs.annotate(_nd=Subquery(nd)).order_by(F("_nd").asc(nulls_last=True), Lower("last_name"), "id")
+        qs = qs.annotate(_nd=Subquery(nd)).order_by(F("_nd").asc(nulls_last=True), "last_name", "id")
     elif sort == "contact":
-        qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), Lower("last_name"), "id")
+        qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), "last_name", "id")
     elif sort == "awaiting":
         aw = Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True))
-        qs = qs.annotate(_aw=aw).order_by("-_aw", Lower("last_name"), "id")
+        qs = qs.annotate(_aw=aw).order_by("-_aw", "last_name", "id")
     else:
-        qs = qs.order_by(Lower("last_name"), Lower("first_name"), "id")
+        # names are stored capitalised; plain ordering lets the (office|counsellor, last_name) index serve it
+        qs = qs.order_by("last_name", "first_name", "id")
     return qs
 
 
