@@ -27,6 +27,7 @@ urlpatterns = [
     path("min-side/", views.client_home, name="client_home"),
     path("min-side/aktivitet/ny/", views.client_activity_new, name="client_activity_new"),
     path("min-side/aktivitet/<int:activity_id>/godta/", views.client_activity_approve, name="client_activity_approve"),
+    path("min-side/kartlegging/", views.client_mapping, name="client_mapping"),
     path("min-side/skriv/", views.client_message_new, name="client_message_new"),
     path("min-side/dialog/<int:thread_id>/svar/", views.client_thread_reply, name="client_thread_reply"),
 ]

@@ -619,3 +619,25 @@ def client_thread_reply(request, client_id: int, thread_id: int):
         services.send_message(user=request.user, thread=thread, body=form.cleaned_data["body"])
         messages.success(request, _("Meldingen er sendt. Du får svar innen to virkedager."))
     return redirect(reverse("client_home") + f"#traad-{thread.pk}")
+
+
+@client_view
+@require_http_methods(["GET", "POST"])
+def client_mapping(request, client_id: int):
+    """The client's own view of their needs, beside the counsellor's (a new version of the mapping)."""
+    from skreddersy.clients.models import NeedsMapping
+    from skreddersy.core import reference
+
+    client = Client.objects.get(pk=client_id)
+    current = NeedsMapping.objects.filter(client=client).prefetch_related("entries").order_by("-version").first()
+    form = forms.MappingForm(request.POST or None, current=current, by_client=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_services.record_mapping(user=request.user, client=client, entries=form.entries(),
+                                           note=form.cleaned_data.get("note", ""))
+            messages.success(request, _("Takk! Veilederen din ser nå hvordan du selv vurderer situasjonen."))
+            return redirect(reverse("client_home"))
+        except ServiceError as exc:
+            forms.apply_service_error(form, exc)
+    return render(request, "followup/client_mapping_form.html", {"form": form, "scale": reference.severity_scale()},
+                  status=422 if form.errors else 200)

@@ -118,6 +118,7 @@ CLIENT_PAGES = [
     ("client_home", "get", lambda c: reverse("client_home"), {}),
     ("client_activity_new", "get", lambda c: reverse("client_activity_new"), {}),
     ("client_message_new", "get", lambda c: reverse("client_message_new"), {}),
+    ("client_mapping", "get", lambda c: reverse("client_mapping"), {}),
 ]
 
 

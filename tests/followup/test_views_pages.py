@@ -419,3 +419,15 @@ def test_client_pages_in_english(world):
     http.post(reverse("set_language"), {"language": "en", "next": reverse("client_home")})
     body = text(http.get(reverse("client_home")))
     assert "Your plan" in body and "I have read the requirement and accept it" in body
+
+
+def test_client_gives_own_view_of_needs_and_counsellors_view_is_kept(world):
+    c = world["c1"]
+    login(world["counsellor"].user).post(reverse("mapping_edit", args=[c.pk]), {"housing__counsellor": "2"})
+    http = login(c.user)
+    assert http.get(reverse("client_mapping")).status_code == 200
+    assert http.post(reverse("client_mapping"), {"housing__client": "3", "housing__comment": "Bor hos en venn"}).status_code == 302
+    assert http.post(reverse("client_mapping"), {"housing__counsellor": "0", "housing__client": "9"}).status_code == 422
+    m = c.mappings.order_by("-version").first()
+    e = m.entries.get(domain="housing")
+    assert (e.counsellor_severity, e.client_severity, e.comment) == (2, 3, "Bor hos en venn")
