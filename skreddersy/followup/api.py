@@ -24,6 +24,9 @@ from skreddersy.followup.models import JournalEntry, Message, NeedsDecision, Wor
 
 router = Router(tags=["oppfølging"])
 
+CSRF = (" Session authentication: send the CSRF token from the `csrftoken` cookie in the `X-CSRFToken` header"
+        " (unsafe methods without it are refused with 403).")
+
 
 class ErrorDetail(Schema):
     field: str | None
@@ -306,7 +309,7 @@ def get_plan(request: HttpRequest, client_id: int):
     return selectors.plan(user=request.user, client_id=client_id)
 
 
-@router.post("/clients/{client_id}/activities", response={201: ActivityOut, **ERRORS}, summary="Ny aktivitet")
+@router.post("/clients/{client_id}/activities", response={201: ActivityOut, **ERRORS}, summary="Ny aktivitet", description=CSRF)
 def create_activity(request: HttpRequest, client_id: int, payload: ActivityIn):
     client = get_client(user=request.user, client_id=client_id, what="api: aktivitet ny")
     act = services.add_activity(user=request.user, client=client, **payload.dict())
@@ -318,7 +321,9 @@ def get_activity(request: HttpRequest, activity_id: int):
     return selectors.get_activity(user=request.user, activity_id=activity_id)
 
 
-@router.patch("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Endre aktivitet")
+@router.patch("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Endre aktivitet",
+              description="Send the `version` you read. If someone changed the activity since, the answer is 409 and"
+                          " nothing is written: read it again, merge, and send with the new version." + CSRF)
 def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch):
     """Send the ``version`` you read. If someone changed the activity since, the answer is 409 and
     nothing is written: read it again, merge, and send with the new version."""
@@ -327,7 +332,7 @@ def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatc
     return services.update_activity(user=request.user, activity=act, expected_version=payload.version, **changes)
 
 
-@router.post("/activities/{activity_id}/approve", response={200: ActivityOut, **ERRORS}, summary="Bruker godtar aktivitet")
+@router.post("/activities/{activity_id}/approve", response={200: ActivityOut, **ERRORS}, summary="Bruker godtar aktivitet", description=CSRF)
 def approve_activity(request: HttpRequest, activity_id: int, payload: VersionIn):
     act = selectors.get_activity(user=request.user, activity_id=activity_id)
     return services.approve_activity(user=request.user, activity=act, expected_version=payload.version)
@@ -340,28 +345,28 @@ def get_messages(request: HttpRequest, client_id: int):
     return [_thread(t) for t in selectors.threads(user=request.user, client_id=client_id)]
 
 
-@router.post("/clients/{client_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Ny samtale")
+@router.post("/clients/{client_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Ny samtale", description=CSRF)
 def create_thread(request: HttpRequest, client_id: int, payload: ThreadIn):
     client = get_client(user=request.user, client_id=client_id, what="api: dialog ny")
     t = services.start_thread(user=request.user, client=client, subject=payload.subject, body=payload.body)
     return 201, _thread(t)
 
 
-@router.post("/threads/{thread_id}/messages", response={201: MessageOut, **ERRORS}, summary="Svar i samtale")
+@router.post("/threads/{thread_id}/messages", response={201: MessageOut, **ERRORS}, summary="Svar i samtale", description=CSRF)
 def post_message(request: HttpRequest, thread_id: int, payload: MessageIn):
     """Nav's answer clears "awaiting reply" and closes the answer task."""
     thread = selectors.get_thread(user=request.user, thread_id=thread_id)
     return 201, services.send_message(user=request.user, thread=thread, body=payload.body)
 
 
-@router.post("/threads/{thread_id}/no-reply-needed", response={200: ThreadOut, **ERRORS}, summary="Trenger ikke svar")
+@router.post("/threads/{thread_id}/no-reply-needed", response={200: ThreadOut, **ERRORS}, summary="Trenger ikke svar", description=CSRF)
 def no_reply(request: HttpRequest, thread_id: int):
     thread = selectors.get_thread(user=request.user, thread_id=thread_id)
     services.mark_no_reply_needed(user=request.user, thread=thread)
     return _thread(thread)
 
 
-@router.put("/messages/{message_id}/route", response={200: MessageOut, **ERRORS}, summary="Godta eller endre ruting")
+@router.put("/messages/{message_id}/route", response={200: MessageOut, **ERRORS}, summary="Godta eller endre ruting", description=CSRF)
 def set_route(request: HttpRequest, message_id: int, payload: RouteIn):
     msg = Message.objects.select_related("thread__client").filter(pk=message_id).first()
     if msg is None:
@@ -377,7 +382,7 @@ def get_decisions(request: HttpRequest, client_id: int):
     return [_decision(d) for d in selectors.decisions(user=request.user, client_id=client_id)]
 
 
-@router.post("/clients/{client_id}/decisions", response={201: DecisionOut, **ERRORS}, summary="Utkast til vedtak")
+@router.post("/clients/{client_id}/decisions", response={201: DecisionOut, **ERRORS}, summary="Utkast til vedtak", description=CSRF)
 def create_decision(request: HttpRequest, client_id: int, payload: DecisionIn):
     client = get_client(user=request.user, client_id=client_id, what="api: 14a-vedtak utkast")
     d = services.draft_decision(user=request.user, client=client, need_group=payload.need_group, main_goal=payload.main_goal,
@@ -385,7 +390,7 @@ def create_decision(request: HttpRequest, client_id: int, payload: DecisionIn):
     return 201, _decision(d)
 
 
-@router.patch("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, summary="Endre utkast")
+@router.patch("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, summary="Endre utkast", description=CSRF)
 def patch_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch):
     d = selectors.get_decision(user=request.user, decision_id=decision_id)
     d = services.update_draft(user=request.user, decision=d, expected_version=payload.version, need_group=payload.need_group,
@@ -394,20 +399,20 @@ def patch_decision(request: HttpRequest, decision_id: int, payload: DecisionPatc
     return _decision(d)
 
 
-@router.post("/decisions/{decision_id}/submit", response={200: DecisionOut, **ERRORS}, summary="Send vedtak")
+@router.post("/decisions/{decision_id}/submit", response={200: DecisionOut, **ERRORS}, summary="Send vedtak", description=CSRF)
 def submit_decision(request: HttpRequest, decision_id: int, payload: VersionIn):
     """Sends the decision, or passes it to a second approver for the permanent groups."""
     d = selectors.get_decision(user=request.user, decision_id=decision_id)
     return _decision(services.submit_decision(user=request.user, decision=d, expected_version=payload.version))
 
 
-@router.post("/decisions/{decision_id}/approve", response={200: DecisionOut, **ERRORS}, summary="Beslutter godkjenner")
+@router.post("/decisions/{decision_id}/approve", response={200: DecisionOut, **ERRORS}, summary="Beslutter godkjenner", description=CSRF)
 def approve_decision(request: HttpRequest, decision_id: int):
     d = selectors.get_decision(user=request.user, decision_id=decision_id)
     return _decision(services.approve_decision(user=request.user, decision=d))
 
 
-@router.post("/decisions/{decision_id}/return", response={200: DecisionOut, **ERRORS}, summary="Beslutter returnerer")
+@router.post("/decisions/{decision_id}/return", response={200: DecisionOut, **ERRORS}, summary="Beslutter returnerer", description=CSRF)
 def return_decision(request: HttpRequest, decision_id: int, payload: ReturnIn):
     d = selectors.get_decision(user=request.user, decision_id=decision_id)
     return _decision(services.return_decision(user=request.user, decision=d, reason=payload.reason))
@@ -422,7 +427,7 @@ def get_tasks(request: HttpRequest, client_id: int, include_closed: bool = False
     return [_task(t) for t in selectors.tasks(user=request.user, client_id=client_id, include_closed=include_closed)]
 
 
-@router.post("/tasks/{task_id}/complete", response={200: TaskOut, **ERRORS}, summary="Oppgave utført")
+@router.post("/tasks/{task_id}/complete", response={200: TaskOut, **ERRORS}, summary="Oppgave utført", description=CSRF)
 def complete_task(request: HttpRequest, task_id: int):
     t = selectors.get_task(user=request.user, task_id=task_id)
     return _task(services.complete_task(user=request.user, task=t))
