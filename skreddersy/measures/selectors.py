@@ -33,6 +33,11 @@ from skreddersy.measures.models import (
 
 MIN_GROUP = 5  # outcome groups with fewer clients are suppressed
 USED = (Referral.Status.ACCEPTED, Referral.Status.COMPLETED)
+MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number cannot name a row (and would crash the query)
+
+
+def _bad_id(value) -> bool:
+    return value is not None and not (isinstance(value, int) and 0 < value <= MAX_ID)
 
 
 def _require_catalogue(user) -> None:
@@ -65,6 +70,10 @@ def validate_filters(f: CatalogueFilters) -> None:
         errors["need_group"] = "Ukjent innsatsgruppe."
     if f.start_from and f.start_to and f.start_to < f.start_from:
         errors["start_to"] = "Til-dato kan ikke være før fra-dato."
+    if _bad_id(f.county_id):
+        errors["county_id"] = "Ukjent fylke."
+    if _bad_id(f.office_id):
+        errors["office_id"] = "Ukjent kontor."
     if errors:
         raise InvalidInput("Ugyldig filter.", errors=errors)
 
@@ -161,6 +170,8 @@ def compare(*, user, offering_ids: list[int]) -> list[MeasureOffering]:
         raise InvalidInput("Velg minst to tilbud å sammenligne.", field="id")
     if len(offering_ids) > 4:
         raise InvalidInput("Du kan sammenligne høyst fire tilbud om gangen.", field="id")
+    if any(_bad_id(i) for i in offering_ids):
+        raise NotFound("Fant ikke tilbud " + ", ".join(str(i) for i in offering_ids if _bad_id(i)) + ".", field="id")
     found = {o.pk: o for o in MeasureOffering.objects.select_related("measure_type", "provider", "county")
              .prefetch_related("offices").filter(pk__in=offering_ids)}
     missing = [i for i in offering_ids if i not in found]
@@ -510,6 +521,8 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
         raise AccessDenied("Resultater etter tiltak er for Nav-ansatte.")
     if by not in ("type", "offering"):
         raise InvalidInput("Velg gruppering etter type eller tilbud.", field="by")
+    if _bad_id(county_id) or _bad_id(office_id):
+        raise InvalidInput("Ukjent fylke eller kontor.", field="county_id" if _bad_id(county_id) else "office_id")
     from skreddersy.measures.services import add_months
 
     today = clock.today()

@@ -61,10 +61,18 @@ def import_catalogue(*, user, data, deactivate_missing: bool = False) -> dict:
 
 # --- place allocation --------------------------------------------------------------------------------
 
+# The columns' ranges (PostgreSQL integer for places, bigint for budget): a larger number is
+# refused here with a reason instead of failing in the database.
+MAX_PLACES = 2**31 - 1
+MAX_BUDGET = 2**63 - 1
+
+
 def _non_negative(errors: dict, **values) -> None:
     for k, v in values.items():
         if v is None or isinstance(v, bool) or not isinstance(v, int) or v < 0:
             errors[k] = "Må være et helt tall, null eller større."
+        elif v > (MAX_BUDGET if k == "budget" else MAX_PLACES):
+            errors[k] = f"Må være høyst {MAX_BUDGET if k == 'budget' else MAX_PLACES}."
 
 
 def set_national_target(*, user, year: int, measure_type: MeasureType, priority_group: str, places: int, budget: int) -> NationalTarget:

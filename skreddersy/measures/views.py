@@ -260,7 +260,9 @@ def allocation(request):
         office_id = offices[0].pk
     year = _year(request)
     if request.method == "POST":
-        alloc = OfficeAllocation.objects.filter(pk=request.POST.get("allocation") or 0).first()
+        raw = request.POST.get("allocation", "")
+        alloc_id = int(raw) if raw.isascii() and raw.isdigit() and int(raw) <= selectors.MAX_ID else 0
+        alloc = OfficeAllocation.objects.filter(pk=alloc_id).first() if alloc_id else None
         form = forms.ExpectedFillForm(request.POST)
         if alloc is None:
             messages.error(request, "Fant ikke tildelingen.")
