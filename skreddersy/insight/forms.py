@@ -25,9 +25,22 @@ class SurveyForm(forms.Form):
         choices=[(k, q) for k, (q, _c) in BACKGROUND_QUESTIONS.items()], initial=list(BACKGROUND_QUESTIONS))
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a value that cannot be a 64-bit id before it reaches the database (where a number
+    beyond the integer range raises OverflowError on SQLite and DataError on PostgreSQL)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": text[:20]})
+        return super()._check_values(value)
+
+
 class WaveForm(forms.Form):
     label = forms.CharField(label=_("Navn på runden"), max_length=120, initial=_("Høsten"))
-    offices = forms.ModelMultipleChoiceField(label=_("Kontor"), queryset=Office.objects.order_by("number"),
+    offices = IdMultipleChoiceField(label=_("Kontor"), queryset=Office.objects.order_by("number"),
                                              widget=forms.SelectMultiple(attrs={"size": 8}))
     opens_at = forms.DateTimeField(label=_("Åpner"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     closes_at = forms.DateTimeField(label=_("Stenger"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

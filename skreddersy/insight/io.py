@@ -133,7 +133,7 @@ def _cell(value) -> str:
     if isinstance(value, float):
         if np.isnan(value):
             return ""
-        if value == int(value):
+        if np.isfinite(value) and value == int(value):
             return str(int(value))
     return str(value).strip()
 
@@ -142,6 +142,8 @@ def _int(value: str, row: int, col: str) -> int:
     try:
         f = float(value.replace(",", "."))
     except ValueError:
+        raise InvalidInput(f"Rad {row}, kolonne {col}: «{value[:20]}» er ikke et tall.", field=col)
+    if not np.isfinite(f):  # "nan", "inf", "1e400": float() reads them, int() cannot
         raise InvalidInput(f"Rad {row}, kolonne {col}: «{value[:20]}» er ikke et tall.", field=col)
     if f != int(f):
         raise InvalidInput(f"Rad {row}, kolonne {col}: {value} er ikke et heltall.", field=col)

@@ -223,7 +223,7 @@ def _office_choice(request, user, wave):
     """(office_id or None, offices the user may pick). Leaders must look at one of their offices."""
     offices = selectors.visible_offices(user, wave)
     raw = request.GET.get("kontor", "")
-    office_id = int(raw) if raw.isdigit() else None
+    office_id = int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() is True, int("²") fails
     if office_id is not None and office_id not in {o.pk for o in offices}:
         raise AccessDenied(_("Du har ikke tilgang til tall for dette kontoret."))
     if office_id is None and not access.can_see_respondent_data(user):
@@ -286,6 +286,9 @@ def export_table(wave: Wave, frame: pd.DataFrame, ctx) -> insight_io.Labelled:
             *ctx.item_keys, *[ix.key for ix in ctx.indices], "office_size"]
     out = frame[[c for c in cols if c in frame.columns]].rename(
         columns={"office_number": "office", "caseload_code": "caseload"}).copy()  # caseload: 0-6, -1 = ingen
+    # Rows in pseudonym order, never in the order the answers were stored: storage order is the
+    # order of submission, which someone who saw when a colleague answered could use to find them.
+    out = out.sort_values("respondent", kind="stable").reset_index(drop=True)
     labels = dict(ctx.labels)
     vlabels = {k: v for k, v in ctx.value_labels.items() if k in out.columns}
     return insight_io.Labelled(out, labels, vlabels)

@@ -1,0 +1,66 @@
+"""Review findings: malformed input is a 4xx, not a 500; the respondent export does not keep
+the order in which answers were submitted."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from skreddersy.core.errors import InvalidInput
+from skreddersy.insight import io as insight_io
+from skreddersy.insight import services
+from skreddersy.insight.models import ImportBatch, Response, Wave
+
+from .conftest import token_of
+
+HEADER = "respondent,office,ind_tailored,pm_fill_slots\n"
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "-inf", "1e400", "NaN"])
+def test_import_cell_that_float_reads_but_int_cannot_names_row_and_column(wave, people, cell):
+    content = (HEADER + f"p1,{people['a'].number},3,1\np2,{people['a'].number},{cell},1\n").encode()
+    with pytest.raises(InvalidInput, match="Rad 2, kolonne ind_tailored") as exc:
+        services.import_file(user=people["analyst"].user, wave=wave, content=content, filename="svar.csv")
+    assert exc.value.field == "ind_tailored"
+    assert not Response.objects.filter(wave=wave).exists() and not ImportBatch.objects.exists()
+
+
+def test_import_of_an_infinite_number_from_spss_names_row_and_column(wave, people):
+    table = pd.DataFrame({"respondent": ["p1"], "office": [float(people["a"].number)], "ind_tailored": [float("inf")]})
+    with pytest.raises(InvalidInput, match="Rad 1, kolonne ind_tailored"):
+        insight_io.parse_import(table, item_scales={"ind_tailored": (0, 4)},
+                                office_numbers={people["a"].number: people["a"].pk})
+
+
+@pytest.mark.parametrize("kontor", ["²", "١", "𝟙"])
+def test_report_with_a_non_ascii_digit_office_is_not_a_500(client, wave, people, filler, kontor):
+    filler(wave, people["a"], 6)
+    for who in (people["leader_a"], people["analyst"]):
+        client.force_login(who.user)
+        for path in (f"/innsikt/runde/{wave.pk}/", f"/innsikt/runde/{wave.pk}/resultater.csv"):
+            r = client.get(path, {"kontor": kontor})
+            assert r.status_code == 200, (who, path, r.status_code)
+
+
+@pytest.mark.parametrize("office", ["99999999999999999999", "abc", "²"])
+def test_new_wave_with_an_office_id_out_of_range_is_a_form_error(client, survey, people, office):
+    client.force_login(people["analyst"].user)
+    before = Wave.objects.count()
+    r = client.post(f"/innsikt/undersokelse/{survey.pk}/ny-runde/",
+                    {"label": "Ny", "offices": [office], "opens_at": "2026-11-25T10:00", "closes_at": "2026-12-25T10:00"})
+    assert r.status_code == 200
+    assert "offices" in r.context["form"].errors
+    assert Wave.objects.count() == before
+
+
+def test_respondent_export_is_in_pseudonym_order_not_submission_order(client, wave, people):
+    staff = people["counsellors_a"] + people["counsellors_b"][:2]  # 8 answers, submitted in a known order
+    for i, s in enumerate(staff):
+        services.submit_response(token=token_of(wave, s), answers={"ind_tailored": i % 5, "pm_fill_slots": i % 4},
+                                 background={})
+    client.force_login(people["analyst"].user)
+    r = client.get(f"/innsikt/runde/{wave.pk}/data.csv")
+    assert r.status_code == 200
+    df = pd.read_csv(io.BytesIO(r.content), encoding="utf-8-sig")
+    assert len(df) == len(staff)
+    assert list(df["respondent"]) == sorted(df["respondent"])
