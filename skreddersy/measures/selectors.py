@@ -533,12 +533,15 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
         qs = qs.filter(office_id=office_id)
     key_field = "offering__measure_type_id" if by == "type" else "offering_id"
     label_field = "offering__measure_type__name" if by == "type" else "offering__title"
-    refs = list(qs.values_list("id", "client_id", "ended_on", key_field, label_field))
+    refs = list(qs.values_list("id", "client_id", "ended_on", key_field, label_field, "offering__measure_type_id",
+                               "offering__county_id"))
     recorded = {(rid, m): s for rid, m, s in Outcome.objects.filter(referral__in=qs).values_list("referral_id", "months", "status")}
     groups: dict[tuple, dict] = {}
     labels: dict[int, str] = {}
-    for rid, cid, ended, key, label in refs:
+    parent: dict[int, tuple] = {}  # offering -> (type, county): the rows that add up to a row of the per-type table
+    for rid, cid, ended, key, label, type_id, county in refs:
         labels[key] = label
+        parent[key] = (type_id, county)
         for m in Outcome.MONTHS:
             if add_months(ended, m) > today:
                 continue
@@ -546,10 +549,23 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
             status = recorded.get((rid, m), Outcome.Status.UNKNOWN)
             g["clients"].add(cid)
             g["status"][status] = g["status"].get(status, 0) + 1
+    hidden = {k for k, g in groups.items() if len(g["clients"]) < MIN_GROUP}
+    if by == "offering":
+        # Complementary suppression: the per-type table (for the country and for each county) is the
+        # sum of these rows, so one hidden offering among a type's offerings in a county could be
+        # found by subtraction. Hide the next smallest as well.
+        siblings: dict[tuple, list] = {}
+        for key, m in groups:
+            siblings.setdefault((parent[key], m), []).append((key, m))
+        for members in siblings.values():
+            small = [k for k in members if k in hidden]
+            rest = sorted((len(groups[k]["clients"]), labels[k[0]], k) for k in members if k not in hidden)
+            if len(small) == 1 and rest:
+                hidden.add(rest[0][2])
     rows = []
     for (key, m), g in sorted(groups.items(), key=lambda kv: (labels[kv[0][0]], kv[0][1])):
         n = len(g["clients"])
-        small = n < MIN_GROUP
+        small = (key, m) in hidden
         total = sum(g["status"].values())
         counts = {} if small else {s: g["status"].get(s, 0) for s in Outcome.Status.values}
         shares = {} if small else {s: round(100 * c / total) for s, c in counts.items()}

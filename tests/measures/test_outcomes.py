@@ -75,3 +75,22 @@ def test_bad_outcome_input(ended):
 def test_outcomes_are_for_staff_only(ended):
     with pytest.raises(AccessDenied):
         selectors.outcomes(user=ended["client"].user)
+
+
+def test_one_small_offering_cannot_be_recovered_by_subtracting_from_the_type_total(ended, world):
+    """Review finding: with two offerings of a type, 6 and 3 clients, the per-type row (9) minus the
+    shown offering (6) gave the hidden offering's counts. Both offering rows are hidden now."""
+    other_club = offering(world["types"]["JOBBKLUBB"], [world["bergen"]], title="Jobbklubb C", start=dt.date(2026, 1, 5))
+    small = [ended_participation(world, other_club, ended_on=dt.date(2026, 5, 1)) for _ in range(3)]
+    for r in small:
+        services.record_outcome(user=world["counsellor"].user, referral=r, months=3, status="benefit")
+    user = ended["counsellor"].user
+    by_type = {(r.label, r.months): r for r in selectors.outcomes(user=user, by="type")}
+    by_offering = {(r.label, r.months): r for r in selectors.outcomes(user=user, by="offering")}
+    assert not by_type[("Jobbklubb / jobbsøkerkurs", 3)].suppressed and by_type[("Jobbklubb / jobbsøkerkurs", 3)].clients == 9
+    assert by_offering[("Jobbklubb C", 3)].suppressed
+    assert by_offering[("Jobbklubb A", 3)].suppressed and by_offering[("Jobbklubb A", 3)].counts == {}
+    # an offering whose type has no other small offering is still shown
+    ended_participation(world, ended["training"], ended_on=dt.date(2026, 5, 1))
+    by_offering = {(r.label, r.months): r for r in selectors.outcomes(user=user, by="offering")}
+    assert not by_offering[("Arbeidstrening B", 3)].suppressed
