@@ -110,6 +110,27 @@ def response_rates(user, wave: Wave) -> list[OfficeRate]:
             for o in offices]
 
 
+def wave_totals(user, waves) -> dict[int, dict]:
+    """Per wave: the offices the user may see, and invited and answered summed over them. For the
+    list of waves: two queries for any number of waves (counts only, never who)."""
+    ids = [w.pk for w in waves]
+    offices: dict[int, set] = {i: set() for i in ids}
+    for wave_id, office_id in Wave.offices.through.objects.filter(wave_id__in=ids).values_list("wave_id", "office_id"):
+        offices[wave_id].add(office_id)
+    if not access.can_see_respondent_data(user):
+        offices = {w: {o for o in os if access.can_see_survey_aggregates(user, o)} for w, os in offices.items()}
+    out = {i: {"offices": len(offices[i]), "invited": 0, "answered": 0} for i in ids}
+    for wave_id, office_id, invited, used in (
+        Invitation.objects.filter(wave_id__in=ids).values("wave_id", "office_id")
+        .annotate(invited=Count("id"), used=Count("id", filter=Q(used=True)))
+        .values_list("wave_id", "office_id", "invited", "used")
+    ):
+        if office_id in offices[wave_id]:
+            out[wave_id]["invited"] += invited
+            out[wave_id]["answered"] += used
+    return out
+
+
 @dataclass
 class OpenInvitation:
     wave: Wave

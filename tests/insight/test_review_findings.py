@@ -8,7 +8,7 @@ import pytest
 
 from skreddersy.core.errors import InvalidInput
 from skreddersy.insight import io as insight_io
-from skreddersy.insight import services
+from skreddersy.insight import selectors, services
 from skreddersy.insight.models import ImportBatch, Response, Wave
 
 from .conftest import token_of
@@ -64,3 +64,36 @@ def test_respondent_export_is_in_pseudonym_order_not_submission_order(client, wa
     df = pd.read_csv(io.BytesIO(r.content), encoding="utf-8-sig")
     assert len(df) == len(staff)
     assert list(df["respondent"]) == sorted(df["respondent"])
+
+
+def _home_queries(client, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/innsikt/")
+    assert r.status_code == 200
+    return len(ctx), r
+
+
+@pytest.mark.parametrize("who", ["analyst", "leader_a"])
+def test_insight_home_query_count_does_not_grow_with_the_number_of_waves(client, wave, survey, people, who):
+    import datetime as dt
+
+    from skreddersy.core import clock
+
+    user = people[who].user
+    services.submit_response(token=token_of(wave, people["counsellors_a"][0]), answers={"ind_tailored": 2}, background={})
+    one, r = _home_queries(client, user)
+    assert "1" in r.content.decode()  # one answer shown
+    for i in range(4):
+        services.open_wave(user=people["analyst"].user, survey=survey, label=f"Runde {i}", office_ids=[people["a"].pk, people["b"].pk],
+                           opens_at=clock.now() - dt.timedelta(days=1), closes_at=clock.now() + dt.timedelta(days=3))
+    five, r = _home_queries(client, user)
+    assert five == one
+    rows = [row for row in r.context["waves"] if row["wave"].pk == wave.pk]
+    rates = selectors.response_rates(user, wave)  # the per-wave selector the wave page uses
+    assert rows[0]["invited"] == sum(x.invited for x in rates) == (7 if who == "leader_a" else 11)  # a: 6+leader, b: 3+leader
+    assert rows[0]["answered"] == 1
+    assert rows[0]["offices"] == (1 if who == "leader_a" else 2)
