@@ -80,3 +80,14 @@ def test_expected_fill_post_with_a_malformed_allocation_id_is_a_message(site, ra
     assert r.status_code == 302
     site["oa"].refresh_from_db()
     assert site["oa"].expected_filled == 0
+
+
+@pytest.mark.parametrize("path", [
+    f"/tiltak/tilbud/{BIG}/", f"/tiltak/matching/{BIG}/", f"/tiltak/onsker/{BIG}/", f"/tiltak/tildeling/?kontor={BIG}&ar={BIG}",
+    f"/api/v1/tiltak/tilbud/{BIG}", f"/api/v1/tiltak/matching/{BIG}", f"/api/v1/tiltak/henvisninger/{BIG}",
+    f"/api/v1/tiltak/brukere/{BIG}/henvisninger", f"/api/v1/tiltak/tildeling/kontor/{BIG}?year={BIG}",
+])
+def test_ids_beyond_64_bits_in_paths_are_4xx_on_both_databases(site, path):
+    for who in ("counsellor", "office_leader"):
+        r = login(site, who).get(path)
+        assert 400 <= r.status_code < 500, (who, path, r.status_code)
