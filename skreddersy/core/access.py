@@ -266,6 +266,20 @@ def can_see_insight(user) -> bool:
     return is_analyst(user) or actor(user).is_leader
 
 
+def survey_office_scope(user) -> frozenset | None:
+    """The offices whose survey waves ``user`` may list (None: every wave). Analysts see every
+    wave; leaders the waves that include one of their offices; others none."""
+    if is_analyst(user):
+        return None
+    return actor(user).office_ids if can_see_insight(user) else frozenset()
+
+
+def can_see_wave(user, wave_office_ids) -> bool:
+    """One wave (its page, response rates and, within the n >= 5 rule, its aggregates)."""
+    scope = survey_office_scope(user)
+    return scope is None or bool(scope & set(wave_office_ids))
+
+
 def can_see_survey_aggregates(user, office_id: int | None) -> bool:
     """Aggregates for one office (office_id) or for all offices together (None); the n >= 5 rule
     is applied on top of this by the insight selectors."""

@@ -50,16 +50,18 @@ def _require_insight(user) -> None:
 def waves_for(user):
     _require_insight(user)
     qs = Wave.objects.select_related("survey").order_by("-opens_at", "-id")
-    if not access.can_see_respondent_data(user):
-        qs = qs.filter(offices__in=access.actor(user).office_ids).distinct()
+    scope = access.survey_office_scope(user)
+    if scope is not None:
+        qs = qs.filter(offices__in=scope).distinct()
     return qs
 
 
 def surveys_for(user):
     _require_insight(user)
-    if access.can_manage_surveys(user):
+    scope = access.survey_office_scope(user)
+    if scope is None:
         return Survey.objects.all()
-    return Survey.objects.filter(waves__offices__in=access.actor(user).office_ids).distinct()
+    return Survey.objects.filter(waves__offices__in=scope).distinct()
 
 
 def wave_for(user, wave_id: int) -> Wave:
@@ -67,12 +69,9 @@ def wave_for(user, wave_id: int) -> Wave:
     wave = Wave.objects.select_related("survey").filter(pk=wave_id).first()
     if wave is None:
         raise NotFound("Fant ikke runden.")
-    if access.can_see_respondent_data(user):
+    if access.survey_office_scope(user) is None or access.can_see_wave(user, wave.offices.values_list("pk", flat=True)):
         return wave
-    mine = set(wave.offices.values_list("pk", flat=True)) & set(access.actor(user).office_ids)
-    if not mine:
-        raise AccessDenied("Du har ikke tilgang til denne runden.")
-    return wave
+    raise AccessDenied("Du har ikke tilgang til denne runden.")
 
 
 def visible_offices(user, wave: Wave) -> list[Office]:

@@ -97,3 +97,26 @@ def test_insight_home_query_count_does_not_grow_with_the_number_of_waves(client,
     assert rows[0]["invited"] == sum(x.invited for x in rates) == (7 if who == "leader_a" else 11)  # a: 6+leader, b: 3+leader
     assert rows[0]["answered"] == 1
     assert rows[0]["offices"] == (1 if who == "leader_a" else 2)
+
+
+def test_wave_visibility_is_decided_in_the_access_policy(wave, survey, people):
+    """Review finding: the rule 'a leader sees a wave that includes one of their offices' lived in
+    the insight selectors; it is core/access.py's now, and the selectors follow it."""
+    import datetime as dt
+
+    from skreddersy.core import access, clock
+    from skreddersy.core.errors import AccessDenied
+
+    only_b = services.open_wave(user=people["analyst"].user, survey=survey, label="Bare Beta", office_ids=[people["b"].pk],
+                                opens_at=clock.now() - dt.timedelta(days=1), closes_at=clock.now() + dt.timedelta(days=3))
+    a, b = people["a"].pk, people["b"].pk
+    analyst, leader_a, counsellor = people["analyst"].user, people["leader_a"].user, people["counsellors_a"][0].user
+    assert access.survey_office_scope(analyst) is None and access.survey_office_scope(leader_a) == {a}
+    assert access.survey_office_scope(counsellor) == frozenset()
+    assert access.can_see_wave(analyst, [b]) and access.can_see_wave(leader_a, [a, b]) and not access.can_see_wave(leader_a, [b])
+    assert not access.can_see_wave(counsellor, [a])
+    assert [w.pk for w in selectors.waves_for(leader_a)] == [wave.pk]
+    assert {w.pk for w in selectors.waves_for(analyst)} == {wave.pk, only_b.pk}
+    with pytest.raises(AccessDenied):
+        selectors.wave_for(leader_a, only_b.pk)
+    assert selectors.wave_for(people["leader_b"].user, only_b.pk) == only_b
