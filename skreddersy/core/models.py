@@ -173,7 +173,7 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(default=clock.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    client_id = models.BigIntegerField(null=True, db_index=True)
+    client_id = models.BigIntegerField(null=True)  # looked up through audit_client_at (client, newest first)
     action = models.CharField(max_length=10, choices=Action.choices)
     what = models.CharField(max_length=80)
     why = models.CharField(max_length=200, blank=True)

@@ -12,7 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
@@ -22,6 +23,7 @@ from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.models import StaffMember
 from skreddersy.followup.models import (
     Activity,
+    ActivityPlan,
     JournalEntry,
     MeetingNote,
     Message,
@@ -67,7 +69,7 @@ class OverviewQuery:
 
 @dataclass
 class OverviewRow:
-    client: Client
+    client: OverviewClient
     next_deadline: dt.datetime | None = None
     next_deadline_title: str = ""
     awaiting_reply: int = 0
@@ -188,23 +190,29 @@ def caseload_queryset(*, user, query: OverviewQuery):
 
 
 def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> Overview:
-    """One page of the overview. Queries: count, page, tasks, threads, activities, audit (plus
-    the office's counsellor list for leaders): fixed, whatever the caseload."""
+    """One page of the overview. Queries: the page with its total, tasks, threads, activities and
+    audit (plus a count for an empty or past-the-end page, and the office's counsellor list for
+    leaders): fixed, whatever the caseload.
+
+    This runs on every visit to the workbench, so the page is read as plain values (no model
+    instances) and the per-client figures come from three hand-written grouped queries over the
+    page's ids (see ``_page_figures``)."""
     per_page = max(1, min(int(query.per_page or 50), MAX_PER_PAGE))
     qs = caseload_queryset(user=user, query=query)
-    total = qs.count()
-    pages = max(1, -(-total // per_page))
-    page = max(1, min(int(query.page or 1), pages))
-    clients = list(
-        qs.select_related("counsellor").only(
-            "counsellor__id", "counsellor__display_name",
-            "id", "fnr", "first_name", "last_name", "birth_date", "office_id", "counsellor_id", "need_group",
-            "main_goal", "last_contact_at", "assessment_due", "manual_followup", "needs_interpreter",
-            "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity",
-        )[(page - 1) * per_page: page * per_page]
-    )
-    ids = [c.pk for c in clients]
-    rows = _rows(clients, ids)
+    # the page and the number of matching clients in one statement (COUNT(*) OVER ())
+    paged = qs.annotate(_total=Window(Count("id"))).values_list(*_ROW_FIELDS, "_total")
+    page = max(1, int(query.page or 1))
+    values = list(paged[(page - 1) * per_page: page * per_page])
+    if values:
+        total = values[0][-1]
+    else:  # an empty result, or a page past the end: count, and show the last page instead
+        total = qs.count()
+        last = max(1, -(-total // per_page))
+        if page > last:
+            page = last
+            values = list(paged[(page - 1) * per_page: page * per_page])
+    ids = [v[0] for v in values]
+    rows = _rows(values, ids)
     audit.record_reads(user, ids, "oversikt", why=why)
     ov = Overview(rows=rows, total=total, page=page, per_page=per_page, query=query)
     a = access.actor(user)
@@ -220,64 +228,131 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> O
     return ov
 
 
-def _rows(clients: list[Client], ids: list[int]) -> list[OverviewRow]:
+_ROW_FIELDS = (
+    "id", "fnr", "first_name", "last_name", "need_group", "main_goal", "counsellor__display_name",
+    "birth_date", "last_contact_at", "assessment_due", "manual_followup", "needs_interpreter",
+)
+
+
+@dataclass(slots=True)
+class OverviewClient:
+    """What an overview row shows of a client."""
+
+    pk: int
+    fnr: str
+    first_name: str
+    last_name: str
+    need_group: str
+    main_goal: str
+    counsellor_name: str | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_fnr(self) -> str:
+        return f"{self.fnr[:6]} *****"
+
+
+def _aware(value):
+    """A timestamp read with plain SQL: PostgreSQL gives it with its zone; SQLite gives the stored
+    UTC time without one."""
+    if value is None or isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _page_figures(ids: list[int]) -> tuple[dict, dict, dict, dict]:
+    """Open tasks (count, earliest deadline and its title), threads awaiting Nav's reply, active
+    activity requirements and the ongoing measure, for the clients on one page.
+
+    Plain SQL: these three statements run on every overview request, and building them with
+    the ORM cost more than running them. The earliest-started ongoing measure is shown (an
+    undated one last), with the same order on both databases."""
+    q = connection.ops.quote_name
+    task, thread, activity, plan = (q(m._meta.db_table) for m in (Task, Thread, Activity, ActivityPlan))
+    marks = ", ".join(["%s"] * len(ids))
+    tasks: dict[int, list] = {}
+    awaiting: dict[int, int] = {}
+    reqs: dict[int, int] = defaultdict(int)
+    measures: dict[int, str] = {}
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT client_id, title, deadline FROM {task} WHERE status = %s AND client_id IN ({marks})"
+            " ORDER BY client_id, deadline, id",
+            [Task.Status.OPEN, *ids],
+        )
+        for cid, title, deadline in cur.fetchall():
+            t = tasks.get(cid)
+            if t is None:
+                tasks[cid] = [1, _aware(deadline), title]
+            else:
+                t[0] += 1
+        cur.execute(
+            f"SELECT client_id, COUNT(*) FROM {thread} WHERE awaiting_nav_reply = %s AND client_id IN ({marks})"
+            " GROUP BY client_id",
+            [True, *ids],
+        )
+        awaiting = dict(cur.fetchall())
+        cur.execute(
+            f"SELECT a.client_id, a.is_requirement, a.type, a.status, a.title FROM {activity} a"
+            f" JOIN {plan} p ON p.id = a.plan_id"
+            f" WHERE a.client_id IN ({marks}) AND p.closed_at IS NULL AND a.status IN (%s, %s, %s)"
+            " AND (a.is_requirement = %s OR (a.type = %s AND a.status = %s))"
+            " ORDER BY a.client_id, CASE WHEN a.start_date IS NULL THEN 1 ELSE 0 END, a.start_date, a.id",
+            [*ids, *OPEN_ACTIVITY, True, Activity.Type.MEASURE, Activity.Status.ONGOING],
+        )
+        for cid, is_req, typ, status, title in cur.fetchall():
+            if is_req:
+                reqs[cid] += 1
+            if typ == Activity.Type.MEASURE and status == Activity.Status.ONGOING and cid not in measures:
+                measures[cid] = title
+    return tasks, awaiting, reqs, measures
+
+
+def _rows(values: list[tuple], ids: list[int]) -> list[OverviewRow]:
     if not ids:
         return []
     now = clock.now()
     today = clock.today()
-    # open tasks of the page's clients, earliest first: count, first deadline and its title
-    tasks: dict[int, dict] = {}
-    for cid, title, deadline in (
-        Task.objects.filter(client_id__in=ids, status=Task.Status.OPEN).order_by("client_id", "deadline", "id")
-        .values_list("client_id", "title", "deadline")
-    ):
-        t = tasks.setdefault(cid, {"n": 0, "first": deadline, "title": title})
-        t["n"] += 1
-    awaiting = dict(
-        Thread.objects.filter(client_id__in=ids, awaiting_nav_reply=True).values("client_id")
-        .annotate(n=Count("id")).values_list("client_id", "n")
-    )
-    reqs: dict[int, int] = defaultdict(int)
-    measures: dict[int, str] = {}
-    for cid, is_req, typ, status, title in (
-        Activity.objects.filter(client_id__in=ids, status__in=OPEN_ACTIVITY, plan__closed_at__isnull=True)
-        .filter(Q(is_requirement=True) | Q(type=Activity.Type.MEASURE, status=Activity.Status.ONGOING))
-        .order_by("client_id", "start_date", "id")
-        .values_list("client_id", "is_requirement", "type", "status", "title")
-    ):
-        if is_req:
-            reqs[cid] += 1
-        if typ == Activity.Type.MEASURE and status == Activity.Status.ONGOING:
-            measures.setdefault(cid, title)
+    tasks, awaiting, reqs, measures = _page_figures(ids)
     cutoff = _under30_cutoff(today)
+    due_by = today + ASSESSMENT_DUE_WITHIN
     from skreddersy.clients.models import MainGoal
 
     group_labels = {k: str(v) for k, v in NeedGroup.choices}  # translated once per page, not per row
     goal_labels = {k: str(v) for k, v in MainGoal.choices}
     rows = []
-    for c in clients:
-        t = tasks.get(c.pk) or {}
+    for (pk, fnr_, first, last, group, goal, counsellor, birth, contact, due, manual, interpreter, *_) in values:
+        n_tasks, deadline, deadline_title = tasks.get(pk) or (0, None, "")
         flags = []
-        if c.manual_followup:
+        if manual:
             flags.append("manual")
-        if c.needs_interpreter:
+        if interpreter:
             flags.append("interpreter")
-        if c.birth_date > cutoff:
+        if birth > cutoff:
             flags.append("under30")
-        if c.assessment_due and c.assessment_due <= today + ASSESSMENT_DUE_WITHIN:
+        if due and due <= due_by:
             flags.append("assessment_due")
         rows.append(OverviewRow(
-            client=c,
-            next_deadline=t.get("first"),
-            next_deadline_title=t.get("title", ""),
-            awaiting_reply=awaiting.get(c.pk, 0),
-            open_tasks=t.get("n", 0),
-            active_requirements=reqs.get(c.pk, 0),
-            current_measure=measures.get(c.pk, ""),
-            days_since_contact=(now - c.last_contact_at).days if c.last_contact_at else None,
+            client=OverviewClient(pk, fnr_, first, last, group, goal, counsellor),
+            next_deadline=deadline,
+            next_deadline_title=deadline_title,
+            awaiting_reply=awaiting.get(pk, 0),
+            open_tasks=n_tasks,
+            active_requirements=reqs.get(pk, 0),
+            current_measure=measures.get(pk, ""),
+            days_since_contact=(now - contact).days if contact else None,
             flags=flags,
-            need_group_label=group_labels.get(c.need_group, ""),
-            main_goal_label=goal_labels.get(c.main_goal, ""),
+            need_group_label=group_labels.get(group, ""),
+            main_goal_label=goal_labels.get(goal, ""),
         ))
     return rows
 

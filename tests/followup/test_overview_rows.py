@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from django.test import Client as HttpClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -77,7 +78,9 @@ def _expected(c) -> dict:
     today = clock.today()
     open_tasks = list(Task.objects.filter(client=c, status=Task.Status.OPEN).order_by("deadline", "id"))
     live = Activity.objects.filter(client=c, plan__closed_at__isnull=True, status__in=overview.OPEN_ACTIVITY)
-    measure = live.filter(type=Activity.Type.MEASURE, status=Activity.Status.ONGOING).order_by("start_date", "id").first()
+    # the earliest-started ongoing measure; an undated one only if no measure has a start date
+    measure = (live.filter(type=Activity.Type.MEASURE, status=Activity.Status.ONGOING)
+               .order_by(F("start_date").asc(nulls_last=True), "id").first())
     under30 = (today.year - c.birth_date.year - ((today.month, today.day) < (c.birth_date.month, c.birth_date.day))) < 30
     flags = [name for name, on in (
         ("manual", c.manual_followup), ("interpreter", c.needs_interpreter), ("under30", under30),
@@ -134,3 +137,17 @@ def test_json_rows_carry_the_same_figures_as_the_selector():
     assert abs(dt.datetime.fromisoformat(row.pop("next_deadline")) - want.pop("next_deadline")) < dt.timedelta(milliseconds=1)
     assert {k: row[k] for k in want} == want
     assert want["open_tasks"] == 2 and want["awaiting_reply"] == 2 and want["active_requirements"] == 1
+
+
+@pytest.mark.django_db
+def test_paging_past_the_end_shows_the_last_page_and_an_empty_filter_counts_nothing():
+    office = f.office(f.county())
+    counsellor = f.staff("counsellor", offices=[office])
+    clients = sorted((f.client(office, counsellor) for _ in range(5)), key=lambda c: (c.last_name, c.first_name, c.pk))
+    ov = overview.caseload_overview(user=counsellor.user, query=overview.OverviewQuery(per_page=2, page=9))
+    assert (ov.total, ov.page, ov.pages) == (5, 3, 3)
+    assert [r.client.pk for r in ov.rows] == [clients[4].pk]
+    ov = overview.caseload_overview(user=counsellor.user, query=overview.OverviewQuery(per_page=2, page=2))
+    assert (ov.total, ov.page) == (5, 2) and [r.client.pk for r in ov.rows] == [c.pk for c in clients[2:4]]
+    ov = overview.caseload_overview(user=counsellor.user, query=overview.OverviewQuery(manual=True))
+    assert (ov.total, ov.page, ov.pages, ov.rows) == (0, 1, 1, [])
