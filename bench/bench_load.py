@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import multiprocessing as mp
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -41,6 +42,31 @@ def _rss_mib(pid: int) -> float:
     except OSError:
         return 0.0
     return 0.0
+
+
+def _cpu_s(pids) -> float:
+    """User + system CPU seconds used so far by these processes (from /proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().strip() == "postgres":
+                    pids.append(int(d.name))
+            except OSError:
+                pass
+    return pids
 
 
 def _children(pid: int) -> list[int]:
@@ -76,7 +102,7 @@ def _sessions(n: int) -> list[str]:
     for staff in StaffMember.objects.filter(pk__in=ids).select_related("user"):
         s = SessionStore()
         s[SESSION_KEY] = str(staff.user.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         s[HASH_SESSION_KEY] = staff.user.get_session_auth_hash()
         s.set_expiry(settings.SESSION_COOKIE_AGE)
         s.create()
@@ -110,7 +136,8 @@ def _generator(port: int, cookie: str, until: float, out: mp.Queue) -> None:
             if conn is not None:
                 conn.close()
             conn = None
-    out.put((ok, errors, lat))
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    out.put((ok, errors, lat, ru.ru_utime + ru.ru_stime))
 
 
 def _settings_override(engine: str | None) -> dict:
@@ -143,7 +170,7 @@ def run(args) -> dict:
                SKREDDERSY_CONN_MAX_AGE="600") | _settings_override(engine)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
-        [gunicorn, "skreddersy.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync",
+        [gunicorn, "skreddersy.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", os.environ.get("BENCH_LOAD_WORKERS", "2"), "--worker-class", os.environ.get("BENCH_LOAD_WORKER_CLASS", "sync"), "--threads", os.environ.get("BENCH_LOAD_THREADS", "1"),
          "--log-level", "warning", "--keep-alive", "5"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
@@ -169,6 +196,8 @@ def run(args) -> dict:
         until = time.time() + duration
         procs = [mp.Process(target=_generator, args=(port, cookies[i % len(cookies)], until, q)) for i in range(clients)]
         t0 = time.time()
+        db_pids = _postgres_pids() if args.db == "postgresql" else []
+        cpu0 = _cpu_s(workers), _cpu_s(db_pids)
         for p in procs:
             p.start()
         peak = dict.fromkeys(workers, 0.0)
@@ -177,6 +206,7 @@ def run(args) -> dict:
                 peak[w] = max(peak[w], _rss_mib(w))
             time.sleep(1)
         results = [q.get(timeout=60) for _ in procs]
+        cpu1 = _cpu_s(workers), _cpu_s(db_pids)
         for p in procs:
             p.join(timeout=10)
         elapsed = time.time() - t0
@@ -205,6 +235,11 @@ def run(args) -> dict:
         "requests_per_s": round(rps, 1),
         "latency_ms": {"p50": p(0.5), "p95": p(0.95), "p99": p(0.99)},
         "worker_peak_rss_mib": worker_rss,
+        # where the two cores went: the workers (Django, and SQLite in-process), the database
+        # server's processes (PostgreSQL only) and the load generator itself
+        "cpu_s": {"workers": round(cpu1[0] - cpu0[0], 1), "database_server": round(cpu1[1] - cpu0[1], 1),
+                  "generator": round(sum(r[3] for r in results), 1), "available": round(elapsed * machine()["cores"], 1)},
+        "worker_cpu_ms_per_request": round((cpu1[0] - cpu0[0]) * 1000 / ok, 2) if ok else None,
         "meets_targets": rps >= 200 and errors == 0 and all(v < 300 for v in peak.values()),
         "load_average_after": os.getloadavg(),
         "cores": machine()["cores"],

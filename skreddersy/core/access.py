@@ -70,7 +70,14 @@ def actor(user) -> Actor:
             client_id = client.pk if client else None
         else:
             staff, roles, offices = _load_staff(user)
-    a = Actor(
+    a = _make_actor(user, staff, client_id, roles, offices)
+    if user is not None:
+        user._skreddersy_actor = a
+    return a
+
+
+def _make_actor(user, staff, client_id, roles, offices) -> Actor:
+    return Actor(
         user=user,
         staff=staff,
         client_id=client_id,
@@ -80,9 +87,69 @@ def actor(user) -> Actor:
         kode7=bool(staff and (staff.clearance_confidential or staff.clearance_strictly_confidential)),
         skjermet=bool(staff and staff.clearance_skjermet),
     )
-    if user is not None:
-        user._skreddersy_actor = a
-    return a
+
+
+def load_user(user_id):
+    """The user behind a session, with the facts the policy needs (staff member, roles, offices,
+    or the client record a client login belongs to) read in the same statement, so that a
+    request pays one query for who is acting instead of three. Returns None for an unknown id.
+
+    Used by the authentication backend on every request; ``actor(user)`` then finds its facts
+    ready."""
+    from django.db import connection
+
+    from skreddersy.clients.models import Client
+    from skreddersy.core.models import OfficeMembership, StaffMember, StaffRole, User
+
+    q = connection.ops.quote_name
+    user_fields = [f.attname for f in User._meta.concrete_fields]
+    staff_fields = [f.attname for f in StaffMember._meta.concrete_fields]
+    cols = [f"u.{q(User._meta.get_field(n).column)}" for n in user_fields]
+    cols += [f"s.{q(StaffMember._meta.get_field(n).column)}" for n in staff_fields]
+    sql = (
+        f"SELECT {', '.join(cols)}, r.role, m.office_id, c.id FROM {q(User._meta.db_table)} u"
+        f" LEFT JOIN {q(StaffMember._meta.db_table)} s ON s.user_id = u.id"
+        f" LEFT JOIN {q(StaffRole._meta.db_table)} r ON r.staff_id = s.id"
+        f" LEFT JOIN {q(OfficeMembership._meta.db_table)} m ON m.staff_id = s.id"
+        f" LEFT JOIN {q(Client._meta.db_table)} c ON c.user_id = u.id"
+        " WHERE u.id = %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [user_id])
+        rows = cur.fetchall()
+    if not rows:
+        return None
+    nu, ns = len(user_fields), len(staff_fields)
+    first = rows[0]
+    user = User.from_db(connection.alias, user_fields, _converted(User, user_fields, first[:nu]))
+    staff = None
+    roles: frozenset = frozenset()
+    offices: frozenset = frozenset()
+    client_id = first[-1]
+    if user.kind == User.Kind.CLIENT:
+        pass  # a client login acts only as the client (see actor)
+    elif first[nu] is not None:
+        staff = StaffMember.from_db(connection.alias, staff_fields, _converted(StaffMember, staff_fields, first[nu:nu + ns]))
+        roles = frozenset(r[-3] for r in rows if r[-3])
+        offices = frozenset(r[-2] for r in rows if r[-2] is not None)
+        staff._role_set, staff._office_ids = roles, offices
+        staff.user = user
+    user._skreddersy_actor = _make_actor(user, staff, client_id if user.kind == User.Kind.CLIENT else None, roles, offices)
+    return user
+
+
+def _converted(model, names, values):
+    """Values from a plain SELECT made into what the ORM would give (booleans and timestamps
+    on SQLite come back as stored)."""
+    from django.db import connection
+
+    out = []
+    for name, value in zip(names, values, strict=True):
+        col = model._meta.get_field(name).cached_col
+        for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            value = conv(value, col, connection)
+        out.append(value)
+    return out
 
 
 def _load_staff(user):
