@@ -88,6 +88,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SKREDDERSY_SQLITE_TEST_NAME") or None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The ORM keeps Django's client-side binding (no prepared statements). The few hand-written
+    # statements that run on every request (core.sql.cursor) bind on the server and are
+    # prepared by psycopg from their fifth use on a connection, so PostgreSQL plans them once.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 
 AUTH_USER_MODEL = "core.User"
 PASSWORD_HASHERS = [

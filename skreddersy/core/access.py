@@ -99,6 +99,7 @@ def load_user(user_id):
     from django.db import connection
 
     from skreddersy.clients.models import Client
+    from skreddersy.core import sql
     from skreddersy.core.models import OfficeMembership, StaffMember, StaffRole, User
 
     q = connection.ops.quote_name
@@ -106,7 +107,7 @@ def load_user(user_id):
     staff_fields = [f.attname for f in StaffMember._meta.concrete_fields]
     cols = [f"u.{q(User._meta.get_field(n).column)}" for n in user_fields]
     cols += [f"s.{q(StaffMember._meta.get_field(n).column)}" for n in staff_fields]
-    sql = (
+    statement = (
         f"SELECT {', '.join(cols)}, r.role, m.office_id, c.id FROM {q(User._meta.db_table)} u"
         f" LEFT JOIN {q(StaffMember._meta.db_table)} s ON s.user_id = u.id"
         f" LEFT JOIN {q(StaffRole._meta.db_table)} r ON r.staff_id = s.id"
@@ -114,8 +115,8 @@ def load_user(user_id):
         f" LEFT JOIN {q(Client._meta.db_table)} c ON c.user_id = u.id"
         " WHERE u.id = %s"
     )
-    with connection.cursor() as cur:
-        cur.execute(sql, [user_id])
+    with sql.cursor(connection) as cur:
+        cur.execute(statement, [user_id])
         rows = cur.fetchall()
     if not rows:
         return None

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from skreddersy.core import clock
+from skreddersy.core import clock, sql
 from skreddersy.core.errors import AccessDenied, ServiceError
 from skreddersy.core.models import AuditEntry
 
@@ -36,26 +36,22 @@ def record(user, client_id: int | None, action: str, what: str, *, why: str = ""
 
 
 def record_reads(user, client_ids: Iterable[int], what: str, *, why: str = "") -> None:
-    """One read entry per client shown, in one batched insert. Lists show up to a few hundred
-    clients per page, so this runs on every overview request: it skips building model
-    instances and goes straight to the driver (the rows are the same as ``record`` writes)."""
+    """One read entry per client shown, written by one statement. Lists show up to a few
+    hundred clients per page, so this runs on every overview request: it skips building model
+    instances and sends the ids as one parameter (see ``core.sql``); the rows are the same as
+    ``record`` writes."""
     ids = list(client_ids)
     if not ids:
         return
     at = connection.ops.adapt_datetimefield_value(clock.now())
-    actor_id = _actor_id(user)
-    what, why = what[:80], why[:200]
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    head = f"INSERT INTO {table} (at, actor_id, client_id, action, what, why, object_type, object_id) VALUES "
-    # Multi-row INSERTs of at most 100 rows (600 parameters, inside SQLite's oldest limit of 999),
-    # in one transaction: one commit for the whole page instead of one per row.
-    with transaction.atomic(), connection.cursor() as cur:
-        for start in range(0, len(ids), 100):
-            chunk = ids[start : start + 100]
-            params: list = []
-            for cid in chunk:
-                params += (at, actor_id, cid, READ, what, why)
-            cur.execute(head + ", ".join(["(%s, %s, %s, %s, %s, %s, '', NULL)"] * len(chunk)), params)
+    source, column, param = sql.ids_source(connection, ids)
+    with sql.cursor(connection) as cur:
+        cur.execute(
+            f"INSERT INTO {table} (at, actor_id, client_id, action, what, why, object_type, object_id)"
+            f" SELECT %s, %s, {column}, %s, %s, %s, '', NULL FROM {source}",
+            [at, _actor_id(user), READ, what[:80], why[:200], param],
+        )
 
 
 @contextmanager

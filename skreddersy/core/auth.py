@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connection
 from django.utils import timezone
 
-from skreddersy.core import access
+from skreddersy.core import access, sql
 
 
 class Backend(ModelBackend):
@@ -30,7 +30,7 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         model = self.model
         q = connection.ops.quote_name
-        with connection.cursor() as cur:
+        with sql.cursor(connection) as cur:
             cur.execute(
                 f"SELECT session_data FROM {q(model._meta.db_table)} WHERE session_key = %s AND expire_date > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
 from skreddersy.clients.selectors import get_client
-from skreddersy.core import access, audit, clock
+from skreddersy.core import access, audit, clock, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.models import StaffMember
 from skreddersy.followup.models import (
@@ -278,16 +278,16 @@ def _page_figures(ids: list[int]) -> tuple[dict, dict, dict, dict]:
     undated one last), with the same order on both databases."""
     q = connection.ops.quote_name
     task, thread, activity, plan = (q(m._meta.db_table) for m in (Task, Thread, Activity, ActivityPlan))
-    marks = ", ".join(["%s"] * len(ids))
+    in_page, page = sql.in_ids(connection, ids)
     tasks: dict[int, list] = {}
     awaiting: dict[int, int] = {}
     reqs: dict[int, int] = defaultdict(int)
     measures: dict[int, str] = {}
-    with connection.cursor() as cur:
+    with sql.cursor(connection) as cur:
         cur.execute(
-            f"SELECT client_id, title, deadline FROM {task} WHERE status = %s AND client_id IN ({marks})"
+            f"SELECT client_id, title, deadline FROM {task} WHERE status = %s AND client_id {in_page}"
             " ORDER BY client_id, deadline, id",
-            [Task.Status.OPEN, *ids],
+            [Task.Status.OPEN, page],
         )
         for cid, title, deadline in cur.fetchall():
             t = tasks.get(cid)
@@ -296,18 +296,18 @@ def _page_figures(ids: list[int]) -> tuple[dict, dict, dict, dict]:
             else:
                 t[0] += 1
         cur.execute(
-            f"SELECT client_id, COUNT(*) FROM {thread} WHERE awaiting_nav_reply = %s AND client_id IN ({marks})"
+            f"SELECT client_id, COUNT(*) FROM {thread} WHERE awaiting_nav_reply = %s AND client_id {in_page}"
             " GROUP BY client_id",
-            [True, *ids],
+            [True, page],
         )
         awaiting = dict(cur.fetchall())
         cur.execute(
             f"SELECT a.client_id, a.is_requirement, a.type, a.status, a.title FROM {activity} a"
             f" JOIN {plan} p ON p.id = a.plan_id"
-            f" WHERE a.client_id IN ({marks}) AND p.closed_at IS NULL AND a.status IN (%s, %s, %s)"
+            f" WHERE a.client_id {in_page} AND p.closed_at IS NULL AND a.status IN (%s, %s, %s)"
             " AND (a.is_requirement = %s OR (a.type = %s AND a.status = %s))"
             " ORDER BY a.client_id, CASE WHEN a.start_date IS NULL THEN 1 ELSE 0 END, a.start_date, a.id",
-            [*ids, *OPEN_ACTIVITY, True, Activity.Type.MEASURE, Activity.Status.ONGOING],
+            [page, *OPEN_ACTIVITY, True, Activity.Type.MEASURE, Activity.Status.ONGOING],
         )
         for cid, is_req, typ, status, title in cur.fetchall():
             if is_req:

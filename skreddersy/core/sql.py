@@ -1,0 +1,50 @@
+"""Helpers for the few hand-written statements on hot paths (the overview and the audit of
+list reads): a list of ids goes to the database as one parameter, an array on PostgreSQL and a
+JSON array on SQLite, so the statement text is the same whatever the number of ids. The drivers
+then reuse their parsed form of the statement, which they do not do for statements with hundreds
+of placeholders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+
+@contextmanager
+def cursor(connection):
+    """A cursor for a hot-path statement. On PostgreSQL it binds parameters on the server, so
+    psycopg prepares the statement once it has run a few times on this connection (see
+    ``prepare_threshold`` in settings) and PostgreSQL stops planning it on every request; on
+    SQLite it is Django's cursor. Either way it is Django's cursor wrapper, so errors are
+    Django's and the statements show up where Django lists queries (tests count them)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            yield cur
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    cur = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def in_ids(connection, ids: Sequence[int]) -> tuple[str, object]:
+    """``(sql, param)`` for ``<column> <sql>``: true when the column is one of ``ids``."""
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", ids
+    return "IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+
+
+def ids_source(connection, ids: Sequence[int]) -> tuple[str, str, object]:
+    """``(from_sql, column, param)``: a FROM-clause row source with one row per id, and the
+    name of its id column (for ``INSERT ... SELECT``)."""
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return "unnest(%s::bigint[]) AS ids(id)", "ids.id", ids
+    return "json_each(%s) AS ids", "ids.value", json.dumps(ids)
