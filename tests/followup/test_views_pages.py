@@ -102,10 +102,14 @@ def test_overview_audits_each_client_shown_in_one_go(world):
 
 def test_leader_sees_whole_office_and_per_counsellor(world):
     http = login(world["leader"].user)
-    body = text(http.get(reverse("overview"), {"scope": "office"}))
+    resp = http.get(reverse("overview"), {"scope": "office"})
+    body = text(resp)
     for c in ("c1", "c2", "c3"):
         assert world[c].last_name in body
     assert world["cb"].last_name not in body
+    cells = resp.content.decode()
+    for who in ("counsellor", "colleague"):  # each row names the client's counsellor
+        assert f'data-label="Veileder">{world[who].display_name}</td>' in cells
     body = text(http.get(reverse("overview"), {"scope": "office", "counsellor": world["colleague"].pk}))
     assert world["c3"].last_name in body and world["c1"].last_name not in body
 
