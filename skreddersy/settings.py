@@ -83,6 +83,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
             # BEGIN so two writers queue instead of failing half way with "database is locked".
+            # Memory-mapped reads: another worker's write then costs this worker no page-cache reload.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA mmap_size=268435456;",
             "transaction_mode": "IMMEDIATE",
         }
@@ -107,9 +108,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after eight idle hours (a working day) and when the browser closes.
+# Django's authentication and database sessions, with their per-request reads done by one plain
+# statement each (skreddersy/core/auth.py).
 AUTHENTICATION_BACKENDS = ["skreddersy.core.auth.Backend"]
 SESSION_ENGINE = "skreddersy.core.auth"
+# Sessions end after eight idle hours (a working day) and when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
