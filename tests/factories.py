@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from contextlib import contextmanager
+
+from django.db import transaction
 
 from skreddersy.clients.models import Client, FollowUpPeriod
 from skreddersy.core import fnr
@@ -90,3 +93,11 @@ def client_user(c: Client) -> User:
         c.user = User.objects.create(username=f"bruker{n}", password=_hashed_password(), kind=User.Kind.CLIENT)
         c.save(update_fields=["user"])
     return User.objects.get(pk=c.user_id)
+
+
+@contextmanager
+def rolled_back():
+    """A block whose writes are always undone: one hypothesis example's data inside a test."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -93,7 +93,7 @@ class Client(models.Model):
 
     @property
     def masked_fnr(self) -> str:
-        return f"{self.fnr[:6]} *****"
+        return fnr.mask(self.fnr)
 
     def age(self, on: dt.date | None = None) -> int:
         on = on or clock.today()

@@ -16,6 +16,7 @@ Rules
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -98,59 +99,52 @@ def load_user(user_id):
     ready."""
     from django.db import connection
 
+    from skreddersy.core import sql
+    from skreddersy.core.models import StaffMember, User
+
+    statement, nu, ns = _load_user_statement(connection.vendor)
+    with sql.cursor(connection) as cur:
+        cur.execute(statement, [user_id])
+        rows = cur.fetchall()
+    if not rows:
+        return None
+    first = rows[0]
+    user = sql.instance(connection, User, first[:nu])
+    staff = None
+    roles: frozenset = frozenset()
+    offices: frozenset = frozenset()
+    if user.kind != User.Kind.CLIENT and first[nu] is not None:  # a client login acts only as the client
+        staff = sql.instance(connection, StaffMember, first[nu:nu + ns])
+        roles = frozenset(r[-3] for r in rows if r[-3])
+        offices = frozenset(r[-2] for r in rows if r[-2] is not None)
+        staff._role_set, staff._office_ids = roles, offices
+        staff.user = user
+    client_id = first[-1] if user.kind == User.Kind.CLIENT else None
+    user._skreddersy_actor = _make_actor(user, staff, client_id, roles, offices)
+    return user
+
+
+@functools.cache
+def _load_user_statement(vendor: str) -> tuple[str, int, int]:
+    """The statement ``load_user`` runs (written once per process), and how many of its
+    columns belong to the user and to the staff member."""
+    from django.db import connection
+
     from skreddersy.clients.models import Client
     from skreddersy.core import sql
     from skreddersy.core.models import OfficeMembership, StaffMember, StaffRole, User
 
     q = connection.ops.quote_name
-    user_fields = [f.attname for f in User._meta.concrete_fields]
-    staff_fields = [f.attname for f in StaffMember._meta.concrete_fields]
-    cols = [f"u.{q(User._meta.get_field(n).column)}" for n in user_fields]
-    cols += [f"s.{q(StaffMember._meta.get_field(n).column)}" for n in staff_fields]
+    user_cols, staff_cols = sql.columns(User, "u"), sql.columns(StaffMember, "s")
     statement = (
-        f"SELECT {', '.join(cols)}, r.role, m.office_id, c.id FROM {q(User._meta.db_table)} u"
+        f"SELECT {', '.join(user_cols + staff_cols)}, r.role, m.office_id, c.id FROM {q(User._meta.db_table)} u"
         f" LEFT JOIN {q(StaffMember._meta.db_table)} s ON s.user_id = u.id"
         f" LEFT JOIN {q(StaffRole._meta.db_table)} r ON r.staff_id = s.id"
         f" LEFT JOIN {q(OfficeMembership._meta.db_table)} m ON m.staff_id = s.id"
         f" LEFT JOIN {q(Client._meta.db_table)} c ON c.user_id = u.id"
         " WHERE u.id = %s"
     )
-    with sql.cursor(connection) as cur:
-        cur.execute(statement, [user_id])
-        rows = cur.fetchall()
-    if not rows:
-        return None
-    nu, ns = len(user_fields), len(staff_fields)
-    first = rows[0]
-    user = User.from_db(connection.alias, user_fields, _converted(User, user_fields, first[:nu]))
-    staff = None
-    roles: frozenset = frozenset()
-    offices: frozenset = frozenset()
-    client_id = first[-1]
-    if user.kind == User.Kind.CLIENT:
-        pass  # a client login acts only as the client (see actor)
-    elif first[nu] is not None:
-        staff = StaffMember.from_db(connection.alias, staff_fields, _converted(StaffMember, staff_fields, first[nu:nu + ns]))
-        roles = frozenset(r[-3] for r in rows if r[-3])
-        offices = frozenset(r[-2] for r in rows if r[-2] is not None)
-        staff._role_set, staff._office_ids = roles, offices
-        staff.user = user
-    user._skreddersy_actor = _make_actor(user, staff, client_id if user.kind == User.Kind.CLIENT else None, roles, offices)
-    return user
-
-
-def _converted(model, names, values):
-    """Values from a plain SELECT made into what the ORM would give (booleans and timestamps
-    on SQLite come back as stored)."""
-    from django.db import connection
-
-    out = []
-    for name, value in zip(names, values, strict=True):
-        col = model._meta.get_field(name).cached_col
-        for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            value = conv(value, col, connection)
-        out.append(value)
-    return out
+    return statement, len(user_cols), len(staff_cols)
 
 
 def _load_staff(user):

@@ -38,8 +38,13 @@ class IdentityNumber:
     is_male: bool
 
     def masked(self) -> str:
-        """Birth date part shown, the personal part hidden: ``010190 *****``."""
-        return f"{self.value[:6]} *****"
+        return mask(self.value)
+
+
+def mask(value: str) -> str:
+    """How an identity number is shown in lists: the birth date part, the personal part hidden
+    (``010190 *****``)."""
+    return f"{value[:6]} *****"
 
 
 def _check_digit(digits: str, weights: tuple[int, ...]) -> int | None:

@@ -48,3 +48,24 @@ def ids_source(connection, ids: Sequence[int]) -> tuple[str, str, object]:
     if connection.vendor == "postgresql":
         return "unnest(%s::bigint[]) AS ids(id)", "ids.id", ids
     return "json_each(%s) AS ids", "ids.value", json.dumps(ids)
+
+
+def columns(model, alias: str) -> list[str]:
+    """``alias."column"`` for each of ``model``'s concrete fields, in the order ``instance``
+    expects them."""
+    from django.db import connection
+
+    return [f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields]
+
+
+def instance(connection, model, values):
+    """A model instance from a plain SELECT of ``columns(model, ...)``, with the values the ORM
+    would give (SQLite hands back booleans and timestamps as stored)."""
+    fields = model._meta.concrete_fields
+    out = []
+    for field, value in zip(fields, values, strict=True):
+        col = field.cached_col
+        for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            value = conv(value, col, connection)
+        out.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], out)

@@ -20,6 +20,7 @@ from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
 from skreddersy.clients.selectors import get_client
 from skreddersy.core import access, audit, clock, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
+from skreddersy.core.fnr import mask as mask_fnr
 from skreddersy.core.models import StaffMember
 from skreddersy.followup.models import (
     Activity,
@@ -268,7 +269,7 @@ class OverviewClient:
 
     @property
     def masked_fnr(self) -> str:
-        return f"{self.fnr[:6]} *****"
+        return mask_fnr(self.fnr)
 
 
 def _aware(value):

@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.test import Client as HttpClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,10 +19,6 @@ from skreddersy.core.models import Role, User
 from tests import factories as f
 
 ROLES = [r for r, _ in Role.choices]
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _orm_actor(user_id: int) -> access.Actor:
@@ -45,24 +40,20 @@ def _same(a: access.Actor, b: access.Actor) -> None:
     active=st.booleans(),
 )
 def test_staff_user_and_access_facts_match_the_orm(roles, n_offices, clearances, active):
-    try:
-        with transaction.atomic():
-            county = f.county()
-            offices = [f.office(county) for _ in range(n_offices)]
-            kode6, kode7, skjermet = clearances
-            s = f.staff(*roles, offices=offices, kode6=kode6, kode7=kode7, skjermet=skjermet)
-            if not roles:  # f.staff gives a counsellor by default; a staff member may have no role at all
-                s.roles.all().delete()
-            User.objects.filter(pk=s.user_id).update(is_active=active, last_login=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC))
-            loaded = access.load_user(s.user_id)
-            orm = User.objects.get(pk=s.user_id)
-            for field in User._meta.concrete_fields:
-                assert getattr(loaded, field.attname) == getattr(orm, field.attname), field.name
-            _same(access.actor(loaded), _orm_actor(s.user_id))
-            assert (Backend().get_user(s.user_id) is not None) == active
-            raise _Rollback
-    except _Rollback:
-        pass
+    with f.rolled_back():
+        county = f.county()
+        offices = [f.office(county) for _ in range(n_offices)]
+        kode6, kode7, skjermet = clearances
+        s = f.staff(*roles, offices=offices, kode6=kode6, kode7=kode7, skjermet=skjermet)
+        if not roles:  # f.staff gives a counsellor by default; a staff member may have no role at all
+            s.roles.all().delete()
+        User.objects.filter(pk=s.user_id).update(is_active=active, last_login=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC))
+        loaded = access.load_user(s.user_id)
+        orm = User.objects.get(pk=s.user_id)
+        for field in User._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(orm, field.attname), field.name
+        _same(access.actor(loaded), _orm_actor(s.user_id))
+        assert (Backend().get_user(s.user_id) is not None) == active
 
 
 @pytest.mark.django_db

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.db.models import F
 from django.test import Client as HttpClient
 from hypothesis import given
@@ -42,10 +41,6 @@ client_st = st.fixed_dictionaries({
     "interpreter": st.booleans(),
     "age": st.integers(18, 66),
 })
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _build(counsellor, office, spec, i):
@@ -101,22 +96,18 @@ def _expected(c) -> dict:
 @pytest.mark.django_db
 @given(specs=st.lists(client_st, min_size=1, max_size=5))
 def test_each_row_matches_the_clients_own_records(specs):
-    try:
-        with transaction.atomic():
-            office = f.office(f.county())
-            counsellor = f.staff("counsellor", offices=[office])
-            clients = [_build(counsellor, office, spec, i) for i, spec in enumerate(specs)]
-            ov = overview.caseload_overview(user=counsellor.user, query=overview.OverviewQuery(per_page=200))
-            assert ov.total == len(clients)
-            got = {r.client.pk: r for r in ov.rows}
-            assert set(got) == {c.pk for c in clients}
-            for c in clients:
-                row, want = got[c.pk], _expected(c)
-                assert {k: getattr(row, k) for k in want} == want, c.pk
-                assert row.client.masked_fnr == f"{c.fnr[:6]} *****" and row.client.name == c.name
-            raise _Rollback
-    except _Rollback:
-        pass
+    with f.rolled_back():
+        office = f.office(f.county())
+        counsellor = f.staff("counsellor", offices=[office])
+        clients = [_build(counsellor, office, spec, i) for i, spec in enumerate(specs)]
+        ov = overview.caseload_overview(user=counsellor.user, query=overview.OverviewQuery(per_page=200))
+        assert ov.total == len(clients)
+        got = {r.client.pk: r for r in ov.rows}
+        assert set(got) == {c.pk for c in clients}
+        for c in clients:
+            row, want = got[c.pk], _expected(c)
+            assert {k: getattr(row, k) for k in want} == want, c.pk
+            assert row.client.masked_fnr == f"{c.fnr[:6]} *****" and row.client.name == c.name
 
 
 @pytest.mark.django_db
