@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from skreddersy.core import clock, fnr
+from skreddersy.core import clock, collation, fnr
 from skreddersy.core.models import Office, StaffMember
 
 
@@ -46,6 +46,8 @@ class Client(models.Model):
     fnr = models.CharField(_("fødselsnummer"), max_length=11, unique=True, validators=[validate_identity_number])
     first_name = models.CharField(_("fornavn"), max_length=100)
     last_name = models.CharField(_("etternavn"), max_length=100)
+    # Norwegian alphabetical order of last name, first name (core.collation); set on every save.
+    sort_key = models.BinaryField(default=b"")
     birth_date = models.DateField(_("fødselsdato"))
     municipality = models.CharField(_("kommune"), max_length=120)
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="clients", verbose_name=_("oppfølgingskontor"))
@@ -78,14 +80,21 @@ class Client(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["counsellor", "last_name"], name="client_counsellor_name"),
-            models.Index(fields=["office", "last_name"], name="client_office_name"),
+            models.Index(fields=["counsellor", "sort_key"], name="client_counsellor_sort"),
+            models.Index(fields=["office", "sort_key"], name="client_office_sort"),
         ]
         verbose_name = _("bruker")
         verbose_name_plural = _("brukere")
 
     def __str__(self):
         return f"Bruker {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = collation.name_key(self.last_name, self.first_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

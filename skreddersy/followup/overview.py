@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
 from skreddersy.clients.selectors import get_client
-from skreddersy.core import access, audit, clock, sql
+from skreddersy.core import access, audit, clock, collation, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.fnr import mask as mask_fnr
 from skreddersy.core.models import StaffMember
@@ -173,20 +173,22 @@ def caseload_queryset(*, user, query: OverviewQuery):
         if digits.isdigit():
             qs = qs.filter(fnr__startswith=digits[:11])
         else:
-            for word in text.split()[:4]:
-                qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+            # each word in the first or last name, case, accents and "aa"/"å" aside (core.collation)
+            for key in [collation.sort_key(word) for word in text.split()[:4]]:
+                if key:
+                    qs = qs.filter(sort_key__holds=key)
     sort = query.sort if query.sort in SORTS else "name"
     if sort == "deadline":
         nd = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN).order_by("deadline").values("deadline")[:1]
-        qs = qs.annotate(_nd=Subquery(nd)).order_by(F("_nd").asc(nulls_last=True), "last_name", "id")
+        qs = qs.annotate(_nd=Subquery(nd)).order_by(F("_nd").asc(nulls_last=True), "sort_key", "id")
     elif sort == "contact":
-        qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), "last_name", "id")
+        qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), "sort_key", "id")
     elif sort == "awaiting":
         aw = Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True))
-        qs = qs.annotate(_aw=aw).order_by("-_aw", "last_name", "id")
+        qs = qs.annotate(_aw=aw).order_by("-_aw", "sort_key", "id")
     else:
-        # names are stored capitalised; plain ordering lets the (office|counsellor, last_name) index serve it
-        qs = qs.order_by("last_name", "first_name", "id")
+        # Norwegian alphabetical order (core.collation); the (office|counsellor, sort_key) index serves it
+        qs = qs.order_by("sort_key", "id")
     return qs
 
 
@@ -223,8 +225,9 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> O
         ov.offices = list(Office.objects.filter(pk__in=a.office_ids).order_by("number"))
         ov.office_id = query.office_id or (min(a.office_ids) if a.office_ids else None)
         if query.scope == "office" and ov.office_id:
-            ov.counsellors = list(
-                StaffMember.objects.filter(memberships__office_id=ov.office_id).order_by("display_name").only("id", "display_name")
+            ov.counsellors = sorted(  # a few dozen names: put in Norwegian order here
+                StaffMember.objects.filter(memberships__office_id=ov.office_id).only("id", "display_name"),
+                key=lambda s: (collation.sort_key(s.display_name), s.pk),
             )
     return ov
 

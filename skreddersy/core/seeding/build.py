@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 
 from skreddersy.clients.models import Client, FollowUpPeriod, NeedAssessment, NeedsMapping
 from skreddersy.core import fnr, reference
+from skreddersy.core.collation import name_key
 from skreddersy.core.models import County, Office, OfficeMembership, Role, StaffMember, StaffRole, Team, User
 from skreddersy.core.seeding import SeedContext, names
 from skreddersy.core.seeding.bulk import BulkWriter, IdRange, d, reset_sequences, ts
@@ -251,7 +252,7 @@ class HistoryWriter:
         self.clients = BulkWriter(Client, ["id", "fnr", "first_name", "last_name", "birth_date", "municipality", "office", "counsellor",
                                            "user", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity", "language",
                                            "needs_interpreter", "manual_followup", "address_protection", "skjermet", "need_group",
-                                           "main_goal", "last_contact_at", "assessment_due", "created_at"], b)
+                                           "main_goal", "last_contact_at", "assessment_due", "created_at", "sort_key"], b)
         self.users = BulkWriter(User, ["id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
                                        "is_active", "date_joined", "kind"], b)
         self.periods = BulkWriter(FollowUpPeriod, ["client", "start", "end"], b)
@@ -492,7 +493,7 @@ class HistoryWriter:
 
         self.clients.add((cid, self._fnr(birth), first, last, d(birth), "", office_id, counsellor_id, user_id, immigrant,
                           rng.random() < 0.2, bool(reduced and group), language, interpreter, manual, protection, skjermet, group, goal,
-                          ts(last_contact), d(assessment_due), ts(start)))
+                          ts(last_contact), d(assessment_due), ts(start), name_key(last, first)))
         return cid
 
 

@@ -16,6 +16,7 @@ LAST_NAMES = [
     "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen", "Johannessen", "Andreassen", "Jacobsen", "Dahl",
     "Jørgensen", "Henriksen", "Lund", "Halvorsen", "Sørensen", "Jakobsen", "Moen", "Gundersen", "Iversen", "Strand",
     "Solberg", "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen", "Mathisen", "Lie",
+    "Ødegård", "Østby", "Aasen", "Åsheim", "Ærvik",
 ]
 IMMIGRANT_LAST_NAMES = [
     "Ahmed", "Ali", "Mohamed", "Hassan", "Hussein", "Abdi", "Omar", "Khan", "Nguyen", "Tesfamariam", "Haile",
