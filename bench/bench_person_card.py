@@ -44,7 +44,7 @@ def run(args) -> dict:
             samples.append(time.perf_counter() - t0)
         queries.append(len(ctx.captured_queries))
         history.append(len(card.journal))
-    from skreddersy.core import access
+    from skreddersy.policy import access
 
     longest_q = []
     actor_queries = []

@@ -6,7 +6,7 @@ and production on PostgreSQL:
 - ``DATABASE_URL``: database (default: SQLite file ``db.sqlite3`` in the project root, WAL mode)
 - ``SKREDDERSY_SECRET_KEY``: secret key (a development key is used when unset and DEBUG is on)
 - ``SKREDDERSY_DEBUG``: "1" for debug pages (default off)
-- ``SKREDDERSY_REFERENCE_DIR``: folder with the shared reference JSON (default ``../shared/reference``)
+- ``SKREDDERSY_REFERENCE_DIR``: a folder of reference JSON to use instead of the bundled ``skreddersy/reference``
 """
 
 import os
@@ -20,7 +20,8 @@ DEBUG = os.environ.get("SKREDDERSY_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("SKREDDERSY_SECRET_KEY") or "dev-only-not-secret-skreddersy-0123456789abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = os.environ.get("SKREDDERSY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
-REFERENCE_DIR = Path(os.environ.get("SKREDDERSY_REFERENCE_DIR", BASE_DIR.parent / "shared" / "reference"))
+# The reference data ship in skreddersy/reference; an administrator may point this at a newer catalogue.
+REFERENCE_DIR = Path(os.environ["SKREDDERSY_REFERENCE_DIR"]) if os.environ.get("SKREDDERSY_REFERENCE_DIR") else None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,7 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "skreddersy.core.context_processors.acting",
+                "skreddersy.policy.context_processors.acting",
             ],
         },
     },
@@ -109,9 +110,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Django's authentication and database sessions, with their per-request reads done by one plain
-# statement each (skreddersy/core/auth.py).
-AUTHENTICATION_BACKENDS = ["skreddersy.core.auth.Backend"]
-SESSION_ENGINE = "skreddersy.core.auth"
+# statement each (skreddersy/policy/auth.py).
+AUTHENTICATION_BACKENDS = ["skreddersy.policy.auth.Backend"]
+SESSION_ENGINE = "skreddersy.policy.auth"
 # Sessions end after eight idle hours (a working day) and when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from skreddersy.clients.models import Client, NeedsMapping
-from skreddersy.core import access, audit
+from skreddersy.core import audit
 from skreddersy.core.errors import NotFound
+from skreddersy.policy import access
 
 
 def get_client(*, user, client_id: int, what: str, why: str = "") -> Client:

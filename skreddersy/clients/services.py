@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from skreddersy.clients.models import AddressProtection, Client, FollowUpPeriod, NeedAssessment, NeedsMapping
-from skreddersy.core import access, clock, fnr, reference
+from skreddersy.core import clock, fnr, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.models import Office
 from skreddersy.followup import journal
+from skreddersy.policy import access
 
 
 def register_client(*, user, fnr_value: str, first_name: str, last_name: str, municipality: str, office: Office,

@@ -1,27 +1,218 @@
-"""The shared reference facts (need groups, needs domains, measure types, survey items),
-loaded from ``settings.REFERENCE_DIR``. Facts stay data: rules read them from here."""
+"""The product's reference facts (need groups, main goals, needs domains, measure types, survey
+items, the published study), shipped in ``skreddersy/reference`` and read with
+``importlib.resources``. ``settings.REFERENCE_DIR`` (``SKREDDERSY_REFERENCE_DIR``) may name another
+folder with files of the same names. Facts stay data: rules read them from here.
+
+Every file is validated once, at start-up (``CoreConfig.ready`` calls ``check_all``): a missing
+file, a missing key, a wrong type or a code that refers to nothing raises ``ReferenceInvalid``
+naming the file and the field, so the product never starts half-configured."""
 
 from __future__ import annotations
 
 import json
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+FILES = ("innsatsgrupper.json", "needs_domains.json", "tiltakstyper.json", "instruments.json", "terum_sadeghi_2021.json")
 
 
-class ReferenceMissing(RuntimeError):
-    pass
+# Scales items may name without the file defining them (the item bank loader defines these two:
+# insight.services.EXTRA_SCALES); an item with its own ``options_no`` needs no named scale.
+IMPLICIT_SCALES = frozenset({"count", "percent_bands"})
+
+
+class ReferenceInvalid(ImproperlyConfigured):
+    """A reference file is missing or malformed; the message names the file and the field."""
+
+
+# Kept for callers that caught the old name.
+ReferenceMissing = ReferenceInvalid
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class NeedGroup(_Model):
+    code: str = Field(min_length=1)
+    order: int
+    name_no: str = Field(min_length=1)
+    requires_reduced_work_capacity: bool
+    requires_second_approver: bool
+
+
+class MainGoal(_Model):
+    code: str = Field(min_length=1)
+    name_no: str = Field(min_length=1)
+
+
+class NeedGroupsFile(_Model):
+    groups: list[NeedGroup] = Field(min_length=1)
+    main_goals: list[MainGoal] = Field(min_length=1)
+    rules: list[str]
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _unique_codes([g.code for g in self.groups], "groups")
+        _unique_codes([g.code for g in self.main_goals], "main_goals")
+        return self
+
+
+class Domain(_Model):
+    key: str = Field(min_length=1)
+    name_no: str = Field(min_length=1)
+
+
+class DomainsFile(_Model):
+    domains: list[Domain] = Field(min_length=1)
+    severity_scale: dict[str, str]
+
+    @model_validator(mode="after")
+    def _check(self):
+        _unique_codes([d.key for d in self.domains], "domains")
+        for k in self.severity_scale:
+            if not k.isdigit():
+                raise ValueError(f"severity_scale: key {k!r} is not a whole number")
+        return self
+
+
+class MeasureType(_Model):
+    code: str = Field(min_length=1)
+    name_no: str = Field(min_length=1)
+    kind: str
+    typical_weeks: int | None = None
+    max_weeks: int | None = None
+    eligible_groups: list[str]
+    addresses: list[str]
+
+
+class MeasureTypesFile(_Model):
+    types: list[MeasureType] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _unique_codes([t.code for t in self.types], "types")
+        return self
+
+
+class Scale(_Model):
+    points: list[int] = Field(min_length=2)
+    labels_no: list[str]
+
+
+class Item(_Model):
+    key: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    scale: str
+
+
+class Instrument(_Model):
+    key: str = Field(min_length=1)
+    source: str
+    items: list[Item] = Field(min_length=1)
+
+
+class InstrumentsFile(_Model):
+    scales: dict[str, Scale]
+    instruments: list[Instrument] = Field(min_length=1)
+
+
+class StudyFile(_Model):
+    citation: str
+    design: dict
+    variables: dict
+    table_2_standardized_ols: dict
+    appendix_table_1_correlations: dict
+
+
+SCHEMAS: dict[str, type[_Model]] = {
+    "innsatsgrupper.json": NeedGroupsFile,
+    "needs_domains.json": DomainsFile,
+    "tiltakstyper.json": MeasureTypesFile,
+    "instruments.json": InstrumentsFile,
+    "terum_sadeghi_2021.json": StudyFile,
+}
+
+
+def _unique_codes(codes: list[str], field: str) -> None:
+    seen = set()
+    for c in codes:
+        if c in seen:
+            raise ValueError(f"{field}: code {c!r} appears twice")
+        seen.add(c)
+
+
+def source() -> str:
+    """Where the reference files are read from: the override folder, or the bundled package."""
+    return str(settings.REFERENCE_DIR) if getattr(settings, "REFERENCE_DIR", None) else "skreddersy/reference (bundled)"
+
+
+def _read_text(name: str) -> str:
+    override = getattr(settings, "REFERENCE_DIR", None)
+    if override:
+        path = Path(override) / name
+        if not path.is_file():
+            raise ReferenceInvalid(f"Reference file {name} is missing from SKREDDERSY_REFERENCE_DIR={override}.")
+        return path.read_text(encoding="utf-8")
+    return resources.files("skreddersy.reference").joinpath(name).read_text(encoding="utf-8")
+
+
+def _field(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc) or "(top level)"
 
 
 @cache
 def load(name: str) -> dict:
-    path = Path(settings.REFERENCE_DIR) / name
-    if not path.exists():
-        raise ReferenceMissing(
-            f"Fant ikke referansefilen {path}. Sett SKREDDERSY_REFERENCE_DIR til mappen shared/reference."
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
+    """One reference file, parsed and validated (a ``ReferenceInvalid`` names file and field)."""
+    try:
+        data = json.loads(_read_text(name))
+    except json.JSONDecodeError as exc:
+        raise ReferenceInvalid(f"Reference file {name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+    schema = SCHEMAS.get(name)
+    if schema is not None:
+        if not isinstance(data, dict):
+            raise ReferenceInvalid(f"Reference file {name}: the top level must be an object.")
+        try:
+            schema.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise ReferenceInvalid(
+                f"Reference file {name}: field {_field(first['loc'])}: {first['msg']}"
+                + (f" ({exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else "")
+                + "."
+            ) from None
+    return data
+
+
+def check_all() -> None:
+    """Load and validate every reference file and the codes they refer to one another by.
+    Called at start-up, so a bad file stops the product before the first request."""
+    for name in FILES:
+        load(name)
+    groups = {g["code"] for g in load("innsatsgrupper.json")["groups"]}
+    domains = {d["key"] for d in load("needs_domains.json")["domains"]}
+    for i, t in enumerate(load("tiltakstyper.json")["types"]):
+        for j, g in enumerate(t["eligible_groups"]):
+            if g not in groups:
+                raise ReferenceInvalid(f"Reference file tiltakstyper.json: field types.{i}.eligible_groups.{j}: unknown need group {g!r}.")
+        for j, d in enumerate(t["addresses"]):
+            if d not in domains:
+                raise ReferenceInvalid(f"Reference file tiltakstyper.json: field types.{i}.addresses.{j}: unknown needs domain {d!r}.")
+    bank = load("instruments.json")
+    for i, inst in enumerate(bank["instruments"]):
+        for j, item in enumerate(inst["items"]):
+            if item["scale"] not in bank["scales"] and item["scale"] not in IMPLICIT_SCALES and "options_no" not in item:
+                raise ReferenceInvalid(f"Reference file instruments.json: field instruments.{i}.items.{j}.scale: unknown scale {item['scale']!r}.")
+
+
+def reset() -> None:
+    """Forget what was loaded (tests that point REFERENCE_DIR elsewhere)."""
+    load.cache_clear()
 
 
 def need_groups() -> dict[str, dict]:

@@ -5,9 +5,10 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 
-from skreddersy.core import access, clock
+from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied
 from skreddersy.core.models import AuditEntry, LoginFailure
+from skreddersy.policy import access
 
 
 def login_locked(*, username: str, address: str) -> bool:

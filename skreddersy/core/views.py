@@ -9,9 +9,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skreddersy.core import access, selectors, services
+from skreddersy.core import selectors, services
 from skreddersy.core.errors import AccessDenied
 from skreddersy.core.forms import LoginForm
+from skreddersy.policy import access
 
 
 def _address(request) -> str:

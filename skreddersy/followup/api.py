@@ -18,10 +18,10 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
 from skreddersy.clients.selectors import get_client
-from skreddersy.core import access
 from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
 from skreddersy.followup import overview, selectors, services
 from skreddersy.followup.models import JournalEntry, Message, NeedsDecision, WorkCapacityAssessment
+from skreddersy.policy import access
 
 router = Router(tags=["oppfølging"])
 

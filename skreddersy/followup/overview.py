@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
 from skreddersy.clients.selectors import get_client
-from skreddersy.core import access, audit, clock, collation, sql
+from skreddersy.core import audit, clock, collation, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.fnr import mask as mask_fnr
 from skreddersy.core.models import StaffMember
@@ -33,6 +33,7 @@ from skreddersy.followup.models import (
     Thread,
     WorkCapacityAssessment,
 )
+from skreddersy.policy import access
 
 PRIORITY_GROUPS = {
     "under30": gettext_noop("Under 30 år"),

@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 
 from skreddersy.clients.models import Client
 from skreddersy.clients.selectors import get_client
-from skreddersy.core import access
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
@@ -20,6 +19,7 @@ from skreddersy.followup.models import (
     Task,
     Thread,
 )
+from skreddersy.policy import access
 
 JOURNAL_PAGE = 50
 

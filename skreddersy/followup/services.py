@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from skreddersy.clients.models import Client
-from skreddersy.core import access, clock
+from skreddersy.core import clock
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput
 from skreddersy.followup import journal, rules, triage
@@ -25,6 +25,7 @@ from skreddersy.followup.models import (
     Thread,
     WorkCapacityAssessment,
 )
+from skreddersy.policy import access
 
 ANSWER_WITHIN = dt.timedelta(hours=48)
 Kind = journal.Kind

@@ -6,10 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from skreddersy.core import access
 from skreddersy.core.errors import AccessDenied
 from skreddersy.insight import selectors, services
 from skreddersy.insight.models import Item
+from skreddersy.policy import access
 
 router = Router(tags=["innsikt"])
 

@@ -1,4 +1,4 @@
-"""Every read in the insight app, scoped to the acting user by core/access.py.
+"""Every read in the insight app, scoped to the acting user by policy/access.py.
 
 - Analysts: all surveys and waves, pseudonymised respondent rows, full analysis.
 - Leaders: waves that include one of their offices; aggregates for those offices only, and only
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 
-from skreddersy.core import access, clock
+from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Office
 from skreddersy.insight import analysis
@@ -36,6 +36,7 @@ from skreddersy.insight.models import (
     Wave,
 )
 from skreddersy.insight.services import STUDY_ALIASES, token_for
+from skreddersy.policy import access
 
 MIN_GROUP = access.INSIGHT_MIN_GROUP
 

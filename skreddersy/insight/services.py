@@ -16,7 +16,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from skreddersy.core import access, clock, reference
+from skreddersy.core import clock, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import Office, StaffMember
@@ -38,6 +38,7 @@ from skreddersy.insight.models import (
     SurveyItem,
     Wave,
 )
+from skreddersy.policy import access
 
 # scales the reference names on items without defining them
 EXTRA_SCALES = {

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skreddersy.core import access
 from skreddersy.core.errors import AccessDenied, NotFound, ServiceError
 from skreddersy.insight import io as insight_io
 from skreddersy.insight import replication, reports, selectors, services
 from skreddersy.insight.forms import ImportForm, ItemForm, SurveyForm, WaveForm
 from skreddersy.insight.models import BACKGROUND_QUESTIONS, IndexDefinition, Instrument, Item, Survey, Wave
+from skreddersy.policy import access
 
 
 def _denied(request, exc: ServiceError):

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 
 from skreddersy.clients.models import Client, NeedAssessment, NeedsMapping
-from skreddersy.core import access, audit, clock, reference
+from skreddersy.core import audit, clock, reference
 from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
 from skreddersy.core.models import Office
 from skreddersy.measures import eligibility, matching
@@ -30,6 +30,7 @@ from skreddersy.measures.models import (
     PriorityGroup,
     Referral,
 )
+from skreddersy.policy import access
 
 MIN_GROUP = 5  # outcome groups with fewer clients are suppressed
 USED = (Referral.Status.ACCEPTED, Referral.Status.COMPLETED)

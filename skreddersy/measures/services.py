@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 
 from skreddersy.clients.models import Client
-from skreddersy.core import access, audit, clock, reference
+from skreddersy.core import audit, clock, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import County, Office
@@ -37,6 +37,7 @@ from skreddersy.measures.models import (
     Outcome,
     Referral,
 )
+from skreddersy.policy import access
 
 Kind = journal.Kind
 USED_STATUSES = (Referral.Status.ACCEPTED, Referral.Status.COMPLETED)

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from skreddersy.clients.models import Client
-from skreddersy.core import access, clock, reference
+from skreddersy.core import clock, reference
 from skreddersy.core.errors import AccessDenied, NotFound, ServiceError
 from skreddersy.core.models import County, Office
 from skreddersy.measures import forms, selectors, services
@@ -26,6 +26,7 @@ from skreddersy.measures.models import (
     Outcome,
     Referral,
 )
+from skreddersy.policy import access
 
 
 def _denied(request, exc: ServiceError) -> HttpResponse:

@@ -6,10 +6,10 @@ from django.contrib.auth.models import AnonymousUser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skreddersy.core import access
 from skreddersy.core.errors import AccessDenied
 from skreddersy.core.models import AuditEntry
 from skreddersy.followup import selectors
+from skreddersy.policy import access
 from tests import factories as f
 
 FOLLOWUP = ["counsellor", "team_leader", "office_leader", "second_approver", "job_specialist"]

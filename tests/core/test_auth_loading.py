@@ -1,5 +1,5 @@
 """Who is acting: the session and the user behind it are read with plain statements on every
-request (skreddersy.core.auth, access.load_user). The user, and what the access policy knows
+request (skreddersy.policy.auth, access.load_user). The user, and what the access policy knows
 about them, must be exactly what Django's ORM and the policy's own lookup give; a logged-out or
 expired session and an inactive user must not get in."""
 
@@ -13,9 +13,9 @@ from django.test import Client as HttpClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skreddersy.core import access
-from skreddersy.core.auth import Backend
 from skreddersy.core.models import Role, User
+from skreddersy.policy import access
+from skreddersy.policy.auth import Backend
 from tests import factories as f
 
 ROLES = [r for r, _ in Role.choices]

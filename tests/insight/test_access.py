@@ -3,9 +3,9 @@ other staff nothing of other people's answers."""
 
 import pytest
 
-from skreddersy.core import access
 from skreddersy.core.errors import AccessDenied
 from skreddersy.insight import selectors
+from skreddersy.policy import access
 
 
 def test_access_rules(people):

@@ -101,11 +101,12 @@ def test_insight_home_query_count_does_not_grow_with_the_number_of_waves(client,
 
 def test_wave_visibility_is_decided_in_the_access_policy(wave, survey, people):
     """Review finding: the rule 'a leader sees a wave that includes one of their offices' lived in
-    the insight selectors; it is core/access.py's now, and the selectors follow it."""
+    the insight selectors; it is policy/access.py's now, and the selectors follow it."""
     import datetime as dt
 
-    from skreddersy.core import access, clock
+    from skreddersy.core import clock
     from skreddersy.core.errors import AccessDenied
+    from skreddersy.policy import access
 
     only_b = services.open_wave(user=people["analyst"].user, survey=survey, label="Bare Beta", office_ids=[people["b"].pk],
                                 opens_at=clock.now() - dt.timedelta(days=1), closes_at=clock.now() + dt.timedelta(days=3))

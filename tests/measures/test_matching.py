@@ -189,7 +189,7 @@ def test_matching_panel_query_count_does_not_grow_with_offerings_or_history(worl
     offering(t["JOBBKLUBB"], [world["bergen"]])
 
     def count():
-        from skreddersy.core import access
+        from skreddersy.policy import access
 
         access.actor(u)  # resolved once per request
         with CaptureQueriesContext(connection) as q:

@@ -4,7 +4,7 @@ smallest is hidden as well, so the hidden one cannot be found by subtraction."""
 
 from __future__ import annotations
 
-from skreddersy.core.access import INSIGHT_MIN_GROUP as MIN_GROUP
+from skreddersy.policy.access import INSIGHT_MIN_GROUP as MIN_GROUP
 
 
 def suppressed_groups(counts: dict, min_group: int = MIN_GROUP, total_shown: bool = True) -> set:

@@ -1,4 +1,4 @@
-"""``manage.py load_item_bank``: create or update the item bank from shared/reference/instruments.json."""
+"""``manage.py load_item_bank``: create or update the item bank from the product's reference item bank (skreddersy/reference/instruments.json)."""
 
 from django.core.management.base import BaseCommand
 

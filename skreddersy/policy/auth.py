@@ -9,7 +9,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connection
 from django.utils import timezone
 
-from skreddersy.core import access, sql
+from skreddersy.core import sql
+from skreddersy.policy import access
 
 
 class Backend(ModelBackend):

@@ -1,4 +1,4 @@
-from skreddersy.core import access
+from skreddersy.policy import access
 
 
 def acting(request):
