@@ -11,28 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from skreddersy.clients.models import MainGoal, NeedGroup
 from skreddersy.core import reference
-from skreddersy.core.errors import ServiceError
+from skreddersy.core.forms import apply_service_error  # noqa: F401  (the one mapping, used by every app)
 from skreddersy.followup.models import Activity, MeetingNote, Message
 from skreddersy.followup.overview import PRIORITY_GROUPS, SORTS
 
 INPUT = "aksel-text-field__input"
 SELECT = "aksel-select__input"
 TEXTAREA = "aksel-textarea__input"
-
-
-def apply_service_error(form: forms.Form, exc: ServiceError) -> None:
-    """Put a service's field errors on the form's fields (unknown fields become form-wide errors)."""
-    placed = False
-    for fld, reason in (exc.errors or {}).items():
-        name = fld.split(".")[0] if fld else None
-        if name in form.fields:
-            form.add_error(name, reason)
-            placed = True
-        elif fld:
-            form.add_error(None, reason)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 class StyledForm(forms.Form):

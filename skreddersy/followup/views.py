@@ -28,7 +28,7 @@ from skreddersy.policy import access
 
 def _error_page(request, exc: ServiceError):
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, AccessDenied) else exc.status
-    return render(request, "followup/error.html", {"reason": exc.message, "status": status}, status=status)
+    return render(request, "error.html", {"reason": exc.message, "status": status}, status=status)
 
 
 def staff_view(view):
@@ -38,7 +38,7 @@ def staff_view(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not access.actor(request.user).does_followup:
-            return render(request, "followup/error.html",
+            return render(request, "error.html",
                           {"reason": _("Denne siden er for Nav-ansatte som følger opp brukere."), "status": 403}, status=403)
         try:
             return view(request, *args, **kwargs)
@@ -56,7 +56,7 @@ def client_view(view):
     def wrapper(request, *args, **kwargs):
         a = access.actor(request.user)
         if not a.is_client:
-            return render(request, "followup/error.html",
+            return render(request, "error.html",
                           {"reason": _("Min side er for brukere. Nav-ansatte bruker oversikten."), "status": 403}, status=403)
         try:
             return view(request, a.client_id, *args, **kwargs)

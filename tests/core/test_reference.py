@@ -5,7 +5,8 @@ import json
 from importlib import resources
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from skreddersy.core import reference
