@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from skreddersy import journal
 from skreddersy.clients.models import AddressProtection, Client, FollowUpPeriod, NeedAssessment, NeedsMapping
 from skreddersy.core import clock, fnr, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.models import Office
-from skreddersy.followup import journal
 from skreddersy.policy import access
 
 

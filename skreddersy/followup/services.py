@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from skreddersy import journal
 from skreddersy.clients.models import Client
 from skreddersy.core import clock
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput
-from skreddersy.followup import journal, rules, triage
+from skreddersy.followup import rules, triage
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,

@@ -18,12 +18,12 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 
+from skreddersy import journal
 from skreddersy.clients.models import Client
 from skreddersy.core import audit, clock, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import County, Office
-from skreddersy.followup import journal
 from skreddersy.measures import catalogue, eligibility, matching
 from skreddersy.measures.models import (
     PRIORITY_GROUP_ORDER,

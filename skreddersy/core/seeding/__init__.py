@@ -1,6 +1,12 @@
-"""Demo and scale data. ``manage.py seed --scale demo|national --seed N`` builds the organisation,
-staff and clients with their follow-up history (core/seeding/followup.py), then asks each app
-with a ``seeding.py`` module for its part: ``seed(ctx: SeedContext) -> None``.
+"""Demo and scale data. ``manage.py seed --scale demo|national --seed N`` asks every installed app
+with a ``seeding`` module for its part, found through the app registry in INSTALLED_APPS order
+(core, clients, followup, measures, insight): first ``prepare(ctx)`` of every part that has one,
+then ``seed(ctx)`` of each, one transaction per app. ``has_data() -> bool`` (optional) says the
+app's data are already there (``--if-empty`` then does nothing; without it the command refuses).
+
+This package is core's own part (the organisation and staff, ``organisation.py``) and the helpers
+every part shares, none of which knows an app: ``SeedContext`` (``base.py``), bulk inserts with ids
+assigned up front (``bulk.py``) and synthetic names (``names.py``).
 
 Rules every part follows: deterministic from ``ctx.rng`` (never the global random), bulk
 inserts in batches of ``ctx.batch`` rows (peak memory stays flat at national scale), synthetic
@@ -9,28 +15,13 @@ identity numbers only, progress through ``ctx.progress``.
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from skreddersy.core.seeding.base import DEMO_PASSWORD, SeedContext, weighted
+from skreddersy.core.seeding.organisation import seed_organisation, seed_staff
+
+__all__ = ["DEMO_PASSWORD", "SeedContext", "seed", "weighted"]
 
 
-@dataclass
-class SeedContext:
-    scale: str  # "demo" or "national"
-    rng: random.Random
-    now: dt.datetime
-    batch: int
-    progress: Callable[[str, int], Callable[[int], None]]  # progress(label, total) -> advance(n)
-    county_ids: list[int] = field(default_factory=list)
-    office_ids: list[int] = field(default_factory=list)
-    # staff member ids by role, and the offices each staff member serves
-    staff_by_role: dict[str, list[int]] = field(default_factory=dict)
-    staff_offices: dict[int, list[int]] = field(default_factory=dict)
-    # client ids per office (all clients, including protected ones)
-    clients_by_office: dict[int, list[int]] = field(default_factory=dict)
-    demo_logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, password, description)
-
-    @property
-    def national(self) -> bool:
-        return self.scale == "national"
+def seed(ctx: SeedContext) -> None:
+    """Counties, offices and teams, then the staff with their roles, offices and logins."""
+    seed_organisation(ctx)
+    seed_staff(ctx)

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from skreddersy.core.models import User
-from skreddersy.core.seeding.build import DEMO_PASSWORD
+from skreddersy.core.seeding import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -4,6 +4,9 @@ Demo: 2 counties, 4 offices, about 30 staff with demo logins, about 1,500 client
 history. National: about 300 offices, 5,000 counsellors, 400,000 clients and millions of
 activities, messages and journal entries, bulk-loaded in batches (COPY on PostgreSQL).
 Deterministic for a given --seed (timestamps are relative to the start of today).
+
+Each installed app with a ``seeding`` module adds its part; the command finds them through the
+app registry, in INSTALLED_APPS order, and imports no app itself (see core/seeding/__init__.py).
 """
 
 import datetime as dt
@@ -13,23 +16,32 @@ import resource
 import sys
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from tqdm import tqdm
 
-from skreddersy.clients.models import Client
-from skreddersy.core.seeding import SeedContext, build
+from skreddersy.core.seeding import SeedContext
 
-APP_PARTS = ("skreddersy.measures.seeding", "skreddersy.insight.seeding")
-TARGETS = {"demo": 1500, "national": 400_000}
+SCALES = ("demo", "national")
+
+
+def seeding_parts() -> list[tuple[str, object]]:
+    """(app label, seeding module) of every installed app that has one, in INSTALLED_APPS order."""
+    parts = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "seeding"):
+            parts.append((config.label, importlib.import_module(f"{config.name}.seeding")))
+    return parts
 
 
 class Command(BaseCommand):
     help = "Load demo or national-scale synthetic data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(TARGETS), default="demo")
+        parser.add_argument("--scale", choices=SCALES, default="demo")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--clients", type=int, help="override the number of clients")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when clients already exist")
@@ -37,7 +49,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, scale, seed, clients, if_empty, batch, no_progress, **kw):
-        if Client.objects.exists():
+        parts = seeding_parts()
+        if any(mod.has_data() for _label, mod in parts if hasattr(mod, "has_data")):
             if if_empty:
                 self.stdout.write("Demodata finnes allerede; hopper over seeding.")
                 return
@@ -52,31 +65,22 @@ class Command(BaseCommand):
             bars.append(bar)
             return bar.update
 
-        ctx = SeedContext(scale=scale, rng=random.Random(seed), now=midnight, batch=batch, progress=progress)
+        ctx = SeedContext(scale=scale, rng=random.Random(seed), now=midnight, batch=batch, progress=progress, clients=clients)
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cur:
                 # Bulk load: no fsync and a large page cache; the next connection is back to NORMAL.
                 cur.execute("PRAGMA synchronous=OFF")
                 cur.execute("PRAGMA cache_size=-524288")
                 cur.execute("PRAGMA temp_store=MEMORY")
-        steps = [
-            ("organisasjon", lambda: build.seed_organisation(ctx)),
-            ("ansatte", lambda: build.seed_staff(ctx)),
-            ("brukere", lambda: build.seed_clients(ctx, clients or TARGETS[scale])),
-        ]
-        for module in APP_PARTS:
-            try:
-                mod = importlib.import_module(module)
-            except ModuleNotFoundError as exc:
-                if exc.name == module:
-                    continue
-                raise
-            steps.append((module.split(".")[1], lambda mod=mod: mod.seed(ctx)))
+        for _label, mod in parts:
+            if hasattr(mod, "prepare"):
+                mod.prepare(ctx)
+        steps = [(label, mod.seed) for label, mod in parts if hasattr(mod, "seed")]
         timings = {}
         for label, fn in steps:
             t0 = time.perf_counter()
             with transaction.atomic():
-                fn()
+                fn(ctx)
             timings[label] = round(time.perf_counter() - t0, 1)
             self.stderr.write(f"  {label}: {timings[label]} s")
         for bar in bars:
@@ -87,7 +91,7 @@ class Command(BaseCommand):
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             f"Seed ferdig ({scale}, seed {seed}) på {time.perf_counter() - start:.1f} s, "
-            f"topp minnebruk {peak:.0f} MiB, {Client.objects.count()} brukere."
+            f"topp minnebruk {peak:.0f} MiB, {sum(map(len, ctx.clients_by_office.values()))} brukere."
         )
         self.timings = timings
         self.peak_mib = peak

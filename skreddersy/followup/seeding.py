@@ -1,0 +1,273 @@
+"""Demo and national data for follow-up: for every client the clients app seeds, a § 14 a decision
+(most clients; with a work capacity assessment where the need group needs one, a second approver
+for the permanent groups, sometimes a replaced earlier decision), an activity plan with
+activities and activity requirements, dialogue threads, meeting notes and tasks with deadlines,
+each entered in the client's journal.
+
+Written as a per-client history part (``prepare`` registers ``FollowUpHistory`` in
+``ctx.client_history``; clients' seeding calls it for each client it draws), so a client and its
+history come from one random stream. A quarter of clients add activities themselves (FIELD.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from skreddersy.clients.seeding import ClientDraft
+from skreddersy.core import reference
+from skreddersy.core.seeding import SeedContext, weighted
+from skreddersy.core.seeding.bulk import BulkWriter, IdRange, d, reset_sequences, ts
+from skreddersy.followup.models import (
+    Activity,
+    ActivityPlan,
+    MeetingNote,
+    Message,
+    NeedsDecision,
+    Task,
+    Thread,
+    WorkCapacityAssessment,
+)
+
+ACTIVITY_TITLES = {
+    "own": ["Lage CV", "Søke på ti stillinger", "Trene tre ganger i uka", "Oppdatere profil på arbeidsplassen.no", "Lese jobbannonser hver dag"],
+    "job_application": ["Søknad: butikkmedarbeider", "Søknad: lagerarbeider", "Søknad: assistent i barnehage", "Søknad: renholder", "Søknad: sjåfør klasse B"],
+    "meeting": ["Oppfølgingsmøte med veileder", "Møte om arbeidsevnevurdering", "Trepartsmøte med arbeidsgiver"],
+    "measure": ["Arbeidstrening", "Jobbklubb", "Avklaring", "Oppfølging hos tiltaksarrangør", "Arbeidsmarkedsopplæring: truckførerkurs"],
+    "treatment": ["Behandling hos fysioterapeut", "Samtaler hos psykolog", "Poliklinisk behandling"],
+    "course": ["Norskkurs nivå B1", "Kurs i digitale ferdigheter", "Førstehjelpskurs"],
+    "other": ["Avklare barnehageplass", "Ordne bolig", "Møte hos gjeldsrådgiver"],
+}
+ACTIVITY_TYPE_WEIGHTS = [("own", 22), ("job_application", 25), ("meeting", 18), ("measure", 12), ("treatment", 7), ("course", 10), ("other", 6)]
+REQUIREMENTS = [
+    ("folketrygdloven § 11-7",
+     "Hvis du ikke gjør dette uten en rimelig grunn, kan Nav stanse arbeidsavklaringspengene dine til du gjør det igjen."),
+    ("sosialtjenesteloven § 20 a",
+     "Hvis du ikke deltar uten en god grunn, kan den økonomiske sosialhjelpen din bli satt ned."),
+    ("folketrygdloven § 4-20",
+     "Hvis du ikke gjør dette, kan du miste dagpengene i en periode."),
+]
+CLIENT_MESSAGES = [
+    "Hei, jeg har fått tilbud om et intervju neste uke. Kan vi snakke om hvordan jeg forbereder meg?",
+    "Jeg er syk i dag og kan ikke komme på møtet. Kan vi finne en ny tid?",
+    "Når kommer utbetalingen av AAP denne måneden?",
+    "Jeg har sendt meldekortet, men har ikke fått penger. Hva skjer?",
+    "Jeg trenger hjelp til husleien denne måneden. Hvem kan jeg snakke med i kommunen?",
+    "Takk for hjelpen!",
+    "Jeg har søkt på fem jobber denne uka, se aktivitetsplanen.",
+    "Kan jeg få tolk på neste møte?",
+    "Jeg vil gjerne begynne på et norskkurs. Er det mulig?",
+    "Jobbklubben passer ikke for meg fordi jeg har små barn. Finnes det noe annet?",
+]
+NAV_MESSAGES = [
+    "Hei! Takk for meldingen. Jeg har satt opp et møte torsdag kl. 10.",
+    "Så bra at du har søkt. Husk å oppdatere aktivitetsplanen når du får svar.",
+    "Jeg har sendt spørsmålet ditt videre til kontaktsenteret. De svarer deg innen to dager.",
+    "Du kan ta kontakt med sosialtjenesten i kommunen. Jeg har sendt dem en beskjed.",
+    "Ja, vi bestiller tolk til neste møte.",
+    "Hei, hvordan går det med jobbsøkingen? Si fra om du trenger hjelp med CV-en.",
+]
+NOTE_SUMMARIES = [
+    "Snakket om jobbmål og hva bruker ønsker å jobbe med. Bruker vil prøve butikk eller lager.",
+    "Bruker forteller at helsen er bedre. Vi avtalte å se på arbeidstrening etter nyttår.",
+    "Kort telefonsamtale: bruker bekreftet oppmøte på jobbklubben.",
+    "SMS: påminnelse om møtet i morgen. Bruker svarte at hun kommer.",
+    "Gjennomgang av aktivitetsplanen. Bruker la selv til to jobbsøknader.",
+    "Bruker har behov for tolk (somali). Avtalt at tolk bestilles til neste møte.",
+]
+RESOURCE_PROFILES = [
+    "Bruker har lang erfaring fra lager og transport, men har ryggplager som gjør tunge løft vanskelige.",
+    "Bruker har fullført videregående og har god digital kompetanse. Psykiske plager gir svingende arbeidsevne.",
+    "Bruker har lite arbeidserfaring i Norge og begrenset norsk, men sterk motivasjon og fagbrev fra hjemlandet.",
+]
+SELF_ASSESSMENTS = [
+    "Jeg tror jeg kan jobbe noen timer om dagen hvis jobben ikke er for fysisk tung.",
+    "Jeg vil gjerne jobbe, men trenger hjelp til å finne noe som passer med helsen min.",
+    "Jeg trenger bedre norsk før jeg kan få jobb i yrket mitt.",
+]
+
+
+def prepare(ctx: SeedContext) -> None:
+    ctx.client_history.append(FollowUpHistory)
+
+
+class FollowUpHistory:
+    """Writes one client's follow-up history into the bulk writers, with ids assigned up front."""
+
+    def __init__(self, ctx: SeedContext):
+        b = ctx.batch
+        self.ctx = ctx
+        self.ids = {m: IdRange(m) for m in (WorkCapacityAssessment, NeedsDecision, ActivityPlan, Activity, Thread, Message)}
+        self.assessments = BulkWriter(WorkCapacityAssessment, ["id", "client", "resource_profile", "client_self_assessment",
+                                                               "reduced_work_capacity", "assessed_by", "assessed_at"], b)
+        self.decisions = BulkWriter(NeedsDecision, ["id", "client", "need_group", "main_goal", "justification", "assessment", "status",
+                                                    "drafted_by", "drafted_at", "approver", "approved_at", "sent_at", "replaces",
+                                                    "version"], b)
+        self.plans = BulkWriter(ActivityPlan, ["id", "client", "created_at", "closed_at"], b)
+        self.activities = BulkWriter(Activity, ["id", "plan", "client", "title", "description", "type", "status", "start_date", "end_date",
+                                                "created_by_role", "created_by", "created_at", "updated_at", "client_approved_at",
+                                                "is_requirement", "legal_basis", "consequence", "version"], b)
+        self.threads = BulkWriter(Thread, ["id", "client", "subject", "activity", "created_at", "last_message_at", "awaiting_nav_reply"], b)
+        self.messages = BulkWriter(Message, ["id", "thread", "sender", "from_client", "body", "sent_at", "read_by_client_at",
+                                             "read_by_nav_at", "suggested_route", "route"], b)
+        self.notes = BulkWriter(MeetingNote, ["client", "channel", "held_at", "summary", "shared_with_client", "written_by", "created_at"], b)
+        self.tasks = BulkWriter(Task, ["client", "owner", "kind", "title", "deadline", "status", "created_at", "done_at", "message", "decision"], b)
+        self.writers = [self.assessments, self.decisions, self.plans, self.activities, self.threads, self.messages, self.notes, self.tasks]
+        self.groups = reference.need_groups()
+        self.now = ctx.now
+        self.today = ctx.now.date()
+
+    def flush(self) -> None:
+        for w in self.writers:
+            w.flush()
+
+    def finish(self) -> None:
+        reset_sequences(WorkCapacityAssessment, NeedsDecision, ActivityPlan, Activity, Thread, Message, MeetingNote, Task)
+        self.ctx.row_counts.update({wr.table: wr.count for wr in self.writers})
+
+    def client(self, draft: ClientDraft) -> None:
+        rng = self.ctx.rng
+        now, today = self.now, self.today
+        cid, start, j = draft.id, draft.start, draft.journal
+        author, author_user, user_id = draft.author, draft.author_user, draft.user_id
+        counsellor_id, approver_id = draft.counsellor_id, draft.approver_id
+        group, goal, permanent, reduced, manual = draft.group, draft.goal, draft.permanent, draft.reduced, draft.manual
+        last_contact = None
+
+        # § 14 a decision (most clients), with assessment for special/permanent groups
+        assessment_due = None
+        if rng.random() < 0.92:
+            dec_at = start + dt.timedelta(days=rng.randint(7, 30))
+            if dec_at > now:
+                dec_at = now - dt.timedelta(hours=1)
+            aid = None
+            if reduced:
+                aid = self.ids[WorkCapacityAssessment].take()
+                self.assessments.add((aid, cid, rng.choice(RESOURCE_PROFILES), rng.choice(SELF_ASSESSMENTS), True, author,
+                                      ts(dec_at - dt.timedelta(days=2))))
+                j(dec_at - dt.timedelta(days=2), "assessment", "Arbeidsevnevurdering: nedsatt arbeidsevne", author_user,
+                  "WorkCapacityAssessment", aid)
+                assessment_due = (dec_at + dt.timedelta(days=365)).date()
+            previous = None
+            if rng.random() < 0.15 and not permanent:
+                previous = self.ids[NeedsDecision].take()
+                old_at = dec_at - dt.timedelta(days=3)
+                self.decisions.add((previous, cid, "STANDARD_INNSATS", "SKAFFE_ARBEID", "", None, "sent", author, ts(old_at), None, None,
+                                    ts(old_at), None, 2))
+                j(old_at, "decision", "§ 14 a-vedtak sendt: Standard innsats, Skaffe arbeid", author_user, "NeedsDecision", previous)
+            did = self.ids[NeedsDecision].take()
+            justification = "" if group == "STANDARD_INNSATS" else "Bruker har behov for tett oppfølging ut fra kartleggingen og egen vurdering."
+            approver = approved_at = None
+            if permanent:
+                approver = approver_id if approver_id and approver_id != author else None
+                if approver is None:
+                    approver = next(s for s in self.ctx.staff_by_role["second_approver"] if s != author)
+                approved_at = ts(dec_at)
+            self.decisions.add((did, cid, group, goal, justification, aid, "sent", author, ts(dec_at - dt.timedelta(hours=3)), approver,
+                                approved_at, ts(dec_at), previous, 2))
+            label = self.groups[group]["name_no"]
+            j(dec_at, "decision", f"§ 14 a-vedtak sendt: {label}", author_user, "NeedsDecision", did)
+        else:
+            group, goal = "", ""
+
+        # activity plan
+        pid = self.ids[ActivityPlan].take()
+        self.plans.add((pid, cid, ts(start), None))
+        n_act = max(0, int(rng.gauss(6 if not self.ctx.national else 5, 2.5)))
+        for _ in range(n_act):
+            aid = self.ids[Activity].take()
+            typ = weighted(rng, ACTIVITY_TYPE_WEIGHTS)
+            created = start + dt.timedelta(days=rng.randint(0, max(1, (now - start).days)))
+            if created > now:
+                created = now
+            sdate = created.date() + dt.timedelta(days=rng.randint(0, 20))
+            edate = sdate + dt.timedelta(days=rng.randint(7, 120))
+            by_client = rng.random() < 0.25 and typ in ("own", "job_application", "course")
+            requirement = (not by_client) and group and group != "STANDARD_INNSATS" and rng.random() < 0.2
+            basis, consequence = rng.choice(REQUIREMENTS) if requirement else ("", "")
+            if edate < today:
+                status = "done" if rng.random() < 0.8 else "cancelled"
+            elif sdate <= today:
+                status = "ongoing"
+            else:
+                status = "planned"
+            approved = created + dt.timedelta(days=rng.randint(0, 3))
+            if not by_client and status == "planned" and rng.random() < 0.3:
+                status, approved = "proposed", None
+            elif approved > now:
+                approved = now
+            title = rng.choice(ACTIVITY_TITLES[typ])
+            creator = user_id if by_client else author_user
+            self.activities.add((aid, pid, cid, title, "", typ, status, d(sdate), d(edate), "client" if by_client else "counsellor",
+                                 creator, ts(created), ts(created), ts(approved) if approved else None, bool(requirement), basis,
+                                 consequence, 1))
+            what = "Aktivitetskrav" if requirement else "Aktivitet"
+            j(created, "activity", f"{what} lagt til av {'bruker' if by_client else 'veileder'}: {title}", creator, "Activity", aid)
+
+        # dialogue
+        n_threads = max(0, int(rng.gauss(1.6, 1.0))) if not manual else 0
+        for _ in range(n_threads):
+            tid = self.ids[Thread].take()
+            t0 = start + dt.timedelta(days=rng.randint(0, max(1, (now - start).days)), hours=rng.randint(8, 15))
+            if t0 > now:
+                t0 = now - dt.timedelta(hours=2)
+            n_msg = rng.randint(1, 5)
+            from_client = rng.random() < 0.6
+            at = t0
+            subject = "Spørsmål" if from_client else "Oppfølging"
+            rows = []
+            for _m in range(n_msg):
+                if at > now:
+                    break
+                mid = self.ids[Message].take()
+                if from_client:
+                    body = rng.choice(CLIENT_MESSAGES)
+                    sender = user_id
+                    rows.append((mid, tid, sender, True, body, ts(at), ts(at), ts(at + dt.timedelta(hours=3)), "followup", ""))
+                    j(at, "message", f"Melding fra bruker: {subject}", sender, "Message", mid)
+                else:
+                    rows.append((mid, tid, author_user, False, rng.choice(NAV_MESSAGES), ts(at), ts(at + dt.timedelta(hours=20)),
+                                 ts(at), "", ""))
+                    j(at, "message", f"Melding fra Nav: {subject}", author_user, "Message", mid)
+                    last_contact = at if last_contact is None or at > last_contact else last_contact
+                last_from_client, last_at, last_mid = from_client, at, mid
+                from_client = not from_client
+                at = at + dt.timedelta(hours=rng.randint(2, 96))
+            if not rows:
+                continue
+            awaiting = last_from_client and (now - last_at).days < 10 and rng.random() < 0.6
+            if not awaiting and last_from_client:
+                # the last client message was read and needed no reply
+                pass
+            elif awaiting:
+                r = list(rows[-1])
+                r[7] = None  # unread by Nav
+                rows[-1] = tuple(r)
+                self.tasks.add((cid, counsellor_id, "answer_message", "Svar på melding innen 48 timer",
+                                ts(last_at + dt.timedelta(hours=48)), "open", ts(last_at), None, last_mid, None))
+            for r in rows:
+                self.messages.add(r)
+            self.threads.add((tid, cid, subject, None, ts(t0), ts(last_at), awaiting))
+
+        # meeting notes (phone, SMS, meeting)
+        for _ in range(max(0, int(rng.gauss(1.8, 1.2)))):
+            held = start + dt.timedelta(days=rng.randint(0, max(1, (now - start).days)), hours=rng.randint(8, 15))
+            if held > now:
+                continue
+            channel = weighted(rng, [("meeting", 45), ("phone", 35), ("sms", 12), ("video", 8)])
+            shared = rng.random() < 0.85
+            self.notes.add((cid, channel, ts(held), rng.choice(NOTE_SUMMARIES), shared, author, ts(held)))
+            label = {"meeting": "møte", "phone": "telefon", "sms": "sms", "video": "video"}[channel]
+            j(held, "note", f"{'Samtalereferat' if shared else 'Internt notat'} ({label})", author_user, "MeetingNote", None, shared)
+            last_contact = held if last_contact is None or held > last_contact else last_contact
+
+        # tasks with deadlines
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            deadline = now + dt.timedelta(days=rng.randint(-5, 40), hours=rng.randint(0, 8))
+            title = rng.choice(["Følg opp jobbsøking", "Ring bruker om tiltaksplass", "Kall inn til oppfølgingsmøte", "Vurder behov for tolk"])
+            self.tasks.add((cid, counsellor_id, "follow_up", title, ts(deadline), "open", ts(now - dt.timedelta(days=rng.randint(1, 30))),
+                            None, None, None))
+        if assessment_due and rng.random() < 0.2:
+            assessment_due = today + dt.timedelta(days=rng.randint(-10, 30))
+
+        draft.group, draft.goal = group, goal
+        draft.last_contact, draft.assessment_due = last_contact, assessment_due

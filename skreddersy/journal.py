@@ -1,0 +1,33 @@
+"""The one chronological journal per client: every service that changes a case appends here.
+
+The entries are ``followup.models.JournalEntry`` (models are one layer, so the table stays where
+it is); the append lives here, beside the access policy: above every app's models and below
+every app's services, so the services of clients, followup, measures and anything above append
+without importing another app's services. See docs/architecture.md.
+"""
+
+from skreddersy.core import clock
+from skreddersy.core.seeding.bulk import BulkWriter
+from skreddersy.followup.models import JournalEntry
+
+Kind = JournalEntry.Kind
+
+SEED_FIELDS = ["client", "at", "kind", "summary", "actor", "object_type", "object_id", "visible_to_client"]
+
+
+def append(*, client_id: int, kind: str, summary: str, actor=None, obj=None, visible_to_client: bool = True, at=None) -> JournalEntry:
+    return JournalEntry.objects.create(
+        client_id=client_id,
+        at=at or clock.now(),
+        kind=kind,
+        summary=summary[:300],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=getattr(obj, "pk", None),
+        visible_to_client=visible_to_client,
+    )
+
+
+def seed_writer(batch: int) -> BulkWriter:
+    """A bulk writer of journal rows in ``SEED_FIELDS`` order, for the seeding parts."""
+    return BulkWriter(JournalEntry, SEED_FIELDS, batch)
