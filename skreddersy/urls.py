@@ -7,7 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("skreddersy.core.urls")),
+    path("", include("skreddersy.accounts.urls")),
     path("", include("skreddersy.followup.urls")),
     path("tiltak/", include("skreddersy.measures.urls")),
     path("innsikt/", include("skreddersy.insight.urls")),

@@ -14,11 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from skreddersy.accounts.views import LoginView
 from skreddersy.clients import services as client_services
 from skreddersy.clients.models import Client
 from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied, Conflict, NotFound, ServiceError
-from skreddersy.core.views import LoginView
 from skreddersy.followup import export, forms, overview, selectors, services
 from skreddersy.followup.models import Activity, JournalEntry, Message, NeedsDecision, WorkCapacityAssessment
 from skreddersy.policy import access

@@ -1,4 +1,4 @@
-"""Writes for the organisation and logins."""
+"""Writes for logins: failed attempts, counted for the login lock."""
 
 import datetime as dt
 

@@ -3,15 +3,15 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skreddersy.core import selectors, services
+from skreddersy.accounts import selectors, services
+from skreddersy.accounts.forms import LoginForm
 from skreddersy.core.errors import AccessDenied
-from skreddersy.core.forms import LoginForm
 from skreddersy.policy import access
 
 
@@ -20,7 +20,7 @@ def _address(request) -> str:
 
 
 class LoginView(auth_views.LoginView):
-    template_name = "core/login.html"
+    template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
@@ -72,7 +72,7 @@ def home(request):
         target = None
     if target:
         return redirect(target)
-    return render(request, "core/home.html")
+    return render(request, "accounts/home.html")
 
 
 @login_required
@@ -87,12 +87,9 @@ def audit_log(request):
     except AccessDenied as exc:
         return render(request, "core/denied.html", {"reason": exc.message}, status=403)
     page = Paginator(entries, 100).get_page(request.GET.get("side"))
-    return render(request, "core/audit_log.html", {"page": page, "client_id": client_id})
+    return render(request, "accounts/audit_log.html", {"page": page, "client_id": client_id})
 
 
 def health(request):
     return JsonResponse({"status": "ok"})
 
-
-def denied(request, reason: str) -> HttpResponse:
-    return render(request, "core/denied.html", {"reason": reason}, status=403)

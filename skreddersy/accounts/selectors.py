@@ -1,4 +1,4 @@
-"""Reads for the organisation, logins and the audit log."""
+"""Reads for the login lock and the audit log page."""
 
 import datetime as dt
 

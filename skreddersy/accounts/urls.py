@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skreddersy.core import views
+from skreddersy.accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),
