@@ -19,6 +19,8 @@ run_pass() {
 }
 
 "$BIN/ruff" check . || { echo "ruff found problems"; exit 1; }
+# The layering contracts (.importlinter), once, before the test passes.
+"$BIN/lint-imports" --no-cache || { echo "import-linter contracts broken"; exit 1; }
 
 DATABASE_URL="sqlite:///$(pwd)/test-results/unused.sqlite3" run_pass sqlite "$@"
 
