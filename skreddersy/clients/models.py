@@ -113,10 +113,6 @@ class Client(models.Model):
     def under_30(self) -> bool:
         return self.age() < 30
 
-    @property
-    def is_protected(self) -> bool:
-        return bool(self.address_protection) or self.skjermet
-
     def clean(self):
         if self.fnr:
             try:

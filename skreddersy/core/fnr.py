@@ -37,9 +37,6 @@ class IdentityNumber:
     is_synthetic: bool
     is_male: bool
 
-    def masked(self) -> str:
-        return mask(self.value)
-
 
 def mask(value: str) -> str:
     """How an identity number is shown in lists: the birth date part, the personal part hidden

@@ -17,10 +17,6 @@ class User(AbstractUser):
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STAFF)
 
-    @property
-    def is_client_user(self) -> bool:
-        return self.kind == self.Kind.CLIENT
-
 
 class County(models.Model):
     """Fylke."""
@@ -105,13 +101,6 @@ class StaffMember(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.nav_ident})"
-
-    def role_set(self) -> frozenset[str]:
-        cached = getattr(self, "_role_set", None)
-        if cached is None:
-            cached = frozenset(self.roles.values_list("role", flat=True))
-            self._role_set = cached
-        return cached
 
     def office_ids(self) -> frozenset[int]:
         cached = getattr(self, "_office_ids", None)

@@ -48,13 +48,6 @@ REQUIRED = ("respondent", "office")
 OPTIONAL = ("caseload", "employer", "gender", "role", "age_band", "age")
 
 
-def code_of(variable: str, key: str) -> float:
-    for code, (k, _) in CODINGS[variable].items():
-        if k == key:
-            return float(code)
-    return np.nan
-
-
 def key_of(variable: str, code: int) -> str | None:
     pair = CODINGS[variable].get(code)
     return pair[0] if pair else None

@@ -372,9 +372,6 @@ def study_context():
     vlabels |= {k: value_labels(k) for k in CODINGS}
     vlabels["individualisation"] = vlabels["ind_tailored"]
 
-    class _Items(list):
-        pass
-
     ctx = SurveyContext(survey=None, items=[], item_specs=specs, indices=indices,
                         published_alpha={ix["key"]: ix.get("published_alpha") for ix in inst.get("indices", [])},
                         labels=labels, value_labels=vlabels)

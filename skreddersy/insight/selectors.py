@@ -190,13 +190,6 @@ def survey_context(survey: Survey) -> SurveyContext:
     return SurveyContext(survey, items, specs, indices, alphas, labels, vlabels)
 
 
-def _pseudonym(response_id) -> str:
-    """Stable pseudonym for a response: a keyed hash of its random id (never the id itself)."""
-    key = hashlib.sha256(f"insight-pseudonym:{settings.SECRET_KEY}".encode()).digest()[:32]
-    raw = response_id.hex if hasattr(response_id, "hex") and not isinstance(response_id, str) else str(response_id)
-    return "R" + hashlib.blake2b(raw.replace("-", "").encode(), key=key, digest_size=5).hexdigest()
-
-
 def _pseudonyms(ids) -> list[str]:
     key = hashlib.sha256(f"insight-pseudonym:{settings.SECRET_KEY}".encode()).digest()[:32]
     blake = hashlib.blake2b
@@ -290,8 +283,3 @@ def respondent_data(user, wave: Wave) -> tuple[pd.DataFrame, SurveyContext]:
         raise AccessDenied("Bare analytikere ser data på respondentnivå.")
     ctx = survey_context(wave.survey)
     return wave_frame(wave, ctx), ctx
-
-
-def office_counts(wave: Wave) -> dict[int, int]:
-    return dict(Response.objects.filter(wave=wave).values("office_id").annotate(n=Count("id"))
-                .values_list("office_id", "n"))

@@ -168,10 +168,6 @@ class CountyIndex:
             self._office_masks[office_id] = m
         return m
 
-    def row_of(self, offering_id: int) -> int | None:
-        pos = np.nonzero(self.ids == offering_id)[0]
-        return int(pos[0]) if len(pos) else None
-
 
 def _bits(values, order: list[str]) -> int:
     b = 0

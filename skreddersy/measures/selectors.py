@@ -17,7 +17,6 @@ from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
 from skreddersy.core.models import Office
 from skreddersy.measures import eligibility, matching
 from skreddersy.measures.models import (
-    PRIORITY_GROUP_ORDER,
     ClientPreference,
     CountyAllocation,
     MatchChoice,
@@ -412,16 +411,6 @@ def get_referral(*, user, referral_id: int) -> Referral:
     return r
 
 
-def eligibility_for(*, user, client_id: int, offering_id: int) -> eligibility.Eligibility:
-    client = Client.objects.select_related("office").filter(pk=client_id).first()
-    off = MeasureOffering.objects.select_related("measure_type").filter(pk=offering_id).first()
-    if client is None or off is None:
-        raise NotFound("Fant ikke bruker eller tilbud.")
-    access.require_nav(user, client, what="tiltak: vilkår")
-    audit.record(user, client.pk, audit.READ, "tiltak: vilkår", obj=off)
-    return eligibility.check(eligibility.client_facts(client), eligibility.offering_facts(off))
-
-
 def get_preference(*, user, client_id: int) -> ClientPreference | None:
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
@@ -573,7 +562,3 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
         rows.append(OutcomeRow(key=key, label=labels[key], months=m, clients=0 if small else n, suppressed=small,
                                counts=counts, shares=shares))
     return rows
-
-
-def priority_group_labels() -> dict[str, str]:
-    return {k: str(v) for k, v in PriorityGroup.choices if k in PRIORITY_GROUP_ORDER}

@@ -167,16 +167,6 @@ def _load_staff(user):
     return staff, roles, offices
 
 
-def _has_staff(user) -> bool:
-    from skreddersy.core.models import StaffMember
-
-    try:
-        _ = user.staff
-    except StaffMember.DoesNotExist:
-        return False
-    return True
-
-
 def _has_client(user) -> bool:
     from skreddersy.clients.models import Client
 
@@ -299,11 +289,6 @@ def can_edit_catalogue(user) -> bool:
 
 def can_edit_item_bank(user) -> bool:
     return is_analyst(user) or is_administrator(user)
-
-
-def sees_personal_data(user) -> bool:
-    a = actor(user)
-    return a.is_client or a.does_followup
 
 
 # --- insight: staff surveys (added by the insight app) -----------------------------------------

@@ -45,15 +45,6 @@ class Descriptives(Result):
               "min": v.minimum, "maks": v.maximum} for v in self.variables]
         ).set_index("variabel")
 
-    def distribution_frame(self) -> pd.DataFrame:
-        rows = []
-        for v in self.variables:
-            pct = v.percentages()
-            for value, count in v.distribution.items():
-                rows.append({"variabel": v.name, "verdi": value, "etikett": v.value_labels.get(value, ""),
-                             "antall": count, "prosent": pct[value]})
-        return pd.DataFrame(rows)
-
 
 def describe(frame: pd.DataFrame, columns: list[str], labels: dict | None = None,
              value_labels: dict | None = None, max_categories: int = 11) -> Descriptives:
