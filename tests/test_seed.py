@@ -84,3 +84,29 @@ def test_seed_refuses_a_database_that_already_has_clients():
     out = StringIO()
     call_command("seed", "--scale", "demo", "--if-empty", "--no-progress", stdout=out, stderr=StringIO())
     assert "finnes allerede" in out.getvalue()
+
+
+def test_the_seed_command_finds_every_apps_part_through_the_app_registry_in_installed_apps_order():
+    from django.apps import apps
+    from django.conf import settings
+
+    from skreddersy.core.management.commands.seed import seeding_parts
+
+    labels = [label for label, _mod in seeding_parts()]
+    assert labels == ["core", "clients", "followup", "measures", "insight"]
+    installed = [apps.get_app_config(label).name for label in labels]
+    assert installed == [name for name in settings.INSTALLED_APPS if name in installed]
+    for _label, mod in seeding_parts():
+        assert hasattr(mod, "seed") or hasattr(mod, "prepare"), mod.__name__
+
+
+def test_followup_history_is_written_by_followups_part_for_every_client_the_clients_part_seeds():
+    _seed(n=60)
+    from skreddersy.followup.models import ActivityPlan
+
+    # every client has exactly one plan (followup's part ran once per client), and the need group on
+    # the client row is the one of the client's latest sent decision (or none)
+    assert ActivityPlan.objects.count() == Client.objects.count()
+    for c in Client.objects.all():
+        latest = NeedsDecision.objects.filter(client=c, status="sent").order_by("-sent_at").first()
+        assert c.need_group == (latest.need_group if latest else "")
