@@ -404,7 +404,7 @@ def return_decision(request: HttpRequest, decision_id: int, payload: ReturnIn):
 @router.get("/clients/{client_id}/tasks", response={200: list[TaskOut], **ERRORS}, summary="Oppgaver")
 def get_tasks(request: HttpRequest, client_id: int, include_closed: bool = False):
     """Nav staff with a follow-up role only (a client is refused: tasks are Nav's)."""
-    return [_task(t) for t in selectors.tasks(user=request.user, client_id=client_id, include_closed=include_closed)]
+    return [_task(t) for t in selectors.tasks(user=request.user, client_id=client_id, include_closed=include_closed, nav=True)]
 
 
 @router.post("/tasks/{task_id}/complete", response={200: TaskOut, **ERRORS}, summary="Oppgave utført", description=CSRF)

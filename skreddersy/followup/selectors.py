@@ -322,9 +322,12 @@ def meeting_notes(*, user, client_id: int) -> list[MeetingNote]:
 
 # --- tasks -------------------------------------------------------------------------------------------------
 
-def tasks(*, user, client_id: int, include_closed: bool = False) -> list[Task]:
-    """Open (or all) tasks: Nav staff with a follow-up role only; anyone else is refused."""
-    client = get_client(user=user, client_id=client_id, what="oppgaver", nav=True)
+def tasks(*, user, client_id: int, include_closed: bool = False, nav: bool = False) -> list[Task]:
+    """Open (or all) tasks. Tasks are Nav's: a client sees none, or with ``nav=True`` (the API's
+    task list, a Nav endpoint) is refused."""
+    client = get_client(user=user, client_id=client_id, what="oppgaver", nav=nav)
+    if not access.sees_internal_notes(user):
+        return []
     qs = Task.objects.filter(client=client).select_related("owner")
     if not include_closed:
         qs = qs.filter(status=Task.Status.OPEN)

@@ -175,7 +175,7 @@ SELECTORS = {
 }
 # Nav's own pages (forms, the export, routing, tasks): the client on their own record is refused,
 # and the refusal is audited.
-NAV_ONLY = {"decision_form", "decision_page", "get_message", "case_record", "tasks"}
+NAV_ONLY = {"decision_form", "decision_page", "get_message", "case_record"}
 
 
 def _data():
