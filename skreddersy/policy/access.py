@@ -283,6 +283,21 @@ def require_client_self(user, client, *, what: str) -> None:
         raise AccessDenied("Bare brukeren selv kan gjøre dette.")
 
 
+def landing(user) -> str:
+    """Which kind of work a login starts in: "client", "followup", "analyst", "administrator",
+    or "" (none of these)."""
+    a = actor(user)
+    if a.is_client:
+        return "client"
+    if a.does_followup:
+        return "followup"
+    if is_analyst(user):
+        return "analyst"
+    if is_administrator(user):
+        return "administrator"
+    return ""
+
+
 def require_workbench(user) -> None:
     """The gate of the counsellors' workbench pages: a staff login with a follow-up role. (Which
     clients they may see is judged by the selector or service the page calls.)"""
