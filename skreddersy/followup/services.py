@@ -1,6 +1,7 @@
 """Every write in follow-up: § 14 a decisions, assessments, the activity plan, dialogue, meeting
-notes and tasks. Keyword-only functions; each checks access, validates, writes in one
-transaction, appends to the journal and leaves an audit entry (refused attempts too)."""
+notes and tasks. Keyword-only functions; each takes the record it changes as an instance or as its
+id, checks access once, validates, writes in one transaction, appends to the journal and leaves
+one audit entry (refused attempts too). Pages and the API call these and check nothing themselves."""
 
 from __future__ import annotations
 
