@@ -13,7 +13,6 @@ record; nothing was written) or 422 (invalid input).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -21,9 +20,6 @@ from pydantic import BaseModel
 
 from skreddersy.core.errors import InvalidInput
 from skreddersy.followup import overview, selectors, services
-
-if TYPE_CHECKING:
-    from skreddersy.followup.models import NeedsDecision
 
 router = Router(tags=["oppfølging"])
 
@@ -233,7 +229,8 @@ def _client_ref(c) -> dict:
     return {"id": c.pk, "name": c.name, "masked_fnr": c.masked_fnr, "need_group": c.need_group, "main_goal": c.main_goal}
 
 
-def _decision(d: NeedsDecision) -> dict:
+def _decision(d) -> dict:
+    """A § 14 a decision (followup.models.NeedsDecision) as DecisionOut."""
     return {
         "id": d.pk, "status": d.status, "need_group": d.need_group, "main_goal": d.main_goal, "justification": d.justification,
         "assessment_id": d.assessment_id, "drafted_by": d.drafted_by.display_name, "drafted_at": d.drafted_at,
