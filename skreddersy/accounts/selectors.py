@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Q
 
 from skreddersy.core import clock
@@ -22,8 +23,12 @@ def login_locked(*, username: str, address: str) -> bool:
     )
 
 
-def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None):
-    """The audit log, newest first. Administrators only."""
+AUDIT_PAGE = 100
+
+
+def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None, page=None):
+    """The audit log, newest first: all of it as a queryset, or with ``page`` (a page number as
+    given, read leniently) one page of ``AUDIT_PAGE`` entries, read here. Administrators only."""
     if not access.can_view_audit_log(user):
         raise AccessDenied("Bare administratorer kan lese tilgangsloggen.")
     qs = AuditEntry.objects.select_related("actor")
@@ -32,4 +37,9 @@ def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None
         q &= Q(client_id=client_id)
     if actor_id is not None:
         q &= Q(actor_id=actor_id)
-    return qs.filter(q).order_by("-at", "-id")
+    qs = qs.filter(q).order_by("-at", "-id")
+    if page is None:
+        return qs
+    result = Paginator(qs, AUDIT_PAGE).get_page(page)
+    result.object_list = list(result.object_list)
+    return result

@@ -1,6 +1,7 @@
 """JSON API for follow-up (mounted at /api/v1/): overview, person, plan, activities, messages,
 decisions, tasks and the journal. Same selectors and services as the pages, so the same access
-policy and the same audit entries.
+policy and the same audit entries: an endpoint parses, calls one selector or one service (which
+checks access and audits, once) and shapes the answer; it reads nothing itself.
 
 Authentication is the Django session (``django_auth``, set on the NinjaAPI). Unsafe methods
 (POST, PUT, PATCH, DELETE) need the CSRF token: read the ``csrftoken`` cookie and send it in the
@@ -14,14 +15,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
-from skreddersy.clients.selectors import get_client
-from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
+from skreddersy.core.errors import InvalidInput
 from skreddersy.followup import overview, selectors, services
-from skreddersy.followup.models import JournalEntry, Message, NeedsDecision, WorkCapacityAssessment
-from skreddersy.policy import access
 
 router = Router(tags=["oppfølging"])
 
@@ -231,7 +229,8 @@ def _client_ref(c) -> dict:
     return {"id": c.pk, "name": c.name, "masked_fnr": c.masked_fnr, "need_group": c.need_group, "main_goal": c.main_goal}
 
 
-def _decision(d: NeedsDecision) -> dict:
+def _decision(d) -> dict:
+    """A § 14 a decision (followup.models.NeedsDecision) as DecisionOut."""
     return {
         "id": d.pk, "status": d.status, "need_group": d.need_group, "main_goal": d.main_goal, "justification": d.justification,
         "assessment_id": d.assessment_id, "drafted_by": d.drafted_by.display_name, "drafted_at": d.drafted_at,
@@ -247,15 +246,6 @@ def _task(t) -> dict:
 def _thread(t) -> dict:
     return {"id": t.pk, "subject": t.subject, "awaiting_nav_reply": t.awaiting_nav_reply, "last_message_at": t.last_message_at,
             "messages": list(t.messages.all())}
-
-
-def _assessment(client_id: int, pk: int | None):
-    if pk is None:
-        return None
-    a = WorkCapacityAssessment.objects.filter(pk=pk, client_id=client_id).first()
-    if a is None:
-        raise InvalidInput("Fant ikke arbeidsevnevurderingen for denne brukeren.", field="assessment_id")
-    return a
 
 
 # --- overview and person ------------------------------------------------------------------------------
@@ -283,7 +273,8 @@ def get_overview(request: HttpRequest, filters: Query[OverviewFilters]):
 
 @router.get("/clients/{client_id}", response={200: PersonOut, **ERRORS}, summary="Personkort")
 def get_person(request: HttpRequest, client_id: int):
-    card = selectors.person_card(user=request.user, client_id=client_id, why="api: personkort")
+    """The person card: the same aggregate as the person page (``selectors.person``), as a card."""
+    card = selectors.person(user=request.user, client_id=client_id, card=True, why="api")
     c = card.client
     return {
         "client": _client_ref(c), "office": c.office.name,
@@ -300,7 +291,7 @@ def get_person(request: HttpRequest, client_id: int):
 @router.get("/clients/{client_id}/journal", response={200: list[JournalOut], **ERRORS}, summary="Journal")
 def get_journal(request: HttpRequest, client_id: int, kind: Query[list[str]] = None, before_id: int | None = None,
                 limit: int = 50):
-    bad = [k for k in (kind or []) if k not in JournalEntry.Kind.values]
+    bad = selectors.unknown_journal_kinds(kind or [])
     if bad:
         raise InvalidInput("Ukjent journaltype.", errors={"kind": f"ukjent: {', '.join(bad)}"})
     return selectors.journal(user=request.user, client_id=client_id, kinds=kind or None, before_id=before_id, limit=limit)
@@ -315,9 +306,7 @@ def get_plan(request: HttpRequest, client_id: int):
 
 @router.post("/clients/{client_id}/activities", response={201: ActivityOut, **ERRORS}, summary="Ny aktivitet", description=CSRF)
 def create_activity(request: HttpRequest, client_id: int, payload: ActivityIn):
-    client = get_client(user=request.user, client_id=client_id, what="api: aktivitet ny")
-    act = services.add_activity(user=request.user, client=client, **payload.dict())
-    return 201, act
+    return Status(201, services.add_activity(user=request.user, client=client_id, **payload.dict()))
 
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Aktivitet")
@@ -331,15 +320,13 @@ def get_activity(request: HttpRequest, activity_id: int):
 def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch):
     """Send the ``version`` you read. If someone changed the activity since, the answer is 409 and
     nothing is written: read it again, merge, and send with the new version."""
-    act = selectors.get_activity(user=request.user, activity_id=activity_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "version"}
-    return services.update_activity(user=request.user, activity=act, expected_version=payload.version, **changes)
+    return services.update_activity(user=request.user, activity=activity_id, expected_version=payload.version, **changes)
 
 
 @router.post("/activities/{activity_id}/approve", response={200: ActivityOut, **ERRORS}, summary="Bruker godtar aktivitet", description=CSRF)
 def approve_activity(request: HttpRequest, activity_id: int, payload: VersionIn):
-    act = selectors.get_activity(user=request.user, activity_id=activity_id)
-    return services.approve_activity(user=request.user, activity=act, expected_version=payload.version)
+    return services.approve_activity(user=request.user, activity=activity_id, expected_version=payload.version)
 
 
 # --- dialogue -------------------------------------------------------------------------------------------
@@ -351,32 +338,24 @@ def get_messages(request: HttpRequest, client_id: int):
 
 @router.post("/clients/{client_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Ny samtale", description=CSRF)
 def create_thread(request: HttpRequest, client_id: int, payload: ThreadIn):
-    client = get_client(user=request.user, client_id=client_id, what="api: dialog ny")
-    t = services.start_thread(user=request.user, client=client, subject=payload.subject, body=payload.body)
-    return 201, _thread(t)
+    t = services.start_thread(user=request.user, client=client_id, subject=payload.subject, body=payload.body)
+    return Status(201, _thread(t))
 
 
 @router.post("/threads/{thread_id}/messages", response={201: MessageOut, **ERRORS}, summary="Svar i samtale", description=CSRF)
 def post_message(request: HttpRequest, thread_id: int, payload: MessageIn):
     """Nav's answer clears "awaiting reply" and closes the answer task."""
-    thread = selectors.get_thread(user=request.user, thread_id=thread_id)
-    return 201, services.send_message(user=request.user, thread=thread, body=payload.body)
+    return Status(201, services.send_message(user=request.user, thread=thread_id, body=payload.body))
 
 
 @router.post("/threads/{thread_id}/no-reply-needed", response={200: ThreadOut, **ERRORS}, summary="Trenger ikke svar", description=CSRF)
 def no_reply(request: HttpRequest, thread_id: int):
-    thread = selectors.get_thread(user=request.user, thread_id=thread_id)
-    services.mark_no_reply_needed(user=request.user, thread=thread)
-    return _thread(thread)
+    return _thread(services.mark_no_reply_needed(user=request.user, thread=thread_id))
 
 
 @router.put("/messages/{message_id}/route", response={200: MessageOut, **ERRORS}, summary="Godta eller endre ruting", description=CSRF)
 def set_route(request: HttpRequest, message_id: int, payload: RouteIn):
-    msg = Message.objects.select_related("thread__client").filter(pk=message_id).first()
-    if msg is None:
-        raise NotFound("Fant ikke meldingen.")
-    selectors.get_thread(user=request.user, thread_id=msg.thread_id)
-    return services.set_message_route(user=request.user, message=msg, route=payload.route)
+    return services.set_message_route(user=request.user, message=message_id, route=payload.route)
 
 
 # --- decisions ------------------------------------------------------------------------------------------
@@ -388,50 +367,43 @@ def get_decisions(request: HttpRequest, client_id: int):
 
 @router.post("/clients/{client_id}/decisions", response={201: DecisionOut, **ERRORS}, summary="Utkast til vedtak", description=CSRF)
 def create_decision(request: HttpRequest, client_id: int, payload: DecisionIn):
-    client = get_client(user=request.user, client_id=client_id, what="api: 14a-vedtak utkast")
-    d = services.draft_decision(user=request.user, client=client, need_group=payload.need_group, main_goal=payload.main_goal,
-                                justification=payload.justification, assessment=_assessment(client.pk, payload.assessment_id))
-    return 201, _decision(d)
+    d = services.draft_decision(user=request.user, client=client_id, need_group=payload.need_group, main_goal=payload.main_goal,
+                                justification=payload.justification, assessment=payload.assessment_id)
+    return Status(201, _decision(d))
 
 
 @router.patch("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS}, summary="Endre utkast", description=CSRF)
 def patch_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch):
-    d = selectors.get_decision(user=request.user, decision_id=decision_id)
-    d = services.update_draft(user=request.user, decision=d, expected_version=payload.version, need_group=payload.need_group,
-                              main_goal=payload.main_goal, justification=payload.justification,
-                              assessment=_assessment(d.client_id, payload.assessment_id))
+    d = services.update_draft(user=request.user, decision=decision_id, expected_version=payload.version,
+                              need_group=payload.need_group, main_goal=payload.main_goal, justification=payload.justification,
+                              assessment=payload.assessment_id)
     return _decision(d)
 
 
 @router.post("/decisions/{decision_id}/submit", response={200: DecisionOut, **ERRORS}, summary="Send vedtak", description=CSRF)
 def submit_decision(request: HttpRequest, decision_id: int, payload: VersionIn):
     """Sends the decision, or passes it to a second approver for the permanent groups."""
-    d = selectors.get_decision(user=request.user, decision_id=decision_id)
-    return _decision(services.submit_decision(user=request.user, decision=d, expected_version=payload.version))
+    return _decision(services.submit_decision(user=request.user, decision=decision_id, expected_version=payload.version))
 
 
 @router.post("/decisions/{decision_id}/approve", response={200: DecisionOut, **ERRORS}, summary="Beslutter godkjenner", description=CSRF)
 def approve_decision(request: HttpRequest, decision_id: int):
-    d = selectors.get_decision(user=request.user, decision_id=decision_id)
-    return _decision(services.approve_decision(user=request.user, decision=d))
+    return _decision(services.approve_decision(user=request.user, decision=decision_id))
 
 
 @router.post("/decisions/{decision_id}/return", response={200: DecisionOut, **ERRORS}, summary="Beslutter returnerer", description=CSRF)
 def return_decision(request: HttpRequest, decision_id: int, payload: ReturnIn):
-    d = selectors.get_decision(user=request.user, decision_id=decision_id)
-    return _decision(services.return_decision(user=request.user, decision=d, reason=payload.reason))
+    return _decision(services.return_decision(user=request.user, decision=decision_id, reason=payload.reason))
 
 
 # --- tasks ----------------------------------------------------------------------------------------------
 
 @router.get("/clients/{client_id}/tasks", response={200: list[TaskOut], **ERRORS}, summary="Oppgaver")
 def get_tasks(request: HttpRequest, client_id: int, include_closed: bool = False):
-    if not access.sees_internal_notes(request.user):
-        raise AccessDenied("Oppgaver er for Nav-ansatte med oppfølgingsrolle.")
-    return [_task(t) for t in selectors.tasks(user=request.user, client_id=client_id, include_closed=include_closed)]
+    """Nav staff with a follow-up role only (a client is refused: tasks are Nav's)."""
+    return [_task(t) for t in selectors.tasks(user=request.user, client_id=client_id, include_closed=include_closed, nav=True)]
 
 
 @router.post("/tasks/{task_id}/complete", response={200: TaskOut, **ERRORS}, summary="Oppgave utført", description=CSRF)
 def complete_task(request: HttpRequest, task_id: int):
-    t = selectors.get_task(user=request.user, task_id=task_id)
-    return _task(services.complete_task(user=request.user, task=t))
+    return _task(services.complete_task(user=request.user, task=task_id))

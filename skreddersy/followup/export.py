@@ -1,6 +1,6 @@
 """The whole case record as one printable HTML document (for an appeal or a lawyer).
 
-The selector (overview.case_record) checks access and audits the export; this module only renders.
+The selector (selectors.case_record) checks access and audits the export; this module only renders.
 The document is self-contained (inline print CSS, no scripts) so it can be saved, e-mailed or
 printed to PDF from the browser.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from skreddersy.core import reference
-from skreddersy.followup.overview import CaseRecord
+from skreddersy.followup.selectors import CaseRecord
 
 
 def render_case_record(request, record: CaseRecord) -> str:

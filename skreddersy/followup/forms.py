@@ -116,13 +116,17 @@ class DecisionForm(StyledForm):
                                   help_text=_("«Øke deltakelse» kan bare brukes med varig tilpasset innsats."))
     justification = forms.CharField(label=_("Begrunnelse"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
                                     help_text=_("Skriv slik at brukeren forstår hvorfor. Kreves for alle grupper unntatt standard innsats."))
-    assessment = forms.TypedChoiceField(label=_("Arbeidsevnevurdering"), required=False, coerce=int, empty_value=None,
-                                        help_text=_("Kreves for spesielt tilpasset og varig tilpasset innsats."))
+    # The id is parsed here; whether it is one of this client's assessments is the service's to judge.
+    assessment = forms.IntegerField(label=_("Arbeidsevnevurdering"), required=False, widget=forms.Select,
+                                    help_text=_("Kreves for spesielt tilpasset og varig tilpasset innsats."))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, assessments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessment"].choices = [("", _("Ingen"))] + [
+        self.set_assessments(assessments)
+
+    def set_assessments(self, assessments) -> None:
+        self.fields["assessment"].widget.choices = [("", _("Ingen"))] + [
             (a.pk, f"{a.assessed_at:%d.%m.%Y}: " + (_("nedsatt arbeidsevne") if a.reduced_work_capacity else _("ikke nedsatt arbeidsevne")))
             for a in assessments
         ]

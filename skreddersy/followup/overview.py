@@ -1,9 +1,8 @@
-"""Caseload overview ("Min oversikt") and the person page: read-side selectors for the workbench.
+"""Caseload overview ("Min oversikt"): the workbench's read-side selector for lists of clients.
 
 The overview runs a fixed number of queries whatever the caseload: one count, one page of client
 rows (filters and sort keys as EXISTS/subqueries), then one grouped query each for tasks, threads
-and activities over the page's client ids, and one bulk audit insert. The person page reads
-everything about one client with one access check and one audit entry.
+and activities over the page's client ids, and one bulk audit insert. (The person page's aggregate is ``selectors.person``.)
 """
 
 from __future__ import annotations
@@ -16,22 +15,16 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.utils.translation import gettext_noop
 
-from skreddersy.clients.models import Client, NeedGroup, NeedsMapping
-from skreddersy.clients.selectors import get_client
+from skreddersy.clients.models import Client, NeedGroup
 from skreddersy.core import audit, clock, collation, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.fnr import mask as mask_fnr
-from skreddersy.core.models import StaffMember
+from skreddersy.core.models import Role, StaffMember
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
-    JournalEntry,
-    MeetingNote,
-    Message,
-    NeedsDecision,
     Task,
     Thread,
-    WorkCapacityAssessment,
 )
 from skreddersy.policy import access
 
@@ -102,6 +95,8 @@ class Overview:
     offices: list = field(default_factory=list)
     counsellors: list = field(default_factory=list)
     office_id: int | None = None
+    is_leader: bool = False  # may ask for the whole office's list
+    is_approver: bool = False  # has an approval queue
 
     @property
     def pages(self) -> int:
@@ -193,7 +188,7 @@ def caseload_queryset(*, user, query: OverviewQuery):
     return qs
 
 
-def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> Overview:
+def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", office_or_mine: bool = False) -> Overview:
     """One page of the overview. Queries: the page with its total, tasks, threads, activities and
     audit (plus a count for an empty or past-the-end page, and the office's counsellor list for
     leaders): fixed, whatever the caseload.
@@ -201,6 +196,9 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> O
     This runs on every visit to the workbench, so the page is read as plain values (no model
     instances) and the per-client figures come from three hand-written grouped queries over the
     page's ids (see ``_page_figures``)."""
+    a = access.actor(user)
+    if office_or_mine and query.scope == "office" and not a.is_leader:
+        query.scope = "mine"  # the page: a counsellor asking for the office's list gets their own
     per_page = max(1, min(int(query.per_page or 50), MAX_PER_PAGE))
     qs = caseload_queryset(user=user, query=query)
     # the page and the number of matching clients in one statement (COUNT(*) OVER ())
@@ -218,8 +216,8 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt") -> O
     ids = [v[0] for v in values]
     rows = _rows(values, ids)
     audit.record_reads(user, ids, "oversikt", why=why)
-    ov = Overview(rows=rows, total=total, page=page, per_page=per_page, query=query)
-    a = access.actor(user)
+    ov = Overview(rows=rows, total=total, page=page, per_page=per_page, query=query, is_leader=a.is_leader,
+                  is_approver=Role.SECOND_APPROVER in a.roles)
     if a.is_leader:
         from skreddersy.core.models import Office
 
@@ -380,150 +378,3 @@ FLAG_LABELS = {
     "under30": gettext_noop("Under 30"),
     "assessment_due": gettext_noop("Ny vurdering snart"),
 }
-
-
-# --- person page ----------------------------------------------------------------------------------
-
-@dataclass
-class PersonPage:
-    client: Client
-    current_decision: NeedsDecision | None
-    decisions: list[NeedsDecision]
-    assessments: list[WorkCapacityAssessment]
-    mappings: list[NeedsMapping]
-    activities: list[Activity]
-    threads: list[Thread]
-    notes: list[MeetingNote]
-    tasks: list[Task]
-    journal: list[JournalEntry]
-    is_nav: bool
-
-    def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
-        groups = []
-        for value, label in Activity.Status.choices:
-            items = [x for x in self.activities if x.status == value]
-            if items:
-                groups.append((value, label, items))
-        return groups
-
-    @property
-    def draft(self) -> NeedsDecision | None:
-        for d in self.decisions:
-            if d.status in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
-                return d
-        return None
-
-    @property
-    def current_mapping(self) -> NeedsMapping | None:
-        return self.mappings[0] if self.mappings else None
-
-    def mapping_rows(self) -> list[tuple[str, object]]:
-        """(domain name, assessment) for the current mapping, in reference order."""
-        return mapping_rows(self.current_mapping)
-
-
-def mapping_rows(mapping) -> list[tuple[str, object]]:
-    if mapping is None:
-        return []
-    from skreddersy.core import reference
-
-    names = reference.needs_domains()
-    by_key = {e.domain: e for e in mapping.entries.all()}
-    return [(name, by_key[key]) for key, name in names.items() if key in by_key]
-
-
-def journal_entries(*, user, client_id: int, kinds=None, limit: int = 100, audited: bool = True) -> list[JournalEntry]:
-    qs = JournalEntry.objects.filter(client_id=client_id)
-    if not access.sees_internal_notes(user):
-        qs = qs.filter(visible_to_client=True)
-    if kinds:
-        qs = qs.filter(kind__in=[k for k in kinds if k in JournalEntry.Kind.values])
-    return list(qs.select_related("actor", "actor__staff").order_by("-at", "-id")[:limit])
-
-
-def person_page(*, user, client_id: int, journal_kinds=None, why: str = "oppfølging") -> PersonPage:
-    """Everything on the person page, with one access check and one audit entry. A client sees
-    only what is shared with them: sent decisions, shared notes, client-visible journal lines."""
-    client = get_client(user=user, client_id=client_id, what="personside", why=why)
-    is_nav = access.sees_internal_notes(user)
-    decisions = NeedsDecision.objects.filter(client_id=client.pk).select_related("drafted_by", "approver", "assessment")
-    if not is_nav:
-        decisions = decisions.filter(status=NeedsDecision.Status.SENT)
-    decisions = list(decisions.exclude(status=NeedsDecision.Status.DISCARDED).order_by(F("sent_at").desc(nulls_first=True), "-drafted_at"))
-    current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
-    assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")) if is_nav else []
-    mappings = list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("-version")[:10])
-    activities = list(Activity.objects.filter(client_id=client.pk, plan__closed_at__isnull=True).order_by("start_date", "id"))
-    threads = list(
-        Thread.objects.filter(client_id=client.pk)
-        .prefetch_related(Prefetch_messages())
-        .order_by("-awaiting_nav_reply", "-last_message_at")
-    )
-    notes = MeetingNote.objects.filter(client_id=client.pk).select_related("written_by")
-    if not is_nav:
-        notes = notes.filter(shared_with_client=True)
-    notes = list(notes.order_by("-held_at")[:50])
-    tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner").order_by("deadline")) if is_nav else []
-    entries = journal_entries(user=user, client_id=client.pk, kinds=journal_kinds)
-    return PersonPage(client, current, decisions, assessments, mappings, activities, threads, notes, tasks, entries, is_nav)
-
-
-def Prefetch_messages():  # noqa: N802 - reads like the Prefetch it returns
-    from django.db.models import Prefetch
-
-    return Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("sent_at", "id"))
-
-
-# --- approvals queue and export ------------------------------------------------------------------
-
-def approval_queue(*, user) -> list[NeedsDecision]:
-    """Decisions awaiting a second approver at the offices the user serves (second approvers only)."""
-    from skreddersy.core.models import Role
-
-    a = access.actor(user)
-    if a.staff is None or Role.SECOND_APPROVER not in a.roles:
-        raise AccessDenied("Bare besluttere har en beslutterkø.")
-    qs = (
-        NeedsDecision.objects.filter(status=NeedsDecision.Status.AWAITING_APPROVAL)
-        .filter(client__in=Client.objects.filter(access.client_filter(user)))
-        .select_related("client", "drafted_by", "client__office")
-        .order_by("drafted_at")
-    )
-    items = list(qs[:500])
-    audit.record_reads(user, [d.client_id for d in items], "beslutterkø")
-    return items
-
-
-@dataclass
-class CaseRecord:
-    client: Client
-    decisions: list[NeedsDecision]
-    assessments: list[WorkCapacityAssessment]
-    mappings: list[NeedsMapping]
-    activities: list[Activity]
-    threads: list[Thread]
-    notes: list[MeetingNote]
-    journal: list[JournalEntry]
-    generated_at: dt.datetime
-
-
-def case_record(*, user, client_id: int) -> CaseRecord:
-    """The client's whole case record for print (appeal, lawyer). Nav staff only; the export
-    itself is audited as a read with the reason "eksport"."""
-    client = get_client(user=user, client_id=client_id, what="eksport: hele saken", why="eksport")
-    access.require_nav(user, client, what="eksport: hele saken")
-    decisions = list(
-        NeedsDecision.objects.filter(client_id=client.pk).exclude(status=NeedsDecision.Status.DISCARDED)
-        .select_related("drafted_by", "approver", "assessment").order_by("drafted_at", "id")
-    )
-    return CaseRecord(
-        client=client,
-        decisions=decisions,
-        assessments=list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by").order_by("assessed_at")),
-        mappings=list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("version")),
-        activities=list(Activity.objects.filter(client_id=client.pk).order_by("created_at", "id")),
-        threads=list(Thread.objects.filter(client_id=client.pk).prefetch_related(Prefetch_messages()).order_by("created_at")),
-        notes=list(MeetingNote.objects.filter(client_id=client.pk).select_related("written_by").order_by("held_at")),
-        journal=list(JournalEntry.objects.filter(client_id=client.pk).select_related("actor").order_by("at", "id")),
-        generated_at=clock.now(),
-    )

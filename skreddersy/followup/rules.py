@@ -40,16 +40,24 @@ def main_goal_allowed(need_group: str, main_goal: str) -> bool:
     return True
 
 
-def problems(d: ProposedDecision) -> dict[str, str]:
+def draft_problems(*, need_group: str | None = None, main_goal: str | None = None) -> dict[str, str]:
+    """What keeps a draft from being saved at all (a field left out (None) is not judged): an
+    unknown need group or main goal. Drafts may otherwise be incomplete until they are sent."""
     errors: dict[str, str] = {}
-    groups = reference.need_groups()
-    goals = reference.main_goals()
-    if d.need_group not in groups:
+    if need_group is not None and need_group not in reference.need_groups():
         errors["need_group"] = "Velg en gyldig innsatsgruppe."
-        return errors
-    if d.main_goal not in goals:
+    if main_goal is not None and main_goal not in reference.main_goals():
         errors["main_goal"] = "Velg et gyldig hovedmål."
-    elif not main_goal_allowed(d.need_group, d.main_goal):
+    return errors
+
+
+def problems(d: ProposedDecision) -> dict[str, str]:
+    groups = reference.need_groups()
+    errors = draft_problems(need_group=d.need_group)
+    if errors:
+        return errors
+    errors = draft_problems(main_goal=d.main_goal)
+    if not errors and not main_goal_allowed(d.need_group, d.main_goal):
         errors["main_goal"] = "Hovedmålet «Øke deltakelse» kan bare brukes med varig tilpasset innsats."
     if requires_justification(d.need_group, d.current_group) and not d.justification.strip():
         if groups[d.need_group]["order"] == 0:

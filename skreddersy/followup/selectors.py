@@ -1,14 +1,19 @@
-"""Reads in follow-up. Each takes the acting user, checks the access policy, audits the read and
-runs a fixed number of queries whatever the length of the client's history."""
+"""Reads in follow-up. Each takes the acting user, checks the access policy once, audits the read
+once and runs a fixed number of queries whatever the length of the client's history. Pages and
+the API read through these only (they import no models)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
-from skreddersy.clients.models import Client
+from skreddersy.clients.models import Client, NeedsMapping
 from skreddersy.clients.selectors import get_client
+from skreddersy.core import audit, clock, reference
+from skreddersy.core.errors import AccessDenied, NotFound
+from skreddersy.core.models import Role
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
@@ -18,20 +23,22 @@ from skreddersy.followup.models import (
     NeedsDecision,
     Task,
     Thread,
+    WorkCapacityAssessment,
 )
 from skreddersy.policy import access
 
 JOURNAL_PAGE = 50
+JOURNAL_KINDS = JournalEntry.Kind.choices
+MESSAGE_ROUTES = Message.Route.choices
 
 
-@dataclass
-class PersonCard:
-    client: Client
-    current_decision: NeedsDecision | None
-    plan: ActivityPlan | None
-    activities: list[Activity]
-    journal: list[JournalEntry]
-    open_tasks: list[Task] = field(default_factory=list)
+def journal_kinds(values) -> list[str]:
+    """The known journal kinds among ``values`` (a filter's unknown kinds are dropped)."""
+    return [k for k in values if k in JournalEntry.Kind.values]
+
+
+def unknown_journal_kinds(values) -> list[str]:
+    return [k for k in values if k not in JournalEntry.Kind.values]
 
 
 def _journal_qs(user, client_id: int, kinds=None):
@@ -40,27 +47,119 @@ def _journal_qs(user, client_id: int, kinds=None):
         qs = qs.filter(visible_to_client=True)
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
-    return qs.select_related("actor").order_by("-at", "-id")
+    return qs.select_related("actor", "actor__staff").order_by("-at", "-id")
 
 
-def person_card(*, user, client_id: int, why: str = "oppfølging") -> PersonCard:
-    """Client, current § 14 a decision, open plan with activities, newest 50 journal entries and
-    open tasks. Seven queries: client, audit, decision, plan, activities, journal, tasks."""
-    client = get_client(user=user, client_id=client_id, what="personkort", why=why)
-    decision = (
-        NeedsDecision.objects.filter(client_id=client.pk, status=NeedsDecision.Status.SENT)
-        .select_related("drafted_by", "approver")
-        .order_by("-sent_at", "-id")
-        .first()
-    )
+def _messages():
+    return Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("sent_at", "id"))
+
+
+# --- the person: one aggregate for the person page, Min side and the API -------------------------
+
+PERSON_WHAT = "personkort"
+
+
+@dataclass
+class Person:
+    """Everything about one client that the person page, Min side and the API's person card show.
+
+    A client sees only what is shared with them: sent decisions, shared notes, client-visible
+    journal lines, no tasks. A card (``person(..., card=True)``, the API's) holds the client, the
+    current decision, the open plan with its activities, the open tasks and the newest journal
+    entries; the page's further sections (decision history, assessments, mappings, threads,
+    notes) are None on a card, never an empty list that could be read as "none"."""
+
+    client: Client
+    is_nav: bool
+    current_decision: NeedsDecision | None
+    plan: ActivityPlan | None
+    activities: list[Activity]
+    open_tasks: list[Task]
+    journal: list[JournalEntry]
+    can_approve_draft: bool = False
+    decisions: list[NeedsDecision] | None = None
+    assessments: list[WorkCapacityAssessment] | None = None
+    mappings: list[NeedsMapping] | None = None
+    threads: list[Thread] | None = None
+    notes: list[MeetingNote] | None = None
+
+    def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
+        groups = []
+        for value, label in Activity.Status.choices:
+            items = [x for x in self.activities if x.status == value]
+            if items:
+                groups.append((value, label, items))
+        return groups
+
+    @property
+    def draft(self) -> NeedsDecision | None:
+        for d in self.decisions or ():
+            if d.status in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
+                return d
+        return None
+
+    @property
+    def current_mapping(self) -> NeedsMapping | None:
+        return self.mappings[0] if self.mappings else None
+
+    def mapping_rows(self) -> list[tuple[str, object]]:
+        """(domain name, assessment) for the current mapping, in reference order."""
+        return mapping_rows(self.current_mapping)
+
+
+def mapping_rows(mapping) -> list[tuple[str, object]]:
+    if mapping is None:
+        return []
+    names = reference.needs_domains()
+    by_key = {e.domain: e for e in mapping.entries.all()}
+    return [(name, by_key[key]) for key, name in names.items() if key in by_key]
+
+
+def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why: str = "oppfølging") -> Person:
+    """The client's person aggregate, with one access check and one audit entry (``PERSON_WHAT``),
+    in a fixed number of queries whatever the length of the history: a card seven (client, audit,
+    current decision, plan, activities, journal, tasks); the whole page six more (the decision
+    history in place of the current decision, assessments, mappings and their entries, threads
+    and their messages, notes)."""
+    client = get_client(user=user, client_id=client_id, what=PERSON_WHAT, why=why)
+    is_nav = access.sees_internal_notes(user)
+    decisions = None
+    if card:
+        current = (
+            NeedsDecision.objects.filter(client_id=client.pk, status=NeedsDecision.Status.SENT)
+            .select_related("drafted_by", "approver").order_by("-sent_at", "-id").first()
+        )
+    else:
+        qs = NeedsDecision.objects.filter(client_id=client.pk).select_related("drafted_by", "approver", "assessment")
+        if not is_nav:
+            qs = qs.filter(status=NeedsDecision.Status.SENT)
+        decisions = list(qs.exclude(status=NeedsDecision.Status.DISCARDED)
+                         .order_by(F("sent_at").desc(nulls_first=True), "-drafted_at", "-id"))
+        current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
     plan = ActivityPlan.objects.filter(client_id=client.pk, closed_at__isnull=True).order_by("-created_at").first()
     activities = list(Activity.objects.filter(plan=plan).order_by("start_date", "id")) if plan else []
-    entries = list(_journal_qs(user, client.pk)[:JOURNAL_PAGE])
+    entries = list(_journal_qs(user, client.pk, journal_kinds)[:JOURNAL_PAGE])
     tasks = []
-    if access.sees_internal_notes(user):
+    if is_nav:
         tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner").order_by("deadline"))
-    return PersonCard(client, decision, plan, activities, entries, tasks)
+    p = Person(client, is_nav, current, plan, activities, tasks, entries)
+    if card:
+        return p
+    p.decisions = decisions
+    draft = p.draft
+    p.can_approve_draft = bool(draft and access.can_approve_decision(user, draft))
+    p.assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")) if is_nav else []
+    p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("-version")[:10])
+    p.threads = list(Thread.objects.filter(client_id=client.pk).prefetch_related(_messages())
+                     .order_by("-awaiting_nav_reply", "-last_message_at"))
+    notes = MeetingNote.objects.filter(client_id=client.pk).select_related("written_by")
+    if not is_nav:
+        notes = notes.filter(shared_with_client=True)
+    p.notes = list(notes.order_by("-held_at")[:50])
+    return p
 
+
+# --- journal ----------------------------------------------------------------------------------------
 
 def journal(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE) -> list[JournalEntry]:
     """The client's chronological journal, newest first, optionally filtered by kind."""
@@ -77,6 +176,8 @@ def full_journal(*, user, client_id: int) -> list[JournalEntry]:
     return list(_journal_qs(user, client.pk).order_by("at", "id"))
 
 
+# --- § 14 a decisions ----------------------------------------------------------------------------------
+
 def decisions(*, user, client_id: int) -> list[NeedsDecision]:
     """Every § 14 a decision and draft, newest first (clients see sent decisions only)."""
     client = get_client(user=user, client_id=client_id, what="14a-vedtak: historikk")
@@ -86,51 +187,129 @@ def decisions(*, user, client_id: int) -> list[NeedsDecision]:
     return list(qs.order_by("-sent_at", "-drafted_at"))
 
 
-def get_decision(*, user, decision_id: int) -> NeedsDecision:
-    from skreddersy.core.errors import NotFound
-
+def _decision(decision_id: int) -> NeedsDecision:
     d = NeedsDecision.objects.select_related("client", "assessment", "drafted_by", "approver").filter(pk=decision_id).first()
     if d is None:
         raise NotFound("Fant ikke vedtaket.")
+    return d
+
+
+def get_decision(*, user, decision_id: int) -> NeedsDecision:
+    d = _decision(decision_id)
     get_client(user=user, client_id=d.client_id, what="14a-vedtak")
     if d.status != NeedsDecision.Status.SENT and not access.sees_internal_notes(user):
         raise NotFound("Fant ikke vedtaket.")
     return d
 
 
+def _assessments(client_id: int) -> list[WorkCapacityAssessment]:
+    return list(WorkCapacityAssessment.objects.filter(client_id=client_id).order_by("-assessed_at")[:20])
+
+
+@dataclass
+class DecisionForm:
+    """What the page for a new § 14 a decision shows: the client, their current decision, their
+    assessments to choose from, and the draft they already have (the page sends the counsellor
+    there instead)."""
+
+    client: Client
+    current: NeedsDecision | None
+    assessments: list[WorkCapacityAssessment]
+    existing_draft: NeedsDecision | None
+
+
+def decision_form(*, user, client_id: int) -> DecisionForm:
+    """Nav staff only: one access check, one audit entry."""
+    client = get_client(user=user, client_id=client_id, what="14a-vedtak: nytt", nav=True)
+    drafts = NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL
+    existing = NeedsDecision.objects.filter(client=client, status__in=drafts).first()
+    current = (NeedsDecision.objects.filter(client_id=client.pk, status=NeedsDecision.Status.SENT)
+               .order_by("-sent_at", "-id").first())
+    return DecisionForm(client, current, _assessments(client.pk), existing)
+
+
+@dataclass
+class DecisionPage:
+    decision: NeedsDecision
+    client: Client
+    assessments: list[WorkCapacityAssessment]
+    can_approve: bool
+
+    @property
+    def editable(self) -> bool:
+        return self.decision.status == NeedsDecision.Status.DRAFT
+
+
+def decision_page(*, user, decision_id: int) -> DecisionPage:
+    """A decision or draft with what its page needs (Nav staff only): one access check, one audit entry."""
+    d = _decision(decision_id)
+    get_client(user=user, client_id=d.client_id, what="14a-vedtak", nav=True)
+    can_approve = d.status == NeedsDecision.Status.AWAITING_APPROVAL and access.can_approve_decision(user, d)
+    return DecisionPage(d, d.client, _assessments(d.client_id), can_approve)
+
+
+@dataclass
+class ApprovalQueue:
+    items: list[NeedsDecision]
+    me_id: int  # the second approver's staff id: their own drafts are marked, not offered
+
+
+def approval_queue(*, user) -> ApprovalQueue:
+    """Decisions awaiting a second approver at the offices the user serves (second approvers only).
+    One read entry per client shown, in one statement."""
+    a = access.actor(user)
+    if a.staff is None or Role.SECOND_APPROVER not in a.roles:
+        raise AccessDenied("Bare besluttere har en beslutterkø.")
+    qs = (
+        NeedsDecision.objects.filter(status=NeedsDecision.Status.AWAITING_APPROVAL)
+        .filter(client__in=Client.objects.filter(access.client_filter(user)))
+        .select_related("client", "drafted_by", "client__office")
+        .order_by("drafted_at")
+    )
+    items = list(qs[:500])
+    audit.record_reads(user, [d.client_id for d in items], "beslutterkø")
+    return ApprovalQueue(items, a.staff.pk)
+
+
+# --- activity plan -------------------------------------------------------------------------------------
+
 def plan(*, user, client_id: int) -> list[Activity]:
     client = get_client(user=user, client_id=client_id, what="aktivitetsplan")
     return list(Activity.objects.filter(client=client, plan__closed_at__isnull=True).order_by("start_date", "id"))
 
 
-def get_activity(*, user, activity_id: int) -> Activity:
-    from skreddersy.core.errors import NotFound
-
+def get_activity(*, user, activity_id: int, nav: bool = False) -> Activity:
+    """One activity; ``nav=True`` for Nav's edit page (the client is refused)."""
     act = Activity.objects.select_related("client").filter(pk=activity_id).first()
     if act is None:
         raise NotFound("Fant ikke aktiviteten.")
-    get_client(user=user, client_id=act.client_id, what="aktivitet")
+    get_client(user=user, client_id=act.client_id, what="aktivitet", nav=nav)
     return act
 
+
+# --- dialogue --------------------------------------------------------------------------------------------
 
 def threads(*, user, client_id: int) -> list[Thread]:
     """Dialogue threads with their messages, newest thread first."""
     client = get_client(user=user, client_id=client_id, what="dialog")
-    return list(
-        Thread.objects.filter(client=client)
-        .prefetch_related(Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("sent_at", "id")))
-        .order_by("-last_message_at")
-    )
+    return list(Thread.objects.filter(client=client).prefetch_related(_messages()).order_by("-last_message_at"))
 
 
 def get_thread(*, user, thread_id: int) -> Thread:
-    from skreddersy.core.errors import NotFound
-
     t = Thread.objects.select_related("client").filter(pk=thread_id).first()
     if t is None:
         raise NotFound("Fant ikke samtalen.")
     get_client(user=user, client_id=t.client_id, what="dialog: tråd")
     return t
+
+
+def get_message(*, user, message_id: int) -> Message:
+    """One message with its thread (Nav staff: routing is theirs)."""
+    msg = Message.objects.select_related("thread").filter(pk=message_id).first()
+    if msg is None:
+        raise NotFound("Fant ikke meldingen.")
+    get_client(user=user, client_id=msg.thread.client_id, what="dialog: melding", nav=True)
+    return msg
 
 
 def meeting_notes(*, user, client_id: int) -> list[MeetingNote]:
@@ -141,8 +320,12 @@ def meeting_notes(*, user, client_id: int) -> list[MeetingNote]:
     return list(qs.order_by("-held_at"))
 
 
-def tasks(*, user, client_id: int, include_closed: bool = False) -> list[Task]:
-    client = get_client(user=user, client_id=client_id, what="oppgaver")
+# --- tasks -------------------------------------------------------------------------------------------------
+
+def tasks(*, user, client_id: int, include_closed: bool = False, nav: bool = False) -> list[Task]:
+    """Open (or all) tasks. Tasks are Nav's: a client sees none, or with ``nav=True`` (the API's
+    task list, a Nav endpoint) is refused."""
+    client = get_client(user=user, client_id=client_id, what="oppgaver", nav=nav)
     if not access.sees_internal_notes(user):
         return []
     qs = Task.objects.filter(client=client).select_related("owner")
@@ -152,10 +335,44 @@ def tasks(*, user, client_id: int, include_closed: bool = False) -> list[Task]:
 
 
 def get_task(*, user, task_id: int) -> Task:
-    from skreddersy.core.errors import NotFound
-
     t = Task.objects.select_related("client").filter(pk=task_id).first()
     if t is None or not access.sees_internal_notes(user):
         raise NotFound("Fant ikke oppgaven.")
     get_client(user=user, client_id=t.client_id, what="oppgave")
     return t
+
+
+# --- the whole case, for export -----------------------------------------------------------------------------
+
+@dataclass
+class CaseRecord:
+    client: Client
+    decisions: list[NeedsDecision]
+    assessments: list[WorkCapacityAssessment]
+    mappings: list[NeedsMapping]
+    activities: list[Activity]
+    threads: list[Thread]
+    notes: list[MeetingNote]
+    journal: list[JournalEntry]
+    generated_at: dt.datetime
+
+
+def case_record(*, user, client_id: int) -> CaseRecord:
+    """The client's whole case record for print (appeal, lawyer). Nav staff only; the export
+    itself is audited as a read with the reason "eksport"."""
+    client = get_client(user=user, client_id=client_id, what="eksport: hele saken", why="eksport", nav=True)
+    decisions = list(
+        NeedsDecision.objects.filter(client_id=client.pk).exclude(status=NeedsDecision.Status.DISCARDED)
+        .select_related("drafted_by", "approver", "assessment").order_by("drafted_at", "id")
+    )
+    return CaseRecord(
+        client=client,
+        decisions=decisions,
+        assessments=list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by").order_by("assessed_at")),
+        mappings=list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("version")),
+        activities=list(Activity.objects.filter(client_id=client.pk).order_by("created_at", "id")),
+        threads=list(Thread.objects.filter(client_id=client.pk).prefetch_related(_messages()).order_by("created_at")),
+        notes=list(MeetingNote.objects.filter(client_id=client.pk).select_related("written_by").order_by("held_at")),
+        journal=list(JournalEntry.objects.filter(client_id=client.pk).select_related("actor").order_by("at", "id")),
+        generated_at=clock.now(),
+    )

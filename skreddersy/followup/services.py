@@ -1,6 +1,7 @@
 """Every write in follow-up: § 14 a decisions, assessments, the activity plan, dialogue, meeting
-notes and tasks. Keyword-only functions; each checks access, validates, writes in one
-transaction, appends to the journal and leaves an audit entry (refused attempts too)."""
+notes and tasks. Keyword-only functions; each takes the record it changes as an instance or as its
+id, checks access once, validates, writes in one transaction, appends to the journal and leaves
+one audit entry (refused attempts too). Pages and the API call these and check nothing themselves."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from django.utils import timezone
 
 from skreddersy import journal
 from skreddersy.clients.models import Client
+from skreddersy.clients.services import load_client
 from skreddersy.core import clock
 from skreddersy.core.audit import audited_write
-from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput
+from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.followup import rules, triage
 from skreddersy.followup.models import (
     Activity,
@@ -39,6 +41,54 @@ def _staff(user):
     return staff
 
 
+# --- the record a write is about ------------------------------------------------------------------
+# Every service takes the record it changes as an instance or as its id, so that a page or the
+# API hands over what it parsed and the service alone checks access and audits (a view makes no
+# reads of its own). A missing id is NotFound (404).
+
+def _load(model, value, message: str, *related: str):
+    if isinstance(value, model):
+        return value
+    obj = model.objects.select_related(*related).filter(pk=value).first() if isinstance(value, int) else None
+    if obj is None:
+        raise NotFound(message)
+    return obj
+
+
+_client = load_client
+
+
+def _decision(value) -> NeedsDecision:
+    return _load(NeedsDecision, value, "Fant ikke vedtaket.", "client")
+
+
+def _activity(value) -> Activity:
+    return _load(Activity, value, "Fant ikke aktiviteten.", "client")
+
+
+def _thread(value) -> Thread:
+    return _load(Thread, value, "Fant ikke samtalen.", "client")
+
+
+def _message(value) -> Message:
+    return _load(Message, value, "Fant ikke meldingen.", "thread__client")
+
+
+def _task(value) -> Task:
+    return _load(Task, value, "Fant ikke oppgaven.", "client")
+
+
+def _assessment(value, client_id: int, field: str = "assessment") -> WorkCapacityAssessment | None:
+    """The assessment a decision rests on, given as an instance or an id; it must be this client's."""
+    if value is None:
+        return None
+    if not isinstance(value, WorkCapacityAssessment):
+        value = WorkCapacityAssessment.objects.filter(pk=value, client_id=client_id).first() if isinstance(value, int) else None
+        if value is None:
+            raise InvalidInput("Fant ikke arbeidsevnevurderingen for denne brukeren.", field=field)
+    return value
+
+
 def _touch_contact(client_id: int, at: dt.datetime) -> None:
     """Days since last contact: keep the newest contact time on the client row."""
     Client.objects.filter(Q(pk=client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at))).update(
@@ -48,7 +98,8 @@ def _touch_contact(client_id: int, at: dt.datetime) -> None:
 
 # --- work capacity assessment and § 14 a decisions -----------------------------------------------
 
-def create_assessment(*, user, client: Client, resource_profile: str, client_self_assessment: str, reduced_work_capacity: bool) -> WorkCapacityAssessment:
+def create_assessment(*, user, client: Client | int, resource_profile: str, client_self_assessment: str, reduced_work_capacity: bool) -> WorkCapacityAssessment:
+    client = _client(client)
     with audited_write(user, client.pk, "arbeidsevnevurdering") as a:
         access.require_nav(user, client, what="arbeidsevnevurdering")
         errors = {}
@@ -100,19 +151,31 @@ def _validate_decision(decision: NeedsDecision) -> None:
         raise InvalidInput("Vedtaket oppfyller ikke reglene i § 14 a.", errors=errors)
 
 
-def draft_decision(*, user, client: Client, need_group: str, main_goal: str, justification: str = "", assessment: WorkCapacityAssessment | None = None) -> NeedsDecision:
+def _validate_draft(client_id: int, fields: dict) -> dict:
+    """What a draft must hold to be saved (the one check for starting and for changing a draft;
+    the § 14 a rules proper are checked when it is sent): a known need group and main goal, and
+    an assessment of this client (given as an instance or an id). Returns the fields with the
+    assessment as an instance."""
+    errors = rules.draft_problems(need_group=fields.get("need_group"), main_goal=fields.get("main_goal"))
+    if fields.get("assessment") is not None:
+        try:
+            fields = fields | {"assessment": _assessment(fields["assessment"], client_id)}
+        except InvalidInput as exc:
+            errors |= exc.errors
+        else:
+            if fields["assessment"].client_id != client_id:
+                errors["assessment"] = "Arbeidsevnevurderingen gjelder en annen bruker."
+    if errors:
+        raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
+    return fields
+
+
+def draft_decision(*, user, client: Client | int, need_group: str, main_goal: str, justification: str = "", assessment: WorkCapacityAssessment | int | None = None) -> NeedsDecision:
     """Start a § 14 a draft. Drafts may be incomplete; the rules are checked when it is sent."""
+    client = _client(client)
     with audited_write(user, client.pk, "14a-vedtak: utkast") as a:
         access.require_nav(user, client, what="14a-vedtak: utkast")
-        errors = {}
-        if need_group not in rules.reference.need_groups():
-            errors["need_group"] = "Velg en gyldig innsatsgruppe."
-        if main_goal not in rules.reference.main_goals():
-            errors["main_goal"] = "Velg et gyldig hovedmål."
-        if assessment is not None and assessment.client_id != client.pk:
-            errors["assessment"] = "Arbeidsevnevurderingen gjelder en annen bruker."
-        if errors:
-            raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
+        assessment = _validate_draft(client.pk, {"need_group": need_group, "main_goal": main_goal, "assessment": assessment})["assessment"]
         if NeedsDecision.objects.filter(client=client, status__in=[NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL]).exists():
             raise Conflict("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først.", field="need_group")
         try:
@@ -130,8 +193,9 @@ def draft_decision(*, user, client: Client, need_group: str, main_goal: str, jus
     return d
 
 
-def update_draft(*, user, decision: NeedsDecision, expected_version: int, **fields) -> NeedsDecision:
+def update_draft(*, user, decision: NeedsDecision | int, expected_version: int, **fields) -> NeedsDecision:
     allowed = {"need_group", "main_goal", "justification", "assessment"}
+    decision = _decision(decision)
     with audited_write(user, decision.client_id, "14a-vedtak: endre utkast") as a:
         access.require_nav(user, decision.client, what="14a-vedtak: endre utkast")
         if decision.status != NeedsDecision.Status.DRAFT:
@@ -139,15 +203,7 @@ def update_draft(*, user, decision: NeedsDecision, expected_version: int, **fiel
         unknown = set(fields) - allowed
         if unknown:
             raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in unknown})
-        errors = {}
-        if "need_group" in fields and fields["need_group"] not in rules.reference.need_groups():
-            errors["need_group"] = "Velg en gyldig innsatsgruppe."
-        if "main_goal" in fields and fields["main_goal"] not in rules.reference.main_goals():
-            errors["main_goal"] = "Velg et gyldig hovedmål."
-        if fields.get("assessment") is not None and fields["assessment"].client_id != decision.client_id:
-            errors["assessment"] = "Arbeidsevnevurderingen gjelder en annen bruker."
-        if errors:
-            raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
+        fields = _validate_draft(decision.client_id, fields)
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
         n = NeedsDecision.objects.filter(pk=decision.pk, version=expected_version, status=NeedsDecision.Status.DRAFT).update(
             **values, version=F("version") + 1
@@ -159,8 +215,9 @@ def update_draft(*, user, decision: NeedsDecision, expected_version: int, **fiel
     return decision
 
 
-def submit_decision(*, user, decision: NeedsDecision, expected_version: int | None = None) -> NeedsDecision:
+def submit_decision(*, user, decision: NeedsDecision | int, expected_version: int | None = None) -> NeedsDecision:
     """Send the draft, or pass it to a second approver when the need group demands one."""
+    decision = _decision(decision)
     with audited_write(user, decision.client_id, "14a-vedtak: send") as a:
         access.require_nav(user, decision.client, what="14a-vedtak: send")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("assessment", "client").get(pk=decision.pk)
@@ -185,8 +242,9 @@ def submit_decision(*, user, decision: NeedsDecision, expected_version: int | No
     return decision
 
 
-def approve_decision(*, user, decision: NeedsDecision) -> NeedsDecision:
+def approve_decision(*, user, decision: NeedsDecision | int) -> NeedsDecision:
     """The second approver (beslutter) approves and the decision is sent."""
+    decision = _decision(decision)
     with audited_write(user, decision.client_id, "14a-vedtak: beslutt") as a:
         access.require_client(user, decision.client, what="14a-vedtak: beslutt")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("assessment", "client").get(pk=decision.pk)
@@ -205,8 +263,9 @@ def approve_decision(*, user, decision: NeedsDecision) -> NeedsDecision:
     return decision
 
 
-def return_decision(*, user, decision: NeedsDecision, reason: str) -> NeedsDecision:
+def return_decision(*, user, decision: NeedsDecision | int, reason: str) -> NeedsDecision:
     """The second approver sends the decision back to the drafter with a reason."""
+    decision = _decision(decision)
     with audited_write(user, decision.client_id, "14a-vedtak: returner") as a:
         access.require_client(user, decision.client, what="14a-vedtak: returner")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("client").get(pk=decision.pk)
@@ -228,7 +287,8 @@ def return_decision(*, user, decision: NeedsDecision, reason: str) -> NeedsDecis
     return decision
 
 
-def discard_draft(*, user, decision: NeedsDecision) -> NeedsDecision:
+def discard_draft(*, user, decision: NeedsDecision | int) -> NeedsDecision:
+    decision = _decision(decision)
     with audited_write(user, decision.client_id, "14a-vedtak: forkast") as a:
         access.require_nav(user, decision.client, what="14a-vedtak: forkast")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("client").get(pk=decision.pk)
@@ -286,16 +346,14 @@ def _validate_activity(values: dict) -> None:
         raise InvalidInput("Aktiviteten kan ikke lagres.", errors=errors)
 
 
-def add_activity(*, user, client: Client, title: str, type: str, description: str = "", status: str | None = None,
+def add_activity(*, user, client: Client | int, title: str, type: str, description: str = "", status: str | None = None,
                  start_date: dt.date | None = None, end_date: dt.date | None = None, is_requirement: bool = False,
                  legal_basis: str = "", consequence: str = "") -> Activity:
     """Add an activity. A counsellor's activity is a proposal until the client approves it; the
     client's own activities are planned at once. Only Nav can set an activity requirement."""
+    client = _client(client)
     with audited_write(user, client.pk, "aktivitet: ny") as a:
-        access.require_client(user, client, what="aktivitet: ny")
-        by_client = access.actor(user).is_client
-        if not by_client:
-            access.require_nav(user, client, what="aktivitet: ny")
+        by_client = access.require_client_or_nav(user, client, what="aktivitet: ny")
         if by_client and is_requirement:
             raise AccessDenied("Bare Nav kan sette aktivitetskrav.", field="is_requirement")
         status = status or (Activity.Status.PLANNED if by_client else Activity.Status.PROPOSED)
@@ -319,16 +377,14 @@ def add_activity(*, user, client: Client, title: str, type: str, description: st
 _REAPPROVE_FIELDS = {"title", "description", "start_date", "end_date", "is_requirement", "legal_basis", "consequence"}
 
 
-def update_activity(*, user, activity: Activity, expected_version: int, **changes) -> Activity:
+def update_activity(*, user, activity: Activity | int, expected_version: int, **changes) -> Activity:
     """Change an activity with optimistic locking: a stale ``expected_version`` is a Conflict and
     nothing is written. A changed requirement needs the client's approval again."""
     allowed = {"title", "description", "type", "status", "start_date", "end_date", "is_requirement", "legal_basis", "consequence"}
+    activity = _activity(activity)
     with audited_write(user, activity.client_id, "aktivitet: endre") as a:
         client = activity.client
-        access.require_client(user, client, what="aktivitet: endre")
-        by_client = access.actor(user).is_client
-        if not by_client:
-            access.require_nav(user, client, what="aktivitet: endre")
+        by_client = access.require_client_or_nav(user, client, what="aktivitet: endre")
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in sorted(unknown)})
@@ -371,8 +427,9 @@ def update_activity(*, user, activity: Activity, expected_version: int, **change
     return current
 
 
-def approve_activity(*, user, activity: Activity, expected_version: int) -> Activity:
+def approve_activity(*, user, activity: Activity | int, expected_version: int) -> Activity:
     """The client approves an activity Nav proposed (for a requirement: accepts it knowingly)."""
+    activity = _activity(activity)
     with audited_write(user, activity.client_id, "aktivitet: godta") as a:
         access.require_client_self(user, activity.client, what="aktivitet: godta")
         now = clock.now()
@@ -395,11 +452,10 @@ def approve_activity(*, user, activity: Activity, expected_version: int) -> Acti
 
 # --- dialogue ------------------------------------------------------------------------------------
 
-def start_thread(*, user, client: Client, subject: str, body: str, activity: Activity | None = None) -> Thread:
+def start_thread(*, user, client: Client | int, subject: str, body: str, activity: Activity | None = None) -> Thread:
+    client = _client(client)
     with audited_write(user, client.pk, "dialog: ny tråd") as a:
-        access.require_client(user, client, what="dialog: ny tråd")
-        if not access.actor(user).is_client:
-            access.require_nav(user, client, what="dialog: ny tråd")
+        by_client = access.require_client_or_nav(user, client, what="dialog: ny tråd")
         if not subject.strip():
             raise InvalidInput("Skriv et emne.", field="subject")
         if not body.strip():
@@ -407,27 +463,25 @@ def start_thread(*, user, client: Client, subject: str, body: str, activity: Act
         if activity is not None and activity.client_id != client.pk:
             raise InvalidInput("Aktiviteten hører til en annen bruker.", field="activity")
         thread = Thread.objects.create(client=client, subject=subject.strip()[:200], activity=activity, created_at=clock.now())
-        _post(user, thread, body)
+        _post(user, thread, body, from_client=by_client)
         a["obj"] = thread
     return thread
 
 
-def send_message(*, user, thread: Thread, body: str) -> Message:
+def send_message(*, user, thread: Thread | int, body: str) -> Message:
+    thread = _thread(thread)
     with audited_write(user, thread.client_id, "dialog: melding") as a:
         client = thread.client
-        access.require_client(user, client, what="dialog: melding")
-        if not access.actor(user).is_client:
-            access.require_nav(user, client, what="dialog: melding")
+        by_client = access.require_client_or_nav(user, client, what="dialog: melding")
         if not body.strip():
             raise InvalidInput("Meldingen kan ikke være tom.", field="body")
-        msg = _post(user, thread, body)
+        msg = _post(user, thread, body, from_client=by_client)
         a["obj"] = msg
     return msg
 
 
-def _post(user, thread: Thread, body: str) -> Message:
+def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
     now = clock.now()
-    from_client = access.actor(user).is_client
     msg = Message(thread=thread, sender=user, from_client=from_client, body=body.strip(), sent_at=now)
     if from_client:
         msg.suggested_route = triage.suggest_route(msg.body)
@@ -460,8 +514,9 @@ def _close_answer_tasks(thread: Thread, now) -> None:
                         message__thread=thread).update(status=Task.Status.DONE, done_at=now)
 
 
-def mark_no_reply_needed(*, user, thread: Thread) -> Thread:
+def mark_no_reply_needed(*, user, thread: Thread | int) -> Thread:
     """The client's last message needs no answer (a plain "takk"): clear "awaiting reply"."""
+    thread = _thread(thread)
     with audited_write(user, thread.client_id, "dialog: trenger ikke svar") as a:
         access.require_nav(user, thread.client, what="dialog: trenger ikke svar")
         now = clock.now()
@@ -475,22 +530,23 @@ def mark_no_reply_needed(*, user, thread: Thread) -> Thread:
     return thread
 
 
-def mark_thread_read(*, user, thread: Thread) -> int:
+def mark_thread_read(*, user, thread: Thread | int) -> int:
     """Read receipts: mark the other party's messages in the thread as read."""
+    thread = _thread(thread)
     with audited_write(user, thread.client_id, "dialog: lest") as a:
-        access.require_client(user, thread.client, what="dialog: lest")
+        by_client = access.require_client_or_nav(user, thread.client, what="dialog: lest")
         now = clock.now()
-        if access.actor(user).is_client:
+        if by_client:
             n = Message.objects.filter(thread=thread, from_client=False, read_by_client_at__isnull=True).update(read_by_client_at=now)
         else:
-            access.require_nav(user, thread.client, what="dialog: lest")
             n = Message.objects.filter(thread=thread, from_client=True, read_by_nav_at__isnull=True).update(read_by_nav_at=now)
         a["obj"] = thread
     return n
 
 
-def set_message_route(*, user, message: Message, route: str) -> Message:
+def set_message_route(*, user, message: Message | int, route: str) -> Message:
     """Accept or change the suggested route of a client's message."""
+    message = _message(message)
     with audited_write(user, message.thread.client_id, "dialog: ruting") as a:
         access.require_nav(user, message.thread.client, what="dialog: ruting")
         if route not in Message.Route.values:
@@ -507,9 +563,10 @@ def set_message_route(*, user, message: Message, route: str) -> Message:
 
 # --- meeting notes and tasks ---------------------------------------------------------------------
 
-def log_contact(*, user, client: Client, channel: str, summary: str, held_at: dt.datetime | None = None,
+def log_contact(*, user, client: Client | int, channel: str, summary: str, held_at: dt.datetime | None = None,
                 shared_with_client: bool = True) -> MeetingNote:
     """Samtalereferat for a meeting, phone call, SMS or video contact."""
+    client = _client(client)
     with audited_write(user, client.pk, "samtalereferat") as a:
         access.require_nav(user, client, what="samtalereferat")
         errors = {}
@@ -534,7 +591,8 @@ def log_contact(*, user, client: Client, channel: str, summary: str, held_at: dt
     return note
 
 
-def create_task(*, user, client: Client, title: str, deadline: dt.datetime, owner=None, kind: str = Task.Kind.OTHER) -> Task:
+def create_task(*, user, client: Client | int, title: str, deadline: dt.datetime, owner=None, kind: str = Task.Kind.OTHER) -> Task:
+    client = _client(client)
     with audited_write(user, client.pk, "oppgave: ny") as a:
         access.require_nav(user, client, what="oppgave: ny")
         errors = {}
@@ -554,7 +612,8 @@ def create_task(*, user, client: Client, title: str, deadline: dt.datetime, owne
     return task
 
 
-def complete_task(*, user, task: Task) -> Task:
+def complete_task(*, user, task: Task | int) -> Task:
+    task = _task(task)
     with audited_write(user, task.client_id, "oppgave: utført") as a:
         access.require_nav(user, task.client, what="oppgave: utført")
         if task.status != Task.Status.OPEN:

@@ -20,6 +20,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from skreddersy.core import audit
 from skreddersy.core.errors import AccessDenied
@@ -223,6 +224,10 @@ def can_see_client(user, client) -> bool:
 
 def require_client(user, client, *, what: str) -> None:
     """Raise AccessDenied (and audit the attempt) unless ``user`` may see ``client``."""
+    _require_seen(user, client, what)
+
+
+def _require_seen(user, client, what: str) -> None:
     if not can_see_client(user, client):
         audit.record(user, client.pk, audit.DENIED, what, why="ingen tilgang")
         raise AccessDenied("Du har ikke tilgang til denne brukeren.")
@@ -239,10 +244,25 @@ def can_act_for_nav(user) -> bool:
 
 
 def require_nav(user, client, *, what: str) -> None:
-    require_client(user, client, what=what)
+    """Nav staff with a follow-up role who may see ``client`` (the client themself is refused)."""
+    _require_seen(user, client, what)
+    _require_nav_role(user, client, what)
+
+
+def _require_nav_role(user, client, what: str) -> None:
     if not can_act_for_nav(user):
         audit.record(user, client.pk, audit.DENIED, what, why="krever veilederrolle")
         raise AccessDenied("Bare Nav-ansatte med oppfølgingsrolle kan gjøre dette.")
+
+
+def require_client_or_nav(user, client, *, what: str) -> bool:
+    """The client on their own record, or Nav staff with a follow-up role who may see them.
+    Returns True when the client acts (the one place that asks "the client or Nav?")."""
+    _require_seen(user, client, what)
+    by_client = actor(user).is_client
+    if not by_client:
+        _require_nav_role(user, client, what)
+    return by_client
 
 
 def require_client_self(user, client, *, what: str) -> None:
@@ -251,6 +271,36 @@ def require_client_self(user, client, *, what: str) -> None:
     if not (a.is_client and a.client_id == client.pk):
         audit.record(user, client.pk, audit.DENIED, what, why="bare brukeren selv")
         raise AccessDenied("Bare brukeren selv kan gjøre dette.")
+
+
+def landing(user) -> str:
+    """Which kind of work a login starts in: "client", "followup", "analyst", "administrator",
+    or "" (none of these)."""
+    a = actor(user)
+    if a.is_client:
+        return "client"
+    if a.does_followup:
+        return "followup"
+    if is_analyst(user):
+        return "analyst"
+    if is_administrator(user):
+        return "administrator"
+    return ""
+
+
+def require_workbench(user) -> None:
+    """The gate of the counsellors' workbench pages: a staff login with a follow-up role. (Which
+    clients they may see is judged by the selector or service the page calls.)"""
+    if not actor(user).does_followup:
+        raise AccessDenied(_("Denne siden er for Nav-ansatte som følger opp brukere."))
+
+
+def require_min_side(user) -> int:
+    """The gate of Min side: a client login. Returns the client's id."""
+    a = actor(user)
+    if not a.is_client:
+        raise AccessDenied(_("Min side er for brukere. Nav-ansatte bruker oversikten."))
+    return a.client_id
 
 
 def can_approve_decision(user, decision) -> bool:

@@ -90,13 +90,13 @@ def test_person_card_enforces_the_matrix_and_audits(world, role, clearance):
         client = world["clients"][target]
         before = AuditEntry.objects.filter(client_id=client.pk).count()
         if expected(role, clearance, target):
-            card = selectors.person_card(user=user, client_id=client.pk)
+            card = selectors.person(user=user, client_id=client.pk, card=True)
             assert card.client.pk == client.pk
             entry = AuditEntry.objects.filter(client_id=client.pk).order_by("-id").first()
             assert entry.action == AuditEntry.Action.READ, (role, clearance, target)
         else:
             with pytest.raises(AccessDenied):
-                selectors.person_card(user=user, client_id=client.pk)
+                selectors.person(user=user, client_id=client.pk, card=True)
             entry = AuditEntry.objects.filter(client_id=client.pk).order_by("-id").first()
             assert entry.action == AuditEntry.Action.DENIED, (role, clearance, target)
             assert entry.what == "personkort"

@@ -198,7 +198,7 @@ def test_a_new_decision_replaces_the_old_and_history_stays(case):
     assert case["client"].need_group == "VARIG_TILPASSET_INNSATS"
     history = selectors.decisions(user=case["drafter"], client_id=case["client"].pk)
     assert [d.pk for d in history] == [third.pk, second.pk, first.pk]
-    card = selectors.person_card(user=case["drafter"], client_id=case["client"].pk)
+    card = selectors.person(user=case["drafter"], client_id=case["client"].pk, card=True)
     assert card.current_decision.pk == third.pk
 
 

@@ -90,7 +90,7 @@ def test_client_sees_only_entries_meant_for_them(story):
     assert [e.at for e in mine] == [T0 + dt.timedelta(hours=i) for i in hours_visible]
     assert all(e.visible_to_client for e in mine)
     assert not any("Intern" in e.summary or e.kind == "task" for e in mine)
-    card = selectors.person_card(user=story["me"], client_id=story["client"].pk)
+    card = selectors.person(user=story["me"], client_id=story["client"].pk, card=True)
     assert {e.pk for e in card.journal} == {e.pk for e in mine}
     assert card.open_tasks == []
 

@@ -46,7 +46,7 @@ def _history(client, staff, n: int, *, closed_plan=True):
 
 def _count(user, client_id) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        selectors.person_card(user=user, client_id=client_id)
+        selectors.person(user=user, client_id=client_id, card=True)
     return len(ctx.captured_queries)
 
 
@@ -72,13 +72,13 @@ def test_query_count_with_django_assert_max_num_queries(org, django_assert_max_n
     _history(c, org["counsellor"], 200)
     user = f.fresh_user(org["counsellor"])
     with django_assert_max_num_queries(8):
-        selectors.person_card(user=user, client_id=c.pk)
+        selectors.person(user=user, client_id=c.pk, card=True)
 
 
 def test_card_contents(org):
     c = f.client(org["a"], org["counsellor"])
     plan, current = _history(c, org["counsellor"], 200)
-    card = selectors.person_card(user=f.fresh_user(org["counsellor"]), client_id=c.pk)
+    card = selectors.person(user=f.fresh_user(org["counsellor"]), client_id=c.pk, card=True)
     assert card.client.pk == c.pk
     assert card.current_decision.pk == current.pk
     assert card.plan.pk == plan.pk
@@ -94,14 +94,14 @@ def test_card_contents(org):
 def test_client_card_has_only_visible_entries_and_no_tasks(org):
     c = f.client(org["a"], org["counsellor"], login=True)
     _history(c, org["counsellor"], 200)
-    card = selectors.person_card(user=f.fresh_user(c.user), client_id=c.pk)
+    card = selectors.person(user=f.fresh_user(c.user), client_id=c.pk, card=True)
     assert len(card.journal) == 50 and all(e.visible_to_client for e in card.journal)
     assert card.open_tasks == []
 
 
 def test_card_without_history(org):
     c = f.client(org["a"], org["counsellor"])
-    card = selectors.person_card(user=f.fresh_user(org["counsellor"]), client_id=c.pk)
+    card = selectors.person(user=f.fresh_user(org["counsellor"]), client_id=c.pk, card=True)
     assert card.current_decision is None and card.plan is None and card.activities == [] and card.journal == []
 
 
@@ -115,5 +115,47 @@ def test_card_after_services(org):
         services.add_activity(user=nav, client=c, title="CV", type="own")
     finally:
         clock.freeze(None)
-    card = selectors.person_card(user=f.fresh_user(org["counsellor"]), client_id=c.pk)
+    card = selectors.person(user=f.fresh_user(org["counsellor"]), client_id=c.pk, card=True)
     assert card.current_decision.pk == d.pk and [a.title for a in card.activities] == ["CV"]
+
+
+# --- one aggregate: the page and the card are the same selector ----------------------------------
+
+def _page_count(user, client_id) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.person(user=user, client_id=client_id)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["counsellor", "client"])
+def test_page_query_count_is_fixed_whatever_the_history(org, who):
+    small = f.client(org["a"], org["counsellor"], login=True)
+    big = f.client(org["a"], org["counsellor"], login=True)
+    _history(small, org["counsellor"], 1)
+    _history(big, org["counsellor"], 200)
+
+    def user_for(c):
+        return f.fresh_user(org["counsellor"]) if who == "counsellor" else f.fresh_user(c.user)
+
+    assert _page_count(user_for(small), small.pk) == _page_count(user_for(big), big.pk)
+
+
+def test_page_and_card_agree_and_audit_once_under_one_name(org):
+    from skreddersy.core.models import AuditEntry
+
+    c = f.client(org["a"], org["counsellor"])
+    plan, current = _history(c, org["counsellor"], 30)
+    before = AuditEntry.objects.filter(client_id=c.pk).count()
+    card = selectors.person(user=f.fresh_user(org["counsellor"]), client_id=c.pk, card=True)
+    page = selectors.person(user=f.fresh_user(org["counsellor"]), client_id=c.pk)
+    entries = list(AuditEntry.objects.filter(client_id=c.pk).order_by("id"))[before:]
+    assert [(e.action, e.what) for e in entries] == [("read", selectors.PERSON_WHAT)] * 2
+    assert card.current_decision.pk == page.current_decision.pk == current.pk
+    assert card.plan.pk == page.plan.pk == plan.pk
+    assert [a.pk for a in card.activities] == [a.pk for a in page.activities]
+    assert [e.pk for e in card.journal] == [e.pk for e in page.journal]
+    assert [t.pk for t in card.open_tasks] == [t.pk for t in page.open_tasks]
+    # the page's further sections are there; a card says it did not read them (None, not "none")
+    assert card.decisions is None and card.threads is None and card.notes is None
+    assert [d.pk for d in page.decisions if d.status == "sent"][0] == current.pk
+    assert len(page.notes) == 30 and page.draft is not None

@@ -1,0 +1,51 @@
+"""What every follow-up page shares: the two login gates and a few URL helpers.
+
+A page parses its input, calls ONE selector (to show) or ONE service (to act), and renders. That
+call checks access and audits, once. A ``ServiceError`` the page does not turn into form errors
+rises to ``core.middleware.ServiceErrorPages``, which renders the error page with its status."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.urls import reverse
+
+from skreddersy.core.errors import Conflict, InvalidInput
+from skreddersy.policy import access
+
+# The errors a form page shows on its form (field and reason); any other rises to the error page.
+FORM_ERRORS = (InvalidInput, Conflict)
+
+
+def staff_view(view):
+    """The counsellors' workbench: a logged-in staff member with a follow-up role (the gate is
+    the policy's ``require_workbench``; which clients they see is the selector's or service's)."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        access.require_workbench(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def client_view(view):
+    """Min side: a logged-in client, who acts on their own record only (``require_min_side``)."""
+
+    @functools.wraps(view)
+    @login_required(login_url="client_login")
+    def wrapper(request, *args, **kwargs):
+        client_id = access.require_min_side(request.user)
+        return view(request, client_id, *args, **kwargs)
+
+    return wrapper
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def person_url(client_id: int, anchor: str = "") -> str:
+    return reverse("person", args=[client_id]) + (f"#{anchor}" if anchor else "")
