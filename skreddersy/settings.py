@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "skreddersy.clients",
     "skreddersy.followup",
     "skreddersy.measures",
+    "skreddersy.work",
     "skreddersy.insight",
     "skreddersy.accounts",
 ]
