@@ -150,7 +150,7 @@ def test_overlap_warns_of_owner_and_recent_colleagues_not_of_oneself():
 def test_a_subsidy_plan_steps_down_from_month_0(steps):
     plan = [{"from_month": m, "percent": p} for m, p in steps]
     problem, clean = rules.subsidy_plan_problem(plan)
-    ok = (steps[0][0] == 0 and all(b[0] > a[0] and b[1] <= a[1] for a, b in zip(steps, steps[1:]))
+    ok = (steps[0][0] == 0 and all(b[0] > a[0] and b[1] <= a[1] for a, b in zip(steps, steps[1:], strict=False))
           and all(0 <= p <= 75 for _, p in steps))
     assert (problem is None) == ok
     if ok:

@@ -265,7 +265,7 @@ def test_outcome_share_in_work_within_12_months(ips):
     js = user(ips["js1"])
     old = dt.date.today() - dt.timedelta(days=400)
     cases = []
-    for i in range(6):
+    for _ in range(6):
         c = f.client(ips["a"], ips["counsellor"])
         case = services.refer_to_specialist(user=user(ips["counsellor"]), client=c, specialist=ips["js1"],
                                             referred_on=old, over_cap_reason="test")
