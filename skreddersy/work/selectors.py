@@ -32,6 +32,18 @@ from skreddersy.work.models import (
 )
 
 SEARCH_LIMIT = 25
+MAX_ID = 2**63 - 1
+
+
+def _pk(value) -> int:
+    """An id from a URL or a form, or NotFound: ids beyond the 64-bit column are no row."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise NotFound("Fant ikke det du lette etter.") from None
+    if not 0 < n <= MAX_ID:
+        raise NotFound("Fant ikke det du lette etter.")
+    return n
 MIN_GROUP = access.STAFF_FIGURES_MIN_TEAM  # the same 5 as every small-group rule
 
 
@@ -65,6 +77,7 @@ class EmployerRecord:
 
 
 def employer_record(*, user, employer_id: int) -> EmployerRecord:
+    employer_id = _pk(employer_id)
     access.require_employer_register(user, what="arbeidsgiver: les")
     employer = Employer.objects.select_related("owner").filter(pk=employer_id).first()
     if employer is None:
@@ -86,6 +99,7 @@ def employer_record(*, user, employer_id: int) -> EmployerRecord:
 
 
 def get_employer(*, user, employer_id) -> Employer:
+    employer_id = _pk(employer_id)
     access.require_employer_register(user, what="arbeidsgiver: les")
     employer = Employer.objects.filter(pk=employer_id).first()
     if employer is None:
@@ -94,6 +108,7 @@ def get_employer(*, user, employer_id) -> Employer:
 
 
 def get_vacancy(*, user, vacancy_id):
+    vacancy_id = _pk(vacancy_id)
     access.require_employer_register(user, what="arbeidsgiver: les")
     from skreddersy.work.models import Vacancy
 
@@ -111,6 +126,7 @@ def _case_qs(user):
 
 def get_case(*, user, case_id, what: str = "jobbspesialist: les") -> IpsCase:
     """One case the user may see (audited); a case they may not see answers as one that does not exist."""
+    case_id = _pk(case_id)
     case = IpsCase.objects.select_related("client", "specialist", "office").filter(pk=case_id).first()
     if case is None:
         raise NotFound("Fant ikke kandidaten.")
@@ -267,6 +283,7 @@ def client_work(*, user, client: Client) -> dict:
 
 
 def get_client(*, user, client_id, what: str) -> Client:
+    client_id = _pk(client_id)
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
         raise NotFound("Fant ikke brukeren.")
@@ -275,6 +292,10 @@ def get_client(*, user, client_id, what: str) -> Client:
 
 
 def get_staff(*, user, staff_id) -> StaffMember:
+    try:
+        staff_id = _pk(staff_id)
+    except NotFound:
+        raise InvalidInput("Ukjent jobbspesialist.", field="specialist") from None
     staff = StaffMember.objects.filter(pk=staff_id).first()
     if staff is None:
         raise InvalidInput("Ukjent jobbspesialist.", field="specialist")
@@ -282,6 +303,7 @@ def get_staff(*, user, staff_id) -> StaffMember:
 
 
 def get_follow_along(*, user, follow_along_id) -> FollowAlong:
+    follow_along_id = _pk(follow_along_id)
     fa = FollowAlong.objects.select_related("start__case__client").filter(pk=follow_along_id).first()
     if fa is None or not access.can_work_case(user, fa.start.case):
         raise NotFound("Fant ikke oppfølgingen.")
@@ -289,6 +311,7 @@ def get_follow_along(*, user, follow_along_id) -> FollowAlong:
 
 
 def get_start(*, user, start_id) -> JobStart:
+    start_id = _pk(start_id)
     s = JobStart.objects.select_related("case__client").filter(pk=start_id).first()
     if s is None or not access.can_work_case(user, s.case):
         raise NotFound("Fant ikke jobbstarten.")
@@ -296,6 +319,7 @@ def get_start(*, user, start_id) -> JobStart:
 
 
 def get_consent(*, user, consent_id) -> PresentationConsent:
+    consent_id = _pk(consent_id)
     c = PresentationConsent.objects.select_related("client", "employer").filter(pk=consent_id).first()
     if c is None or not access.can_see_client(user, c.client):
         raise NotFound("Fant ikke samtykket.")
@@ -469,6 +493,7 @@ def outcomes(*, user, scope: str, office_id: int | None = None) -> Outcomes:
 # --- fidelity ------------------------------------------------------------------------------------
 
 def fidelity_reviews(*, user, team_id) -> dict:
+    team_id = _pk(team_id)
     team = Team.objects.filter(pk=team_id).select_related("office").first()
     if team is None:
         raise NotFound("Fant ikke teamet.")
@@ -491,6 +516,7 @@ def supervised_teams(*, user) -> list[Team]:
 
 
 def get_team(*, user, team_id) -> Team:
+    team_id = _pk(team_id)
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         raise NotFound("Fant ikke teamet.")
@@ -502,3 +528,35 @@ def supervised_offices(*, user) -> list:
 
     a = access.actor(user)
     return [o for o in Office.objects.filter(pk__in=a.office_ids).order_by("name") if access.can_supervise_office(user, o.pk)]
+
+
+def find_employer(*, user, number: str, field: str = "employer") -> Employer:
+    """The employer with this organisation number, for forms that name one by number."""
+    access.require_employer_register(user, what="arbeidsgiver: les")
+    try:
+        digits = orgnr.parse(number)
+    except orgnr.InvalidOrganisationNumber as exc:
+        raise InvalidInput(exc.reason, field=field) from None
+    employer = Employer.objects.filter(orgnr=digits).first()
+    if employer is None:
+        raise InvalidInput("Arbeidsgiveren finnes ikke i registeret. Registrer den først.", field=field)
+    return employer
+
+
+def case_for_client_page(*, user, client_id) -> dict:
+    """Everything the client's work page needs (profile, the open case, consents, presentations)."""
+    client = get_client(user=user, client_id=client_id, what="jobbprofil: les")
+    return {"client": client, **client_work(user=user, client=client),
+            "consents": list(PresentationConsent.objects.filter(client=client).select_related("employer").order_by("-given_at")),
+            "presentations": list(client.presentations.select_related("employer", "vacancy").order_by("-at")),
+            "assessments": list(SuitabilityAssessment.objects.filter(client=client).select_related("employer").order_by("-at")[:20])}
+
+
+def get_office(*, user, office_id):
+    office_id = _pk(office_id)
+    from skreddersy.core.models import Office
+
+    office = Office.objects.filter(pk=office_id).first()
+    if office is None or not access.can_supervise_office(user, office.pk):
+        raise NotFound("Fant ikke kontoret.")
+    return office
