@@ -34,8 +34,8 @@ INSTALLED_APPS = [
     "skreddersy.clients",
     "skreddersy.followup",
     "skreddersy.measures",
-    "skreddersy.work",
     "skreddersy.insight",
+    "skreddersy.work",
     "skreddersy.accounts",
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 
@@ -240,7 +240,7 @@ class Trail:
     assessments: list
     next_phases: list
     row: CaseRow
-    employers: list = field(default_factory=list)
+    today: dt.date
 
 
 def case_trail(*, user, case_id) -> Trail:
@@ -265,6 +265,7 @@ def case_trail(*, user, case_id) -> Trail:
         assessments=list(SuitabilityAssessment.objects.filter(client_id=case.client_id).select_related("employer").order_by("-at")[:20]),
         next_phases=nxt,
         row=_case_rows([case], today)[0],
+        today=today,
     )
 
 
