@@ -75,11 +75,12 @@ def _seed_staff(ctx: SeedContext, rng: random.Random) -> dict:
         teams[o.pk] = Team.objects.get_or_create(office=o, name="IPS-teamet")[0].pk
     plan: list[tuple[str, int, str | None]] = []  # (role, office, username)
     if ctx.national:
+        # IPS teams sit at the large offices (a team of about ten each), bringing the country to ~550
         existing = len(ctx.staff_by_role.get("job_specialist", []))
-        extra = max(0, NATIONAL_SPECIALISTS - existing)
-        weights = [{"small": 1, "medium": 3, "large": 6}[o.size_band] for o in offices]
-        for oid in rng.choices([o.pk for o in offices], weights=weights, k=extra):
-            plan.append(("job_specialist", oid, None))
+        large = [o for o in offices if o.size_band == "large"] or offices
+        per_office = -(-max(0, NATIONAL_SPECIALISTS - existing) // len(large))
+        for o in large:
+            plan += [("job_specialist", o.pk, None)] * per_office
         for o in offices:
             if o.size_band == "large":
                 plan += [("method_supervisor", o.pk, None), ("market_contact", o.pk, None)]
