@@ -437,11 +437,5 @@ def ips_case_filter(user) -> Q:
     return visible & who
 
 
-def sees_staff_figures(user, staff_id: int, team_size: int) -> bool:
-    """Figures about one employee's work: the employee; others only as a team of 5 or more."""
-    a = actor(user)
-    return a.staff is not None and a.staff.pk == staff_id
-
-
 def sees_team_figures(user, office_id: int, team_size: int) -> bool:
     return can_supervise_office(user, office_id) and team_size >= STAFF_FIGURES_MIN_TEAM
