@@ -20,7 +20,7 @@ from django.contrib.auth.hashers import make_password
 from skreddersy.clients.models import Client
 from skreddersy.core import collation, orgnr
 from skreddersy.core.models import Office, OfficeMembership, Role, StaffMember, StaffRole, Team, User
-from skreddersy.core.seeding import SeedContext
+from skreddersy.core.seeding import DEMO_PASSWORD, SeedContext
 from skreddersy.core.seeding.bulk import BulkWriter, IdRange, d, reset_sequences, ts
 from skreddersy.work import rules
 from skreddersy.work.models import (
@@ -41,7 +41,6 @@ from skreddersy.work.models import (
 
 NATIONAL_EMPLOYERS = 200_000
 NATIONAL_SPECIALISTS = 550
-DEMO_PASSWORD = "skreddersy-demo"
 
 STEMS = ["Bakeri", "Transport", "Bygg", "Renhold", "Lager og Logistikk", "Regnskap", "Hotell", "Kafé", "Gartneri", "Elektro",
          "Rør", "Barnehage", "Omsorg", "Verksted", "Butikk", "Fisk", "Maskin", "Data", "Trykkeri", "Snekkeri", "Frisør",

@@ -11,12 +11,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError
 
+from skreddersy import journal
 from skreddersy.clients.models import Client
 from skreddersy.core import clock, orgnr, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput
 from skreddersy.core.models import Office, Role, StaffMember, Team
-from skreddersy.followup import journal
 from skreddersy.policy import access
 from skreddersy.work import rules
 from skreddersy.work.models import (
@@ -353,7 +353,7 @@ def refer_to_specialist(*, user, client: Client, specialist: StaffMember, referr
         on = referred_on or clock.today()
         if on > clock.today():
             errors["referred_on"] = "Henvisningsdatoen kan ikke være fram i tid."
-        if Role.JOB_SPECIALIST not in specialist.role_set() or client.office_id not in specialist.office_ids():
+        if not specialist.roles.filter(role=Role.JOB_SPECIALIST).exists() or client.office_id not in specialist.office_ids():
             errors["specialist"] = "Velg en jobbspesialist ved brukerens oppfølgingskontor."
         reason = _text({}, "over_cap_reason", over_cap_reason, max_len=300)
         open_count = IpsCase.objects.filter(specialist=specialist).exclude(phase=IpsCase.Phase.ENDED).count()
