@@ -47,6 +47,7 @@ def _register_routers():
     for module, prefix in (
         ("skreddersy.followup.api", "/"),
         ("skreddersy.measures.api", "/tiltak/"),
+        ("skreddersy.work.api", "/arbeid/"),
         ("skreddersy.insight.api", "/innsikt/"),
     ):
         try:

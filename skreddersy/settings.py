@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "skreddersy.followup",
     "skreddersy.measures",
     "skreddersy.insight",
+    "skreddersy.work",
     "skreddersy.accounts",
 ]
 

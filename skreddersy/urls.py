@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("skreddersy.accounts.urls")),
     path("", include("skreddersy.followup.urls")),
     path("tiltak/", include("skreddersy.measures.urls")),
+    path("arbeid/", include("skreddersy.work.urls")),
     path("innsikt/", include("skreddersy.insight.urls")),
 ]

@@ -75,6 +75,8 @@ class Role(models.TextChoices):
     OFFICE_LEADER = "office_leader", _("Kontorleder")
     SECOND_APPROVER = "second_approver", _("Beslutter")
     JOB_SPECIALIST = "job_specialist", _("Jobbspesialist")
+    METHOD_SUPERVISOR = "method_supervisor", _("Metodeveileder (IPS)")
+    MARKET_CONTACT = "market_contact", _("Markedskontakt")
     ANALYST = "analyst", _("Analytiker")
     ADMINISTRATOR = "administrator", _("Administrator")
 

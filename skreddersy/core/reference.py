@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-FILES = ("innsatsgrupper.json", "needs_domains.json", "tiltakstyper.json", "instruments.json", "terum_sadeghi_2021.json")
+FILES = ("innsatsgrupper.json", "needs_domains.json", "tiltakstyper.json", "instruments.json", "terum_sadeghi_2021.json",
+         "ips_fidelity.json")
 
 
 # Scales items may name without the file defining them (the item bank loader defines these two:
@@ -130,12 +131,44 @@ class StudyFile(_Model):
     appendix_table_1_correlations: dict
 
 
+class FidelityItem(_Model):
+    number: int
+    section: str
+    title_en: str = Field(min_length=1)
+    title_no: str = Field(min_length=1)
+
+
+class FidelityBand(_Model):
+    key: str
+    min: int
+    max: int
+    name_no: str
+
+
+class FidelityFile(_Model):
+    score_min: int
+    score_max: int
+    bands: list[FidelityBand] = Field(min_length=1)
+    items: list[FidelityItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self):
+        if [i.number for i in self.items] != list(range(1, len(self.items) + 1)):
+            raise ValueError("items: numbers must run 1, 2, 3, ... in order")
+        lo, hi = len(self.items) * self.score_min, len(self.items) * self.score_max
+        covered = sorted((b.min, b.max) for b in self.bands)
+        if covered[0][0] != lo or covered[-1][1] != hi or any(a[1] + 1 != b[0] for a, b in zip(covered, covered[1:], strict=False)):
+            raise ValueError(f"bands: must cover every total from {lo} to {hi} once")
+        return self
+
+
 SCHEMAS: dict[str, type[_Model]] = {
     "innsatsgrupper.json": NeedGroupsFile,
     "needs_domains.json": DomainsFile,
     "tiltakstyper.json": MeasureTypesFile,
     "instruments.json": InstrumentsFile,
     "terum_sadeghi_2021.json": StudyFile,
+    "ips_fidelity.json": FidelityFile,
 }
 
 
@@ -248,3 +281,7 @@ def instruments() -> dict:
 
 def published_study() -> dict:
     return load("terum_sadeghi_2021.json")
+
+
+def ips_fidelity() -> dict:
+    return load("ips_fidelity.json")

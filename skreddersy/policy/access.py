@@ -12,6 +12,13 @@ Rules
   client's case.
 - Leaders (team and office leaders) see their offices' caseloads as a whole.
 - Only a second approver who did not draft the decision may approve a permanent-group decision.
+- Work with employers: the employer register (no client data) is shared by every staff member
+  with a follow-up role and by market contacts; a market contact sees no client's record unless
+  they also follow clients. A job specialist works the candidates referred to them; a method
+  supervisor (metodeveileder) or leader works every candidate at their offices, and sees each job
+  specialist's candidates and overdue follow-ups; figures about one employee's work (contacts,
+  starts, outcomes) are shown to that employee, and to supervisors and leaders only for teams of
+  5 or more (DESIGN.md, staff figures).
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from skreddersy.core.errors import AccessDenied
 from skreddersy.core.models import Role
 
 FOLLOWUP_ROLES = frozenset(
-    {Role.COUNSELLOR, Role.TEAM_LEADER, Role.OFFICE_LEADER, Role.SECOND_APPROVER, Role.JOB_SPECIALIST}
+    {Role.COUNSELLOR, Role.TEAM_LEADER, Role.OFFICE_LEADER, Role.SECOND_APPROVER, Role.JOB_SPECIALIST,
+     Role.METHOD_SUPERVISOR}
 )
 LEADER_ROLES = frozenset({Role.TEAM_LEADER, Role.OFFICE_LEADER})
 
@@ -415,3 +423,69 @@ def can_view_measure_outcomes(user) -> bool:
     """Outcomes after measures, aggregated with small groups suppressed: staff, leaders, analysts."""
     a = actor(user)
     return a.staff is not None
+
+
+# --- work with employers and job specialists ---------------------------------------------------
+
+EMPLOYER_REGISTER_ROLES = FOLLOWUP_ROLES | {Role.MARKET_CONTACT}
+SUPERVISOR_ROLES = frozenset({Role.METHOD_SUPERVISOR, Role.TEAM_LEADER, Role.OFFICE_LEADER})
+STAFF_FIGURES_MIN_TEAM = 5
+
+
+def can_use_employer_register(user) -> bool:
+    a = actor(user)
+    return a.staff is not None and bool(a.roles & EMPLOYER_REGISTER_ROLES)
+
+
+def require_employer_register(user, *, what: str) -> None:
+    if not can_use_employer_register(user):
+        audit.record(user, None, audit.DENIED, what, why="ikke tilgang til arbeidsgiverregisteret")
+        raise AccessDenied("Arbeidsgiverregisteret er for Nav-ansatte som følger opp brukere og markedskontakter.")
+
+
+def is_job_specialist(user) -> bool:
+    a = actor(user)
+    return a.staff is not None and Role.JOB_SPECIALIST in a.roles
+
+
+def can_supervise_office(user, office_id: int) -> bool:
+    """Method supervisors and leaders see the job specialists' work at their offices."""
+    a = actor(user)
+    return a.staff is not None and bool(a.roles & SUPERVISOR_ROLES) and office_id in a.office_ids
+
+
+def can_work_case(user, case) -> bool:
+    """Write on a candidate's work trail: the candidate's job specialist, or a method supervisor or
+    leader at the case's office; always within what the policy lets the user see of the client."""
+    a = actor(user)
+    if a.staff is None or not can_see_client(user, case.client):
+        return False
+    return case.specialist_id == a.staff.pk or can_supervise_office(user, case.office_id)
+
+
+def require_case(user, case, *, what: str) -> None:
+    if not can_work_case(user, case):
+        audit.record(user, case.client_id, audit.DENIED, what, why="ikke kandidatens jobbspesialist eller metodeveileder")
+        raise AccessDenied("Du følger ikke opp denne kandidaten.")
+
+
+def ips_case_filter(user) -> Q:
+    """A Q on IpsCase keeping the cases ``user`` may see: the client is visible, and the user is the
+    specialist, a supervisor or leader at the case's office, or the client's counsellor."""
+    a = actor(user)
+    if a.staff is None or not a.does_followup:
+        return Q(pk__in=[])
+    visible = Q(client__office_id__in=a.office_ids)
+    for cond in (~Q(client__address_protection="strictly_confidential") if not a.kode6 else None,
+                 ~Q(client__address_protection="confidential") if not a.kode7 else None,
+                 Q(client__skjermet=False) if not a.skjermet else None):
+        if cond is not None:
+            visible &= cond
+    who = Q(specialist_id=a.staff.pk) | Q(client__counsellor_id=a.staff.pk)
+    if a.roles & SUPERVISOR_ROLES:
+        who |= Q(office_id__in=a.office_ids)
+    return visible & who
+
+
+def sees_team_figures(user, office_id: int, team_size: int) -> bool:
+    return can_supervise_office(user, office_id) and team_size >= STAFF_FIGURES_MIN_TEAM

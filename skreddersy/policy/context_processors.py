@@ -13,4 +13,7 @@ def acting(request):
         "acting_does_followup": a.does_followup,
         "acting_is_analyst": access.is_analyst(user),
         "acting_is_admin": access.is_administrator(user),
+        "acting_uses_employer_register": access.can_use_employer_register(user),
+        "acting_is_job_specialist": access.is_job_specialist(user),
+        "acting_supervises": bool(a.staff is not None and a.roles & access.SUPERVISOR_ROLES),
     }
