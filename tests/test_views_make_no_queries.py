@@ -18,6 +18,8 @@ MODULES = [
     "skreddersy/accounts/views.py",
     "skreddersy/followup/api.py",
     "skreddersy/followup/export.py",
+    "skreddersy/work/views.py",
+    "skreddersy/work/api.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "skreddersy/followup/views").glob("*.py")),
 ]
 
