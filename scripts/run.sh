@@ -21,6 +21,8 @@ stop() {
 trap 'stop; exit 130' INT TERM
 wait -n "$server" "$worker"
 rc=$?
-echo "skreddersy: $( kill -0 "$server" 2>/dev/null && echo "the task worker" || echo "the web server") stopped (exit $rc); stopping the other" >&2
+if [ "$rc" -ne 0 ]; then
+  echo "skreddersy: $(kill -0 "$server" 2>/dev/null && echo "the task worker" || echo "the web server") stopped (exit $rc); stopping the other" >&2
+fi
 stop
 exit "$rc"
