@@ -8,6 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The local demo's secret key, generated once into an ignored file (an exported
+# SKREDDERSY_SECRET_KEY wins), and the opt-outs plain HTTP on 127.0.0.1 needs (docs/deploy.md).
+KEY_FILE := var/secret_key
+DEMO_ENV = SKREDDERSY_SECRET_KEY="$${SKREDDERSY_SECRET_KEY:-$$(cat $(KEY_FILE))}" SKREDDERSY_INSECURE_COOKIES=1 SKREDDERSY_SSL_REDIRECT=0
 
 .PHONY: run test bench install browser lint fmt migrate seed-national vendor clean
 
@@ -19,14 +23,20 @@ $(STAMP): requirements/base.txt requirements/dev.txt
 
 install: $(STAMP)
 
-migrate: install
-	$(BIN)/python manage.py migrate --noinput
+$(KEY_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@echo "skreddersy: generated the local demo's secret key in $@"
 
+migrate: install $(KEY_FILE)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+
+# The web server and the task worker (manage.py worker) side by side; Ctrl-C stops both.
 run: migrate
-	$(BIN)/python manage.py seed --scale demo --seed 1 --if-empty
-	$(BIN)/python manage.py demo_logins
+	$(DEMO_ENV) $(BIN)/python manage.py seed --scale demo --seed 1 --if-empty
+	$(DEMO_ENV) $(BIN)/python manage.py demo_logins
 	@echo "skreddersy: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/gunicorn skreddersy.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(M)sms'
+	@$(DEMO_ENV) HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:
@@ -41,7 +51,7 @@ bench: install
 	$(BIN)/python -m bench
 
 seed-national: migrate
-	$(BIN)/python manage.py seed --scale national --seed 1
+	$(DEMO_ENV) $(BIN)/python manage.py seed --scale national --seed 1
 
 lint: install
 	$(BIN)/ruff check .
@@ -59,4 +69,4 @@ vendor:
 	  tar xzf htmx.org-2.0.11.tgz -O package/dist/htmx.min.js > $(CURDIR)/static/vendor/htmx-2.min.js
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache test-results
+	rm -rf $(VENV) staticfiles .pytest_cache test-results  # var/secret_key stays: the demo data's pseudonyms derive from it

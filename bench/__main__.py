@@ -1,9 +1,14 @@
-"""Run the benchmarks: ``python -m bench [name ...] [--db sqlite,postgresql]``.
+"""Run the benchmarks: ``python -m bench [name ...] [--db sqlite,postgresql] [--pg-db NAME]``.
 
 Each ``bench/bench_<name>.py`` exposes ``run(args) -> dict``; each runs in its own process per
 database (so Django is configured for that database) and prints one JSON document. With no
 names, all benchmarks run. Benchmarks that need national-scale data seed it once per database
 (bench/data/, reused on later runs; ``--fresh`` reseeds).
+
+On PostgreSQL the databases are ``NAME_national``, ``NAME_insight`` and ``NAME_matching`` with
+``NAME`` from ``--pg-db`` or ``SKREDDERSY_BENCH_PG_DB`` (default ``skr_bench``, today's names): give
+each concurrent run on one server its own name, since a fresh seed drops its database with
+``WITH (FORCE)`` (see bench/common.py).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.common import machine
+from bench.common import add_pg_db_option, apply_pg_db_option, machine
 
 HERE = Path(__file__).resolve().parent
 ORDER = ["seed", "person_card", "overview", "matching", "insight", "load"]
@@ -31,7 +36,9 @@ def main(argv=None) -> int:
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--fresh", action="store_true", help="reseed the national data")
     parser.add_argument("--quick", action="store_true", help="fewer samples (smoke run)")
+    add_pg_db_option(parser)
     args = parser.parse_args(argv)
+    apply_pg_db_option(args)  # sub-processes inherit it through SKREDDERSY_BENCH_PG_DB
     names = args.names or discover()
     results = {"machine": machine(), "results": []}
     failed = False

@@ -6,7 +6,7 @@
    comparison, three SVG plots, HTML) ≤ 10 s with peak memory ≤ 1 GiB; the same report as PDF.
 2. The synthetic Terum & Sadeghi data set (1,377 counsellors in 108 offices) ≤ 2 s.
 
-Data: its own database ``skr_bench_insight`` (built once per database, reused; ``--fresh``
+Data: its own database ``skr_bench_insight`` (on PostgreSQL ``<--pg-db>_insight``) (built once per database, reused; ``--fresh``
 rebuilds): the item bank, a survey with the study's items, one wave, 100,000 responses from the
 synthetic generator (scaled up), and an analyst login.
 """
@@ -15,7 +15,17 @@ from __future__ import annotations
 
 import time
 
-from bench.common import DATA, db_url, drop_database, ensure_database, manage, peak_rss_mib, setup_django, timings
+from bench.common import (
+    DATA,
+    db_url,
+    drop_database,
+    ensure_database,
+    manage,
+    marker_stem,
+    peak_rss_mib,
+    setup_django,
+    timings,
+)
 
 RESPONSES = 100_000
 OFFICES = 330
@@ -69,7 +79,7 @@ def populate() -> None:
 
 def _database(vendor: str, fresh: bool) -> str:
     url = db_url(vendor, NAME)
-    marker = DATA / f"{NAME}.{vendor}.built"
+    marker = DATA / f"{marker_stem(vendor, NAME)}.{vendor}.built"
     if fresh or not marker.exists():
         drop_database(url)
         ensure_database(url)

@@ -15,7 +15,16 @@ import resource
 import sqlite3
 import time
 
-from bench.common import db_url, drop_database, ensure_database, manage, peak_rss_mib, setup_django, timings
+from bench.common import (
+    db_url,
+    drop_database,
+    ensure_database,
+    manage,
+    marker_stem,
+    peak_rss_mib,
+    setup_django,
+    timings,
+)
 
 OFFERINGS_MIN = 2000
 OFFICE_CLIENTS = 5000
@@ -45,7 +54,7 @@ def _build_own(vendor: str, fresh: bool) -> str:
     url = db_url(vendor, name)
     from bench.common import DATA
 
-    marker = DATA / f"{name}.{vendor}.built"
+    marker = DATA / f"{marker_stem(vendor, name)}.{vendor}.built"
     if fresh or not marker.exists():
         drop_database(url)
         ensure_database(url)
@@ -144,7 +153,7 @@ def run(args) -> dict:
         from bench.common import DATA
 
         t0 = time.perf_counter()
-        reused = (DATA / f"skr_bench_matching.{vendor}.built").exists() and not getattr(args, "fresh", False)
+        reused = (DATA / f"{marker_stem(vendor, 'skr_bench_matching')}.{vendor}.built").exists() and not getattr(args, "fresh", False)
         url = _build_own(vendor, getattr(args, "fresh", False))
         data = ("own data (skr_bench_matching): the national bench database has no measures yet, so the bench built one county "
                 f"with the national seeding's {OFFERINGS_MIN}+ offerings and an office of {OFFICE_CLIENTS} clients with mappings")

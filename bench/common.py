@@ -1,5 +1,16 @@
 """Shared helpers for the benchmarks: database set-up (SQLite and PostgreSQL), the national-scale
-data set (seeded once and reused), timing and memory."""
+data set (seeded once and reused), timing and memory.
+
+PostgreSQL database names: each benchmark's database is ``<prefix>_<purpose>`` (``_national``,
+``_insight``, ``_matching``) on the server at ``BENCH_PG_URL``. The prefix is ``skr_bench`` unless
+``--pg-db NAME`` (``python -m bench`` / ``bench.run_one``) or ``SKREDDERSY_BENCH_PG_DB=NAME`` names
+another, so two runs on one server (say two checkouts) each use their own databases: a fresh seed
+drops its database ``WITH (FORCE)``, which would end the other run's connections. SQLite files stay
+in this checkout's ``bench/data/``.
+
+The benchmarks serve plain HTTP on 127.0.0.1 like the local demo, so they run with a benchmark-only
+secret key, no HTTPS redirect and cookies without the secure flag (unless the environment says otherwise).
+"""
 
 from __future__ import annotations
 
@@ -15,13 +26,50 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+PG_DB_ENV = "SKREDDERSY_BENCH_PG_DB"
+PG_DB_DEFAULT = "skr_bench"
+
+os.environ.setdefault("SKREDDERSY_SECRET_KEY", "bench-only-not-secret-" + "b3nch" * 8)
+os.environ.setdefault("SKREDDERSY_SSL_REDIRECT", "0")
+os.environ.setdefault("SKREDDERSY_INSECURE_COOKIES", "1")
+
+
+def pg_db_prefix() -> str:
+    """The prefix of this run's PostgreSQL database names (``--pg-db`` / ``SKREDDERSY_BENCH_PG_DB``)."""
+    prefix = os.environ.get(PG_DB_ENV, "").strip() or PG_DB_DEFAULT
+    if not prefix.replace("_", "").isalnum() or not prefix[0].isalpha() or len(prefix) > 40:
+        raise SystemExit(f"{PG_DB_ENV}={prefix!r}: letters, digits and _ only, starting with a letter, at most 40 characters")
+    return prefix.lower()
+
+
+def add_pg_db_option(parser) -> None:
+    parser.add_argument("--pg-db", metavar="NAME", help=f"prefix of the PostgreSQL database names (default {PG_DB_DEFAULT}, or ${PG_DB_ENV})")
+
+
+def apply_pg_db_option(args) -> None:
+    """``--pg-db`` wins over the environment; it is passed on to sub-processes through the environment."""
+    if getattr(args, "pg_db", None):
+        os.environ[PG_DB_ENV] = args.pg_db
+    pg_db_prefix()  # fail early on a bad name
+
+
+def db_name(purpose: str) -> str:
+    """The PostgreSQL database name for one purpose (``national``, ``insight``, ``matching``)."""
+    return f"{pg_db_prefix()}_{purpose}"
 
 
 def db_url(vendor: str, name: str) -> str:
+    """``name`` is the SQLite file stem (``skr_bench_<purpose>``); on PostgreSQL the database is
+    ``db_name(<purpose>)``, which honours ``--pg-db``."""
     if vendor == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{DATA / (name + '.sqlite3')}"
-    return f"{PG_BASE}/{name}"
+    return f"{PG_BASE}/{db_name(name.removeprefix('skr_bench_'))}"
+
+
+def marker_stem(vendor: str, name: str) -> str:
+    """The stem of the files in bench/data/ that remember a built database: per PostgreSQL name."""
+    return name if vendor == "sqlite" else db_name(name.removeprefix("skr_bench_"))
 
 
 def manage(url: str, *args: str, capture: bool = True) -> subprocess.CompletedProcess:
@@ -56,7 +104,7 @@ def drop_database(url: str) -> None:
 def seed_national(vendor: str, *, fresh: bool = False, name: str = "skr_bench_national") -> dict:
     """Create (or reuse) the national-scale database for ``vendor``; returns the seed measurement."""
     url = db_url(vendor, name)
-    marker = DATA / f"{name}.{vendor}.seed.json"
+    marker = DATA / f"{marker_stem(vendor, name)}.{vendor}.seed.json"
     if not fresh and marker.exists():
         return json.loads(marker.read_text()) | {"url": url, "reused": True}
     drop_database(url)

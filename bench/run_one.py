@@ -5,6 +5,8 @@ import importlib
 import json
 import sys
 
+from bench.common import add_pg_db_option, apply_pg_db_option
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -12,7 +14,9 @@ def main() -> None:
     parser.add_argument("db", choices=["sqlite", "postgresql"])
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--quick", action="store_true")
+    add_pg_db_option(parser)
     args = parser.parse_args()
+    apply_pg_db_option(args)
     mod = importlib.import_module(f"bench.bench_{args.name}")
     result = mod.run(args)
     result = {"bench": args.name, "db": args.db} | result

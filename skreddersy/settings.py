@@ -1,24 +1,64 @@
 """Django settings for skreddersy.
 
 Configuration comes from the environment so that one code base runs the demo on SQLite
-and production on PostgreSQL:
-
-- ``DATABASE_URL``: database (default: SQLite file ``db.sqlite3`` in the project root, WAL mode)
-- ``SKREDDERSY_SECRET_KEY``: secret key (a development key is used when unset and DEBUG is on)
-- ``SKREDDERSY_DEBUG``: "1" for debug pages (default off)
-- ``SKREDDERSY_REFERENCE_DIR``: a folder of reference JSON to use instead of the bundled ``skreddersy/reference``
+and production on PostgreSQL. Every variable read here is listed, with its default, meaning
+and production value, in ``docs/deploy.md``. The defaults are the safe production ones; the
+local demo (``make run``) opts out of what plain HTTP on 127.0.0.1 cannot have.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = os.environ.get("SKREDDERSY_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("SKREDDERSY_SECRET_KEY") or "dev-only-not-secret-skreddersy-0123456789abcdefghijklmnopqrstuvwxyz"
-ALLOWED_HOSTS = os.environ.get("SKREDDERSY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+def _flag(name: str, default: bool) -> bool:
+    """A yes/no variable: "1", "true", "yes", "on" or "0", "false", "no", "off"; anything else is an error."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r}: expected 1 or 0.")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number.") from None
+
+
+def _list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = _flag("SKREDDERSY_DEBUG", False)
+
+# The secret key signs sessions and CSRF tokens and also derives survey pseudonyms and invitation
+# tokens, so a known key would let anyone forge them: without one (and without debug) the product
+# does not start. `make run` keeps a generated local key in var/secret_key (ignored by git).
+SECRET_KEY = os.environ.get("SKREDDERSY_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SKREDDERSY_SECRET_KEY is not set. Set it to a long random value kept secret "
+            '(for example: python3 -c "import secrets; print(secrets.token_urlsafe(50))"); '
+            "it signs sessions and derives survey pseudonyms and invitation tokens. "
+            "`make run` makes one for the local demo. See docs/deploy.md."
+        )
+    SECRET_KEY = "debug-only-not-secret-skreddersy-0123456789abcdefghijklmnopqrstuvwxyz"
+
+ALLOWED_HOSTS = _list("SKREDDERSY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = _list("SKREDDERSY_CSRF_TRUSTED_ORIGINS", "")
 
 # The reference data ship in skreddersy/reference; an administrator may point this at a newer catalogue.
 REFERENCE_DIR = Path(os.environ["SKREDDERSY_REFERENCE_DIR"]) if os.environ.get("SKREDDERSY_REFERENCE_DIR") else None
@@ -30,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "skreddersy.core",
     "skreddersy.clients",
     "skreddersy.followup",
@@ -77,7 +119,7 @@ WSGI_APPLICATION = "skreddersy.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("SKREDDERSY_CONN_MAX_AGE", "60")),
+        conn_max_age=_int("SKREDDERSY_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -122,7 +164,32 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("SKREDDERSY_INSECURE_COOKIES", "1") != "1"
+
+# HTTPS. Production defaults throughout; the local demo over plain HTTP (`make run`) sets
+# SKREDDERSY_INSECURE_COOKIES=1 and SKREDDERSY_SSL_REDIRECT=0, and nothing else should.
+_INSECURE_COOKIES = _flag("SKREDDERSY_INSECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = not _INSECURE_COOKIES
+CSRF_COOKIE_SECURE = not _INSECURE_COOKIES
+SECURE_SSL_REDIRECT = _flag("SKREDDERSY_SSL_REDIRECT", True)
+# Browsers sent here once keep to HTTPS for this long (HSTS; sent on HTTPS responses only).
+SECURE_HSTS_SECONDS = _int("SKREDDERSY_HSTS_SECONDS", 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SKREDDERSY_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("SKREDDERSY_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS: "HEADER,value", e.g. "HTTP_X_FORWARDED_PROTO,https". Only when the
+# proxy always sets (and overwrites) that header; unset, a request is HTTPS only if it came so.
+_PROXY_SSL_HEADER = os.environ.get("SKREDDERSY_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    _header, _, _value = _PROXY_SSL_HEADER.partition(",")
+    if not _header.startswith("HTTP_") or not _value:
+        raise ImproperlyConfigured(
+            f"SKREDDERSY_PROXY_SSL_HEADER={_PROXY_SSL_HEADER!r}: expected HEADER,value such as HTTP_X_FORWARDED_PROTO,https."
+        )
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
+SECURE_CONTENT_TYPE_NOSNIFF = _flag("SKREDDERSY_CONTENT_TYPE_NOSNIFF", True)
+X_FRAME_OPTIONS = os.environ.get("SKREDDERSY_X_FRAME_OPTIONS", "DENY").strip().upper()
+if X_FRAME_OPTIONS not in ("DENY", "SAMEORIGIN"):
+    raise ImproperlyConfigured(f"SKREDDERSY_X_FRAME_OPTIONS={X_FRAME_OPTIONS!r}: expected DENY or SAMEORIGIN.")
+SECURE_REFERRER_POLICY = os.environ.get("SKREDDERSY_REFERRER_POLICY", "same-origin").strip()
 
 # Failed-login throttle: this many failures per username (or per address) in the window locks
 # further attempts until the window has passed.
@@ -138,7 +205,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves the static files straight from static/ and the apps (finders), so nothing
+# needs collecting. A deployment that collects them (`manage.py collectstatic`) names the folder.
+STATIC_ROOT = Path(os.environ["SKREDDERSY_STATIC_ROOT"]) if os.environ.get("SKREDDERSY_STATIC_ROOT") else None
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -155,3 +224,14 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background work: Django's Tasks API (the django-tasks backport) with its database backend, so the
+# one-command demo needs no broker; `manage.py worker` runs the tasks and enqueues the periodic ones
+# below when they are due (docs/decisions/0013-task-framework.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Periodic tasks: dotted path of the task -> seconds between runs.
+PERIODIC_TASKS = {
+    "skreddersy.core.tasks.housekeeping": 60 * 60,
+}
+# Finished task results are kept this many days for inspection, then housekeeping deletes them.
+TASK_RESULT_RETENTION_DAYS = 14

@@ -1,0 +1,114 @@
+"""Background work: the housekeeping task deletes what nothing needs any more, the schedule
+enqueues periodic tasks when due (once), and a real worker process runs an enqueued task."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from skreddersy.core import clock
+from skreddersy.core.models import LoginFailure
+from skreddersy.core.tasks import enqueue_due, housekeeping
+
+HOUSEKEEPING = "skreddersy.core.tasks.housekeeping"
+
+
+def _session_model():
+    return import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()
+
+
+def _make_sessions():
+    """One expired session and one live one; returns their keys."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    expired, live = store(), store()
+    for s in (expired, live):
+        s["k"] = 1
+        s.create()
+    _session_model().objects.filter(session_key=expired.session_key).update(expire_date=timezone.now() - dt.timedelta(minutes=1))
+    return expired.session_key, live.session_key
+
+
+def _make_failures():
+    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    old = LoginFailure.objects.create(at=clock.now() - window - dt.timedelta(minutes=1), username="gammel", address="10.0.0.1")
+    fresh = LoginFailure.objects.create(at=clock.now() - window + dt.timedelta(minutes=1), username="fersk", address="10.0.0.2")
+    return old.pk, fresh.pk
+
+
+@pytest.mark.django_db
+def test_housekeeping_deletes_expired_sessions_and_old_login_failures_only():
+    expired, live = _make_sessions()
+    old, fresh = _make_failures()
+    counts = housekeeping.call()
+    assert counts["expired_sessions"] == 1 and counts["login_failures"] == 1
+    keys = set(_session_model().objects.values_list("session_key", flat=True))
+    assert live in keys and expired not in keys
+    assert set(LoginFailure.objects.values_list("pk", flat=True)) == {fresh}
+
+
+@pytest.mark.django_db
+def test_housekeeping_prunes_finished_task_results_past_retention_and_keeps_recent_ones():
+    old = housekeeping.enqueue()
+    recent = housekeeping.enqueue()
+    waiting = housekeeping.enqueue()
+    long_ago = timezone.now() - dt.timedelta(days=settings.TASK_RESULT_RETENTION_DAYS + 1)
+    DBTaskResult.objects.filter(id=old.id).update(status=TaskResultStatus.SUCCESSFUL, finished_at=long_ago)
+    DBTaskResult.objects.filter(id=recent.id).update(status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now())
+    DBTaskResult.objects.filter(id=waiting.id).update(enqueued_at=long_ago)
+    assert housekeeping.call()["task_results"] == 1
+    assert {str(i) for i in DBTaskResult.objects.values_list("id", flat=True)} == {str(recent.id), str(waiting.id)}
+
+
+@pytest.mark.django_db
+def test_the_schedule_enqueues_a_due_task_once_per_interval():
+    assert enqueue_due() == [HOUSEKEEPING]
+    assert enqueue_due() == []  # waiting to run: not again
+    DBTaskResult.objects.filter(task_path=HOUSEKEEPING).update(status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now())
+    assert enqueue_due() == []  # ran within the interval: not again
+    later = timezone.now() + dt.timedelta(seconds=settings.PERIODIC_TASKS[HOUSEKEEPING] + 1)
+    assert enqueue_due(now=later) == [HOUSEKEEPING]
+    assert DBTaskResult.objects.filter(task_path=HOUSEKEEPING).count() == 2
+
+
+def _database_url(connection) -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_process_runs_an_enqueued_task(rerun_on_file_sqlite):
+    """`manage.py worker --batch` in its own process, on the test database, picks up the task
+    enqueued here (and the schedule's own due run), runs it and records the result."""
+    if rerun_on_file_sqlite():  # the worker process cannot see an in-memory database
+        return
+    from django.db import connection
+
+    expired, live = _make_sessions()
+    old, fresh = _make_failures()
+    result = housekeeping.enqueue()
+    assert result.status == TaskResultStatus.READY
+
+    env = {**os.environ, "DATABASE_URL": _database_url(connection)}
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "worker", "--batch"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value["expired_sessions"] == 1 and result.return_value["login_failures"] == 1
+    assert not _session_model().objects.filter(session_key=expired).exists()
+    assert _session_model().objects.filter(session_key=live).exists()
+    assert list(LoginFailure.objects.values_list("pk", flat=True)) == [fresh]
+    assert not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
