@@ -26,6 +26,7 @@ from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Office
 from skreddersy.insight import analysis, replication, reports
 from skreddersy.insight import io as insight_io
+from skreddersy.insight.context import SurveyContext
 from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, STUDY_ALIASES, value_labels
 from skreddersy.insight.models import (
     AGE_BAND_MIDPOINTS,
@@ -156,23 +157,6 @@ def my_invitations(user) -> list[OpenInvitation]:
 
 
 # --- data frames --------------------------------------------------------------------------------
-
-@dataclass
-class SurveyContext:
-    """What the engine needs to know about a survey: item and index specs, labels."""
-
-    survey: Survey
-    items: list[Item]
-    item_specs: dict[str, analysis.ItemSpec]
-    indices: list[analysis.IndexSpec]
-    published_alpha: dict[str, float | None]
-    labels: dict[str, str] = field(default_factory=dict)
-    value_labels: dict[str, dict[int, str]] = field(default_factory=dict)
-
-    @property
-    def item_keys(self) -> list[str]:
-        return self.__dict__.get("_item_keys") or [i.key for i in self.items]
-
 
 def survey_context(survey: Survey) -> SurveyContext:
     items = [si.item for si in survey.survey_items.select_related("item__scale").order_by("position", "id")]

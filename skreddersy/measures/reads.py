@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import time
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from skreddersy.clients.models import Client, NeedAssessment, NeedsMapping
 from skreddersy.core import clock
@@ -141,3 +141,12 @@ def expected_fill_by_type(office_id: int, year: int) -> dict[int, dict]:
     for row in out.values():
         row["expects_fill"] = row["expected"] > row["used"]
     return out
+
+
+def waiting_position(referral: Referral) -> int | None:
+    if referral.status != Referral.Status.WAITING:
+        return None
+    ahead = Referral.objects.filter(offering_id=referral.offering_id, status=Referral.Status.WAITING).filter(
+        Q(queued_at__lt=referral.queued_at) | Q(queued_at=referral.queued_at, id__lt=referral.id)
+    ).count()
+    return ahead + 1

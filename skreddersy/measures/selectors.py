@@ -38,6 +38,7 @@ from skreddersy.measures.reads import (  # noqa: F401  (shared with services; re
     latest_severity,
     office_profiles,
     profile_from,
+    waiting_position,
     waiting_weeks,
 )
 from skreddersy.policy import access
@@ -303,6 +304,7 @@ def get_referral(*, user, referral_id: int) -> Referral:
         raise NotFound("Fant ikke henvisningen.")
     access.require_client(user, r.client, what="tiltak: henvisning")
     audit.record(user, r.client_id, audit.READ, "tiltak: henvisning", obj=r)
+    r.position = waiting_position(r)
     return r
 
 

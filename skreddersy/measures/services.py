@@ -42,6 +42,7 @@ from skreddersy.policy import access
 
 Kind = journal.Kind
 USED_STATUSES = reads.USED
+waiting_position = reads.waiting_position
 
 
 # --- the records a write names: an instance, or its id from a page or the API --------------------------
@@ -346,15 +347,6 @@ def _accept(user, referral: Referral, offering: MeasureOffering, client: Client,
     _measure_activity(user, client, offering, referral)
 
 
-def waiting_position(referral: Referral) -> int | None:
-    if referral.status != Referral.Status.WAITING:
-        return None
-    ahead = Referral.objects.filter(offering_id=referral.offering_id, status=Referral.Status.WAITING).filter(
-        Q(queued_at__lt=referral.queued_at) | Q(queued_at=referral.queued_at, id__lt=referral.id)
-    ).count()
-    return ahead + 1
-
-
 def refer(*, user, client: Client | int, offering: MeasureOffering | int, allow_waiting_list: bool = True) -> Referral:
     """Refer a client: a free place means ACCEPTED, a full offering with room on its waiting list
     means WAITING (with a position); an ineligible client or a full offering without room is
@@ -386,6 +378,7 @@ def refer(*, user, client: Client | int, offering: MeasureOffering | int, allow_
             journal.append(client_id=client.pk, kind=Kind.MEASURE, actor=user, obj=ref,
                            summary=f"Tiltak: på venteliste til «{off.title}», plass {waiting + 1} i køen")
         a["obj"] = ref
+    ref.position = reads.waiting_position(ref)  # the API shows it
     return ref
 
 
@@ -435,6 +428,7 @@ def withdraw_referral(*, user, referral: Referral | int, reason: str) -> Referra
             _free_place(off)
             _promote_next(user, off, now)
         a["obj"] = r
+    r.position = reads.waiting_position(r)  # the API shows it
     return r
 
 
@@ -462,6 +456,7 @@ def complete_referral(*, user, referral: Referral | int, ended_on: dt.date | Non
         _free_place(off)
         _promote_next(user, off, now)
         a["obj"] = r
+    r.position = reads.waiting_position(r)  # the API shows it
     return r
 
 
@@ -489,6 +484,7 @@ def reject_referral(*, user, referral: Referral | int, reason: str) -> Referral:
             _free_place(off)
             _promote_next(user, off, r.closed_at)
         a["obj"] = r
+    r.position = reads.waiting_position(r)  # the API shows it
     return r
 
 
