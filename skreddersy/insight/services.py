@@ -242,6 +242,7 @@ def open_wave(*, user, survey: Survey, label: str, office_ids: list[int], opens_
             rows.append(Invitation(wave=wave, staff_id=staff_id, office_id=office_id, nonce=nonce,
                                    token_hash=token_hash(_token(nonce))))
         Invitation.objects.bulk_create(rows, batch_size=1000)
+        wave.invited = len(rows)  # for the page's message, without counting again
         h["obj"] = wave
     return wave
 

@@ -110,7 +110,7 @@ def wave_new(request, survey_id: int):
                                       office_ids=[o.pk for o in form.cleaned_data["offices"]],
                                       opens_at=form.cleaned_data["opens_at"], closes_at=form.cleaned_data["closes_at"])
             messages.success(request, _("Runden er åpnet og %(n)s ansatte er invitert.") % {
-                "n": wave.invitations.count()})
+                "n": wave.invited})
             return redirect("insight_wave", wave_id=wave.pk)
         except SHOWN_IN_PLACE as exc:
             apply_service_error(form, exc)
