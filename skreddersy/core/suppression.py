@@ -15,7 +15,10 @@ suppression):
 Think of the hidden cells as edges between their row and their column (lines without a
 published total are one shared node, as nothing constrains them): a hidden cell can be solved
 from the published figures exactly when its edge is a bridge of that graph, i.e. lies on no
-cycle. The rule hides cells until no hidden cell is a bridge.
+cycle. The rule hides cells until no hidden cell is a bridge. Complements are non-zero cells
+where there are any: with counts known to be never negative, a total of 1-4 is a small group
+itself and must not be published either (the callers hide such rows); with that, no hidden
+small count can be pinned down (``tests/core/test_suppression.py`` checks both properties).
 
 Pure Python, no imports from the apps: insight (staff surveys) and measures (outcomes after
 measures) both call it.

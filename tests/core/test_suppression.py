@@ -9,9 +9,10 @@ the system's null space is zero in that cell's coordinate.
 """
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
+from scipy.optimize import linprog
 
 from skreddersy.core.suppression import MIN_GROUP, suppressed_cells, suppressed_groups
 
@@ -62,6 +63,32 @@ def test_with_only_row_totals_published_no_hidden_cell_can_be_recovered(table):
     hidden = suppressed_cells(table, col_totals=False)
     assert {c for c, n in table.items() if 0 < n < MIN_GROUP} <= hidden
     assert recoverable(table, hidden, col_totals=False) == set()
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables())
+def test_nor_with_counts_known_to_be_never_negative_when_no_total_is_itself_small(table):
+    """An attacker also knows counts are never negative. A published total of 1-4 is a small
+    group itself (never published), and with such totals withheld no hidden small count can be
+    pinned down even so: the least and the greatest value it can take, given the shown cells and
+    the totals, differ (linear programming over the hidden cells)."""
+    rows, cols = sorted({c[0] for c in table}), sorted({c[1] for c in table})
+    totals = [sum(n for c, n in table.items() if c[0] == r) for r in rows]
+    totals += [sum(n for c, n in table.items() if c[1] == k) for k in cols]
+    assume(not any(0 < t < MIN_GROUP for t in totals))
+    hidden = sorted(suppressed_cells(table))
+    if not hidden:
+        return
+    a = [[1.0 if h[0] == r else 0.0 for h in hidden] for r in rows] + [[1.0 if h[1] == k else 0.0 for h in hidden] for k in cols]
+    b = [sum(table[h] for h in hidden if h[0] == r) for r in rows] + [sum(table[h] for h in hidden if h[1] == k) for k in cols]
+    for j, cell in enumerate(hidden):
+        if not 0 < table[cell] < MIN_GROUP:
+            continue
+        goal = np.zeros(len(hidden))
+        goal[j] = 1.0
+        low = linprog(goal, A_eq=a, b_eq=b, bounds=(0, None)).fun
+        high = -linprog(-goal, A_eq=a, b_eq=b, bounds=(0, None)).fun
+        assert high - low >= 1, (cell, table[cell], low, high)
 
 
 def test_two_hidden_rectangles_joined_by_one_cell_get_more_hidden():
