@@ -428,7 +428,7 @@ def withdraw_referral(*, user, referral: Referral | int, reason: str) -> Referra
             _free_place(off)
             _promote_next(user, off, now)
         a["obj"] = r
-    r.position = reads.waiting_position(r)  # the API shows it
+    r.offering, r.position = off, reads.waiting_position(r)  # the API shows both without further reads
     return r
 
 
@@ -456,7 +456,7 @@ def complete_referral(*, user, referral: Referral | int, ended_on: dt.date | Non
         _free_place(off)
         _promote_next(user, off, now)
         a["obj"] = r
-    r.position = reads.waiting_position(r)  # the API shows it
+    r.offering, r.position = off, reads.waiting_position(r)  # the API shows both without further reads
     return r
 
 
@@ -484,7 +484,7 @@ def reject_referral(*, user, referral: Referral | int, reason: str) -> Referral:
             _free_place(off)
             _promote_next(user, off, r.closed_at)
         a["obj"] = r
-    r.position = reads.waiting_position(r)  # the API shows it
+    r.offering, r.position = off, reads.waiting_position(r)  # the API shows both without further reads
     return r
 
 
