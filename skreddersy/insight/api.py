@@ -1,15 +1,11 @@
-"""Insight JSON API (mounted at /api/v1/innsikt/). Thin: selectors and services do the work."""
+"""Insight JSON API (mounted at /api/v1/innsikt/). Thin: one selector or service per endpoint,
+which checks access; a ``ServiceError`` becomes 4xx JSON in ``skreddersy/api.py``."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
-from skreddersy.core.errors import AccessDenied
 from skreddersy.insight import selectors, services
-from skreddersy.insight.models import Item
-from skreddersy.policy import access
 
 router = Router(tags=["innsikt"])
 
@@ -52,22 +48,40 @@ class ItemPatch(Schema):
     note: str = ""
 
 
+class IndexPatch(Schema):
+    label: str
+    items: list[str]
+    min_answered: int
+
+
+class IndexOut(Schema):
+    key: str
+    label: str
+    items: list[str]
+    min_answered: int
+
+
+def _item(i) -> ItemOut:
+    return ItemOut(key=i.key, instrument=i.instrument.key, text=i.text, scale_min=i.scale.min_value,
+                   scale_max=i.scale.max_value, reverse=i.reverse)
+
+
 @router.get("/pastander", response=list[ItemOut])
 def items(request):
-    if not (access.can_see_insight(request.user) or access.can_edit_item_bank(request.user)):
-        raise AccessDenied("Påstandsbanken er for analytikere og ledere.")
-    return [ItemOut(key=i.key, instrument=i.instrument.key, text=i.text, scale_min=i.scale.min_value,
-                    scale_max=i.scale.max_value, reverse=i.reverse)
-            for i in Item.objects.select_related("instrument", "scale")]
+    return [_item(i) for i in selectors.item_bank(request.user).items]
 
 
 @router.put("/pastander/{key}", response=ItemOut)
 def update_item(request, key: str, payload: ItemPatch):
-    item = get_object_or_404(Item.objects.select_related("instrument", "scale"), key=key)
-    item = services.update_item(user=request.user, item=item, text=payload.text, reverse=payload.reverse,
-                                note=payload.note)
-    return ItemOut(key=item.key, instrument=item.instrument.key, text=item.text, scale_min=item.scale.min_value,
-                   scale_max=item.scale.max_value, reverse=item.reverse)
+    return _item(services.update_item(user=request.user, item=key, text=payload.text, reverse=payload.reverse,
+                                      note=payload.note))
+
+
+@router.put("/indekser/{key}", response=IndexOut, summary="Endre en indeks (påstander, etikett, minste antall besvarte)")
+def update_index(request, key: str, payload: IndexPatch):
+    ix = services.update_index(user=request.user, index=key, label=payload.label, item_keys=payload.items,
+                               min_answered=payload.min_answered)
+    return IndexOut(key=ix.key, label=ix.label, items=sorted(i.key for i in ix.items.all()), min_answered=ix.min_answered)
 
 
 @router.get("/runder", response=list[WaveOut])
@@ -78,21 +92,15 @@ def waves(request):
 
 @router.get("/runder/{wave_id}/svarprosent", response=list[OfficeRateOut])
 def response_rates(request, wave_id: int):
-    wave = selectors.wave_for(request.user, wave_id)
     return [OfficeRateOut(office_id=r.office.pk, office=r.office.name, invited=r.invited, answered=r.answered, imported=r.imported,
-                          rate=r.rate) for r in selectors.response_rates(request.user, wave)]
+                          rate=r.rate) for r in selectors.wave_response_rates(request.user, wave_id)]
 
 
 @router.get("/runder/{wave_id}/rapport")
 def report(request, wave_id: int, kontor: int | None = None):
     """The analysis as JSON: descriptives, reliability, regression, multilevel model, comparisons.
     Leaders must name one of their offices (``kontor``); under 5 answers gives ``suppressed``."""
-    from skreddersy.insight.views import wave_report_object
-
-    wave = selectors.wave_for(request.user, wave_id)
-    if kontor is None and not access.can_see_respondent_data(request.user):
-        raise AccessDenied("Velg et av dine kontor (kontor=<id>).")
-    rep = wave_report_object(request.user, wave, kontor)
+    rep = selectors.wave_report_api(request.user, wave_id, kontor)
     out = {"title": rep.title, "n": rep.n, "suppressed": rep.suppressed, "notes": rep.notes, "errors": rep.errors}
     if rep.suppressed:
         out["n"] = None
@@ -107,8 +115,8 @@ def report(request, wave_id: int, kontor: int | None = None):
     return out
 
 
-@router.post("/svar/{token}", auth=None)
+@router.post("/svar/{token}", auth=None, response={204: None})
 def submit(request, token: str, payload: AnswerIn):
     """Submit a questionnaire by its one-time token (no login: the token is the credential)."""
     services.submit_response(token=token, answers=payload.answers, background=payload.background)
-    return HttpResponse(status=204)
+    return Status(204, None)

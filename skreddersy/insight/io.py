@@ -43,6 +43,9 @@ BACKGROUND_LABELS = {
     "office": "Nav-kontor (enhetsnummer)",
     "office_size": "Kontorstørrelse (0 = inntil 25 inviterte ... 3 = over 100)",
 }
+# the published study's names for three items, kept as extra columns of the analysis frame
+STUDY_ALIASES = {"individualisation": "ind_tailored", "measure_knowledge": "know_measures",
+                 "requirements_effective": "req_effective"}
 _GENDER_KEYS = {k for k, _ in GENDER_CHOICES}
 REQUIRED = ("respondent", "office")
 OPTIONAL = ("caseload", "employer", "gender", "role", "age_band", "age")
@@ -230,3 +233,50 @@ def age_band_of(age: int) -> str:
     if age < 60:
         return "50_59"
     return "60plus"
+
+
+# --- the two downloads of a wave -----------------------------------------------------------------
+
+def export_table(wave, frame: pd.DataFrame, ctx) -> Labelled:
+    """The respondent-level export: pseudonym, office number, coded background, items, indices."""
+    cols = ["respondent", "office_number", "caseload_code", "employer", "gender", "role", "age_band", "age",
+            *ctx.item_keys, *[ix.key for ix in ctx.indices], "office_size"]
+    out = frame[[c for c in cols if c in frame.columns]].rename(
+        columns={"office_number": "office", "caseload_code": "caseload"}).copy()  # caseload: 0-6, -1 = ingen
+    # Rows in pseudonym order, never in the order the answers were stored: storage order is the
+    # order of submission, which someone who saw when a colleague answered could use to find them.
+    out = out.sort_values("respondent", kind="stable").reset_index(drop=True)
+    labels = dict(ctx.labels)
+    vlabels = {k: v for k, v in ctx.value_labels.items() if k in out.columns}
+    return Labelled(out, labels, vlabels)
+
+
+def results_table(report) -> Labelled:
+    """A report's figures as one long table (section, model, variable, statistic, value)."""
+    rows = []
+    if report.descriptives:
+        for v in report.descriptives.variables:
+            for stat in ("n", "mean", "sd"):
+                rows.append({"section": "deskriptiv", "model": 0, "variable": v.name, "statistic": stat,
+                             "value": getattr(v, stat)})
+    for rel in report.reliability:
+        rows.append({"section": "reliabilitet", "model": 0, "variable": rel.index, "statistic": "alpha", "value": rel.alpha})
+        rows.append({"section": "reliabilitet", "model": 0, "variable": rel.index, "statistic": "mean_r",
+                     "value": rel.mean_inter_item_r})
+    if report.regression:
+        for blk in report.regression.blocks:
+            for c in blk.coefficients:
+                for stat in ("b", "se", "beta", "t", "p", "ci_low", "ci_high"):
+                    rows.append({"section": "regresjon", "model": blk.number, "variable": c.name, "statistic": stat,
+                                 "value": getattr(c, stat)})
+            for stat in ("r2", "adj_r2", "r2_change", "f_change", "p_f_change"):
+                rows.append({"section": "regresjon", "model": blk.number, "variable": "(modell)", "statistic": stat,
+                             "value": getattr(blk, stat)})
+    if report.multilevel:
+        rows.append({"section": "flernivå", "model": 0, "variable": "office", "statistic": "icc",
+                     "value": report.multilevel.icc})
+    df = pd.DataFrame(rows, columns=["section", "model", "variable", "statistic", "value"])
+    df["value"] = df["value"].astype(float).replace([np.inf, -np.inf], np.nan)
+    return Labelled(df, {"section": "Del av analysen", "model": "Modell (blokk)", "variable": "Variabel",
+                         "statistic": "Størrelse", "value": "Verdi"}, {})
+

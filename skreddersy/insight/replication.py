@@ -355,8 +355,8 @@ def replicate(seed: int = 2021) -> ReplicationReport:
 def study_context():
     """A survey context for the study's items built from the reference item bank (no database),
     so synthetic data can go through the same report code as a real wave."""
+    from skreddersy.insight.context import SurveyContext
     from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, value_labels
-    from skreddersy.insight.selectors import SurveyContext
 
     bank = reference.instruments()
     inst = next(i for i in bank["instruments"] if i["key"] == "individualisation_2018")

@@ -16,7 +16,8 @@ from skreddersy.core import reference
 from skreddersy.insight import synthetic
 from skreddersy.insight.io import age_band_of
 from skreddersy.insight.models import Invitation, Item, Response, Survey, SurveyItem, Wave
-from skreddersy.insight.services import default_analysis_spec, load_item_bank, token_hash
+from skreddersy.insight.services import default_analysis_spec, load_item_bank
+from skreddersy.insight.tokens import token_hash
 
 SURVEY_NAME = "Arbeidshverdagen i Nav-kontoret"
 STUDY_ITEMS = ["ind_tailored", "pm_fill_slots", "pm_slot_access", "dcsq_time", "dcsq_conflict", "dcsq_load",
@@ -33,7 +34,7 @@ def _nonce(rng) -> str:
 def _invitations(ctx, wave, office_ids, used_share: float) -> dict[int, int]:
     """Invite every staff member serving the offices (once, for their first office). Returns the
     number of spent invitations per office."""
-    from skreddersy.insight.services import _token
+    from skreddersy.insight.tokens import _token
 
     first: dict[int, int] = {}
     for staff_id, offices in sorted(ctx.staff_offices.items()):

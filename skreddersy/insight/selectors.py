@@ -2,12 +2,15 @@
 
 - Analysts: all surveys and waves, pseudonymised respondent rows, full analysis.
 - Leaders: waves that include one of their offices; aggregates for those offices only, and only
-  when at least ``INSIGHT_MIN_GROUP`` respondents answered.
+  when at least ``MIN_GROUP`` respondents answered (``core.suppression``).
 - Other staff: their own open invitations; nothing of other people's answers.
+
+Each page and API endpoint calls one function here (or one service), which checks access.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -18,27 +21,32 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 
-from skreddersy.core import clock
+from skreddersy.core import clock, suppression
 from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Office
-from skreddersy.insight import analysis
-from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, value_labels
+from skreddersy.insight import analysis, replication, reports
+from skreddersy.insight import io as insight_io
+from skreddersy.insight.context import SurveyContext
+from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, STUDY_ALIASES, value_labels
 from skreddersy.insight.models import (
     AGE_BAND_MIDPOINTS,
+    BACKGROUND_QUESTIONS,
     CASELOAD_CODES,
     EMPLOYER_CODES,
     GENDER_CODES,
     IndexDefinition,
+    Instrument,
     Invitation,
     Item,
     Response,
+    ResponseDraft,
     Survey,
     Wave,
 )
-from skreddersy.insight.services import STUDY_ALIASES, token_for
+from skreddersy.insight.tokens import invitation_for_token, token_for, token_hash
 from skreddersy.policy import access
 
-MIN_GROUP = access.INSIGHT_MIN_GROUP
+MIN_GROUP = suppression.MIN_GROUP
 
 
 # --- surveys, waves -----------------------------------------------------------------------------
@@ -149,23 +157,6 @@ def my_invitations(user) -> list[OpenInvitation]:
 
 
 # --- data frames --------------------------------------------------------------------------------
-
-@dataclass
-class SurveyContext:
-    """What the engine needs to know about a survey: item and index specs, labels."""
-
-    survey: Survey
-    items: list[Item]
-    item_specs: dict[str, analysis.ItemSpec]
-    indices: list[analysis.IndexSpec]
-    published_alpha: dict[str, float | None]
-    labels: dict[str, str] = field(default_factory=dict)
-    value_labels: dict[str, dict[int, str]] = field(default_factory=dict)
-
-    @property
-    def item_keys(self) -> list[str]:
-        return self.__dict__.get("_item_keys") or [i.key for i in self.items]
-
 
 def survey_context(survey: Survey) -> SurveyContext:
     items = [si.item for si in survey.survey_items.select_related("item__scale").order_by("position", "id")]
@@ -283,3 +274,276 @@ def respondent_data(user, wave: Wave) -> tuple[pd.DataFrame, SurveyContext]:
         raise AccessDenied("Bare analytikere ser data på respondentnivå.")
     ctx = survey_context(wave.survey)
     return wave_frame(wave, ctx), ctx
+
+
+
+def respondent_table(user, wave_id: int) -> tuple[Wave, pd.DataFrame, SurveyContext]:
+    """One wave's pseudonymised respondent rows (the respondents page, the data export): analysts only."""
+    wave = wave_for(user, wave_id)
+    frame, ctx = respondent_data(user, wave)
+    return wave, frame, ctx
+
+
+def wave_response_rates(user, wave_id: int) -> list[OfficeRate]:
+    return response_rates(user, wave_for(user, wave_id))
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+@dataclass
+class HomePage:
+    invitations: list[OpenInvitation]
+    can_manage: bool
+    can_edit_bank: bool
+    sees_insight: bool
+    waves: list[dict] = field(default_factory=list)
+    surveys: list[Survey] = field(default_factory=list)
+
+
+def home(user) -> HomePage:
+    """The insight start page: the user's own open invitations and, for analysts and leaders, the
+    waves they may see with response counts (a fixed number of queries, not three per wave)."""
+    page = HomePage(invitations=my_invitations(user), can_manage=access.can_manage_surveys(user),
+                    can_edit_bank=access.can_edit_item_bank(user), sees_insight=access.can_see_insight(user))
+    if page.sees_insight:
+        waves = list(waves_for(user)[:50])
+        totals = wave_totals(user, waves)
+        for w in waves:
+            t = totals[w.pk]
+            page.waves.append({"wave": w, "offices": t["offices"], "invited": t["invited"], "answered": t["answered"],
+                               "rate": t["answered"] / t["invited"] if t["invited"] else None})
+        page.surveys = list(surveys_for(user)[:50])
+    return page
+
+
+@dataclass
+class Questionnaire:
+    """A questionnaire by its one-time token; ``closed`` (with its status) when it cannot be answered."""
+
+    token: str
+    invitation: Invitation | None = None
+    closed: str = ""
+    status: int = 200
+    survey_items: list = field(default_factory=list)
+    draft: ResponseDraft | None = None
+
+    @property
+    def item_keys(self) -> list[str]:
+        return [si.item.key for si in self.survey_items]
+
+    @property
+    def background_keys(self) -> list[str]:
+        return list(self.invitation.wave.survey.background) if self.invitation else []
+
+    def context(self, answers: dict | None = None, background: dict | None = None, errors: dict | None = None) -> dict:
+        """The page's questions grouped by instrument, with the given (or the draft's) answers."""
+        inv = self.invitation
+        if answers is None:
+            answers = self.draft.answers if self.draft else {}
+        if background is None:
+            background = self.draft.background if self.draft else {}
+        errors = errors or {}
+        survey = inv.wave.survey
+        groups: list[dict] = []
+        current = None
+        for si in self.survey_items:
+            item = si.item
+            if current is None or current["instrument"].pk != item.instrument_id:
+                current = {"instrument": item.instrument, "questions": []}
+                groups.append(current)
+            scale = item.scale
+            options = [(v, scale.label_for(v)) for v in scale.points] if scale.is_small else []
+            value = answers.get(item.key)
+            try:
+                value = int(value) if value not in (None, "") else None
+            except (TypeError, ValueError):
+                value = None
+            current["questions"].append({"item": item, "options": options, "value": value,
+                                         "error": errors.get(item.key), "min": scale.min_value, "max": scale.max_value})
+        bg = [{"key": k, "question": BACKGROUND_QUESTIONS[k][0], "choices": BACKGROUND_QUESTIONS[k][1],
+               "value": background.get(k), "error": errors.get(k)} for k in survey.background if k in BACKGROUND_QUESTIONS]
+        return {"survey": survey, "wave": inv.wave, "office": inv.office, "groups": groups, "background": bg,
+                "errors": errors, "token": self.token, "draft": self.draft}
+
+
+def questionnaire(token: str) -> Questionnaire:
+    """The questionnaire a token opens (no login: the token is the credential), with the saved
+    draft; an unknown link is closed with 404, a spent one or a closed wave with 410."""
+    from django.utils.translation import gettext as _
+
+    try:
+        inv = invitation_for_token(token)
+    except NotFound as exc:
+        return Questionnaire(token=token, closed=exc.message, status=404)
+    if inv.used or not inv.wave.is_open():
+        reason = _("Dette skjemaet er allerede sendt inn. Takk for svaret!") if inv.used else _(
+            "Undersøkelsen er ikke åpen for svar nå.")
+        return Questionnaire(token=token, invitation=inv, closed=reason, status=410)
+    items = list(inv.wave.survey.survey_items.select_related("item__scale", "item__instrument").order_by("position", "id"))
+    draft = ResponseDraft.objects.filter(token_hash=token_hash(token or "")).first()
+    return Questionnaire(token=token, invitation=inv, survey_items=items, draft=draft)
+
+
+@dataclass
+class ItemBank:
+    instruments: list[Instrument]
+    items: list[Item]
+    can_edit: bool
+
+
+def item_bank(user) -> ItemBank:
+    """The item bank with its instruments, items and indices: for analysts, leaders and administrators."""
+    if not (access.can_see_insight(user) or access.can_edit_item_bank(user)):
+        raise AccessDenied("Påstandsbanken er for analytikere og ledere.")
+    instruments = list(Instrument.objects.prefetch_related("items__scale", "indices__items").order_by("key"))
+    items = [i for inst in instruments for i in inst.items.all()]
+    return ItemBank(instruments=instruments, items=items, can_edit=access.can_edit_item_bank(user))
+
+
+def item_for_edit(user, key: str) -> tuple[Item, list[IndexDefinition]]:
+    """One item and the indices that use it, for an analyst to edit."""
+    item = Item.objects.select_related("scale", "instrument").filter(key=key).first()
+    if item is None:
+        raise NotFound("Fant ikke påstanden.")
+    if not access.can_edit_item_bank(user):
+        raise AccessDenied("Bare analytikere kan endre påstandsbanken.")
+    return item, list(IndexDefinition.objects.filter(items=item))
+
+
+def new_survey_items(user) -> list[str]:
+    """The items a new survey starts with (the published study's instrument): analysts only."""
+    if not access.can_manage_surveys(user):
+        raise AccessDenied("Bare analytikere kan lage spørreundersøkelser.")
+    return list(Item.objects.filter(instrument__key="individualisation_2018").values_list("key", flat=True))
+
+
+def survey_for_new_wave(user, survey_id: int) -> Survey:
+    if not access.can_manage_surveys(user):
+        raise AccessDenied("Bare analytikere kan åpne runder.")
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        raise NotFound("Fant ikke undersøkelsen.")
+    return survey
+
+
+def _previous_wave(wave: Wave) -> Wave | None:
+    return (Wave.objects.filter(survey=wave.survey, closes_at__lte=wave.opens_at).exclude(pk=wave.pk)
+            .order_by("-closes_at").first())
+
+
+def _office_choice(user, wave: Wave, raw: str | None) -> tuple[int | None, list[Office]]:
+    """(office_id or None, offices the user may pick). Leaders must look at one of their offices."""
+    offices = visible_offices(user, wave)
+    raw = raw or ""
+    office_id = int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() is True, int("²") fails
+    if office_id is not None and office_id not in {o.pk for o in offices}:
+        raise AccessDenied("Du har ikke tilgang til tall for dette kontoret.")
+    if office_id is None and not access.can_see_respondent_data(user):
+        if not offices:
+            raise AccessDenied("Du har ikke tilgang til tall for noen kontor i denne runden.")
+        office_id = offices[0].pk
+    return office_id, offices
+
+
+def _report(user, wave: Wave, office_id: int | None) -> reports.Report:
+    if office_id is not None and not access.can_see_survey_aggregates(user, office_id):
+        raise AccessDenied("Du har ikke tilgang til tall for dette kontoret.")
+    if office_id is None and not access.can_see_respondent_data(user):
+        raise AccessDenied("Bare analytikere ser alle kontor samlet.")
+    ctx = survey_context(wave.survey)
+    frame = wave_frame(wave, ctx)
+    prev = _previous_wave(wave)
+    prev_frame = wave_frame(prev, survey_context(prev.survey)) if prev else None
+    names = dict(wave.offices.values_list("pk", "name"))
+    title = f"{wave.survey.name}: {wave.label}"
+    if office_id is not None:
+        frame = frame[frame["office"] == office_id]
+        if prev_frame is not None:
+            prev_frame = prev_frame[prev_frame["office"] == office_id]
+        title += f" – {names.get(office_id, office_id)}"
+    scope = "analyst" if access.can_see_respondent_data(user) else "leader"
+    return reports.build_report(frame, ctx, scope=scope, title=title, office_names=names, previous=prev_frame)
+
+
+@dataclass
+class WaveReport:
+    wave: Wave
+    report: reports.Report
+    office_id: int | None
+    offices: list[Office]
+    rates: list[OfficeRate] = field(default_factory=list)
+    can_manage: bool = False
+
+
+def wave_report(user, wave_id: int, *, office: str | None = None) -> WaveReport:
+    """A wave's analysis as the pages show it: for one office the user may see (``office`` as
+    given in the address; a leader who names none gets their first office) or, for analysts,
+    all offices together. Suppression (n < MIN_GROUP) is applied by the report."""
+    wave = wave_for(user, wave_id)
+    office_id, offices = _office_choice(user, wave, office)
+    return WaveReport(wave=wave, report=_report(user, wave, office_id), office_id=office_id, offices=offices)
+
+
+def wave_page(user, wave_id: int, *, office: str | None = None) -> WaveReport:
+    page = wave_report(user, wave_id, office=office)
+    page.rates = response_rates(user, page.wave)
+    page.can_manage = access.can_manage_surveys(user)
+    return page
+
+
+def wave_report_api(user, wave_id: int, office_id: int | None) -> reports.Report:
+    """The analysis for the API: a leader must name one of their offices."""
+    wave = wave_for(user, wave_id)
+    if office_id is None and not access.can_see_respondent_data(user):
+        raise AccessDenied("Velg et av dine kontor (kontor=<id>).")
+    return _report(user, wave, office_id)
+
+
+def results_for_export(user, wave_id: int, *, office: str | None = None) -> tuple[Wave, insight_io.Labelled]:
+    """The report's figures as a table for download; nothing when the report is suppressed."""
+    page = wave_report(user, wave_id, office=office)
+    if page.report.suppressed:
+        raise AccessDenied(f"Færre enn {MIN_GROUP} svar: ingen resultater kan eksporteres.")
+    return page.wave, insight_io.results_table(page.report)
+
+
+def respondent_export(user, wave_id: int) -> tuple[Wave, insight_io.Labelled]:
+    wave, frame, ctx = respondent_table(user, wave_id)
+    return wave, insight_io.export_table(wave, frame, ctx)
+
+
+@dataclass
+class ImportPage:
+    wave: Wave
+    item_keys: list[str]
+
+
+def import_page(user, wave_id: int) -> ImportPage:
+    wave = wave_for(user, wave_id)
+    if not access.can_manage_surveys(user):
+        raise AccessDenied("Bare analytikere kan importere svar.")
+    return ImportPage(wave=wave, item_keys=survey_context(wave.survey).item_keys)
+
+
+@functools.lru_cache(maxsize=4)
+def cached_replication(seed: int = 2021) -> replication.ReplicationReport:
+    return replication.replicate(seed=seed)
+
+
+@dataclass
+class ReplicationPage:
+    rep: replication.ReplicationReport
+    report: reports.Report
+
+
+def replication_page(user) -> ReplicationPage:
+    """The replication of the published study on synthetic data (no personal data): analysts,
+    leaders and administrators."""
+    from django.utils.translation import gettext as _
+
+    if not (access.can_see_insight(user) or access.is_administrator(user)):
+        raise AccessDenied(_("Replikasjonen er for analytikere og ledere."))
+    rep = cached_replication()
+    report = reports.build_report(replication.synthetic_frame(rep.synthetic), replication.study_context(), scope="analyst",
+                                  title=_("Syntetiske data (N = 1377)"), spec=replication.STUDY_SPEC)
+    return ReplicationPage(rep=rep, report=report)

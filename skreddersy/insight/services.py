@@ -8,18 +8,18 @@ same transaction. The audit entry for a submission names no actor and no object.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import math
 import secrets
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from skreddersy.core import clock, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import Office, StaffMember
+from skreddersy.insight import io as insight_io
+from skreddersy.insight import selectors
+from skreddersy.insight.io import STUDY_ALIASES  # noqa: F401  (re-exported for older callers)
 from skreddersy.insight.models import (
     AGE_BAND_CHOICES,
     BACKGROUND_QUESTIONS,
@@ -38,6 +38,7 @@ from skreddersy.insight.models import (
     SurveyItem,
     Wave,
 )
+from skreddersy.insight.tokens import _token, invitation_for_token, token_for, token_hash  # noqa: F401
 from skreddersy.policy import access
 
 # scales the reference names on items without defining them
@@ -47,9 +48,6 @@ EXTRA_SCALES = {
                                                       "4": "70-100 %"},
                       "note": "Båndene er plassholdere; kilden oppgir bare at om lag en tredel svarer 70-100 %."},
 }
-
-STUDY_ALIASES = {"individualisation": "ind_tailored", "measure_knowledge": "know_measures",
-                 "requirements_effective": "req_effective"}
 
 BACKGROUND_VALUES = {
     "caseload": {k for k, _ in CASELOAD_CHOICES}, "employer": {k for k, _ in EMPLOYER_CHOICES},
@@ -118,8 +116,14 @@ def load_item_bank(*, user=None, data: dict | None = None) -> dict:
     return counts
 
 
-def update_item(*, user, item: Item, text: str, reverse: bool, note: str = "") -> Item:
+def update_item(*, user, item: Item | str, text: str, reverse: bool, note: str = "") -> Item:
+    """Change an item's wording, direction or note (``item``: the item or its key)."""
     _require(access.can_edit_item_bank(user), "Bare analytikere kan endre påstandsbanken.")
+    if not isinstance(item, Item):
+        found = Item.objects.select_related("instrument", "scale").filter(key=item).first()
+        if found is None:
+            raise NotFound("Fant ikke påstanden.")
+        item = found
     text = (text or "").strip()
     if len(text) < 3:
         raise InvalidInput("Skriv ordlyden til påstanden.", field="text")
@@ -130,8 +134,15 @@ def update_item(*, user, item: Item, text: str, reverse: bool, note: str = "") -
     return item
 
 
-def update_index(*, user, index: IndexDefinition, label: str, item_keys: list[str], min_answered: int) -> IndexDefinition:
+def update_index(*, user, index: IndexDefinition | str, label: str, item_keys: list[str], min_answered: int) -> IndexDefinition:
+    """Change an index's label, items and the least number of answered items (``index``: the
+    index or its key). Its items must share one answer scale."""
     _require(access.can_edit_item_bank(user), "Bare analytikere kan endre påstandsbanken.")
+    if not isinstance(index, IndexDefinition):
+        found = IndexDefinition.objects.filter(key=index).first()
+        if found is None:
+            raise NotFound("Fant ikke indeksen.")
+        index = found
     items = list(Item.objects.filter(key__in=item_keys))
     if len(items) != len(set(item_keys)):
         raise InvalidInput("Ukjent påstand i indeksen.", field="items")
@@ -195,20 +206,6 @@ def create_survey(*, user, name: str, item_keys: list[str], background: list[str
     return survey
 
 
-def _token(nonce: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"insight-invitation:{nonce}".encode(), hashlib.sha256).hexdigest()[:40]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_for(invitation: Invitation) -> str:
-    """The one-time link token. Derived from a random nonce and the server secret, so the
-    database holds only its hash and the invited person's page can show their own link."""
-    return _token(invitation.nonce)
-
-
 def open_wave(*, user, survey: Survey, label: str, office_ids: list[int], opens_at, closes_at) -> Wave:
     """Open a round for the chosen offices and invite every staff member serving them (a
     person serving several chosen offices is invited once, for the first office by number)."""
@@ -245,12 +242,15 @@ def open_wave(*, user, survey: Survey, label: str, office_ids: list[int], opens_
             rows.append(Invitation(wave=wave, staff_id=staff_id, office_id=office_id, nonce=nonce,
                                    token_hash=token_hash(_token(nonce))))
         Invitation.objects.bulk_create(rows, batch_size=1000)
+        wave.invited = len(rows)  # for the page's message, without counting again
         h["obj"] = wave
     return wave
 
 
-def close_wave(*, user, wave: Wave) -> Wave:
+def close_wave(*, user, wave: Wave | int) -> Wave:
     _require(access.can_manage_surveys(user), "Bare analytikere kan stenge runder.")
+    if not isinstance(wave, Wave):
+        wave = selectors.wave_for(user, wave)
     now = clock.now()
     if wave.closes_at <= now:
         raise Conflict("Runden er allerede stengt.")
@@ -265,14 +265,6 @@ def close_wave(*, user, wave: Wave) -> Wave:
 
 
 # --- answering ----------------------------------------------------------------------------------
-
-def invitation_for_token(token: str) -> Invitation:
-    inv = Invitation.objects.select_related("wave", "wave__survey", "office").filter(
-        token_hash=token_hash(token or "")).first()
-    if inv is None:
-        raise NotFound("Lenken er ugyldig.")
-    return inv
-
 
 def _check_open(inv: Invitation) -> None:
     if inv.used:
@@ -332,10 +324,6 @@ def save_draft(*, token: str, answers: dict, background: dict) -> ResponseDraft:
     return draft
 
 
-def draft_for(token: str) -> ResponseDraft | None:
-    return ResponseDraft.objects.filter(token_hash=token_hash(token or "")).first()
-
-
 def submit_response(*, token: str, answers: dict, background: dict) -> None:
     """Store the answers anonymously and spend the token. Returns nothing: the caller gets no
     handle on the stored answers either."""
@@ -379,11 +367,8 @@ def import_responses(*, user, wave: Wave, rows: list[dict], filename: str) -> in
 def import_file(*, user, wave: Wave, content: bytes, filename: str) -> int:
     """Read a CSV or .sav file, validate every row (error names row and column), then store all
     rows in one transaction, or none."""
-    from skreddersy.insight import io as insight_io
     if not access.can_manage_surveys(user):
         raise AccessDenied("Bare analytikere kan importere svar.")
-    from skreddersy.insight import selectors
-
     ctx = selectors.survey_context(wave.survey)
     table = insight_io.read_table(content, filename)
     rows = insight_io.parse_import(

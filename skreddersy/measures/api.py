@@ -4,23 +4,15 @@ same access rules and audit trail apply. Errors are 4xx JSON with a field and a 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from skreddersy.clients.models import Client
 from skreddersy.core import clock
-from skreddersy.core.errors import NotFound
-from skreddersy.core.models import County, Office
 from skreddersy.measures import selectors, services
-from skreddersy.measures.models import (
-    CountyAllocation,
-    MeasureOffering,
-    MeasureType,
-    NationalTarget,
-    OfficeAllocation,
-    Referral,
-)
+
+if TYPE_CHECKING:
+    from skreddersy.measures.models import MeasureOffering, Referral
 
 router = Router(tags=["tiltak"])
 
@@ -140,7 +132,7 @@ class ReferralOut(Schema):
     @staticmethod
     def of(r: Referral, position: int | None = None) -> dict:
         return dict(id=r.pk, client_id=r.client_id, offering_id=r.offering_id, offering_title=r.offering.title, status=r.status,
-                    waiting_position=position if position is not None else getattr(r, "position", None) or services.waiting_position(r),
+                    waiting_position=position if position is not None else getattr(r, "position", None),
                     reason=r.reason, created_at=r.created_at, accepted_at=r.accepted_at, ended_on=r.ended_on)
 
 
@@ -290,37 +282,16 @@ def match(request, client_id: int, limit: int = 25):
     )
 
 
-def _client(client_id: int) -> Client:
-    c = Client.objects.filter(pk=client_id).first()
-    if c is None:
-        raise NotFound("Fant ingen bruker med denne id-en.", field="client_id")
-    return c
-
-
-def _offering(offering_id: int) -> MeasureOffering:
-    o = MeasureOffering.objects.filter(pk=offering_id).first()
-    if o is None:
-        raise NotFound("Fant ikke tilbudet.", field="offering_id")
-    return o
-
-
-def _referral(referral_id: int) -> Referral:
-    r = Referral.objects.select_related("client", "offering").filter(pk=referral_id).first()
-    if r is None:
-        raise NotFound("Fant ikke henvisningen.")
-    return r
-
-
 @router.post("/matching/{client_id}/valg", response={201: ChoiceOut}, summary="Velg et tilbud fra listen (henviser og lagrer valget)")
 def choose(request, client_id: int, payload: ChooseIn):
-    c = services.choose_offering(user=request.user, client=_client(client_id), offering=_offering(payload.offering_id),
+    c = services.choose_offering(user=request.user, client=client_id, offering=payload.offering_id,
                                  reason=payload.reason, allow_waiting_list=payload.waiting_list)
     return Status(201, ChoiceOut(id=c.pk, fit_rank=c.fit_rank, fit_score=c.fit_score, reason=c.reason, referral=ReferralOut.of(c.referral)))
 
 
 @router.post("/henvisninger", response={201: ReferralOut}, summary="Henvis bruker til tilbud")
 def refer(request, payload: ReferralIn):
-    r = services.refer(user=request.user, client=_client(payload.client_id), offering=_offering(payload.offering_id),
+    r = services.refer(user=request.user, client=payload.client_id, offering=payload.offering_id,
                        allow_waiting_list=payload.waiting_list)
     return Status(201, ReferralOut.of(r))
 
@@ -337,22 +308,22 @@ def get_referral(request, referral_id: int):
 
 @router.post("/henvisninger/{referral_id}/trekk", response=ReferralOut, summary="Trekk henvisning")
 def withdraw(request, referral_id: int, payload: ReasonIn):
-    return ReferralOut.of(services.withdraw_referral(user=request.user, referral=_referral(referral_id), reason=payload.reason))
+    return ReferralOut.of(services.withdraw_referral(user=request.user, referral=referral_id, reason=payload.reason))
 
 
 @router.post("/henvisninger/{referral_id}/avslag", response=ReferralOut, summary="Avslå henvisning")
 def reject(request, referral_id: int, payload: ReasonIn):
-    return ReferralOut.of(services.reject_referral(user=request.user, referral=_referral(referral_id), reason=payload.reason))
+    return ReferralOut.of(services.reject_referral(user=request.user, referral=referral_id, reason=payload.reason))
 
 
 @router.post("/henvisninger/{referral_id}/fullfor", response=ReferralOut, summary="Fullfør deltakelse")
 def complete(request, referral_id: int, payload: CompleteIn):
-    return ReferralOut.of(services.complete_referral(user=request.user, referral=_referral(referral_id), ended_on=payload.ended_on))
+    return ReferralOut.of(services.complete_referral(user=request.user, referral=referral_id, ended_on=payload.ended_on))
 
 
 @router.post("/henvisninger/{referral_id}/resultat", response={201: OutcomeOut}, summary="Status 3 eller 6 måneder etter")
 def record_outcome(request, referral_id: int, payload: OutcomeIn):
-    o = services.record_outcome(user=request.user, referral=_referral(referral_id), months=payload.months, status=payload.status)
+    o = services.record_outcome(user=request.user, referral=referral_id, months=payload.months, status=payload.status)
     return Status(201, OutcomeOut(id=o.pk, referral_id=o.referral_id, months=o.months, status=o.status))
 
 
@@ -367,7 +338,7 @@ def get_preferences(request, client_id: int):
 
 @router.put("/brukere/{client_id}/onsker", response=PreferenceOut, summary="Sett brukerens ønsker for tiltak")
 def put_preferences(request, client_id: int, payload: PreferenceIn):
-    p = services.set_preferences(user=request.user, client=_client(client_id), **payload.dict())
+    p = services.set_preferences(user=request.user, client=client_id, **payload.dict())
     return PreferenceOut(client_id=client_id, wanted_domains=p.wanted_domains, preferred_types=p.preferred_types,
                          max_travel_km=p.max_travel_km, preferred_language=p.preferred_language, note=p.note)
 
@@ -384,38 +355,26 @@ def office_allocation(request, office_id: int, year: int | None = None):
 
 @router.put("/tildeling/kontor-tildeling/{allocation_id}/forventet", response=IdOut, summary="Sett forventet fylt")
 def expected_fill(request, allocation_id: int, payload: ExpectedFillIn):
-    a = get_object_or_404(OfficeAllocation, pk=allocation_id)
-    a = services.set_expected_fill(user=request.user, allocation=a, expected_filled=payload.expected_filled)
+    a = services.set_expected_fill(user=request.user, allocation=allocation_id, expected_filled=payload.expected_filled)
     return IdOut(id=a.pk, places=a.places, budget=a.budget)
 
 
 @router.put("/tildeling/mal", response=IdOut, summary="Sett nasjonalt mål")
 def put_target(request, payload: TargetIn):
-    t = MeasureType.objects.filter(code=payload.measure_type).first()
-    if t is None:
-        raise NotFound("Ukjent tiltakstype.", field="measure_type")
-    target = services.set_national_target(user=request.user, year=payload.year, measure_type=t, priority_group=payload.priority_group,
+    target = services.set_national_target(user=request.user, year=payload.year, measure_type=payload.measure_type, priority_group=payload.priority_group,
                                           places=payload.places, budget=payload.budget)
     return IdOut(id=target.pk, places=target.places, budget=target.budget)
 
 
 @router.put("/tildeling/mal/{target_id}/fylke/{county_id}", response=IdOut, summary="Fordel til fylke")
 def put_county(request, target_id: int, county_id: int, payload: AllocateIn):
-    target = NationalTarget.objects.filter(pk=target_id).first()
-    county = County.objects.filter(pk=county_id).first()
-    if target is None or county is None:
-        raise NotFound("Fant ikke målet eller fylket.")
-    a = services.allocate_to_county(user=request.user, target=target, county=county, places=payload.places, budget=payload.budget)
+    a = services.allocate_to_county(user=request.user, target=target_id, county=county_id, places=payload.places, budget=payload.budget)
     return IdOut(id=a.pk, places=a.places, budget=a.budget)
 
 
 @router.put("/tildeling/fylke-tildeling/{allocation_id}/kontor/{office_id}", response=IdOut, summary="Fordel til kontor")
 def put_office(request, allocation_id: int, office_id: int, payload: AllocateIn):
-    parent = CountyAllocation.objects.filter(pk=allocation_id).first()
-    office = Office.objects.filter(pk=office_id).first()
-    if parent is None or office is None:
-        raise NotFound("Fant ikke fylkestildelingen eller kontoret.")
-    a = services.allocate_to_office(user=request.user, county_allocation=parent, office=office, places=payload.places, budget=payload.budget)
+    a = services.allocate_to_office(user=request.user, county_allocation=allocation_id, office=office_id, places=payload.places, budget=payload.budget)
     return IdOut(id=a.pk, places=a.places, budget=a.budget)
 
 

@@ -3,7 +3,8 @@
 An import is all or nothing: every row is validated first, and one bad row (named by its index
 and field) means nothing is written. The reference file ``tiltakstyper.json`` has the format
 ``{"types": [{"code", "name_no", "eligible_groups", "addresses", ...}]}``; a bare list of rows is
-accepted too.
+accepted too. The rules for one type's fields live with the model
+(``models.validate_type_fields``, also used by ``MeasureType.clean``).
 """
 
 from __future__ import annotations
@@ -11,62 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from skreddersy.core import reference
+from skreddersy.core import clock, reference
 from skreddersy.core.errors import InvalidInput
+from skreddersy.measures.models import MeasureType, validate_type_fields
 
 REQUIRED = ("code", "name_no", "eligible_groups", "addresses")
 KNOWN = set(REQUIRED) | {"arena_code", "kind", "typical_weeks", "max_weeks", "description", "priority_groups",
                          "min_age", "max_age", "active"}
-
-
-def _groups() -> list[str]:
-    return list(reference.need_groups())
-
-
-def _domains() -> list[str]:
-    return list(reference.needs_domains())
-
-
-def validate_type_fields(values: dict) -> dict[str, str]:
-    """Field -> Norwegian reason for each problem in one type's values (empty when valid)."""
-    from skreddersy.measures.models import PRIORITY_GROUP_ORDER
-
-    errors: dict[str, str] = {}
-    code = values.get("code")
-    if not isinstance(code, str) or not code.strip():
-        errors["code"] = "Koden mangler."
-    elif len(code) > 60 or not all(ch.isalnum() or ch == "_" for ch in code):
-        errors["code"] = "Koden kan bare ha bokstaver, tall og understrek (maks 60 tegn)."
-    name = values.get("name")
-    if not isinstance(name, str) or not name.strip():
-        errors["name"] = "Navnet mangler."
-    groups, domains = _groups(), _domains()
-    eg = values.get("eligible_groups")
-    if not isinstance(eg, list) or not eg:
-        errors["eligible_groups"] = "Oppgi minst én innsatsgruppe som en liste."
-    elif bad := [g for g in eg if g not in groups]:
-        errors["eligible_groups"] = f"Ukjent innsatsgruppe: {', '.join(map(str, bad))}."
-    ad = values.get("addresses")
-    if not isinstance(ad, list) or not ad:
-        errors["addresses"] = "Oppgi minst ett behovsområde som en liste."
-    elif bad := [d for d in ad if d not in domains]:
-        errors["addresses"] = f"Ukjent behovsområde: {', '.join(map(str, bad))}."
-    pg = values.get("priority_groups") or []
-    if not isinstance(pg, list):
-        errors["priority_groups"] = "Prioriterte grupper må være en liste."
-    elif bad := [g for g in pg if g not in PRIORITY_GROUP_ORDER]:
-        errors["priority_groups"] = f"Ukjent prioritert gruppe: {', '.join(map(str, bad))}."
-    for f in ("typical_weeks", "max_weeks", "min_age", "max_age"):
-        v = values.get(f)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > 1000):
-            errors[f] = "Må være et helt tall fra 0 til 1000, eller tomt."
-    tw, mw = values.get("typical_weeks"), values.get("max_weeks")
-    if "typical_weeks" not in errors and "max_weeks" not in errors and tw and mw and mw < tw:
-        errors["max_weeks"] = "Maks varighet kan ikke være kortere enn typisk varighet."
-    lo, hi = values.get("min_age"), values.get("max_age")
-    if "min_age" not in errors and "max_age" not in errors and lo is not None and hi is not None and hi < lo:
-        errors["max_age"] = "Høyeste alder kan ikke være lavere enn minstealder."
-    return errors
 
 
 @dataclass(frozen=True)
@@ -136,9 +88,6 @@ def load_text(text: str):
 
 def import_types(rows: list[TypeRow], *, deactivate_missing: bool = False) -> dict:
     """Create or update the types (in the caller's transaction). Returns counts."""
-    from skreddersy.core import clock
-    from skreddersy.measures.models import MeasureType
-
     existing = {t.code: t for t in MeasureType.objects.all()}
     created = updated = 0
     now = clock.now()

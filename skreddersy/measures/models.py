@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from skreddersy.clients.models import Client, NeedGroup
-from skreddersy.core import clock
+from skreddersy.core import clock, reference
 from skreddersy.core.models import County, Office
 
 
@@ -29,6 +29,57 @@ class PriorityGroup(models.TextChoices):
 
 PRIORITY_GROUP_ORDER = [c.value for c in PriorityGroup]
 NEED_GROUP_ORDER = [c.value for c in NeedGroup]
+
+
+def _groups() -> list[str]:
+    return list(reference.need_groups())
+
+
+def _domains() -> list[str]:
+    return list(reference.needs_domains())
+
+
+def validate_type_fields(values: dict) -> dict[str, str]:
+    """Field -> Norwegian reason for each problem in one type's values (empty when valid). Used
+    by ``MeasureType.clean`` and by the catalogue import."""
+    errors: dict[str, str] = {}
+    code = values.get("code")
+    if not isinstance(code, str) or not code.strip():
+        errors["code"] = "Koden mangler."
+    elif len(code) > 60 or not all(ch.isalnum() or ch == "_" for ch in code):
+        errors["code"] = "Koden kan bare ha bokstaver, tall og understrek (maks 60 tegn)."
+    name = values.get("name")
+    if not isinstance(name, str) or not name.strip():
+        errors["name"] = "Navnet mangler."
+    groups, domains = _groups(), _domains()
+    eg = values.get("eligible_groups")
+    if not isinstance(eg, list) or not eg:
+        errors["eligible_groups"] = "Oppgi minst én innsatsgruppe som en liste."
+    elif bad := [g for g in eg if g not in groups]:
+        errors["eligible_groups"] = f"Ukjent innsatsgruppe: {', '.join(map(str, bad))}."
+    ad = values.get("addresses")
+    if not isinstance(ad, list) or not ad:
+        errors["addresses"] = "Oppgi minst ett behovsområde som en liste."
+    elif bad := [d for d in ad if d not in domains]:
+        errors["addresses"] = f"Ukjent behovsområde: {', '.join(map(str, bad))}."
+    pg = values.get("priority_groups") or []
+    if not isinstance(pg, list):
+        errors["priority_groups"] = "Prioriterte grupper må være en liste."
+    elif bad := [g for g in pg if g not in PRIORITY_GROUP_ORDER]:
+        errors["priority_groups"] = f"Ukjent prioritert gruppe: {', '.join(map(str, bad))}."
+    for f in ("typical_weeks", "max_weeks", "min_age", "max_age"):
+        v = values.get(f)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > 1000):
+            errors[f] = "Må være et helt tall fra 0 til 1000, eller tomt."
+    tw, mw = values.get("typical_weeks"), values.get("max_weeks")
+    if "typical_weeks" not in errors and "max_weeks" not in errors and tw and mw and mw < tw:
+        errors["max_weeks"] = "Maks varighet kan ikke være kortere enn typisk varighet."
+    lo, hi = values.get("min_age"), values.get("max_age")
+    if "min_age" not in errors and "max_age" not in errors and lo is not None and hi is not None and hi < lo:
+        errors["max_age"] = "Høyeste alder kan ikke være lavere enn minstealder."
+    return errors
+
+
 
 
 class MeasureType(models.Model):
@@ -66,8 +117,6 @@ class MeasureType(models.Model):
         return self.name
 
     def clean(self):
-        from skreddersy.measures.catalogue import validate_type_fields
-
         errors = validate_type_fields(
             {"code": self.code, "name": self.name, "eligible_groups": self.eligible_groups, "addresses": self.addresses,
              "priority_groups": self.priority_groups, "typical_weeks": self.typical_weeks, "max_weeks": self.max_weeks}
@@ -370,3 +419,15 @@ class Outcome(models.Model):
             models.UniqueConstraint(fields=["referral", "months"], name="outcome_unique"),
             models.CheckConstraint(condition=Q(months__in=[3, 6]), name="outcome_months_3_or_6"),
         ]
+
+
+def add_months(d, months: int):
+    """The date ``months`` months after ``d`` (the last day of a shorter month): when an outcome
+    ``months`` after an ended participation is due."""
+    import calendar
+    import datetime as dt
+
+    m = d.month - 1 + months
+    y = d.year + m // 12
+    m = m % 12 + 1
+    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))

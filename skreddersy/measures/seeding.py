@@ -199,7 +199,7 @@ def _seed_allocations(ctx: SeedContext, types, counties, offices_by_county) -> N
 def _seed_referrals(ctx: SeedContext, plan) -> None:
     """Accepted referrals back every occupied place; some offerings have a waiting list; older
     offerings have completed participations with outcomes 3 and 6 months after."""
-    from skreddersy.measures.services import add_months
+    from skreddersy.measures.models import add_months
 
     rng = ctx.rng
     today = ctx.now.date()

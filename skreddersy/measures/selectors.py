@@ -1,21 +1,21 @@
 """Every read in measures, scoped to the acting user. Reads of a client's data (matching,
 referrals, preferences) are audited; the catalogue, allocations and suppressed outcome tables
-hold no personal data. Query counts are fixed (no per-row queries)."""
+hold no personal data. Query counts are fixed (no per-row queries). Each page and API endpoint
+calls one function here (or one service): that call checks access and audits, once."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 
-from skreddersy.clients.models import Client, NeedAssessment, NeedsMapping
-from skreddersy.core import audit, clock, reference
+from skreddersy.clients.models import Client
+from skreddersy.core import audit, clock, reference, suppression
 from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
-from skreddersy.core.models import Office
-from skreddersy.measures import eligibility, matching
+from skreddersy.core.models import County, Office
+from skreddersy.measures import matching
 from skreddersy.measures.models import (
     ClientPreference,
     CountyAllocation,
@@ -25,15 +25,25 @@ from skreddersy.measures.models import (
     NationalTarget,
     OfficeAllocation,
     Outcome,
-    Place,
     PriorityGroup,
     Referral,
+    add_months,
+)
+from skreddersy.measures.reads import (  # noqa: F401  (shared with services; re-exported for callers)
+    MAX_ID,
+    USED,
+    client_profile,
+    expected_fill_by_type,
+    invalidate_places,
+    latest_severity,
+    office_profiles,
+    profile_from,
+    waiting_position,
+    waiting_weeks,
 )
 from skreddersy.policy import access
 
-MIN_GROUP = 5  # outcome groups with fewer clients are suppressed
-USED = (Referral.Status.ACCEPTED, Referral.Status.COMPLETED)
-MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number cannot name a row (and would crash the query)
+MIN_GROUP = suppression.MIN_GROUP  # outcome groups with fewer clients are suppressed
 
 
 def _bad_id(value) -> bool:
@@ -147,14 +157,6 @@ def _attach_waiting(offerings: list[MeasureOffering]) -> None:
         o.waiting_weeks = waiting_weeks(o.capacity, o.occupied, o.waiting_count, o.measure_type.typical_weeks)
 
 
-def waiting_weeks(capacity: int, occupied: int, waiting: int, typical_weeks: int | None) -> int | None:
-    """Expected wait for a new referral: places free up as participants finish (typical length)."""
-    if occupied < capacity:
-        return 0
-    weeks = typical_weeks or 12
-    return int(math.ceil((waiting + 1) / max(capacity, 1) * weeks))
-
-
 def get_offering(*, user, offering_id: int) -> MeasureOffering:
     _require_catalogue(user)
     o = MeasureOffering.objects.select_related("measure_type", "provider", "county").prefetch_related("offices").filter(pk=offering_id).first()
@@ -184,95 +186,6 @@ def compare(*, user, offering_ids: list[int]) -> list[MeasureOffering]:
 
 # --- client profile and matching -----------------------------------------------------------------------------
 
-def latest_severity(client_ids: list[int]) -> dict[int, tuple[dict, dict]]:
-    """Blended severity (and its source) from each client's latest needs mapping: two queries."""
-    latest: dict[int, int] = {}
-    for mid, cid, _v in NeedsMapping.objects.filter(client_id__in=client_ids).order_by("client_id", "version").values_list("id", "client_id", "version"):
-        latest[cid] = mid
-    by_mapping = {mid: cid for cid, mid in latest.items()}
-    out: dict[int, tuple[dict, dict]] = {cid: ({}, {}) for cid in client_ids}
-    if not by_mapping:
-        return out
-    ids = list(by_mapping)
-    for i in range(0, len(ids), 5000):
-        for mid, domain, cs, ks in NeedAssessment.objects.filter(mapping_id__in=ids[i:i + 5000]).values_list(
-            "mapping_id", "domain", "counsellor_severity", "client_severity"
-        ):
-            s, src = matching.blend_severity(cs, ks)
-            if s > 0:
-                sev, source = out[by_mapping[mid]]
-                sev[domain] = s
-                source[domain] = src
-    return out
-
-
-_places_cache: dict = {"at": -1e9, "data": {}}
-
-
-def _places() -> dict[str, tuple[float, float]]:
-    """Municipality centres, cached in the process like the county indexes (they rarely change)."""
-    import time
-
-    if time.monotonic() - _places_cache["at"] > matching.INDEX_TTL_SECONDS:
-        _places_cache["data"] = {m: (la, lo) for m, la, lo in Place.objects.order_by().values_list("municipality", "latitude", "longitude")}
-        _places_cache["at"] = time.monotonic()
-    return _places_cache["data"]
-
-
-def invalidate_places() -> None:
-    _places_cache["at"] = -1e9
-
-
-def _severity_one(client_id: int) -> tuple[dict, dict]:
-    """The latest mapping of one client, in one query."""
-    latest = NeedsMapping.objects.filter(client_id=client_id).order_by("-version").values("id")[:1]
-    sev, src = {}, {}
-    for domain, cs, ks in NeedAssessment.objects.filter(mapping_id__in=latest).order_by().values_list(
-        "domain", "counsellor_severity", "client_severity"
-    ):
-        s, who = matching.blend_severity(cs, ks)
-        if s > 0:
-            sev[domain], src[domain] = s, who
-    return sev, src
-
-
-def profile_from(client: Client, severity: tuple[dict, dict], pref: ClientPreference | None, places: dict, on: dt.date) -> matching.ClientProfile:
-    facts = eligibility.client_facts(client, on=on)
-    loc = places.get(client.municipality) or places.get(client.office.municipality if client.office_id else "")
-    return matching.ClientProfile(
-        client_id=client.pk, office_id=client.office_id, need_group=client.need_group or "", age=facts.age,
-        priority_groups=facts.priority_groups, severity=severity[0], severity_source=severity[1],
-        wanted_domains=frozenset(pref.wanted_domains) if pref else frozenset(),
-        preferred_types=frozenset(pref.preferred_types) if pref else frozenset(),
-        max_travel_km=pref.max_travel_km if pref else None,
-        language=(pref.preferred_language if pref and pref.preferred_language else client.language) or "nb",
-        needs_interpreter=client.needs_interpreter,
-        latitude=loc[0] if loc else None, longitude=loc[1] if loc else None,
-        office_name=client.office.name if client.office_id else "",
-    )
-
-
-_UNSET = object()
-
-
-def client_profile(client: Client, pref=_UNSET) -> matching.ClientProfile:
-    """Internal (no access check): callers check access and audit."""
-    if pref is _UNSET:
-        pref = ClientPreference.objects.filter(client_id=client.pk).first()
-    return profile_from(client, _severity_one(client.pk), pref, _places(), clock.today())
-
-
-def office_profiles(office_id: int) -> list[matching.ClientProfile]:
-    """Profiles for every client of an office, in a fixed number of queries (for re-ranking)."""
-    clients = list(Client.objects.filter(office_id=office_id).select_related("office"))
-    ids = [c.pk for c in clients]
-    sev = latest_severity(ids)
-    prefs = {p.client_id: p for p in ClientPreference.objects.filter(client_id__in=ids)}
-    places = _places()
-    today = clock.today()
-    return [profile_from(c, sev[c.pk], prefs.get(c.pk), places, today) for c in clients]
-
-
 def office_best_fits(*, user, office_id: int, k: int = 10, cache: matching.MatchCache | None = None) -> dict[int, list[int]]:
     """Re-rank a whole office: each client's k best-fitting eligible offerings (ids, best first).
     For leaders of the office (and the insight module comparing choices with best fit); every
@@ -288,29 +201,6 @@ def office_best_fits(*, user, office_id: int, k: int = 10, cache: matching.Match
     profiles = [p for p in office_profiles(office_id) if p.client_id in visible]
     audit.record_reads(user, [p.client_id for p in profiles], "tiltak: omrangering for kontoret")
     return matching.top_k_many(idx, profiles, k=k)
-
-
-def expected_fill_by_type(office_id: int, year: int) -> dict[int, dict]:
-    """Per measure type: the office's allocated places, used, and whether it expects more filled.
-    One query: each allocation's use is counted by an indexed subquery."""
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    used_q = (Referral.objects.filter(office_allocation=OuterRef("pk"), status__in=USED).order_by()
-              .values("office_allocation").annotate(c=Count("id")).values("c"))
-    out: dict[int, dict] = {}
-    for tid, places, expected, used in (
-        OfficeAllocation.objects.filter(office_id=office_id, county_allocation__target__year=year).order_by()
-        .annotate(used=Coalesce(Subquery(used_q, output_field=IntegerField()), 0))
-        .values_list("county_allocation__target__measure_type_id", "places", "expected_filled", "used")
-    ):
-        row = out.setdefault(tid, {"places": 0, "expected": 0, "used": 0})
-        row["places"] += places
-        row["expected"] += expected
-        row["used"] += used
-    for row in out.values():
-        row["expects_fill"] = row["expected"] > row["used"]
-    return out
 
 
 @dataclass
@@ -357,8 +247,14 @@ def attach_live_columns(result: matching.MatchResult, office_id: int, idx: match
             r.expected_fill_text = "Ingen tildeling til kontoret"
 
 
-def matching_panel(*, user, client_id: int, limit: int = 25, cache: matching.MatchCache | None = None) -> MatchPanel:
-    """The fit-ranked offerings for a client, with availability and fill in separate columns."""
+def matching_panel(*, user, client_id: int | None = None, referral_id: int | None = None, limit: int = 25,
+                   cache: matching.MatchCache | None = None) -> MatchPanel:
+    """The fit-ranked offerings for a client (or for the client of a referral, when a page
+    shows the panel again after acting on one), with availability and fill in separate columns."""
+    if referral_id is not None:
+        client_id = Referral.objects.filter(pk=referral_id).values_list("client_id", flat=True).first()
+        if client_id is None:
+            raise NotFound("Fant ikke henvisningen.")
     client = Client.objects.select_related("office", "counsellor").filter(pk=client_id).first()
     if client is None:
         raise NotFound("Fant ingen bruker med denne id-en.")
@@ -408,6 +304,7 @@ def get_referral(*, user, referral_id: int) -> Referral:
         raise NotFound("Fant ikke henvisningen.")
     access.require_client(user, r.client, what="tiltak: henvisning")
     audit.record(user, r.client_id, audit.READ, "tiltak: henvisning", obj=r)
+    r.position = waiting_position(r)
     return r
 
 
@@ -418,6 +315,24 @@ def get_preference(*, user, client_id: int) -> ClientPreference | None:
     access.require_client(user, client, what="tiltak: brukers ønsker")
     audit.record(user, client.pk, audit.READ, "tiltak: brukers ønsker")
     return ClientPreference.objects.filter(client=client).first()
+
+
+@dataclass
+class PreferencePage:
+    client: Client
+    preference: ClientPreference | None
+    by_client: bool  # the client themself is looking (not their counsellor)
+
+
+def preference_page(*, user, client_id: int) -> PreferencePage:
+    """The client's own goals for measures, for the client or their counsellor (audited)."""
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        raise NotFound("Fant ingen bruker med denne id-en.")
+    access.require_client(user, client, what="tiltak: brukers ønsker")
+    audit.record(user, client.pk, audit.READ, "tiltak: brukers ønsker")
+    return PreferencePage(client=client, preference=ClientPreference.objects.filter(client=client).first(),
+                          by_client=access.actor(user).is_client)
 
 
 # --- allocation ---------------------------------------------------------------------------------------
@@ -470,6 +385,28 @@ def leader_offices(*, user) -> list[Office]:
 
 
 @dataclass
+class AllocationPage:
+    office: Office
+    offices: list[Office]
+    rows: list[AllocationRow]
+    totals: dict
+    can_set_fill: bool
+
+
+def allocation_page(*, user, office_id: int | None, year: int) -> AllocationPage:
+    """The leaders' page: one of their offices (the first when none is named), its allocation,
+    use and expected fill, and whether the user may set the expectation."""
+    offices = leader_offices(user=user)
+    if not offices:
+        raise AccessDenied("Tildelingen av tiltaksplasser er for ledere ved kontoret.")
+    office, rows = office_allocation(user=user, office_id=office_id if office_id is not None else offices[0].pk, year=year)
+    totals = {k: sum(getattr(r, k) for r in rows)
+              for k in ("places", "used", "free", "expected_filled", "expected_unfilled", "waiting", "budget")}
+    return AllocationPage(office=office, offices=offices, rows=rows, totals=totals,
+                          can_set_fill=access.can_set_expected_fill(user, office.pk))
+
+
+@dataclass
 class NationalRow:
     target: NationalTarget
     to_counties: int
@@ -489,6 +426,20 @@ def national_overview(*, user, year: int) -> list[NationalRow]:
     return [NationalRow(target=t, to_counties=sum(c.places for c in by_target.get(t.pk, [])),
                         budget_to_counties=sum(c.budget for c in by_target.get(t.pk, [])), counties=by_target.get(t.pk, []))
             for t in targets]
+
+
+@dataclass
+class NationalPage:
+    rows: list[NationalRow]
+    counties: list[County]
+    offices: list[Office]
+
+
+def national_page(*, user, year: int) -> NationalPage:
+    """The administrators' page: national targets, county and office allocations."""
+    rows = national_overview(user=user, year=year)
+    return NationalPage(rows=rows, counties=list(County.objects.all()),
+                        offices=list(Office.objects.select_related("county").order_by("county__code", "number")))
 
 
 # --- outcomes -------------------------------------------------------------------------------------------------
@@ -513,8 +464,6 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
         raise InvalidInput("Velg gruppering etter type eller tilbud.", field="by")
     if _bad_id(county_id) or _bad_id(office_id):
         raise InvalidInput("Ukjent fylke eller kontor.", field="county_id" if _bad_id(county_id) else "office_id")
-    from skreddersy.measures.services import add_months
-
     today = clock.today()
     qs = Referral.objects.filter(ended_on__isnull=False)
     if county_id:
@@ -539,19 +488,16 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
             status = recorded.get((rid, m), Outcome.Status.UNKNOWN)
             g["clients"].add(cid)
             g["status"][status] = g["status"].get(status, 0) + 1
-    hidden = {k for k, g in groups.items() if len(g["clients"]) < MIN_GROUP}
+    # The one suppression rule (core.suppression): groups under MIN_GROUP clients are hidden. Per
+    # offering, the per-type table (for the country and for each county) is the sum of the rows of
+    # one type in one county, so each such set of rows is a line whose total is published: a lone
+    # hidden offering among them forces a second one, or it could be found by subtraction.
     if by == "offering":
-        # Complementary suppression: the per-type table (for the country and for each county) is the
-        # sum of these rows, so one hidden offering among a type's offerings in a county could be
-        # found by subtraction. Hide the next smallest as well.
-        siblings: dict[tuple, list] = {}
-        for key, m in groups:
-            siblings.setdefault((parent[key], m), []).append((key, m))
-        for members in siblings.values():
-            small = [k for k in members if k in hidden]
-            rest = sorted((len(groups[k]["clients"]), labels[k[0]], k) for k in members if k not in hidden)
-            if len(small) == 1 and rest:
-                hidden.add(rest[0][2])
+        table = {((parent[key], m), (key, m)): len(g["clients"]) for (key, m), g in groups.items()}
+        hidden = {cell for _line, cell in suppression.suppressed_cells(
+            table, row_totals=True, col_totals=False, label=lambda c: labels[c[1][0]])}
+    else:
+        hidden = {k for k, g in groups.items() if suppression.is_small(len(g["clients"]))}
     rows = []
     for (key, m), g in sorted(groups.items(), key=lambda kv: (labels[kv[0][0]], kv[0][1])):
         n = len(g["clients"])
@@ -562,3 +508,16 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
         rows.append(OutcomeRow(key=key, label=labels[key], months=m, clients=0 if small else n, suppressed=small,
                                counts=counts, shares=shares))
     return rows
+
+
+@dataclass
+class OutcomesPage:
+    rows: list[OutcomeRow]
+    statuses: list
+    counties: list[County]
+    min_group: int = MIN_GROUP
+
+
+def outcomes_page(*, user, by: str = "type", county_id: int | None = None) -> OutcomesPage:
+    return OutcomesPage(rows=outcomes(user=user, by=by, county_id=county_id), statuses=list(Outcome.Status.choices),
+                        counties=list(County.objects.all()))

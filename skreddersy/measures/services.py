@@ -24,7 +24,7 @@ from skreddersy.core import audit, clock, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import County, Office
-from skreddersy.measures import catalogue, eligibility, matching
+from skreddersy.measures import catalogue, eligibility, matching, reads
 from skreddersy.measures.models import (
     PRIORITY_GROUP_ORDER,
     ClientPreference,
@@ -36,11 +36,40 @@ from skreddersy.measures.models import (
     OfficeAllocation,
     Outcome,
     Referral,
+    add_months,
 )
 from skreddersy.policy import access
 
 Kind = journal.Kind
-USED_STATUSES = (Referral.Status.ACCEPTED, Referral.Status.COMPLETED)
+USED_STATUSES = reads.USED
+waiting_position = reads.waiting_position
+
+
+# --- the records a write names: an instance, or its id from a page or the API --------------------------
+
+def _get(model, value, message: str, field: str | None = None, **related):
+    """``value`` as a ``model`` row: itself when it is one, else the row it names, else NotFound."""
+    if isinstance(value, model):
+        return value
+    row = None
+    if reads.is_id(value):
+        qs = model.objects.select_related(*related["select"]) if related.get("select") else model.objects
+        row = qs.filter(pk=value).first()
+    if row is None:
+        raise NotFound(message, field=field)
+    return row
+
+
+def _client(client: Client | int) -> Client:
+    return _get(Client, client, "Fant ingen bruker med denne id-en.", "client_id")
+
+
+def _offering(offering: MeasureOffering | int) -> MeasureOffering:
+    return _get(MeasureOffering, offering, "Fant ikke tilbudet.", "offering_id")
+
+
+def _referral(referral: Referral | int) -> Referral:
+    return _get(Referral, referral, "Fant ikke henvisningen.", None, select=("client", "offering"))
 
 
 def _d(value: dt.date | None) -> str:
@@ -76,9 +105,14 @@ def _non_negative(errors: dict, **values) -> None:
             errors[k] = f"Må være høyst {MAX_BUDGET if k == 'budget' else MAX_PLACES}."
 
 
-def set_national_target(*, user, year: int, measure_type: MeasureType, priority_group: str, places: int, budget: int) -> NationalTarget:
+def set_national_target(*, user, year: int, measure_type: MeasureType | str, priority_group: str, places: int, budget: int) -> NationalTarget:
     if not access.can_manage_allocations(user):
         raise AccessDenied("Bare administratorer kan sette nasjonale mål.")
+    if not isinstance(measure_type, MeasureType):  # a type's code, from the API
+        code = measure_type
+        measure_type = MeasureType.objects.filter(code=code).first() if isinstance(code, str) else None
+        if measure_type is None:
+            raise NotFound("Ukjent tiltakstype.", field="measure_type")
     errors: dict = {}
     _non_negative(errors, places=places, budget=budget)
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -104,11 +138,13 @@ def set_national_target(*, user, year: int, measure_type: MeasureType, priority_
     return target
 
 
-def allocate_to_county(*, user, target: NationalTarget, county: County, places: int, budget: int) -> CountyAllocation:
+def allocate_to_county(*, user, target: NationalTarget | int, county: County | int, places: int, budget: int) -> CountyAllocation:
     """Give (or change) a county's share of a national target. The target row is locked so two
     administrators allocating at once cannot together exceed it."""
     if not access.can_manage_allocations(user):
         raise AccessDenied("Bare administratorer kan fordele plasser til fylkene.")
+    target = _get(NationalTarget, target, "Fant ikke målet.", "target")
+    county = _get(County, county, "Fant ikke fylket.", "county")
     errors: dict = {}
     _non_negative(errors, places=places, budget=budget)
     if errors:
@@ -143,10 +179,12 @@ def allocate_to_county(*, user, target: NationalTarget, county: County, places: 
     return alloc
 
 
-def allocate_to_office(*, user, county_allocation: CountyAllocation, office: Office, places: int, budget: int) -> OfficeAllocation:
+def allocate_to_office(*, user, county_allocation: CountyAllocation | int, office: Office | int, places: int, budget: int) -> OfficeAllocation:
     """Give (or change) an office's share of its county's allocation."""
     if not access.can_manage_allocations(user):
         raise AccessDenied("Bare administratorer kan fordele plasser til kontorene.")
+    county_allocation = _get(CountyAllocation, county_allocation, "Fant ikke fylkestildelingen.", "county_allocation")
+    office = _get(Office, office, "Fant ikke kontoret.", "office")
     errors: dict = {}
     _non_negative(errors, places=places, budget=budget)
     if errors:
@@ -179,8 +217,9 @@ def allocate_to_office(*, user, county_allocation: CountyAllocation, office: Off
     return alloc
 
 
-def set_expected_fill(*, user, allocation: OfficeAllocation, expected_filled: int) -> OfficeAllocation:
+def set_expected_fill(*, user, allocation: OfficeAllocation | int, expected_filled: int) -> OfficeAllocation:
     """The office leader states how many of the allocated places the office expects filled."""
+    allocation = _get(OfficeAllocation, allocation, "Fant ikke tildelingen.", "allocation")
     if not access.can_set_expected_fill(user, allocation.office_id):
         raise AccessDenied("Bare kontorleder ved kontoret kan sette forventet fylling.")
     if isinstance(expected_filled, bool) or not isinstance(expected_filled, int) or expected_filled < 0:
@@ -218,9 +257,10 @@ def _pick_allocation(client: Client, offering: MeasureOffering, on: dt.date) -> 
 
 # --- client preferences ------------------------------------------------------------------------------
 
-def set_preferences(*, user, client: Client, wanted_domains: list[str], preferred_types: list[str],
+def set_preferences(*, user, client: Client | int, wanted_domains: list[str], preferred_types: list[str],
                     max_travel_km: int | None = None, preferred_language: str = "", note: str = "") -> ClientPreference:
     """The client's own goals for measures; the client or their counsellor may set them."""
+    client = _client(client)
     with audited_write(user, client.pk, "tiltak: brukers ønsker") as a:
         access.require_client(user, client, what="tiltak: brukers ønsker")
         errors = {}
@@ -307,19 +347,11 @@ def _accept(user, referral: Referral, offering: MeasureOffering, client: Client,
     _measure_activity(user, client, offering, referral)
 
 
-def waiting_position(referral: Referral) -> int | None:
-    if referral.status != Referral.Status.WAITING:
-        return None
-    ahead = Referral.objects.filter(offering_id=referral.offering_id, status=Referral.Status.WAITING).filter(
-        Q(queued_at__lt=referral.queued_at) | Q(queued_at=referral.queued_at, id__lt=referral.id)
-    ).count()
-    return ahead + 1
-
-
-def refer(*, user, client: Client, offering: MeasureOffering, allow_waiting_list: bool = True) -> Referral:
+def refer(*, user, client: Client | int, offering: MeasureOffering | int, allow_waiting_list: bool = True) -> Referral:
     """Refer a client: a free place means ACCEPTED, a full offering with room on its waiting list
     means WAITING (with a position); an ineligible client or a full offering without room is
     refused with the reason, and nothing is written."""
+    client, offering = _client(client), _offering(offering)
     with audited_write(user, client.pk, "tiltak: henvisning") as a:
         access.require_nav(user, client, what="tiltak: henvisning")
         off = _lock_offering(offering.pk)
@@ -346,6 +378,7 @@ def refer(*, user, client: Client, offering: MeasureOffering, allow_waiting_list
             journal.append(client_id=client.pk, kind=Kind.MEASURE, actor=user, obj=ref,
                            summary=f"Tiltak: på venteliste til «{off.title}», plass {waiting + 1} i køen")
         a["obj"] = ref
+    ref.position = reads.waiting_position(ref)  # the API shows it
     return ref
 
 
@@ -369,9 +402,10 @@ def _promote_next(user, offering: MeasureOffering, now) -> Referral | None:
     return None
 
 
-def withdraw_referral(*, user, referral: Referral, reason: str) -> Referral:
+def withdraw_referral(*, user, referral: Referral | int, reason: str) -> Referral:
     """Withdraw a waiting or accepted referral. A freed place goes to the next on the waiting list.
     Withdrawal after the offering has started counts as an ended participation."""
+    referral = _referral(referral)
     with audited_write(user, referral.client_id, "tiltak: trekk henvisning") as a:
         access.require_nav(user, referral.client, what="tiltak: trekk henvisning")
         if not reason.strip():
@@ -394,11 +428,13 @@ def withdraw_referral(*, user, referral: Referral, reason: str) -> Referral:
             _free_place(off)
             _promote_next(user, off, now)
         a["obj"] = r
+    r.offering, r.position = off, reads.waiting_position(r)  # the API shows both without further reads
     return r
 
 
-def complete_referral(*, user, referral: Referral, ended_on: dt.date | None = None) -> Referral:
+def complete_referral(*, user, referral: Referral | int, ended_on: dt.date | None = None) -> Referral:
     """End an accepted participation as completed; the place goes to the next on the waiting list."""
+    referral = _referral(referral)
     with audited_write(user, referral.client_id, "tiltak: fullført") as a:
         access.require_nav(user, referral.client, what="tiltak: fullført")
         off = _lock_offering(referral.offering_id)
@@ -420,11 +456,13 @@ def complete_referral(*, user, referral: Referral, ended_on: dt.date | None = No
         _free_place(off)
         _promote_next(user, off, now)
         a["obj"] = r
+    r.offering, r.position = off, reads.waiting_position(r)  # the API shows both without further reads
     return r
 
 
-def reject_referral(*, user, referral: Referral, reason: str) -> Referral:
+def reject_referral(*, user, referral: Referral | int, reason: str) -> Referral:
     """Reject a waiting referral (for example: the provider found the measure unsuitable)."""
+    referral = _referral(referral)
     with audited_write(user, referral.client_id, "tiltak: avslå henvisning") as a:
         access.require_nav(user, referral.client, what="tiltak: avslå henvisning")
         if not reason.strip():
@@ -446,23 +484,23 @@ def reject_referral(*, user, referral: Referral, reason: str) -> Referral:
             _free_place(off)
             _promote_next(user, off, r.closed_at)
         a["obj"] = r
+    r.offering, r.position = off, reads.waiting_position(r)  # the API shows both without further reads
     return r
 
 
 # --- the counsellor's choice from the matching list -------------------------------------------------------
 
-def choose_offering(*, user, client: Client, offering: MeasureOffering, reason: str = "", allow_waiting_list: bool = True,
+def choose_offering(*, user, client: Client | int, offering: MeasureOffering | int, reason: str = "", allow_waiting_list: bool = True,
                     cache: matching.MatchCache | None = None) -> MatchChoice:
     """Refer the client to an offering chosen from the fit-ranked list and record the choice: its
     fit rank, the list as shown, and (required when it is not the best fit) the reason."""
-    from skreddersy.measures import selectors
-
+    client, offering = _client(client), _offering(offering)
     with audited_write(user, client.pk, "tiltak: valg fra matching") as a:
         access.require_nav(user, client, what="tiltak: valg fra matching")
         client = Client.objects.select_related("office").get(pk=client.pk)
         cache = cache or matching.MatchCache()
         idx = cache.county(client.office.county_id)
-        profile = selectors.client_profile(client)
+        profile = reads.client_profile(client)
         fit_rank, fit_score, order, sc = matching.fit_rank_of(idx, profile, offering.pk)
         if fit_rank is None:
             off = MeasureOffering.objects.select_related("measure_type").get(pk=offering.pk)
@@ -482,7 +520,7 @@ def choose_offering(*, user, client: Client, offering: MeasureOffering, reason: 
                  for r, i in enumerate(shown_rows, start=1)]
         if fit_rank > len(shown):
             shown.append({"offering_id": offering.pk, "rank": fit_rank, "score": round(fit_score, 4)})
-        fill = selectors.expected_fill_by_type(client.office_id, clock.today().year)
+        fill = reads.expected_fill_by_type(client.office_id, clock.today().year)
         choice = MatchChoice.objects.create(
             client=client, offering_id=offering.pk, referral=referral, chosen_by=user, chosen_at=clock.now(),
             fit_rank=fit_rank, fit_score=round(fit_score, 4), best_offering_id=best, best_score=round(float(sc.score[order[0]]), 4),
@@ -495,8 +533,9 @@ def choose_offering(*, user, client: Client, offering: MeasureOffering, reason: 
 
 # --- outcomes -------------------------------------------------------------------------------------------
 
-def record_outcome(*, user, referral: Referral, months: int, status: str) -> Outcome:
+def record_outcome(*, user, referral: Referral | int, months: int, status: str) -> Outcome:
     """The client's status 3 or 6 months after ended participation (a correction replaces it)."""
+    referral = _referral(referral)
     with audited_write(user, referral.client_id, "tiltak: resultat etter tiltak") as a:
         access.require_nav(user, referral.client, what="tiltak: resultat etter tiltak")
         errors = {}
@@ -520,10 +559,3 @@ def record_outcome(*, user, referral: Referral, months: int, status: str) -> Out
     return outcome
 
 
-def add_months(d: dt.date, months: int) -> dt.date:
-    m = d.month - 1 + months
-    y = d.year + m // 12
-    m = m % 12 + 1
-    import calendar
-
-    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))

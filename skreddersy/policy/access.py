@@ -351,10 +351,8 @@ def can_edit_item_bank(user) -> bool:
 
 # --- insight: staff surveys (added by the insight app) -----------------------------------------
 # Answers are anonymous. An analyst sees pseudonymised respondent rows; a leader sees aggregates
-# for their own offices, and only for groups of at least INSIGHT_MIN_GROUP respondents; other
-# staff see nothing of other people's answers (only their own questionnaire, by its token).
-
-INSIGHT_MIN_GROUP = 5
+# for their own offices, and only for groups of at least core.suppression.MIN_GROUP respondents;
+# other staff see nothing of other people's answers (only their own questionnaire, by its token).
 
 
 def can_manage_surveys(user) -> bool:

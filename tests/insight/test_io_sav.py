@@ -9,8 +9,8 @@ import pytest
 
 from skreddersy.insight import io as insight_io
 from skreddersy.insight import selectors, services
+from skreddersy.insight.io import export_table
 from skreddersy.insight.models import Response
-from skreddersy.insight.views import export_table
 
 
 def test_sav_round_trip_keeps_data_and_labels(wave, people, filler, tmp_path):

@@ -116,3 +116,18 @@ def test_wave_to_wave_comparison_in_the_report(client, survey, wave, people, fil
     client.force_login(people["leader_a"].user)
     html = client.get(f"/innsikt/runde/{later.pk}/").content.decode()
     assert "Endring fra forrige runde" in html
+
+
+def test_analyst_edits_an_index_over_the_api(client, bank, people):
+    url = "/api/v1/innsikt/indekser/workload"
+    body = {"label": "Arbeidsbelastning (DCSQ)", "items": ["dcsq_time", "dcsq_load"], "min_answered": 2}
+    client.force_login(people["leader_a"].user)
+    assert client.put(url, body, content_type="application/json").status_code == 403
+    client.force_login(people["analyst"].user)
+    r = client.put(url, body, content_type="application/json")
+    assert r.status_code == 200 and r.json() == {"key": "workload", "label": "Arbeidsbelastning (DCSQ)",
+                                                 "items": ["dcsq_load", "dcsq_time"], "min_answered": 2}
+    r = client.put(url, {**body, "min_answered": 3}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "min_answered"
+    assert client.put("/api/v1/innsikt/indekser/finnes-ikke", body, content_type="application/json").status_code == 404
+    assert sorted(IndexDefinition.objects.get(key="workload").items.values_list("key", flat=True)) == ["dcsq_load", "dcsq_time"]
