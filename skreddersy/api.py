@@ -48,6 +48,7 @@ def _register_routers():
         ("skreddersy.followup.api", "/"),
         ("skreddersy.measures.api", "/tiltak/"),
         ("skreddersy.insight.api", "/innsikt/"),
+        ("skreddersy.insight.toolkit.api", "/innsikt/verktoy/"),
     ):
         try:
             mod = importlib.import_module(module)

@@ -316,6 +316,10 @@ class WeightedRegression(Result):
     weighted: list[RegressionSide]
     title = "Regresjon uvektet og vektet (standardfeil korrigert for kontor)"
 
+    @property
+    def pairs(self) -> list[tuple[RegressionSide, RegressionSide]]:
+        return list(zip(self.unweighted, self.weighted, strict=True))
+
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"ledd": u.name, "B_uvektet": u.b, "se_uvektet": u.se, "p_uvektet": u.p,
                               "B_vektet": w.b, "se_vektet": w.se, "p_vektet": w.p}

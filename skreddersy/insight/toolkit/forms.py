@@ -1,0 +1,81 @@
+"""Forms for the toolkit: thin parsing. Numbers are read as text (Norwegian decimal commas
+allowed) and checked by the engine, which names the field when a value is impossible."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import VARIABLES
+
+TESTS = [
+    ("welch", _("Welchs t (to grupper, ulike varianser)")),
+    ("student", _("Students t (to grupper, like varianser)")),
+    ("anova", _("Enveis variansanalyse (snitt, sd og n per gruppe)")),
+    ("chi2", _("χ² fra krysstabell (med og uten Yates)")),
+    ("fisher", _("Fishers eksakte test (2 × 2)")),
+    ("proportions", _("Differanse mellom to andeler")),
+]
+
+
+def number(text: str):
+    """'2,10' -> '2.10'; empty stays empty. The engine reports what cannot be read."""
+    return (text or "").strip().replace("−", "-").replace(" ", "").replace(",", ".")
+
+
+def number_list(text: str) -> list[str]:
+    parts = (text or "").replace(";", " ").replace("\t", " ").replace("\n", " ").split()
+    return [number(p) for p in parts]
+
+
+class CalculatorForm(forms.Form):
+    test = forms.ChoiceField(label=_("Test"), choices=TESTS)
+    mean1 = forms.CharField(label=_("Snitt gruppe 1"), required=False)
+    sd1 = forms.CharField(label=_("Standardavvik gruppe 1"), required=False)
+    n1 = forms.CharField(label=_("n gruppe 1"), required=False)
+    mean2 = forms.CharField(label=_("Snitt gruppe 2"), required=False)
+    sd2 = forms.CharField(label=_("Standardavvik gruppe 2"), required=False)
+    n2 = forms.CharField(label=_("n gruppe 2"), required=False)
+    means = forms.CharField(label=_("Snitt per gruppe (variansanalyse)"), required=False,
+                            help_text=_("Skilt med mellomrom eller semikolon, for eksempel «2,1; 2,5; 2,9»."))
+    sds = forms.CharField(label=_("Standardavvik per gruppe"), required=False)
+    ns = forms.CharField(label=_("n per gruppe"), required=False)
+    table = forms.CharField(label=_("Krysstabell (antall)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("Én rad per linje, celler skilt med mellomrom, for eksempel «20 30» og «35 15»."))
+    n = forms.CharField(label=_("Oppgitt N (valgfritt, kontrolleres mot tabellen)"), required=False)
+    p1 = forms.CharField(label=_("Andel gruppe 1"), required=False)
+    p2 = forms.CharField(label=_("Andel gruppe 2"), required=False)
+    count1 = forms.CharField(label=_("Antall med egenskapen, gruppe 1 (i stedet for andel)"), required=False)
+    count2 = forms.CharField(label=_("Antall med egenskapen, gruppe 2"), required=False)
+    decimals = forms.CharField(label=_("Desimaler i de publiserte tallene (for avrundingsspennet)"), required=False)
+
+    def engine_call(self) -> tuple[str, dict]:
+        """(test, keyword arguments for the engine) from cleaned data."""
+        d = self.cleaned_data
+        test = d["test"]
+        dec = number(d.get("decimals")) or None
+        if test in ("welch", "student"):
+            return test, {k: number(d.get(k)) for k in ("mean1", "sd1", "n1", "mean2", "sd2", "n2")} | {"decimals": dec}
+        if test == "anova":
+            return test, {"means": number_list(d.get("means")), "sds": number_list(d.get("sds")),
+                          "ns": number_list(d.get("ns")), "decimals": dec}
+        if test in ("chi2", "fisher"):
+            rows = [number_list(r) for r in (d.get("table") or "").splitlines() if r.strip()]
+            return test, {"table": rows, "n": number(d.get("n")) or None}
+        kw = {k: number(d.get(k)) or None for k in ("p1", "n1", "p2", "n2", "count1", "count2")}
+        return test, kw | {"decimals": dec}
+
+
+class CheckerForm(forms.Form):
+    text = forms.CharField(label=_("Resultater (lim inn en hel resultatdel)"), max_length=200_000,
+                           widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text=_("For eksempel «t(45) = 2,10, p = ,041» eller «F(3, 1373) = 27.1, p < .001»."))
+
+
+class WeightsForm(forms.Form):
+    variables = forms.MultipleChoiceField(label=_("Vekt på"), choices=list(VARIABLES.items()), required=False,
+                                          widget=forms.CheckboxSelectMultiple, initial=["size_band", "employer"])
+    national = forms.CharField(label=_("Nasjonale andeler (valgfritt)"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text=_("Én linje per kategori: «variabel kategori andel», for eksempel "
+                                           "«gender woman 0,62». Brukes i stedet for de inviterte."))

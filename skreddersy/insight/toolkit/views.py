@@ -1,0 +1,128 @@
+"""Toolkit pages. Thin: parse, call the engine or a selector, render. Impossible input becomes
+a form error naming the field (or the line), and no number is shown."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from skreddersy.core.errors import AccessDenied, InvalidInput, ServiceError
+from skreddersy.core.forms import apply_service_error
+from skreddersy.insight import io as insight_io
+from skreddersy.insight import selectors as insight_selectors
+from skreddersy.insight.views import guarded
+from skreddersy.policy import access
+
+from . import calculations
+from . import selectors as toolkit
+from .forms import CalculatorForm, CheckerForm, WeightsForm
+
+FORMATS = ("csv", "sav")
+
+
+def _require_toolkit(user) -> None:
+    if not access.can_see_insight(user):
+        raise AccessDenied("Analyseverktøyene er for analytikere og ledere.")
+
+
+def _file(data: insight_io.Labelled, fmt: str, stem: str) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(insight_io.to_csv_bytes(data.frame), content_type="text/csv; charset=utf-8")
+    elif fmt == "sav":
+        response = HttpResponse(insight_io.to_sav_bytes(data), content_type="application/x-spss-sav")
+    else:
+        raise Http404("Ukjent format")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+@login_required
+@guarded
+def calculator(request):
+    _require_toolkit(request.user)
+    form = CalculatorForm(request.POST or None)
+    results, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        test, kwargs = form.engine_call()
+        try:
+            results = calculations.calculate(test, **kwargs)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            results, status = None, 422
+        if results is not None and request.POST.get("format") in FORMATS:
+            return _file(calculations.results_table(results), request.POST["format"], f"test-{test}")
+    elif request.method == "POST":
+        status = 422
+    results = results if results is None or isinstance(results, list) else [results]
+    return render(request, "insight/toolkit/calculator.html", {"form": form, "results": results}, status=status)
+
+
+@login_required
+@guarded
+def checker(request):
+    _require_toolkit(request.user)
+    form = CheckerForm(request.POST or None)
+    report, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = calculations.check(form.cleaned_data["text"])
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 422
+        if report is not None and request.POST.get("format") in FORMATS:
+            return _file(calculations.check_table(report), request.POST["format"], "resultatkontroll")
+    elif request.method == "POST":
+        status = 422
+    return render(request, "insight/toolkit/checker.html", {"form": form, "report": report}, status=status)
+
+
+@login_required
+@guarded
+def representativeness(request, wave_id: int):
+    user = request.user
+    wave = insight_selectors.wave_for(user, wave_id)
+    form = WeightsForm(request.GET or None)
+    ctx = {"wave": wave, "form": form, "can_weight": access.can_see_respondent_data(user), "result": None,
+           "weighted": None, "min_group": access.INSIGHT_MIN_GROUP}
+    status = 200
+    national = {}
+    if form.is_bound and form.is_valid():
+        try:
+            national = toolkit.parse_national(form.cleaned_data["national"])
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 422
+    if status == 200:
+        try:
+            ctx["result"] = toolkit.representativeness(user, wave, national)
+        except AccessDenied:
+            raise
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 422
+    if status == 200 and form.is_bound and form.is_valid() and ctx["can_weight"] and form.cleaned_data["variables"]:
+        try:
+            rep = toolkit.weighted_report(user, wave, form.cleaned_data["variables"], national)
+            ctx["weighted"] = rep
+            ctx["suppressed_weights"] = toolkit.suppressed_weight_count(rep.weights)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 422
+    ctx["query"] = request.GET.urlencode()
+    return render(request, "insight/toolkit/representativeness.html", ctx, status=status)
+
+
+@login_required
+@guarded
+def weights_export(request, wave_id: int, fmt: str):
+    user = request.user
+    wave = insight_selectors.wave_for(user, wave_id)
+    form = WeightsForm(request.GET or None)
+    if not form.is_valid() or not form.cleaned_data["variables"]:
+        raise InvalidInput("Velg minst én variabel å vekte på.", field="variables")
+    national = toolkit.parse_national(form.cleaned_data["national"])
+    frame = toolkit.exportable_weights(user, wave, form.cleaned_data["variables"], national)
+    data = insight_io.Labelled(frame, {"respondent": "Respondent (pseudonym)",
+                                       "weight": "Vekt (tom der vektcellen har færre enn 5 svar)"}, {})
+    return _file(data, fmt, f"innsikt-runde-{wave.pk}-vekter")
