@@ -389,9 +389,8 @@ def wave_import(request, wave_id: int):
 
 # --- replication --------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=4)
-def cached_replication(seed: int = 2021) -> replication.ReplicationReport:
-    return replication.replicate(seed=seed)
+def cached_replication(seed: int = 2021, matrix: str = "printed") -> replication.ReplicationReport:
+    return replication.cached(seed=seed, matrix=matrix)  # computed once, until its inputs change
 
 
 @login_required
@@ -404,8 +403,10 @@ def replication_page(request):
                                   title=_("Syntetiske data (N = 1377)"), spec=replication.STUDY_SPEC)
     rows_a = [r for r in rep.rows if r.part == "a"]
     rows_b = [r for r in rep.rows if r.part == "b"]
+    corrected = cached_replication(matrix="corrected") if rep.misprint else None
     return render(request, "insight/replication.html", {
-        "rep": rep, "rows_a": rows_a, "rows_b": rows_b, "tolerances": replication.TOL,
+        "rep": rep, "rows_a": rows_a, "rows_b": rows_b, "tolerances": replication.TOL, "corrected": corrected,
+        "rows_b_corrected": [r for r in corrected.rows if r.part == "b"] if corrected else [],
         "svg_distribution": report.svg_distribution(), "svg_coefficients": report.svg_coefficients(),
         "replicate_url": reverse("insight_replication"),
     })
