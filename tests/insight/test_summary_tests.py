@@ -180,3 +180,20 @@ def test_impossible_summaries_name_the_field(call, field):
     with pytest.raises(AnalysisError) as exc:
         call()
     assert exc.value.field == field
+
+
+def test_mann_whitney_states_its_convention_and_offers_the_other():
+    import pandas as pd
+
+    from skreddersy.insight.analysis import compare_groups
+
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, 5, 40).astype(float), rng.integers(1, 6, 30).astype(float)
+    df = pd.DataFrame({"v": np.concatenate([a, b]), "g": ["x"] * 40 + ["y"] * 30})
+    mw = compare_groups(df, "v", "g", groups=("x", "y"), method="mannwhitney")
+    assert mw.statistic == pytest.approx(stats.mannwhitneyu(a, b).statistic)  # U of the first group
+    assert mw.u_second == pytest.approx(40 * 30 - mw.statistic)
+    assert mw.p == pytest.approx(stats.mannwhitneyu(a, b, use_continuity=True, method="asymptotic").pvalue)
+    assert mw.p_no_correction == pytest.approx(
+        stats.mannwhitneyu(a, b, use_continuity=False, method="asymptotic").pvalue)
+    assert "første gruppe" in mw.convention and mw.to_dict()["u_second"] == mw.u_second
