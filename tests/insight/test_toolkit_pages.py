@@ -43,6 +43,20 @@ def test_calculator_bad_input_names_the_field_and_shows_no_number(analyst_client
     assert r.context["results"] is None
 
 
+def test_calculator_reads_a_pasted_table(analyst_client):
+    from scipy import stats
+
+    r = analyst_client.post(reverse(CALC), {"test": "student", "groups_table": "Statlig 3,21 1,02 61\nKommunal 2,80 0,98 61"})
+    assert r.status_code == 200
+    res = r.context["results"][0]
+    ref = stats.ttest_ind_from_stats(3.21, 1.02, 61, 2.80, 0.98, 61, equal_var=True)
+    assert res.statistic == pytest.approx(ref.statistic)
+    three = analyst_client.post(reverse(CALC), {"test": "welch", "groups_table": "a 1 1 10\nb 2 1 10\nc 3 1 10"})
+    assert three.context["results"][0].test == "anova"
+    bad = analyst_client.post(reverse(CALC), {"test": "welch", "groups_table": "a 1 1 10\nb to 1 10"})
+    assert bad.status_code == 422 and "Linje 2" in str(bad.context["form"].errors["groups_table"])
+
+
 def test_calculator_exports_csv_and_sav(analyst_client):
     data = {"test": "chi2", "table": "20 30\n35 15"}
     csv = analyst_client.post(reverse(CALC), data | {"format": "csv"})

@@ -23,6 +23,14 @@ def number(text: str):
     return (text or "").strip().replace("−", "-").replace(" ", "").replace(",", ".")
 
 
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(number(text))
+    except ValueError:
+        return False
+    return True
+
+
 def number_list(text: str) -> list[str]:
     parts = (text or "").replace(";", " ").replace("\t", " ").replace("\n", " ").split()
     return [number(p) for p in parts]
@@ -36,6 +44,10 @@ class CalculatorForm(forms.Form):
     mean2 = forms.CharField(label=_("Snitt gruppe 2"), required=False)
     sd2 = forms.CharField(label=_("Standardavvik gruppe 2"), required=False)
     n2 = forms.CharField(label=_("n gruppe 2"), required=False)
+    groups_table = forms.CharField(
+        label=_("Eller lim inn en tabell"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Én gruppe per linje: navn (valgfritt), snitt, standardavvik og n, for eksempel "
+                    "«Statlig 3,21 1,02 61». To linjer gir t-test, flere gir variansanalyse."))
     means = forms.CharField(label=_("Snitt per gruppe (variansanalyse)"), required=False,
                             help_text=_("Skilt med mellomrom eller semikolon, for eksempel «2,1; 2,5; 2,9»."))
     sds = forms.CharField(label=_("Standardavvik per gruppe"), required=False)
@@ -49,11 +61,33 @@ class CalculatorForm(forms.Form):
     count2 = forms.CharField(label=_("Antall med egenskapen, gruppe 2"), required=False)
     decimals = forms.CharField(label=_("Desimaler i de publiserte tallene (for avrundingsspennet)"), required=False)
 
+    def clean_groups_table(self) -> list[tuple[str, str, str]]:
+        """Rows of (mean, sd, n) from a pasted table; a row that is not «[name] mean sd n» is
+        refused with its line number."""
+        rows = []
+        for no, line in enumerate((self.cleaned_data.get("groups_table") or "").splitlines(), start=1):
+            cells = line.replace(";", " ").replace("\t", " ").split()
+            if not cells:
+                continue
+            values = cells[-3:]
+            if len(values) < 3 or not all(_looks_numeric(v) for v in values):
+                raise forms.ValidationError(_("Linje %(no)s: forventet «navn snitt sd n», fikk «%(line)s».")
+                                            % {"no": no, "line": line.strip()[:60]})
+            rows.append(tuple(number(v) for v in values))
+        return rows
+
     def engine_call(self) -> tuple[str, dict]:
         """(test, keyword arguments for the engine) from cleaned data."""
         d = self.cleaned_data
         test = d["test"]
         dec = number(d.get("decimals")) or None
+        pasted = d.get("groups_table") or []
+        if len(pasted) == 2 and test in ("welch", "student"):
+            (m1, s1, n1), (m2, s2, n2) = pasted
+            return test, {"mean1": m1, "sd1": s1, "n1": n1, "mean2": m2, "sd2": s2, "n2": n2, "decimals": dec}
+        if len(pasted) >= 2:
+            return "anova", {"means": [r[0] for r in pasted], "sds": [r[1] for r in pasted],
+                             "ns": [r[2] for r in pasted], "decimals": dec}
         if test in ("welch", "student"):
             return test, {k: number(d.get(k)) for k in ("mean1", "sd1", "n1", "mean2", "sd2", "n2")} | {"decimals": dec}
         if test == "anova":
