@@ -112,3 +112,12 @@ def test_goodness_of_fit_matches_scipy_and_hides_small_groups():
     hidden = [r for r in small.rows if r.hidden]
     assert {r.category for r in hidden} == {"c", "b"}  # the small one and, complementary, the next smallest
     assert all(r.respondents is None for r in hidden)
+
+
+def test_closed_form_mean_equals_the_cluster_robust_fit():
+    frame = sample_frame()
+    w = W.rake(frame, {"size": {"small": 0.3, "medium": 0.4, "large": 0.3}}).weights
+    res, cov, _g = W._cluster_fit(frame["y"].to_numpy(), np.ones((len(frame), 1)), w, frame["office"].to_numpy())
+    m, se = W.weighted_mean(frame["y"], w, frame["office"])
+    assert m == pytest.approx(float(res.params[0]), rel=1e-12)
+    assert se == pytest.approx(math.sqrt(cov[0, 0]), rel=1e-10)

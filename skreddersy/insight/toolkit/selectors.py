@@ -112,11 +112,14 @@ def _staff_role(roles: set[str]) -> str:
     return "other"
 
 
-def _counts(user, wave: Wave, office_ids: list[int]) -> tuple[dict, dict]:
-    """(respondents, invited): variable -> category -> count, for the given offices."""
-    offices = {o["pk"]: o for o in Office.objects.filter(pk__in=office_ids).values("pk", "size_band", "county__code")}
+def _offices(office_ids) -> dict:
+    return {o["pk"]: o for o in Office.objects.filter(pk__in=office_ids).values("pk", "size_band", "county__code")}
+
+
+def _respondent_counts(wave: Wave, office_ids: list[int]) -> dict:
+    """variable -> category -> respondents, for the given offices (aggregates only)."""
+    offices = _offices(office_ids)
     resp: dict[str, dict[str, int]] = {v: {} for v in VARIABLES}
-    inv: dict[str, dict[str, int]] = {v: {} for v in VARIABLES if v != "gender"}
     rq = Response.objects.filter(wave=wave, office_id__in=office_ids)
     for office_id, n in rq.values("office_id").annotate(n=Count("id")).values_list("office_id", "n"):
         for var, key in (("size_band", "size_band"), ("county", "county__code")):
@@ -126,6 +129,13 @@ def _counts(user, wave: Wave, office_ids: list[int]) -> tuple[dict, dict]:
         for cat, n in rq.values(var).annotate(n=Count("id")).values_list(var, "n"):
             cat = (ROLE_GROUPS.get(cat, cat) if var == "role" else cat) or W.MISSING
             resp[var][cat] = resp[var].get(cat, 0) + n
+    return resp
+
+
+def _invited_counts(wave: Wave, office_ids: list[int]) -> dict:
+    """variable -> category -> invited staff (gender is not known for staff)."""
+    offices = _offices(office_ids)
+    inv: dict[str, dict[str, int]] = {v: {} for v in VARIABLES if v != "gender"}
     iq = Invitation.objects.filter(wave=wave, office_id__in=office_ids)
     for office_id, n in iq.values("office_id").annotate(n=Count("id")).values_list("office_id", "n"):
         for var, key in (("size_band", "size_band"), ("county", "county__code")):
@@ -139,7 +149,7 @@ def _counts(user, wave: Wave, office_ids: list[int]) -> tuple[dict, dict]:
     for rs in roles.values():
         cat = _staff_role(rs)
         inv["role"][cat] = inv["role"].get(cat, 0) + 1
-    return resp, inv
+    return inv
 
 
 def representativeness(user, wave: Wave, national: dict | None = None) -> Representativeness:
@@ -151,7 +161,7 @@ def representativeness(user, wave: Wave, national: dict | None = None) -> Repres
         office_ids = [o for o in office_ids if access.can_see_survey_aggregates(user, o)]
     audit.record(user, None, audit.READ, "innsikt: representativitet", why=f"runde {wave.pk}", obj=wave)
     national = national or {}
-    resp, inv = _counts(user, wave, office_ids)
+    resp, inv = _respondent_counts(wave, office_ids), _invited_counts(wave, office_ids)
     labels = category_labels()
     n = sum(resp["size_band"].values())
     invited = sum(inv["size_band"].values())
@@ -218,7 +228,7 @@ def targets_for(user, wave: Wave, variables: list[str], national: dict) -> dict[
         raise InvalidInput(f"Ukjent vektvariabel: {unknown[0][:30]}.", field="variables")
     if not variables:
         raise InvalidInput("Velg minst én variabel å vekte på.", field="variables")
-    _resp, inv = _counts(user, wave, _visible_office_ids(user, wave))
+    inv = _invited_counts(wave, _visible_office_ids(user, wave))
     targets = {}
     for v in variables:
         if v in national:
