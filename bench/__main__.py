@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.common import machine
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["seed", "person_card", "overview", "matching", "insight", "load"]
+ORDER = ["seed", "person_card", "overview", "matching", "insight", "toolkit", "load"]
 
 
 def discover() -> list[str]:
