@@ -167,3 +167,17 @@ def test_national_shares_that_do_not_add_up_are_refused(analyst_client, wave, pe
                            + "?variables=gender&national=gender+woman+0,6%0Agender+man+0,6")
     assert r.status_code == 422
     assert "summerer" in str(r.context["form"].errors["national"])
+
+
+def test_representativeness_export_hides_small_groups(client, wave, people, filler):
+    filler(wave, people["a"], 30, seed=1)
+    filler(wave, people["b"], 12, seed=2)
+    client.force_login(people["analyst"].user)
+    r = client.get(reverse("insight_toolkit_representativeness_export", args=[wave.pk, "csv"]))
+    assert r.status_code == 200
+    frame = pd.read_csv(io.BytesIO(r.content), encoding="utf-8-sig")
+    assert set(frame["variable"]) >= {"size_band", "county"}
+    assert frame.loc[frame["hidden"] == 1, "respondents"].isna().all()
+    assert (frame["respondents"].dropna() >= 5).all()
+    sav = client.get(reverse("insight_toolkit_representativeness_export", args=[wave.pk, "sav"]))
+    assert sav.status_code == 200 and sav.content[:4] == b"$FL2"

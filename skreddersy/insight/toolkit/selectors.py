@@ -50,6 +50,20 @@ class Representativeness:
     notes: list[str] = field(default_factory=list)
     suppressed: bool = False
 
+    def table(self) -> pd.DataFrame:
+        """One row per variable and category (hidden groups without counts), for export."""
+        rows = []
+        for t in self.tests:
+            for r in t.rows:
+                rows.append({"variable": t.variable, "category": r.category, "label": r.label,
+                             "respondents": np.nan if r.respondents is None else float(r.respondents),
+                             "respondent_share": np.nan if r.respondent_share is None else r.respondent_share,
+                             "reference_share": r.reference_share, "reference": t.reference_name,
+                             "chi2": np.nan if t.chi2 is None else t.chi2, "df": np.nan if t.df is None else float(t.df),
+                             "p": np.nan if t.p is None else t.p, "hidden": int(r.hidden)})
+        return pd.DataFrame(rows, columns=["variable", "category", "label", "respondents", "respondent_share",
+                                           "reference_share", "reference", "chi2", "df", "p", "hidden"])
+
     def to_dict(self) -> dict:
         return {"wave": self.wave.pk, "offices": len(self.offices), "n": None if self.suppressed else self.n,
                 "invited": self.invited, "suppressed": self.suppressed, "notes": self.notes,

@@ -126,3 +126,20 @@ def weights_export(request, wave_id: int, fmt: str):
     data = insight_io.Labelled(frame, {"respondent": "Respondent (pseudonym)",
                                        "weight": "Vekt (tom der vektcellen har færre enn 5 svar)"}, {})
     return _file(data, fmt, f"innsikt-runde-{wave.pk}-vekter")
+
+
+@login_required
+@guarded
+def representativeness_export(request, wave_id: int, fmt: str):
+    user = request.user
+    wave = insight_selectors.wave_for(user, wave_id)
+    national = toolkit.parse_national(request.GET.get("national", ""))
+    result = toolkit.representativeness(user, wave, national)
+    if result.suppressed:
+        raise AccessDenied("Færre enn 5 svar: ingen fordeling kan eksporteres.")
+    data = insight_io.Labelled(result.table(), {
+        "variable": "Variabel", "category": "Kategori (kode)", "label": "Kategori", "respondents": "Antall svar",
+        "respondent_share": "Andel av svarene", "reference_share": "Andel i referansen",
+        "reference": "Referanse (invitert eller nasjonal)", "chi2": "χ² for tilpasning", "df": "Frihetsgrader",
+        "p": "p", "hidden": "Skjult (under 5 svar)"}, {"hidden": {0: "Vist", 1: "Skjult"}})
+    return _file(data, fmt, f"innsikt-runde-{wave.pk}-representativitet")
