@@ -181,3 +181,13 @@ def test_representativeness_export_hides_small_groups(client, wave, people, fill
     assert (frame["respondents"].dropna() >= 5).all()
     sav = client.get(reverse("insight_toolkit_representativeness_export", args=[wave.pk, "sav"]))
     assert sav.status_code == 200 and sav.content[:4] == b"$FL2"
+
+
+def test_calculator_tells_a_published_value_within_rounding_from_a_real_disagreement(analyst_client):
+    base = {"test": "student", "mean1": "3,21", "sd1": "1,02", "n1": "61", "mean2": "2,80", "sd2": "0,98", "n2": "61",
+            "decimals": "2"}
+    inside = analyst_client.post(reverse(CALC), base | {"published": "2,25"})
+    assert inside.context["verdicts"][0]["within"] is True
+    outside = analyst_client.post(reverse(CALC), base | {"published": "2,9"})
+    assert outside.context["verdicts"][0]["within"] is False
+    assert "reell uoverensstemmelse" in outside.content.decode()

@@ -60,6 +60,17 @@ class CalculatorForm(forms.Form):
     count1 = forms.CharField(label=_("Antall med egenskapen, gruppe 1 (i stedet for andel)"), required=False)
     count2 = forms.CharField(label=_("Antall med egenskapen, gruppe 2"), required=False)
     decimals = forms.CharField(label=_("Desimaler i de publiserte tallene (for avrundingsspennet)"), required=False)
+    published = forms.CharField(label=_("Publisert verdi av statistikken (valgfritt, t, F eller z)"), required=False,
+                                help_text=_("Sammenlignes med spennet avrundingen tillater."))
+
+    def clean_published(self):
+        raw = number(self.cleaned_data.get("published"))
+        if not raw:
+            return None
+        try:
+            return float(raw)
+        except ValueError:
+            raise forms.ValidationError(_("«%(v)s» er ikke et tall.") % {"v": raw[:20]}) from None
 
     def clean_groups_table(self) -> list[tuple[str, str, str]]:
         """Rows of (mean, sd, n) from a pasted table; a row that is not «[name] mean sd n» is

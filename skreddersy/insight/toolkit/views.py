@@ -55,7 +55,12 @@ def calculator(request):
     elif request.method == "POST":
         status = 422
     results = results if results is None or isinstance(results, list) else [results]
-    return render(request, "insight/toolkit/calculator.html", {"form": form, "results": results}, status=status)
+    published = form.cleaned_data.get("published") if results and form.is_valid() else None
+    verdicts = [{"result": r, "published": published,
+                 "within": r.within_rounding(published) if published is not None and r.rounding else None}
+                for r in results or []]
+    return render(request, "insight/toolkit/calculator.html", {"form": form, "results": results,
+                                                               "verdicts": verdicts}, status=status)
 
 
 @login_required
