@@ -394,6 +394,19 @@ def cached_replication(seed: int = 2021, matrix: str = "printed") -> replication
 
 
 @login_required
+def replication_corrected(request):
+    """Part b from the corrected matrix: a fragment the page loads after it is shown (the first
+    computation takes as long as the printed one; later ones come from the cache)."""
+    if not (access.can_see_insight(request.user) or access.is_administrator(request.user)):
+        return _denied(request, AccessDenied(_("Replikasjonen er for analytikere og ledere.")))
+    rep = cached_replication()
+    corrected = cached_replication(matrix="corrected") if rep.misprint else None
+    return render(request, "insight/_replication_corrected.html", {
+        "rep": rep, "corrected": corrected,
+        "rows_b_corrected": [r for r in corrected.rows if r.part == "b"] if corrected else []})
+
+
+@login_required
 def replication_page(request):
     if not (access.can_see_insight(request.user) or access.is_administrator(request.user)):
         return _denied(request, AccessDenied(_("Replikasjonen er for analytikere og ledere.")))
@@ -403,10 +416,8 @@ def replication_page(request):
                                   title=_("Syntetiske data (N = 1377)"), spec=replication.STUDY_SPEC)
     rows_a = [r for r in rep.rows if r.part == "a"]
     rows_b = [r for r in rep.rows if r.part == "b"]
-    corrected = cached_replication(matrix="corrected") if rep.misprint else None
     return render(request, "insight/replication.html", {
-        "rep": rep, "rows_a": rows_a, "rows_b": rows_b, "tolerances": replication.TOL, "corrected": corrected,
-        "rows_b_corrected": [r for r in corrected.rows if r.part == "b"] if corrected else [],
+        "rep": rep, "rows_a": rows_a, "rows_b": rows_b, "tolerances": replication.TOL,
         "svg_distribution": report.svg_distribution(), "svg_coefficients": report.svg_coefficients(),
         "replicate_url": reverse("insight_replication"),
     })

@@ -41,8 +41,11 @@ def test_replication_page_shows_both(client, people, both):
     client.force_login(people["analyst"].user)
     r = client.get(reverse("insight_replication"))
     assert r.status_code == 200
-    assert "Del b med den korrigerte matrisen" in r.content.decode()
-    assert r.context["corrected"] is both[1]
+    assert reverse("insight_replication_corrected") in r.content.decode()  # loaded after the page shows
+    frag = client.get(reverse("insight_replication_corrected"))
+    assert frag.status_code == 200
+    assert "Del b med den korrigerte matrisen" in frag.content.decode()
+    assert frag.context["corrected"] is both[1]
 
 
 def test_sav_from_replicate_command_has_every_label_and_level(tmp_path, both):
