@@ -191,3 +191,15 @@ def test_calculator_tells_a_published_value_within_rounding_from_a_real_disagree
     outside = analyst_client.post(reverse(CALC), base | {"published": "2,9"})
     assert outside.context["verdicts"][0]["within"] is False
     assert "reell uoverensstemmelse" in outside.content.decode()
+
+
+def test_leader_of_another_office_is_refused_a_wave(client, wave, people, filler):
+    from tests import factories as f
+
+    other = f.office(f.county("03"), name="Nav Gamma")
+    leader = f.staff("office_leader", offices=[other])
+    client.force_login(leader.user)
+    r = client.get(reverse("insight_toolkit_representativeness", args=[wave.pk]))
+    assert r.status_code == 403
+    assert client.get(reverse("insight_toolkit_weights_export", args=[wave.pk, "csv"]) + "?variables=employer"
+                      ).status_code == 403

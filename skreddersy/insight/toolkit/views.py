@@ -11,7 +11,6 @@ from skreddersy.core.errors import AccessDenied, InvalidInput, ServiceError
 from skreddersy.core.forms import apply_service_error
 from skreddersy.insight import io as insight_io
 from skreddersy.insight import selectors as insight_selectors
-from skreddersy.insight.views import guarded
 from skreddersy.policy import access
 
 from . import calculations
@@ -38,7 +37,6 @@ def _file(data: insight_io.Labelled, fmt: str, stem: str) -> HttpResponse:
 
 
 @login_required
-@guarded
 def calculator(request):
     _require_toolkit(request.user)
     form = CalculatorForm(request.POST or None)
@@ -64,7 +62,6 @@ def calculator(request):
 
 
 @login_required
-@guarded
 def checker(request):
     _require_toolkit(request.user)
     form = CheckerForm(request.POST or None)
@@ -83,7 +80,6 @@ def checker(request):
 
 
 @login_required
-@guarded
 def representativeness(request, wave_id: int):
     user = request.user
     wave = insight_selectors.wave_for(user, wave_id)
@@ -119,7 +115,6 @@ def representativeness(request, wave_id: int):
 
 
 @login_required
-@guarded
 def weights_export(request, wave_id: int, fmt: str):
     user = request.user
     wave = insight_selectors.wave_for(user, wave_id)
@@ -134,7 +129,6 @@ def weights_export(request, wave_id: int, fmt: str):
 
 
 @login_required
-@guarded
 def representativeness_export(request, wave_id: int, fmt: str):
     user = request.user
     wave = insight_selectors.wave_for(user, wave_id)
