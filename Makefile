@@ -13,7 +13,7 @@ PORT ?= 8000
 KEY_FILE := var/secret_key
 DEMO_ENV = SKREDDERSY_SECRET_KEY="$${SKREDDERSY_SECRET_KEY:-$$(cat $(KEY_FILE))}" SKREDDERSY_INSECURE_COOKIES=1 SKREDDERSY_SSL_REDIRECT=0
 
-.PHONY: run test bench install browser lint fmt migrate seed-national vendor clean
+.PHONY: run test bench install browser peers lint fmt migrate seed-national vendor clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -44,7 +44,16 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
 	  || { echo "Could not install chromium: run 'sudo apt-get install chromium' and retry."; exit 1; }; }
 
-test: install browser
+# GNU PSPP and R (with survey and haven) from Debian for the peer tests (marked `peers`), which
+# check the analysis engine against them; the tests fail, not skip, when a peer is missing.
+peers:
+	@{ command -v pspp >/dev/null && command -v Rscript >/dev/null && \
+	   Rscript -e 'suppressMessages({library(survey); library(haven)})' >/dev/null 2>&1; } || \
+	  { echo "Installing GNU PSPP and R (survey, haven) from Debian for the peer tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pspp r-base-core r-cran-survey r-cran-haven) \
+	  || { echo "Could not install pspp and R: run 'sudo apt-get install pspp r-base-core r-cran-survey r-cran-haven' and retry."; exit 1; }; }
+
+test: install browser peers
 	bash scripts/test.sh
 
 bench: install

@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.common import add_pg_db_option, apply_pg_db_option, machine
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["seed", "person_card", "overview", "matching", "insight", "load"]
+ORDER = ["seed", "person_card", "overview", "matching", "insight", "toolkit", "load"]
 
 
 def discover() -> list[str]:

@@ -49,6 +49,7 @@ def _register_routers():
         ("skreddersy.measures.api", "/tiltak/"),
         ("skreddersy.work.api", "/arbeid/"),
         ("skreddersy.insight.api", "/innsikt/"),
+        ("skreddersy.insight.toolkit.api", "/innsikt/verktoy/"),
     ):
         try:
             mod = importlib.import_module(module)

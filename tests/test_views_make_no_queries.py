@@ -20,6 +20,8 @@ MODULES = [
     "skreddersy/followup/export.py",
     "skreddersy/work/views.py",
     "skreddersy/work/api.py",
+    "skreddersy/insight/toolkit/views.py",
+    "skreddersy/insight/toolkit/api.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "skreddersy/followup/views").glob("*.py")),
 ]
 

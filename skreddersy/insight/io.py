@@ -15,7 +15,7 @@ from __future__ import annotations
 import io as _io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,7 @@ class Labelled:
     frame: pd.DataFrame
     variable_labels: dict[str, str]
     value_labels: dict[str, dict[int, str]]
+    measures: dict[str, str] = field(default_factory=dict)  # column -> nominal, ordinal or scale
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -85,7 +86,9 @@ def to_sav_bytes(data: Labelled) -> bytes:
     fd, path = tempfile.mkstemp(suffix=".sav")
     os.close(fd)
     try:
-        pyreadstat.write_sav(df, path, column_labels=labels, variable_value_labels=vl)
+        measures = {c: m for c, m in data.measures.items() if c in df.columns}
+        pyreadstat.write_sav(df, path, column_labels=labels, variable_value_labels=vl,
+                             variable_measure=measures or None)
         with open(path, "rb") as fh:
             return fh.read()
     finally:

@@ -10,7 +10,6 @@ Each page and API endpoint calls one function here (or one service), which check
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -525,9 +524,8 @@ def import_page(user, wave_id: int) -> ImportPage:
     return ImportPage(wave=wave, item_keys=survey_context(wave.survey).item_keys)
 
 
-@functools.lru_cache(maxsize=4)
-def cached_replication(seed: int = 2021) -> replication.ReplicationReport:
-    return replication.replicate(seed=seed)
+def cached_replication(seed: int = 2021, matrix: str = "printed") -> replication.ReplicationReport:
+    return replication.cached(seed=seed, matrix=matrix)  # computed once, until its inputs change
 
 
 @dataclass
@@ -547,3 +545,14 @@ def replication_page(user) -> ReplicationPage:
     report = reports.build_report(replication.synthetic_frame(rep.synthetic), replication.study_context(), scope="analyst",
                                   title=_("Syntetiske data (N = 1377)"), spec=replication.STUDY_SPEC)
     return ReplicationPage(rep=rep, report=report)
+
+
+def replication_corrected(user) -> tuple[replication.ReplicationReport, replication.ReplicationReport | None]:
+    """The replication's part b from the appendix matrix with the diagnosed sign corrected (None
+    when the printed matrix needs no correction). Same audience as the replication page."""
+    from django.utils.translation import gettext as _
+
+    if not (access.can_see_insight(user) or access.is_administrator(user)):
+        raise AccessDenied(_("Replikasjonen er for analytikere og ledere."))
+    rep = cached_replication()
+    return rep, (cached_replication(matrix="corrected") if rep.misprint else None)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from skreddersy.insight import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("runde/<int:wave_id>/import/", views.wave_import, name="insight_wave_import"),
     path("runde/<int:wave_id>/steng/", views.wave_close, name="insight_wave_close"),
     path("replikasjon/terum-sadeghi-2021/", views.replication_page, name="insight_replication"),
+    path("replikasjon/terum-sadeghi-2021/korrigert/", views.replication_corrected, name="insight_replication_corrected"),
+    path("", include("skreddersy.insight.toolkit.urls")),
 ]

@@ -202,6 +202,16 @@ def wave_import(request, wave_id: int):
 # --- replication --------------------------------------------------------------------------------
 
 @login_required
+def replication_corrected(request):
+    """Part b from the corrected matrix: a fragment the page loads after it is shown (the first
+    computation takes as long as the printed one; later ones come from the cache)."""
+    rep, corrected = selectors.replication_corrected(request.user)
+    return render(request, "insight/_replication_corrected.html", {
+        "rep": rep, "corrected": corrected,
+        "rows_b_corrected": [r for r in corrected.rows if r.part == "b"] if corrected else []})
+
+
+@login_required
 def replication_page(request):
     page = selectors.replication_page(request.user)
     rep, report = page.rep, page.report

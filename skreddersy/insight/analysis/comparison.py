@@ -26,7 +26,21 @@ class GroupComparison(Result):
     df: float | None
     p: float
     effect: float  # Cohen's d (welch) or rank-biserial r (Mann-Whitney)
+    # Mann-Whitney: the statistic is U of the first group (scipy's and R's W convention) and p
+    # is asymptotic with continuity correction (scipy's and R's default); the other convention
+    # is offered beside it: U of the second group (n1·n2 − U1; SPSS/PSPP print the smaller of the
+    # two) and p without continuity correction (SPSS/PSPP's asymptotic p).
+    u_second: float | None = None
+    p_no_correction: float | None = None
     title = "Gruppesammenligning"
+
+    @property
+    def convention(self) -> str:
+        if self.method != "mannwhitney":
+            return ""
+        return ("U for første gruppe, asymptotisk p med kontinuitetskorreksjon (som R og scipy); "
+                f"U for andre gruppe = {self.u_second:g}, p uten korreksjon = {self.p_no_correction:.4g} "
+                "(som SPSS og PSPP).")
 
     @property
     def difference(self) -> float:
@@ -40,6 +54,13 @@ class GroupComparison(Result):
             "test": "Welch t" if self.method == "welch" else "Mann-Whitney U", "statistikk": self.statistic,
             "df": self.df, "p": self.p, "effekt": self.effect,
         }]).set_index("variabel")
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        if self.method == "mannwhitney":
+            out |= {"convention": self.convention, "u_first": self.statistic, "u_second": self.u_second,
+                    "p_continuity_corrected": self.p, "p_no_correction": self.p_no_correction}
+        return out
 
 
 def compare_groups(frame: pd.DataFrame, variable: str, group: str, groups: tuple | None = None,
@@ -62,15 +83,19 @@ def compare_groups(frame: pd.DataFrame, variable: str, group: str, groups: tuple
         effect = (xa.mean() - xb.mean()) / pooled if pooled > 0 else float("nan")
         stat, p = float(res.statistic), float(res.pvalue)
     elif method == "mannwhitney":
-        res = stats.mannwhitneyu(xa, xb, alternative="two-sided")
+        res = stats.mannwhitneyu(xa, xb, alternative="two-sided", use_continuity=True, method="asymptotic")
+        other = stats.mannwhitneyu(xa, xb, alternative="two-sided", use_continuity=False, method="asymptotic")
         stat, p, df = float(res.statistic), float(res.pvalue), None
         effect = 2 * stat / (len(xa) * len(xb)) - 1
+        u_second, p_plain = len(xa) * len(xb) - stat, float(other.pvalue)
     else:
         raise AnalysisError(f"Ukjent testmetode: {method}.")
     return GroupComparison(
         variable=variable, group=group, groups=(str(levels[0]), str(levels[1])), n=(len(xa), len(xb)),
         mean=(float(xa.mean()), float(xb.mean())), sd=(float(xa.std(ddof=1)), float(xb.std(ddof=1))),
         method=method, statistic=stat, df=None if df is None else float(df), p=p, effect=float(effect),
+        u_second=u_second if method == "mannwhitney" else None,
+        p_no_correction=p_plain if method == "mannwhitney" else None,
     )
 
 

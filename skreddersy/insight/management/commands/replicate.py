@@ -16,11 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="skriv JSON i stedet for tabell")
         parser.add_argument("--csv", metavar="FIL", help="skriv sammenligningen til en CSV-fil")
         parser.add_argument("--data", metavar="FIL", help="skriv de syntetiske respondentdataene (.csv eller .sav)")
+        parser.add_argument("--matrix", choices=["printed", "corrected"], default="printed",
+                            help="kalibrer de syntetiske dataene mot vedleggsmatrisen som trykt eller korrigert")
 
-    def handle(self, *args, study, seed, json: bool = False, csv=None, data=None, **options):
+    def handle(self, *args, study, seed, json: bool = False, csv=None, data=None, matrix="printed", **options):
         if study != replication.STUDY_KEY:
             raise CommandError(f"Ukjent studie «{study}». Kjente: {replication.STUDY_KEY}.")
-        report = replication.replicate(seed=seed)
+        report = replication.replicate(seed=seed, matrix=matrix)
         if json:
             self.stdout.write(_json(report.to_dict()))
         else:
@@ -31,13 +33,11 @@ class Command(BaseCommand):
         if data:
             from skreddersy.insight import io
 
-            frame = replication.synthetic_frame(report.synthetic)
             if data.endswith(".sav"):
-                labelled = io.Labelled(frame, dict(replication.LABELS), {k: io.value_labels(k) for k in ("employer",)})
                 with open(data, "wb") as fh:
-                    fh.write(io.to_sav_bytes(labelled))
+                    fh.write(io.to_sav_bytes(replication.sav_table(report.synthetic)))
             else:
-                frame.to_csv(data, index=False)
+                replication.synthetic_frame(report.synthetic).to_csv(data, index=False)
             self.stderr.write(f"Syntetiske data er skrevet til {data}")
 
 
