@@ -386,10 +386,10 @@ def supervisor_page(*, user, office_id: int) -> SupervisorPage:
         ids = [s.pk for s in specialists]
         week_start = today - dt.timedelta(days=today.weekday())
         contacts = EmployerContact.objects.filter(staff_id__in=ids)
-        team.contacts_7_days = contacts.filter(at__date__gt=today - dt.timedelta(days=7)).count()
-        firsts = (EmployerContact.objects.filter(staff__memberships__office_id=office_id).values("employer_id")
-                  .annotate(first=Min("at")).filter(first__date__gte=week_start, employer__contacts__staff_id__in=ids))
-        team.new_employers_week = firsts.values("employer_id").distinct().count()
+        team.contacts_7_days = contacts.filter(at__gte=_day_start(today - dt.timedelta(days=6))).count()
+        # employers the team contacted this week for the first time (ranges on (staff, at): index scans)
+        team.new_employers_week = (contacts.values("employer_id").annotate(first=Min("at"))
+                                   .filter(first__gte=_day_start(week_start)).count())
         team.starts_this_year = JobStart.objects.filter(case__office_id=office_id, start_date__year=today.year).count()
         settings_row = OfficeWorkSettings.objects.filter(office_id=office_id).first()
         team.starts_target = (settings_row.job_starts_target if settings_row else 9) * len(specialists)
@@ -397,12 +397,20 @@ def supervisor_page(*, user, office_id: int) -> SupervisorPage:
     return SupervisorPage(office_id=office_id, lines=lines, team=team, phases=[(p, IpsCase.Phase(p).label) for p in PHASE_ORDER[:-1]])
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    """Local midnight at the start of ``day`` (a range on the column, not a cast per row)."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def field_share(*, staff_ids: list[int], until: dt.date, weeks: int = 4) -> float | None:
     """Share of working time spent out of the office over the last ``weeks`` weeks: minutes
     recorded on employer contacts and follow-along support, over full-time weeks."""
     since = until - dt.timedelta(weeks=weeks)
-    m1 = EmployerContact.objects.filter(staff_id__in=staff_ids, at__date__gt=since, at__date__lte=until).aggregate(s=Sum("field_minutes"))["s"] or 0
-    m2 = (FollowAlong.objects.filter(start__case__specialist_id__in=staff_ids, done_at__date__gt=since, done_at__date__lte=until)
+    lo, hi = _day_start(since + dt.timedelta(days=1)), _day_start(until + dt.timedelta(days=1))
+    m1 = EmployerContact.objects.filter(staff_id__in=staff_ids, at__gte=lo, at__lt=hi).aggregate(s=Sum("field_minutes"))["s"] or 0
+    m2 = (FollowAlong.objects.filter(start__case__specialist_id__in=staff_ids, done_at__gte=lo, done_at__lt=hi)
           .aggregate(s=Sum("field_minutes"))["s"] or 0)
     if not staff_ids:
         return None
