@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt
 
 from skreddersy.work import selectors, services
 
@@ -159,7 +160,7 @@ def _case(c) -> CaseOut:
 
 class FidelityIn(Schema):
     reviewed_on: dt.date
-    scores: dict[str, int]
+    scores: dict[str, StrictInt]  # a JSON whole number: true, 3.0 or "3" is refused, not read as a score
     notes: dict[str, str] = {}
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from skreddersy.work.models import CHECKPOINT_MONTHS, DEFAULT_CASELOAD_CAP, PHASE_ORDER, add_months
+from skreddersy.work.models import CHECKPOINT_MONTHS, DEFAULT_CASELOAD_CAP, PHASE_ORDER, IpsCase, add_months
 
 DEFAULT_CAP = DEFAULT_CASELOAD_CAP
+END_REASONS = frozenset(IpsCase.EndReason.values)
 OVERLAP_DAYS = 14  # a colleague's contact within this many days warns the next caller
 FIRST_EMPLOYER_CONTACT_DAYS = 30  # IPS: the first employer contact within 30 days of referral
 PLACE_AND_PRAY_DAYS = 14  # a start with no follow-up contact for 14 days warns
@@ -17,6 +18,8 @@ MAX_FIELD_MINUTES = 12 * 60
 FIELD_TIME_TARGET = 0.40  # share of working time out of the office
 WORKING_MINUTES_PER_WEEK = 37.5 * 60  # full-time week (the state's standard working hours)
 MAX_SUBSIDY_PERCENT = 75  # wage subsidy: up to 75 % for permanent subsidy, less for time-limited
+MAX_SUBSIDY_MONTHS = 120  # a step-down plan's last step starts within ten years
+MAX_SUBSIDY_STEPS = 24
 __all__ = ["CHECKPOINT_MONTHS", "PHASE_ORDER"]
 
 
@@ -62,6 +65,8 @@ def phase_change_problem(current: str, to: str, *, end_reason: str, has_start: b
     if to == "ended":
         if not end_reason:
             return ("end_reason", "Oppgi hvorfor oppfølgingen avsluttes.")
+        if end_reason not in END_REASONS:
+            return ("end_reason", "Ukjent avslutningsgrunn.")
     elif PHASE_ORDER.index(to) <= PHASE_ORDER.index(current):
         return ("to_phase", "Fasen kan bare flyttes framover, eller avsluttes med en grunn.")
     elif end_reason:
@@ -84,7 +89,9 @@ def subsidy_plan_problem(plan: list) -> tuple[str | None, list[dict]]:
     for step in plan:
         try:
             month, percent = int(step["from_month"]), int(step["percent"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
+            return "Hvert trinn i planen trenger fra måned og prosent som hele tall.", []
+        if isinstance(step["from_month"], bool) or isinstance(step["percent"], bool):
             return "Hvert trinn i planen trenger fra måned og prosent som hele tall.", []
         clean.append({"from_month": month, "percent": percent})
     if clean[0]["from_month"] != 0:
@@ -94,6 +101,8 @@ def subsidy_plan_problem(plan: list) -> tuple[str | None, list[dict]]:
             return "Månedene i planen må komme i stigende rekkefølge.", []
         if b["percent"] > a["percent"]:
             return "Tilskuddet skal trappes ned, ikke opp.", []
+    if len(clean) > MAX_SUBSIDY_STEPS or clean[-1]["from_month"] > MAX_SUBSIDY_MONTHS:
+        return f"Planen kan ha høyst {MAX_SUBSIDY_STEPS} trinn, innen {MAX_SUBSIDY_MONTHS} måneder.", []
     if any(not 0 <= s["percent"] <= MAX_SUBSIDY_PERCENT for s in clean):
         return f"Tilskuddet må være mellom 0 og {MAX_SUBSIDY_PERCENT} prosent.", []
     return None, clean

@@ -284,11 +284,17 @@ def client_work(*, user, client: Client) -> dict:
 
 
 def get_client(*, user, client_id, what: str) -> Client:
+    """A client whose work page the user may use: Nav staff with a follow-up role who may see the
+    client (the page holds Nav's assessments, so a client login is refused too). A client the user
+    may not see answers as one that does not exist; the attempt is audited."""
     client_id = _pk(client_id)
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
         raise NotFound("Fant ikke brukeren.")
-    access.require_client(user, client, what=what)
+    try:
+        access.require_nav(user, client, what=what)
+    except AccessDenied:
+        raise NotFound("Fant ikke brukeren.") from None
     return client
 
 
@@ -303,27 +309,42 @@ def get_staff(*, user, staff_id) -> StaffMember:
     return staff
 
 
-def get_follow_along(*, user, follow_along_id) -> FollowAlong:
+def _hidden(user, client_id: int, what: str, message: str):
+    """A row the user may not see answers as one that does not exist; the attempt is audited."""
+    audit.record(user, client_id, audit.DENIED, what, why="ingen tilgang")
+    return NotFound(message)
+
+
+def get_follow_along(*, user, follow_along_id, case_id=None) -> FollowAlong:
+    """A follow-along the user may work (of the case ``case_id`` when given, as in its URL)."""
     follow_along_id = _pk(follow_along_id)
     fa = FollowAlong.objects.select_related("start__case__client").filter(pk=follow_along_id).first()
-    if fa is None or not access.can_work_case(user, fa.start.case):
+    if fa is None or (case_id is not None and fa.start.case_id != _pk(case_id)):
         raise NotFound("Fant ikke oppfølgingen.")
+    if not access.can_work_case(user, fa.start.case):
+        raise _hidden(user, fa.start.case.client_id, "jobbspesialist: oppfølging i jobb", "Fant ikke oppfølgingen.")
     return fa
 
 
-def get_start(*, user, start_id) -> JobStart:
+def get_start(*, user, start_id, case_id=None) -> JobStart:
+    """A job start the user may work (of the case ``case_id`` when given, as in its URL)."""
     start_id = _pk(start_id)
     s = JobStart.objects.select_related("case__client").filter(pk=start_id).first()
-    if s is None or not access.can_work_case(user, s.case):
+    if s is None or (case_id is not None and s.case_id != _pk(case_id)):
         raise NotFound("Fant ikke jobbstarten.")
+    if not access.can_work_case(user, s.case):
+        raise _hidden(user, s.case.client_id, "jobbspesialist: status etter start", "Fant ikke jobbstarten.")
     return s
 
 
-def get_consent(*, user, consent_id) -> PresentationConsent:
+def get_consent(*, user, consent_id, client_id=None) -> PresentationConsent:
+    """A consent on a client's record the user may work as Nav (of ``client_id`` when given)."""
     consent_id = _pk(consent_id)
     c = PresentationConsent.objects.select_related("client", "employer").filter(pk=consent_id).first()
-    if c is None or not access.can_see_client(user, c.client):
+    if c is None or (client_id is not None and c.client_id != _pk(client_id)):
         raise NotFound("Fant ikke samtykket.")
+    if not (access.can_see_client(user, c.client) and access.can_act_for_nav(user)):
+        raise _hidden(user, c.client_id, "kandidat: samtykke trukket", "Fant ikke samtykket.")
     return c
 
 
@@ -420,6 +441,7 @@ def field_share(*, staff_ids: list[int], until: dt.date, weeks: int = 4) -> floa
 def my_field_time(*, user) -> dict:
     a = access.actor(user)
     if a.staff is None:
+        audit.record(user, None, audit.DENIED, "jobbspesialist: tid ute", why="ikke Nav-ansatt")
         raise AccessDenied("Bare Nav-ansatte.")
     share = field_share(staff_ids=[a.staff.pk], until=clock.today())
     return {"share": share, "target": rules.FIELD_TIME_TARGET}
@@ -458,6 +480,7 @@ def outcomes(*, user, scope: str, office_id: int | None = None) -> Outcomes:
     share is shown), and the page states each measure's numerator and denominator."""
     a = access.actor(user)
     if a.staff is None:
+        audit.record(user, None, audit.DENIED, "jobbspesialist: resultater", why="ikke Nav-ansatt")
         raise AccessDenied("Bare Nav-ansatte.")
     if scope == "mine":
         cases = IpsCase.objects.filter(specialist=a.staff)
@@ -566,6 +589,9 @@ def get_office(*, user, office_id):
     from skreddersy.core.models import Office
 
     office = Office.objects.filter(pk=office_id).first()
-    if office is None or not access.can_supervise_office(user, office.pk):
+    if office is None:
+        raise NotFound("Fant ikke kontoret.")
+    if not access.can_supervise_office(user, office.pk):
+        audit.record(user, None, audit.DENIED, "jobbspesialist: kontorinnstillinger", why="ikke metodeveileder ved kontoret")
         raise NotFound("Fant ikke kontoret.")
     return office

@@ -52,7 +52,9 @@ def _staff(user) -> StaffMember:
 
 def _text(errors: dict, field: str, value: str, *, required: bool = False, max_len: int = MAX_TEXT, label: str = "Feltet") -> str:
     value = (value or "").strip()
-    if required and not value:
+    if "\x00" in value:
+        errors[field] = f"{label} inneholder et ugyldig tegn."
+    elif required and not value:
         errors[field] = f"{label} må fylles ut."
     elif len(value) > max_len:
         errors[field] = f"{label} kan ha høyst {max_len} tegn."
@@ -355,7 +357,7 @@ def refer_to_specialist(*, user, client: Client, specialist: StaffMember, referr
             errors["referred_on"] = "Henvisningsdatoen kan ikke være fram i tid."
         if not specialist.roles.filter(role=Role.JOB_SPECIALIST).exists() or client.office_id not in specialist.office_ids():
             errors["specialist"] = "Velg en jobbspesialist ved brukerens oppfølgingskontor."
-        reason = _text({}, "over_cap_reason", over_cap_reason, max_len=300)
+        reason = _text(errors, "over_cap_reason", over_cap_reason, max_len=300, label="Grunnen")
         open_count = IpsCase.objects.filter(specialist=specialist).exclude(phase=IpsCase.Phase.ENDED).count()
         cap = caseload_cap(client.office_id)
         if "specialist" not in errors and open_count >= cap and not reason:
@@ -401,9 +403,10 @@ def change_phase(*, user, case: IpsCase, to_phase: str, version: int, reason: st
         on = on or clock.today()
         problem = rules.phase_change_problem(case.phase, to_phase, end_reason=end_reason,
                                              has_start=case.starts.exists(), on=on, since=case.phase_since, today=clock.today())
-        if problem:
-            raise InvalidInput("Fasen kan ikke endres.", errors={problem[0]: problem[1]})
-        reason = _text({}, "reason", reason, max_len=300)
+        errors: dict[str, str] = dict([problem]) if problem else {}
+        reason = _text(errors, "reason", reason, max_len=300, label="Kommentaren")
+        if errors:
+            raise InvalidInput("Fasen kan ikke endres.", errors=errors)
         fields = {"phase": to_phase, "phase_since": on, "version": version + 1}
         if to_phase == IpsCase.Phase.ENDED:
             fields |= {"ended_reason": end_reason, "ended_on": on}
@@ -591,6 +594,8 @@ def save_fidelity_review(*, user, team: Team, reviewed_on: dt.date, scores: dict
                 errors[f"notes.{key}"] = "Ukjent punkt."
             elif len(str(text)) > 2000:
                 errors[f"notes.{key}"] = "Notatet kan ha høyst 2000 tegn."
+            elif "\x00" in str(text):
+                errors[f"notes.{key}"] = "Notatet inneholder et ugyldig tegn."
             elif str(text).strip():
                 clean_notes[str(key)] = str(text).strip()
         if reviewed_on is None or reviewed_on > clock.today():

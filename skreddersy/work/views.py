@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skreddersy.core.errors import ServiceError
+from skreddersy.core.errors import AccessDenied, NotFound, ServiceError
 from skreddersy.core.forms import apply_service_error
 from skreddersy.work import forms, selectors, services
 
@@ -21,6 +21,14 @@ def _int(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return n if 0 < n < 2**63 else None
+
+
+def _form_error(form, exc: ServiceError) -> None:
+    """A service's refusal (403, or 404 for what the user may not see) is the page's answer, not a
+    form error; anything else goes on the form."""
+    if isinstance(exc, (AccessDenied, NotFound)):
+        raise exc
+    apply_service_error(form, exc)
 
 
 # --- employers -----------------------------------------------------------------------------------
@@ -36,7 +44,7 @@ def employers(request):
             employer = services.create_employer(user=request.user, orgnr_value=d["orgnr"], name=d["name"],
                                                 municipality=d["municipality"], sector=d["sector"], adaptations=d["adaptations"])
         except ServiceError as exc:
-            apply_service_error(form, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, _("Arbeidsgiveren er registrert."))
             return redirect("work_employer", employer.pk)
@@ -60,7 +68,7 @@ def _employer_post(request, employer_id, form_class, act, done: str, key: str):
         try:
             result = act(employer, form.cleaned_data)
         except ServiceError as exc:
-            apply_service_error(form, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, done)
             for w in (result[1] if isinstance(result, tuple) else []):
@@ -125,7 +133,7 @@ def _case_post(request, case_id, form, act, done: str, key: str):
         try:
             act(form.cleaned_data)
         except ServiceError as exc:
-            apply_service_error(form, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("work_case", case_id)
@@ -178,7 +186,7 @@ def case_start(request, case_id: int):
 @login_required
 @require_POST
 def follow_along_done(request, case_id: int, follow_along_id: int):
-    fa = selectors.get_follow_along(user=request.user, follow_along_id=follow_along_id)
+    fa = selectors.get_follow_along(user=request.user, follow_along_id=follow_along_id, case_id=case_id)
     return _case_post(request, case_id, forms.FollowAlongDoneForm(request.POST), lambda d: services.complete_follow_along(
         user=request.user, follow_along=fa, note=d["note"], field_minutes=d["field_minutes"] or 0),
         _("Oppfølgingen er registrert."), "done_form")
@@ -187,7 +195,7 @@ def follow_along_done(request, case_id: int, follow_along_id: int):
 @login_required
 @require_POST
 def checkpoint(request, case_id: int, start_id: int):
-    start = selectors.get_start(user=request.user, start_id=start_id)
+    start = selectors.get_start(user=request.user, start_id=start_id, case_id=case_id)
     return _case_post(request, case_id, forms.CheckpointForm(request.POST), lambda d: services.record_checkpoint(
         user=request.user, start=start, month=d["month"], still_working=d["still_working"], hours_per_week=d["hours_per_week"],
         job_title=d["job_title"]), _("Statusen er registrert."), "checkpoint_form")
@@ -227,7 +235,7 @@ def _client_post(request, client_id, form, act, done, key):
         try:
             act(form.cleaned_data)
         except ServiceError as exc:
-            apply_service_error(form, exc)
+            _form_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("work_client", client_id)
@@ -281,7 +289,7 @@ def client_present(request, client_id: int):
 @login_required
 @require_POST
 def consent_withdraw(request, client_id: int, consent_id: int):
-    consent = selectors.get_consent(user=request.user, consent_id=consent_id)
+    consent = selectors.get_consent(user=request.user, consent_id=consent_id, client_id=client_id)
     services.withdraw_consent(user=request.user, consent=consent)
     messages.success(request, _("Samtykket er trukket."))
     return redirect("work_client", client_id)
