@@ -11,7 +11,9 @@ Never lost, never sent twice:
   use to drop duplicates;
 - a failure worth retrying waits ``backoff(attempts)`` (exponential, capped); after
   ``NOTIFICATION_MAX_ATTEMPTS`` the notification is marked failed, shown to the counsellor and
-  journalled, never deleted.
+  journalled, never deleted;
+- the throttle is checked again at the send: a notification that would reach the client within 30
+  minutes of the previous one (a late retry, say) waits for the window (this uses up an attempt).
 
 Channel, at delivery time (the client's flags as they are then):
 - kode 6/7 (address protection): no SMS, no e-mail, no letter from here: a task for the counsellor
@@ -32,7 +34,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 
 from skreddersy import journal
 from skreddersy.core import clock
@@ -106,7 +108,7 @@ class Drain:
     def __init__(self, *, gateway: SmsGateway | None = None, mail_connection=None):
         self.gateway = gateway
         self.mail = mail_connection
-        self.counts = {"sent": 0, "retry": 0, "failed": 0, "manual": 0, "skipped": 0}
+        self.counts = {"sent": 0, "retry": 0, "failed": 0, "manual": 0, "skipped": 0, "deferred": 0}
         # A channel that just failed in a way worth retrying is not tried again in this run: the
         # rest wait their backoff instead of each waiting for its own timeout.
         self.down: dict[str, str] = {}
@@ -139,7 +141,17 @@ class Drain:
         receipts: list[dict] = []
         tasks: list[Task] = []
         now = clock.now()
+        window = dt.timedelta(seconds=settings.NOTIFICATION_THROTTLE_SECONDS)
+        last_sent = dict(
+            Notification.objects.filter(client_id__in={n.client_id for n in batch}, sent_at__isnull=False)
+            .values("client_id").annotate(last=Max("sent_at")).values_list("client_id", "last")
+        )
         for n in batch:
+            previous = last_sent.get(n.client_id)
+            if previous is not None and now < previous + window:  # the throttle, checked again at the send
+                Notification.objects.filter(pk=n.pk).update(next_attempt_at=previous + window, updated_at=now)
+                self.counts["deferred"] += 1
+                continue
             channel, reason = route(n)
             n.channel = channel
             n.updated_at = now
@@ -171,6 +183,7 @@ class Drain:
                 self._failed(n, exc.reason, transient=exc.transient, receipts=receipts)
                 continue
             n.status, n.sent_at, n.last_error = Status.SENT, clock.now(), ""
+            last_sent[n.client_id] = n.sent_at
             self.counts["sent"] += 1
             receipts.append(_receipt(n, f"Varsel sendt på {n.get_channel_display()}: ny melding på Min side"))
             if channel == Channel.EMAIL:  # SMTP has no idempotency key: record the send at once

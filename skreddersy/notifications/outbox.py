@@ -7,7 +7,9 @@ committed one always has its row for the worker to deliver.
 
 The throttle: at most one notification per client per ``NOTIFICATION_THROTTLE_SECONDS`` (30
 minutes). A notification not yet handed to the worker collects the events that arrive meanwhile;
-a new one is due no sooner than the window after the previous one's due time.
+a new one is due no sooner than the window after the previous one was sent (or was due). The
+worker checks the window again when it sends (``delivery``), so a late retry of one notification
+and the next one never reach the client within the window either.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def notify(*, client_id: int, kind: str, at: dt.datetime | None = None) -> Notif
     # writes at once make one pending notification, not two.
     list(Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True))
     last = (Notification.objects.filter(client_id=client_id).order_by("-due_at", "-id")
-            .only("id", "status", "attempts", "due_at", "kinds", "mandatory").first())
+            .only("id", "status", "attempts", "due_at", "sent_at", "kinds", "mandatory").first())
     if last is not None and last.status == Notification.Status.QUEUED and last.attempts == 0:
         kinds = sorted(set(filter(None, last.kinds.split(","))) | {kind})
         n = Notification.objects.filter(pk=last.pk, status=Notification.Status.QUEUED, attempts=0).update(
@@ -54,7 +56,8 @@ def notify(*, client_id: int, kind: str, at: dt.datetime | None = None) -> Notif
         if n:
             last.kinds = ",".join(kinds)
             return last
-    due = now if last is None else max(now, last.due_at + window())
+    # The window runs from when the previous one went out (or is due to, if it has not yet).
+    due = now if last is None else max(now, (last.sent_at or last.due_at) + window())
     return Notification.objects.create(
         client_id=client_id, kind=kind, kinds=kind, mandatory=kind in MANDATORY,
         due_at=due, next_attempt_at=due, created_at=now, updated_at=now,
