@@ -13,9 +13,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real gateway
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK wait
 
     def log_message(self, *args):  # quiet
         pass
+
+    def do_GET(self):  # counts, for the benchmark
+        gw: LocalGateway = self.server.gateway
+        body = json.dumps({"requests": gw.n_requests, "delivered": len(gw.delivered)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_POST(self):
         gw: LocalGateway = self.server.gateway
@@ -38,6 +48,7 @@ class LocalGateway:
 
     def __init__(self):
         self.requests: list[tuple[str, str, str]] = []
+        self.n_requests = 0
         self.delivered: dict[str, tuple[str, str]] = {}
         self.fail_next = 0  # answer this many requests with 500 (delivering nothing)
         self.slow_next = 0  # deliver, then answer this many requests only after ``slow_seconds``
@@ -52,6 +63,7 @@ class LocalGateway:
 
     def handle(self, key: str, payload: dict) -> tuple[int, float]:
         with self._lock:
+            self.n_requests += 1
             if self.record_requests:
                 self.requests.append((key, payload.get("to", ""), payload.get("text", "")))
             if not key:
@@ -101,3 +113,14 @@ class SmtpInbox:
 
     def stop(self) -> None:
         self._controller.stop()
+
+
+if __name__ == "__main__":  # the benchmark's gateway, in its own process: prints its URL, serves until stdin closes
+    import sys
+
+    gw = LocalGateway()
+    gw.record_requests = False
+    gw.start()
+    print(gw.url, flush=True)
+    sys.stdin.read()
+    gw.stop()
