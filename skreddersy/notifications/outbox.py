@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from skreddersy import journal
@@ -45,7 +45,8 @@ def notify(*, client_id: int, kind: str, at: dt.datetime | None = None) -> Notif
     now = at or clock.now()
     # Serialise notify() per client (PostgreSQL; SQLite serialises writers anyway), so that two
     # writes at once make one pending notification, not two.
-    list(Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True))
+    if connection.features.has_select_for_update:
+        list(Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True))
     last = (Notification.objects.filter(client_id=client_id).order_by("-due_at", "-id")
             .only("id", "status", "attempts", "due_at", "sent_at", "kinds", "mandatory").first())
     if last is not None and last.status == Notification.Status.QUEUED and last.attempts == 0:
