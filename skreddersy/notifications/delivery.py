@@ -205,14 +205,14 @@ class Drain:
     def _send_mail(self, n: Notification) -> str:
         lang = n.client.language
         msg_id = f"<{n.idempotency_key}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>"
-        mail = EmailMessage(subject=texts.subject(lang), body=texts.body(lang), from_email=settings.DEFAULT_FROM_EMAIL,
-                            to=[n.client.contact_preference.email], headers={"Message-ID": msg_id},
-                            connection=self._mail())
         try:
+            mail = EmailMessage(subject=texts.subject(lang), body=texts.body(lang), from_email=settings.DEFAULT_FROM_EMAIL,
+                                to=[n.client.contact_preference.email], headers={"Message-ID": msg_id},
+                                connection=self._mail())
             mail.send()
         except smtplib.SMTPRecipientsRefused:
             raise GatewayError("e-postadressen ble avvist", transient=False) from None
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException) as exc:  # the server down, refusing or timing out
             self.close()
             raise GatewayError(f"e-posttjeneren svarte ikke ({type(exc).__name__})", transient=True) from None
         return msg_id

@@ -263,3 +263,15 @@ def test_preferences_set_on_min_side_by_the_client_and_by_the_counsellor(person,
     assert r.status_code == 302
     pref.refresh_from_db()
     assert (pref.channel, pref.phone, pref.krr_reserved) == ("sms", "+4791234567", True)
+
+
+def test_an_smtp_server_that_is_down_is_retried_and_the_mail_goes_once_it_is_back(office, counsellor, smtp, frozen, settings):
+    c = make_client(office, counsellor, channel="email")
+    _write(counsellor, c)
+    settings.EMAIL_PORT = smtp.port + 1 if smtp.port < 65535 else smtp.port - 1  # nothing listens there
+    assert delivery.drain()["retry"] == 1
+    assert "e-posttjeneren svarte ikke" in Notification.objects.get().last_error
+    settings.EMAIL_PORT = smtp.port
+    frozen.advance(60)
+    assert delivery.drain()["sent"] == 1
+    assert len(smtp.messages) == 1
