@@ -59,6 +59,12 @@ def _seed_backlog(n: int) -> None:
         Notification.objects.bulk_create([
             Notification(client_id=i, kind="message", kinds="message", due_at=now, next_attempt_at=now,
                          idempotency_key=new_idempotency_key()) for i in ids])
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cur:  # the ids above were given: move PostgreSQL's sequence past them
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Client]):
+            cur.execute(sql)
 
 
 def _write_p95(samples: int) -> dict:
