@@ -31,3 +31,15 @@ def append(*, client_id: int, kind: str, summary: str, actor=None, obj=None, vis
 def seed_writer(batch: int) -> BulkWriter:
     """A bulk writer of journal rows in ``SEED_FIELDS`` order, for the seeding parts."""
     return BulkWriter(JournalEntry, SEED_FIELDS, batch)
+
+
+def append_many(entries: list[dict]) -> None:
+    """Append several entries in one insert (each a dict of ``append``'s keywords but ``actor`` and
+    ``obj``: these are the system's own entries, such as the worker's delivery receipts)."""
+    now = clock.now()
+    JournalEntry.objects.bulk_create([
+        JournalEntry(client_id=e["client_id"], at=e.get("at") or now, kind=e["kind"], summary=e["summary"][:300],
+                     object_type=e.get("object_type", ""), object_id=e.get("object_id"),
+                     visible_to_client=e.get("visible_to_client", True))
+        for e in entries
+    ])

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "skreddersy.core",
     "skreddersy.clients",
     "skreddersy.followup",
+    "skreddersy.notifications",
     "skreddersy.measures",
     "skreddersy.insight",
     "skreddersy.work",
@@ -232,6 +233,27 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Periodic tasks: dotted path of the task -> seconds between runs.
 PERIODIC_TASKS = {
     "skreddersy.core.tasks.housekeeping": 60 * 60,
+    "skreddersy.notifications.tasks.drain_notifications": 30,
 }
 # Finished task results are kept this many days for inspection, then housekeeping deletes them.
 TASK_RESULT_RETENTION_DAYS = 14
+
+# Notifications (skreddersy/notifications): e-mail through Django's SMTP backend, SMS through an
+# HTTP gateway that honours an idempotency key. Unset, e-mail goes to localhost:25 and SMS waits
+# (retried with backoff, then failed and shown to the counsellor).
+EMAIL_HOST = os.environ.get("SKREDDERSY_EMAIL_HOST", "localhost").strip()
+EMAIL_PORT = _int("SKREDDERSY_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("SKREDDERSY_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SKREDDERSY_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("SKREDDERSY_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = _int("SKREDDERSY_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("SKREDDERSY_EMAIL_FROM", "ikke-svar@nav.no").strip()
+SMS_GATEWAY_URL = os.environ.get("SKREDDERSY_SMS_GATEWAY_URL", "").strip()
+SMS_GATEWAY_TIMEOUT = _int("SKREDDERSY_SMS_GATEWAY_TIMEOUT", 10)
+NOTIFICATION_MIN_SIDE_URL = os.environ.get("SKREDDERSY_MIN_SIDE_URL", "https://www.nav.no/minside").strip()
+NOTIFICATION_MESSAGE_ID_DOMAIN = "skreddersy.nav.no"
+NOTIFICATION_THROTTLE_SECONDS = 30 * 60  # at most one notification per client per 30 minutes
+NOTIFICATION_MAX_ATTEMPTS = 8  # then failed: shown to the counsellor and journalled
+NOTIFICATION_BACKOFF_SECONDS = 60  # 1, 2, 4, 8 ... minutes between attempts
+NOTIFICATION_BACKOFF_CAP_SECONDS = 6 * 60 * 60
+NOTIFICATION_LEASE_SECONDS = 5 * 60  # a claimed notification a dead worker left is retried after this

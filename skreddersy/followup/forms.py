@@ -288,3 +288,19 @@ class ClientMessageForm(StyledForm):
 
 class RouteForm(forms.Form):
     route = forms.ChoiceField(choices=Message.Route.choices)
+
+
+class NotificationPreferenceForm(StyledForm):
+    """How the client is told that something waits on Min side (the service validates the details)."""
+
+    channel = forms.ChoiceField(label=_("Varsel om nye meldinger"), widget=forms.RadioSelect,
+                                choices=[("sms", _("SMS")), ("email", _("E-post")),
+                                         ("none", _("Ingen varsel (jeg sjekker Min side selv)"))])
+    phone = forms.CharField(label=_("Mobilnummer"), required=False, max_length=20)
+    email = forms.CharField(label=_("E-post"), required=False, max_length=254)
+    krr_reserved = forms.BooleanField(label=_("Reservert mot digital kontakt (KRR)"), required=False)
+
+    def __init__(self, *args, by_client: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if by_client:  # the reservation comes from the register, not from the client's page
+            del self.fields["krr_reserved"]

@@ -25,6 +25,8 @@ from skreddersy.followup.models import (
     Thread,
     WorkCapacityAssessment,
 )
+from skreddersy.notifications import outbox
+from skreddersy.notifications.models import ContactPreference, Notification
 from skreddersy.policy import access
 
 JOURNAL_PAGE = 50
@@ -82,6 +84,8 @@ class Person:
     mappings: list[NeedsMapping] | None = None
     threads: list[Thread] | None = None
     notes: list[MeetingNote] | None = None
+    notifications: list[Notification] | None = None
+    contact_preference: ContactPreference | None = None
 
     def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
         groups = []
@@ -145,6 +149,8 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     p = Person(client, is_nav, current, plan, activities, tasks, entries)
     if card:
         return p
+    if not is_nav and access.actor(user).client_id == client.pk:
+        outbox.mark_read(client.pk)  # the client opened Min side: their notifications are read
     p.decisions = decisions
     draft = p.draft
     p.can_approve_draft = bool(draft and access.can_approve_decision(user, draft))
@@ -156,6 +162,9 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     if not is_nav:
         notes = notes.filter(shared_with_client=True)
     p.notes = list(notes.order_by("-held_at")[:50])
+    if is_nav:  # the delivery status of the newest notifications, and how the client is reached
+        p.notifications = list(Notification.objects.filter(client_id=client.pk).order_by("-due_at", "-id")[:10])
+        p.contact_preference = ContactPreference.objects.filter(client_id=client.pk).first()
     return p
 
 

@@ -28,6 +28,7 @@ from skreddersy.followup.models import (
     Thread,
     WorkCapacityAssessment,
 )
+from skreddersy.notifications.outbox import notify
 from skreddersy.policy import access
 
 ANSWER_WITHIN = dt.timedelta(hours=48)
@@ -315,6 +316,7 @@ def _send(user, decision: NeedsDecision) -> None:
     if decision.assessment_id:
         client_updates["reduced_work_capacity"] = decision.assessment.reduced_work_capacity
     Client.objects.filter(pk=decision.client_id).update(**client_updates)
+    notify(client_id=decision.client_id, kind="decision", at=now)
     journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=True,
                    summary=f"§ 14 a-vedtak sendt: {decision.get_need_group_display()}, {decision.get_main_goal_display()}")
 
@@ -368,6 +370,8 @@ def add_activity(*, user, client: Client | int, title: str, type: str, descripti
         )
         what = "Aktivitetskrav" if is_requirement else "Aktivitet"
         who = "bruker" if by_client else "veileder"
+        if not by_client:  # a proposal (or a requirement) waits for the client on Min side
+            notify(client_id=client.pk, kind="requirement" if is_requirement else "activity", at=now)
         journal.append(client_id=client.pk, kind=Kind.ACTIVITY, actor=user, obj=act,
                        summary=f"{what} lagt til av {who}: {act.title}")
         a["obj"] = act
@@ -417,6 +421,8 @@ def update_activity(*, user, activity: Activity | int, expected_version: int, **
         if n == 0:
             raise Conflict("Aktiviteten er endret av noen andre samtidig. Last inn på nytt.", field="version")
         current.refresh_from_db()
+        if "client_approved_at" in update:  # a changed requirement waits for the client's approval again
+            notify(client_id=client.pk, kind="requirement")
         desc = ", ".join(sorted(changed))
         if changed == {"status"}:
             summary = f"Status endret til «{current.get_status_display()}»: {current.title}"
@@ -504,6 +510,7 @@ def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
     else:
         _close_answer_tasks(thread, now)
         _touch_contact(thread.client_id, now)
+        notify(client_id=thread.client_id, kind="message", at=now)
         journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg,
                        summary=f"Melding fra Nav: {thread.subject}")
     return msg

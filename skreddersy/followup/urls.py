@@ -14,6 +14,8 @@ urlpatterns = [
     path("bruker/<int:client_id>/samtalereferat/ny/", views.contact_new, name="contact_new"),
     path("bruker/<int:client_id>/dialog/ny/", views.thread_new, name="thread_new"),
     path("bruker/<int:client_id>/eksport/", views.export_case, name="export_case"),
+    path("bruker/<int:client_id>/varsler/", views.notification_preferences, name="notification_preferences"),
+    path("varsel/<int:notification_id>/brev/", views.notification_letter, name="notification_letter"),
     path("vedtak/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path("vedtak/<int:decision_id>/<str:action>/", views.decision_action, name="decision_action"),
     path("beslutter/", views.approval_queue, name="approval_queue"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("min-side/aktivitet/ny/", views.client_activity_new, name="client_activity_new"),
     path("min-side/aktivitet/<int:activity_id>/godta/", views.client_activity_approve, name="client_activity_approve"),
     path("min-side/kartlegging/", views.client_mapping, name="client_mapping"),
+    path("min-side/varsler/", views.client_notification_preferences, name="client_notification_preferences"),
     path("min-side/skriv/", views.client_message_new, name="client_message_new"),
     path("min-side/dialog/<int:thread_id>/svar/", views.client_thread_reply, name="client_thread_reply"),
 ]
