@@ -488,9 +488,25 @@ def task_inbox(*, user, scope: str = "mine", office_id: int | None = None, with_
             .only("id", "display_name"),
             key=lambda s: (collation.sort_key(s.display_name), s.pk),
         )
-        clients = Client.objects.filter(access.client_filter(user), counsellor_id=a.staff.pk).order_by("sort_key", "id")
-        inbox.clients = [(pk, f"{last}, {first}") for pk, first, last in clients.values_list("pk", "first_name", "last_name")[:500]]
+        inbox.clients = _caseload_choices(user)
     return inbox
+
+
+def _caseload_choices(user) -> list[tuple[int, str]]:
+    a = access.actor(user)
+    clients = Client.objects.filter(access.client_filter(user), counsellor_id=a.staff.pk).order_by("sort_key", "id")
+    return [(pk, f"{last}, {first}") for pk, first, last in clients.values_list("pk", "first_name", "last_name")[:500]]
+
+
+def caseload_choices(*, user) -> list[tuple[int, str]]:
+    """The acting counsellor's clients as (id, "Etternavn, Fornavn"), for choosing one (a task made
+    by hand). Audited as a list read."""
+    a = access.actor(user)
+    if not a.does_followup or a.staff is None:
+        raise AccessDenied("Bare Nav-ansatte med oppfølgingsrolle.")
+    choices = _caseload_choices(user)
+    audit.record_reads(user, [pk for pk, _ in choices], "oppgave: velg bruker", why="ny oppgave")
+    return choices
 
 
 def reminder(*, user, client_id: int) -> Reminder | None:

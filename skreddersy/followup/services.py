@@ -714,26 +714,30 @@ MAX_BULK = 500
 
 def set_category(*, user, clients: list[int], colour: str) -> int:
     """Set (or with an empty colour, remove) the acting counsellor's colour category on many clients
-    at once. All or nothing: a client the user may not see, or an unknown colour, refuses the whole
-    action. Returns the number of clients changed."""
-    staff = _staff(user)
+    at once. All or nothing: a client the user may not see refuses the whole action (each such
+    client's refusal audited), an unknown colour too. Returns the number of clients changed."""
     ids = sorted({int(i) for i in clients}) if isinstance(clients, list | tuple | set) else []
     if not ids:
         raise InvalidInput("Velg minst én bruker.", field="clients")
     if len(ids) > MAX_BULK:
         raise InvalidInput(f"Velg høyst {MAX_BULK} brukere om gangen.", field="clients")
+    a = access.actor(user)
+    visible = set(Client.objects.filter(access.client_filter(user), pk__in=ids).values_list("pk", flat=True))
+    refused = ids if not a.does_followup or a.staff is None else [i for i in ids if i not in visible]
+    if refused:
+        for i in refused:
+            audit.record(user, i, audit.DENIED, "kategori", why="ingen tilgang")
+        raise AccessDenied("Du har ikke tilgang til alle de valgte brukerne.")
     if colour and colour not in Category.values:
+        for i in ids:
+            audit.record(user, i, audit.WRITE, "kategori", why="avvist: invalid (colour)")
         raise InvalidInput("Ukjent kategori.", field="colour")
     with transaction.atomic():
-        visible = set(Client.objects.filter(access.client_filter(user), pk__in=ids).values_list("pk", flat=True))
-        if not access.actor(user).does_followup or visible != set(ids):
-            audit.record(user, None, audit.DENIED, "kategori", why="ingen tilgang til alle valgte brukere")
-            raise AccessDenied("Du har ikke tilgang til alle de valgte brukerne.")
-        ClientCategory.objects.filter(owner=staff, client_id__in=ids).delete()
+        ClientCategory.objects.filter(owner=a.staff, client_id__in=ids).delete()
         if colour:
             now = clock.now()
             ClientCategory.objects.bulk_create(
-                [ClientCategory(owner=staff, client_id=i, colour=colour, updated_at=now) for i in ids])
+                [ClientCategory(owner=a.staff, client_id=i, colour=colour, updated_at=now) for i in ids])
         for i in ids:
             audit.record(user, i, audit.WRITE, "kategori")
     return len(ids)
