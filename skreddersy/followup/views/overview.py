@@ -85,11 +85,14 @@ def overview_page(request):
                 for key, label, n in ov.counter_items]
     sort_links = {key: _with(params, sort=key) for key in overview.SORTS}
     used = [k for k in _DETAIL_FILTERS if request.GET.get(k)] + (["q"] if q.q else [])
+    # the filter block folds to one line once the list has been filtered or sorted
+    folded = bool(used) or bool(q.status) or "sort" in request.GET
     ctx = {
         "form": form, "ov": ov, "q": q, "base_query": params.urlencode(), "options": options,
         "person_prefix": reverse("person", args=[0])[:-2],
         "flag_labels": overview.FLAG_LABELS, "is_leader": ov.is_leader, "is_approver": ov.is_approver,
-        "counters": counters, "sort_links": sort_links, "filters_used": len(used),
+        "counters": counters, "sort_links": sort_links, "filters_used": len(used), "folded": folded,
+        "htmx": is_htmx(request),
         "columns": set(ov.columns), "column_choices": [(k, _(v), k in ov.columns) for k, v in overview.COLUMNS.items()],
         "saved_filters": [(s.pk, s.name, urlencode(s.params)) for s in ov.saved_filters],
         "current_query": _with(params),
