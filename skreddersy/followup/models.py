@@ -264,7 +264,9 @@ class Task(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
     decision = models.ForeignKey(NeedsDecision, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
-    note = models.CharField(_("merknad"), max_length=500, blank=True)  # e.g. the note left when handed to a colleague
+    # e.g. the note left when handed to a colleague; a database default, so bulk writers that name
+    # their columns (the seed) need not know it
+    note = models.CharField(_("merknad"), max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["deadline"]
