@@ -394,23 +394,7 @@ class InboxItem:
     owner_name: str
     task_id: int | None = None
     note: str = ""
-
-    @property
-    def overdue(self) -> bool:
-        if self.deadline is None:
-            return False
-        if isinstance(self.deadline, dt.datetime):
-            return self.deadline < clock.now()
-        return self.deadline < clock.today()
-
-    @property
-    def sort_key(self):
-        d = self.deadline
-        if d is None:
-            return (1, dt.datetime.max.replace(tzinfo=dt.UTC), self.task_id or 0)
-        if not isinstance(d, dt.datetime):  # a reminder's date: the start of that day
-            d = dt.datetime.combine(d, dt.time.min, tzinfo=clock.now().tzinfo)
-        return (0, d, self.task_id or 0)
+    overdue: bool = False
 
 
 @dataclass
@@ -461,22 +445,36 @@ def task_inbox(*, user, scope: str = "mine", office_id: int | None = None, with_
     a = access.actor(user)
     scope = "office" if scope == "office" else "mine"
     qs, office_id = inbox_tasks(user, scope=scope, office_id=office_id)
-    kinds = dict(Task.Kind.choices)
+    kinds = {k: str(v) for k, v in Task.Kind.choices}  # translated once, not per row
+    now, today = clock.now(), clock.today()
+    rows = qs.order_by("deadline", "id").values_list(  # plain values: no model instances for hundreds of rows
+        "pk", "kind", "title", "deadline", "client_id", "client__first_name", "client__last_name", "owner_id",
+        "owner__display_name", "client__counsellor_id", "client__counsellor__display_name", "note")
     items = [
-        InboxItem(kind=t.kind, kind_label=str(kinds.get(t.kind, t.kind)), title=t.title, deadline=t.deadline,
-                  client_id=t.client_id, client_name=t.client.name,
-                  owner_id=t.owner_id or t.client.counsellor_id,
-                  owner_name=(t.owner.display_name if t.owner else (t.client.counsellor.display_name if t.client.counsellor else "")),
-                  task_id=t.pk, note=t.note)
-        for t in qs.select_related("client", "owner", "client__counsellor").order_by("deadline", "id")
+        InboxItem(kind=kind, kind_label=kinds.get(kind, kind), title=title, deadline=deadline, client_id=cid,
+                  client_name=f"{first} {last}", owner_id=owner_id or counsellor_id,
+                  owner_name=(owner_name if owner_id else counsellor_name) or "", task_id=pk, note=note,
+                  overdue=deadline < now)
+        for pk, kind, title, deadline, cid, first, last, owner_id, owner_name, counsellor_id, counsellor_name, note in rows
     ]
     if scope == "mine":
         visible = Client.objects.filter(access.client_filter(user)).values("pk")
-        for r in Reminder.objects.filter(owner_id=a.staff.pk, client_id__in=visible).select_related("client"):
-            items.append(InboxItem(kind="reminder", kind_label="Huskelapp", title=r.note, deadline=r.deadline,
-                                   client_id=r.client_id, client_name=r.client.name, owner_id=a.staff.pk,
-                                   owner_name=a.staff.display_name))
-    items.sort(key=lambda i: i.sort_key)
+        reminders = [
+            InboxItem(kind="reminder", kind_label="Huskelapp", title=r.note, deadline=r.deadline, client_id=r.client_id,
+                      client_name=r.client.name, owner_id=a.staff.pk, owner_name=a.staff.display_name,
+                      overdue=r.deadline is not None and r.deadline < today)
+            for r in Reminder.objects.filter(owner_id=a.staff.pk, client_id__in=visible).select_related("client")
+        ]
+        if reminders:  # a reminder's date counts from the start of that day; undated ones last
+            tz = now.tzinfo
+
+            def key(i):
+                d = i.deadline
+                if d is None:
+                    return (1, now, 0)
+                return (0, d if isinstance(d, dt.datetime) else dt.datetime.combine(d, dt.time.min, tzinfo=tz), i.task_id or 0)
+
+            items = sorted(items + reminders, key=key)
     audit.record_reads(user, sorted({i.client_id for i in items}), "oppgaver", why="oppgaveliste")
     inbox = Inbox(items=items, scope=scope, is_leader=a.is_leader, office_id=office_id)
     if with_forms:
@@ -488,7 +486,6 @@ def task_inbox(*, user, scope: str = "mine", office_id: int | None = None, with_
             .only("id", "display_name"),
             key=lambda s: (collation.sort_key(s.display_name), s.pk),
         )
-        inbox.clients = _caseload_choices(user)
     return inbox
 
 

@@ -182,3 +182,14 @@ def test_the_inbox_audits_each_client_shown(team):
     assert {(e.action, e.what) for e in new} == {(AuditEntry.Action.READ, "oppgaver")}
     with pytest.raises(AccessDenied):
         selectors.task_inbox(user=f.client(team["office"], None, login=True).user)
+
+
+def test_a_long_inbox_shows_the_most_urgent_first_and_the_rest_on_request(team):
+    me, c, http = team["me"], team["client"], team["http"]
+    now = clock.now()
+    for i in range(105):
+        Task.objects.create(client=c, owner=me, title=f"Oppgave nr {i:03d}", deadline=now + dt.timedelta(hours=i))
+    html = http.get(reverse("task_inbox")).content.decode()
+    assert "105 åpne oppgaver" in html and "Oppgave nr 099" in html and "Oppgave nr 100" not in html
+    assert "Vis 5 oppgaver til" in html
+    assert "Oppgave nr 104" in http.get(reverse("task_inbox") + "?alle=1").content.decode()

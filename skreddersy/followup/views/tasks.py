@@ -4,8 +4,10 @@ reminder on a client (huskelapp)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,9 @@ from skreddersy.followup.views._common import FORM_ERRORS, person_url, staff_vie
 
 # Tasks marked done in this session: the inbox offers to undo these (and only these).
 UNDO_KEY = "tasks_done"
+# The inbox page shows the most urgent tasks first and the rest on request (a long caseload's
+# hundreds of rows cost more to render than everything else on the page).
+INBOX_FIRST_SCREEN = 100
 
 
 def _remember_done(request, task_id: int) -> None:
@@ -61,9 +66,14 @@ def task_inbox(request):
     office = request.GET.get("office", "")
     inbox = selectors.task_inbox(user=request.user, scope=scope, office_id=int(office) if office.isdigit() else None,
                                  with_forms=True)
+    # rendered once, not per row: a caseload can have hundreds of open tasks
+    colleague_options = format_html_join("", '<option value="{}">{}</option>', ((s.pk, s.display_name) for s in inbox.colleagues or []))
+    show_all = "alle" in request.GET or scope == "office"
     return render(request, "followup/task_inbox.html", {
-        "inbox": inbox, "undo_ids": request.session.get(UNDO_KEY, []),
-        "new_form": forms.TaskNewForm(clients=inbox.clients or []),
+        "inbox": inbox, "shown": inbox.items if show_all else inbox.items[:INBOX_FIRST_SCREEN],
+        "more": 0 if show_all else max(0, len(inbox.items) - INBOX_FIRST_SCREEN), "undo_ids": request.session.get(UNDO_KEY, []), "colleague_options": colleague_options,
+        "csrf": get_token(request), "person_prefix": reverse("person", args=[0])[:-2],
+        "task_prefix": reverse("task_done", args=[0]).removesuffix("0/utfort/"),
     })
 
 
