@@ -64,6 +64,9 @@ class OverviewRowOut(BaseModel):
     current_measure: str
     days_since_contact: int | None
     flags: list[str]
+    reminder: str = ""
+    reminder_deadline: dt.date | None = None
+    category: str = ""
 
 
 class OverviewOut(BaseModel):
@@ -71,6 +74,7 @@ class OverviewOut(BaseModel):
     page: int
     pages: int
     per_page: int
+    counters: dict[str, int]
     results: list[OverviewRowOut]
 
 
@@ -85,9 +89,18 @@ class OverviewFilters(Schema):
     no_contact_90: bool = False
     manual: bool = False
     q: str = Field("", max_length=100)
-    sort: str = Field("name", pattern="^(name|deadline|contact|awaiting)$")
+    sort: str = Field("urgency", pattern="^(urgency|name|deadline|contact|awaiting)$")
     page: int = Field(1, ge=1)
     per_page: int = Field(50, ge=1, le=overview.MAX_PER_PAGE)
+    status: str = Field("", description="One status counter's filter: " + ", ".join(overview.STATUSES))
+    category: str = ""
+    age_band: str = ""
+    language: str = Field("", max_length=8)
+    interpreter: bool = False
+    main_goal: str = ""
+    activity_type: str = ""
+    followup_mode: str = Field("", pattern="^(|digital|manual)$")
+    municipality: str = Field("", max_length=100)
 
 
 class DecisionOut(Schema):
@@ -257,15 +270,18 @@ def get_overview(request: HttpRequest, filters: Query[OverviewFilters]):
         scope=filters.scope, office_id=filters.office, counsellor_id=filters.counsellor, need_group=filters.need_group,
         priority=filters.priority, awaiting=filters.awaiting, deadline_7=filters.deadline_7,
         no_contact_90=filters.no_contact_90, manual=filters.manual, q=filters.q, sort=filters.sort, page=filters.page,
-        per_page=filters.per_page,
+        per_page=filters.per_page, status=filters.status, category=filters.category, age_band=filters.age_band,
+        language=filters.language, interpreter=filters.interpreter, main_goal=filters.main_goal,
+        activity_type=filters.activity_type, followup_mode=filters.followup_mode, municipality=filters.municipality,
     )
     ov = overview.caseload_overview(user=request.user, query=q, why="api: oversikt")
     return {
-        "total": ov.total, "page": ov.page, "pages": ov.pages, "per_page": ov.per_page,
+        "total": ov.total, "page": ov.page, "pages": ov.pages, "per_page": ov.per_page, "counters": ov.counters,
         "results": [
             {"client": _client_ref(r.client), "next_deadline": r.next_deadline, "next_deadline_title": r.next_deadline_title,
              "awaiting_reply": r.awaiting_reply, "open_tasks": r.open_tasks, "active_requirements": r.active_requirements,
-             "current_measure": r.current_measure, "days_since_contact": r.days_since_contact, "flags": r.flags}
+             "current_measure": r.current_measure, "days_since_contact": r.days_since_contact, "flags": r.flags,
+             "reminder": r.reminder, "reminder_deadline": r.reminder_deadline, "category": r.category}
             for r in ov.rows
         ],
     }
@@ -406,4 +422,149 @@ def get_tasks(request: HttpRequest, client_id: int, include_closed: bool = False
 
 @router.post("/tasks/{task_id}/complete", response={200: TaskOut, **ERRORS}, summary="Oppgave utført", description=CSRF)
 def complete_task(request: HttpRequest, task_id: int):
-    return _task(services.complete_task(user=request.user, task=task_id))
+    task = services.complete_task(user=request.user, task=task_id)
+    request.session[UNDO_KEY] = [*(i for i in request.session.get(UNDO_KEY, []) if i != task.pk)][-19:] + [task.pk]
+    return _task(task)
+
+
+# --- the task inbox, reminders, categories and saved filters ---------------------------------------------
+
+UNDO_KEY = "tasks_done"  # tasks marked done in this session (shared with the pages)
+
+
+class InboxItemOut(BaseModel):
+    kind: str
+    kind_label: str
+    title: str
+    deadline: dt.datetime | dt.date | None
+    overdue: bool
+    client_id: int
+    client_name: str
+    owner_id: int | None
+    owner_name: str
+    task_id: int | None
+    note: str
+
+
+class TaskIn(Schema):
+    client_id: int
+    title: str = Field(..., max_length=200)
+    deadline: dt.datetime
+    kind: str = "other"
+
+
+class ReassignIn(Schema):
+    to: int = Field(..., description="The colleague's staff id; they must work at the client's office.")
+    note: str = Field("", max_length=500)
+
+
+class ReminderIn(Schema):
+    note: str = Field(..., max_length=500)
+    deadline: dt.date | None = None
+
+
+class ReminderOut(Schema):
+    note: str
+    deadline: dt.date | None
+
+
+class CategoryIn(Schema):
+    clients: list[int]
+    colour: str = Field("", description="blue, green, yellow, purple, orange; empty removes the category")
+
+
+class CountOut(Schema):
+    changed: int
+
+
+class SavedFilterIn(Schema):
+    name: str = Field(..., max_length=80)
+    params: dict = Field(..., description="Overview filter fields and values, e.g. {\"status\": \"overdue\"}")
+
+
+class SavedFilterOut(Schema):
+    id: int
+    name: str
+    params: dict
+
+
+class ColumnsIn(Schema):
+    columns: list[str]
+
+
+def _inbox_item(i) -> dict:
+    return {"kind": i.kind, "kind_label": i.kind_label, "title": i.title, "deadline": i.deadline, "overdue": i.overdue,
+            "client_id": i.client_id, "client_name": i.client_name, "owner_id": i.owner_id, "owner_name": i.owner_name,
+            "task_id": i.task_id, "note": i.note}
+
+
+@router.get("/tasks", response={200: list[InboxItemOut], **ERRORS}, summary="Mine oppgaver")
+def get_inbox(request: HttpRequest, scope: str = "mine", office: int | None = None):
+    """Every open task across the caseload (and the user's own reminders), overdue first then by
+    deadline; a leader may ask for ``scope=office`` (every counsellor's, with ``owner_name``)."""
+    return [_inbox_item(i) for i in selectors.task_inbox(user=request.user, scope=scope, office_id=office).items]
+
+
+@router.post("/tasks", response={201: TaskOut, **ERRORS}, summary="Ny oppgave", description=CSRF)
+def create_task(request: HttpRequest, payload: TaskIn):
+    task = services.create_task(user=request.user, client=payload.client_id, title=payload.title, deadline=payload.deadline,
+                                kind=payload.kind)
+    return Status(201, _task(task))
+
+
+@router.post("/tasks/{task_id}/reopen", response={200: TaskOut, **ERRORS}, summary="Angre utført", description=CSRF)
+def reopen_task(request: HttpRequest, task_id: int):
+    """Only for a task marked done in this session (otherwise 409, nothing written)."""
+    from skreddersy.core.errors import Conflict
+
+    if task_id not in request.session.get(UNDO_KEY, []):
+        raise Conflict("Bare oppgaver du har markert som utført i denne økten kan angres.", field="task")
+    task = services.reopen_task(user=request.user, task=task_id)
+    request.session[UNDO_KEY] = [i for i in request.session.get(UNDO_KEY, []) if i != task_id]
+    return _task(task)
+
+
+@router.post("/tasks/{task_id}/reassign", response={200: TaskOut, **ERRORS}, summary="Overfør oppgave", description=CSRF)
+def reassign_task(request: HttpRequest, task_id: int, payload: ReassignIn):
+    return _task(services.reassign_task(user=request.user, task=task_id, to=payload.to, note=payload.note))
+
+
+@router.put("/clients/{client_id}/reminder", response={200: ReminderOut, **ERRORS}, summary="Huskelapp", description=CSRF)
+def put_reminder(request: HttpRequest, client_id: int, payload: ReminderIn):
+    r = services.set_reminder(user=request.user, client=client_id, note=payload.note, deadline=payload.deadline)
+    return {"note": r.note, "deadline": r.deadline}
+
+
+@router.delete("/clients/{client_id}/reminder", response={204: None, **ERRORS}, summary="Fjern huskelapp", description=CSRF)
+def delete_reminder(request: HttpRequest, client_id: int):
+    services.clear_reminder(user=request.user, client=client_id)
+    return Status(204, None)
+
+
+@router.post("/categories", response={200: CountOut, **ERRORS}, summary="Kategori på mange brukere", description=CSRF)
+def set_categories(request: HttpRequest, payload: CategoryIn):
+    """All or nothing: one client the user may not see refuses the whole request (403)."""
+    return {"changed": services.set_category(user=request.user, clients=payload.clients, colour=payload.colour)}
+
+
+@router.get("/saved-filters", response={200: list[SavedFilterOut], **ERRORS}, summary="Mine lagrede filtre")
+def get_saved_filters(request: HttpRequest):
+    return [{"id": s.pk, "name": s.name, "params": s.params} for s in selectors.saved_filters(user=request.user)]
+
+
+@router.post("/saved-filters", response={201: SavedFilterOut, **ERRORS}, summary="Lagre filter", description=CSRF)
+def post_saved_filter(request: HttpRequest, payload: SavedFilterIn):
+    """Unknown fields or bad values: 422 naming each field, and nothing is saved."""
+    s = services.save_filter(user=request.user, name=payload.name, params=payload.params)
+    return Status(201, {"id": s.pk, "name": s.name, "params": s.params})
+
+
+@router.delete("/saved-filters/{filter_id}", response={204: None, **ERRORS}, summary="Slett filter", description=CSRF)
+def delete_saved_filter(request: HttpRequest, filter_id: int):
+    services.delete_saved_filter(user=request.user, saved_filter=filter_id)
+    return Status(204, None)
+
+
+@router.put("/overview/columns", response={200: ColumnsIn, **ERRORS}, summary="Mine kolonner", description=CSRF)
+def put_columns(request: HttpRequest, payload: ColumnsIn):
+    return {"columns": services.set_columns(user=request.user, columns=payload.columns)}

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from skreddersy.clients.models import MainGoal, NeedGroup
 from skreddersy.core import reference
 from skreddersy.core.forms import apply_service_error  # noqa: F401  (the one mapping, used by every app)
-from skreddersy.followup.models import Activity, MeetingNote, Message
-from skreddersy.followup.overview import PRIORITY_GROUPS, SORTS
+from skreddersy.followup.models import Activity, Category, MeetingNote, Message, Task
+from skreddersy.followup.overview import AGE_BANDS, PRIORITY_GROUPS, SORTS, STATUSES
 
 INPUT = "aksel-text-field__input"
 SELECT = "aksel-select__input"
@@ -98,6 +98,18 @@ class OverviewFilterForm(forms.Form):
     office = forms.IntegerField(required=False, min_value=1)
     counsellor = forms.IntegerField(required=False, min_value=1)
     page = forms.IntegerField(required=False, min_value=1)
+    status = forms.ChoiceField(required=False, choices=[("", _("Alle"))] + [(k, _(v)) for k, v in STATUSES.items()])
+    category = forms.ChoiceField(label=_("Kategori"), required=False, choices=[("", _("Alle"))] + list(Category.choices))
+    age_band = forms.ChoiceField(label=_("Alder"), required=False,
+                                 choices=[("", _("Alle"))] + [(k, _(v[0])) for k, v in AGE_BANDS.items()])
+    language = forms.CharField(label=_("Språk (kode, f.eks. ar)"), required=False, max_length=8)
+    interpreter = forms.BooleanField(label=_("Trenger tolk"), required=False)
+    main_goal = forms.ChoiceField(label=_("Hovedmål"), required=False, choices=[("", _("Alle"))] + list(MainGoal.choices))
+    activity_type = forms.ChoiceField(label=_("Aktivitetstype"), required=False,
+                                      choices=[("", _("Alle"))] + list(Activity.Type.choices))
+    followup_mode = forms.ChoiceField(label=_("Digital eller manuell"), required=False,
+                                      choices=[("", _("Alle")), ("digital", _("Digital")), ("manual", _("Manuell"))])
+    municipality = forms.CharField(label=_("Kommune"), required=False, max_length=100)
 
 
 # --- § 14 a decisions and assessments --------------------------------------------------------------
@@ -304,3 +316,28 @@ class NotificationPreferenceForm(StyledForm):
         super().__init__(*args, **kwargs)
         if by_client:  # the reservation comes from the register, not from the client's page
             del self.fields["krr_reserved"]
+
+
+# --- the counsellor's own notes and the task inbox ---------------------------------------------------
+
+class ReminderForm(StyledForm):
+    note = forms.CharField(label=_("Huskelapp"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Bare du ser huskelappen."))
+    deadline = forms.DateField(label=_("Frist"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TaskNewForm(StyledForm):
+    client = forms.IntegerField(label=_("Bruker"), widget=forms.Select)
+    title = forms.CharField(label=_("Oppgave"), max_length=200)
+    deadline = forms.DateTimeField(label=_("Frist"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"])
+    kind = forms.ChoiceField(label=_("Type"), choices=Task.Kind.choices, initial=Task.Kind.OTHER)
+
+    def __init__(self, *args, clients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].widget.choices = [("", _("Velg bruker"))] + list(clients)
+
+
+class ReassignForm(forms.Form):
+    to = forms.IntegerField(label=_("Til kollega"))
+    note = forms.CharField(label=_("Merknad"), max_length=500, required=False)

@@ -264,6 +264,9 @@ class Task(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
     decision = models.ForeignKey(NeedsDecision, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks")
+    # e.g. the note left when handed to a colleague; a database default, so bulk writers that name
+    # their columns (the seed) need not know it
+    note = models.CharField(_("merknad"), max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["deadline"]
@@ -271,3 +274,60 @@ class Task(models.Model):
             models.Index(fields=["client", "status", "deadline"], name="task_client_status"),
             models.Index(fields=["owner", "status", "deadline"], name="task_owner_status"),
         ]
+
+
+# --- the counsellor's own notes, categories and overview settings (per counsellor, never shown to others) ---
+
+class Reminder(models.Model):
+    """Huskelapp: a counsellor's own note on a client, with an optional deadline. One per
+    counsellor and client; only its owner sees it (overview row and task inbox)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    owner = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="reminders")
+    note = models.CharField(_("huskelapp"), max_length=500)
+    deadline = models.DateField(_("frist"), null=True, blank=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "client"], name="reminder_owner_client")]
+
+
+class Category(models.TextChoices):
+    """Colour categories a counsellor sets on clients for their own sorting of the caseload."""
+
+    BLUE = "blue", _("Blå")
+    GREEN = "green", _("Grønn")
+    YELLOW = "yellow", _("Gul")
+    PURPLE = "purple", _("Lilla")
+    ORANGE = "orange", _("Oransje")
+
+
+class ClientCategory(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="categories")
+    owner = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="client_categories")
+    colour = models.CharField(_("kategori"), max_length=10, choices=Category.choices)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "client"], name="category_owner_client")]
+        indexes = [models.Index(fields=["owner", "colour"], name="category_owner_colour")]
+
+
+class SavedFilter(models.Model):
+    """A counsellor's named overview filter: the query parameters as a dict of known fields."""
+
+    owner = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(_("navn"), max_length=80)
+    params = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_owner_name")]
+
+
+class OverviewSettings(models.Model):
+    """The overview columns a counsellor has chosen (empty: the default set)."""
+
+    owner = models.OneToOneField(StaffMember, on_delete=models.CASCADE, related_name="overview_settings")
+    columns = models.JSONField(default=list)

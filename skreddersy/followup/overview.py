@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.utils.translation import gettext_noop
 
-from skreddersy.clients.models import Client, NeedGroup
+from skreddersy.clients.models import Client, MainGoal, NeedGroup
 from skreddersy.core import audit, clock, collation, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.fnr import mask as mask_fnr
@@ -23,6 +23,11 @@ from skreddersy.core.models import Role, StaffMember
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
+    Category,
+    ClientCategory,
+    Message,
+    NeedsDecision,
+    Reminder,
     Task,
     Thread,
 )
@@ -35,6 +40,7 @@ PRIORITY_GROUPS = {
     "reduced": gettext_noop("Nedsatt arbeidsevne"),
 }
 SORTS = {
+    "urgency": gettext_noop("Det som haster mest"),
     "name": gettext_noop("Navn"),
     "deadline": gettext_noop("Neste frist"),
     "contact": gettext_noop("Lengst siden kontakt"),
@@ -43,6 +49,47 @@ SORTS = {
 OPEN_ACTIVITY = (Activity.Status.PROPOSED, Activity.Status.PLANNED, Activity.Status.ONGOING)
 ASSESSMENT_DUE_WITHIN = dt.timedelta(days=30)
 MAX_PER_PAGE = 200
+NEW_CLIENT_DAYS = 14
+NO_CONTACT_DAYS = 90
+
+# The status counters at the top of the overview, in the order shown. Each is also a filter
+# (``?status=<key>``) and the counter is the number of rows that filter returns (``counters``).
+STATUSES = {
+    "awaiting_nav": gettext_noop("Venter på svar fra Nav"),
+    "awaiting_client": gettext_noop("Venter på svar fra bruker"),
+    "overdue": gettext_noop("Frist passert"),
+    "deadline_7": gettext_noop("Frist innen 7 dager"),
+    "expired_activity": gettext_noop("Utløpte aktiviteter"),
+    "requirement_unapproved": gettext_noop("Aktivitetskrav ikke godtatt"),
+    "no_contact_90": gettext_noop("Ingen kontakt på 90 dager"),
+    "new_or_unassigned": gettext_noop("Nye eller uten veileder"),
+    "needs_decision": gettext_noop("Trenger § 14 a-vedtak"),
+    "draft_decision": gettext_noop("Utkast til vedtak"),
+    "assessment_due": gettext_noop("Ny vurdering snart"),
+}
+AGE_BANDS = {
+    "under25": (gettext_noop("Under 25 år"), 0, 24),
+    "25_29": (gettext_noop("25–29 år"), 25, 29),
+    "30_39": (gettext_noop("30–39 år"), 30, 39),
+    "40_49": (gettext_noop("40–49 år"), 40, 49),
+    "50_59": (gettext_noop("50–59 år"), 50, 59),
+    "60plus": (gettext_noop("60 år og eldre"), 60, 200),
+}
+# The columns a counsellor may choose (the client's name is always shown).
+COLUMNS = {
+    "counsellor": gettext_noop("Veileder"),
+    "need_group": gettext_noop("Innsatsgruppe og hovedmål"),
+    "deadline": gettext_noop("Neste frist"),
+    "awaiting": gettext_noop("Venter på svar"),
+    "tasks": gettext_noop("Åpne oppgaver"),
+    "requirements": gettext_noop("Aktivitetskrav"),
+    "measure": gettext_noop("Tiltak nå"),
+    "contact": gettext_noop("Dager siden kontakt"),
+    "flags": gettext_noop("Merknader"),
+    "reminder": gettext_noop("Huskelapp"),
+    "category": gettext_noop("Kategori"),
+}
+DEFAULT_COLUMNS = tuple(COLUMNS)
 
 
 @dataclass
@@ -57,9 +104,18 @@ class OverviewQuery:
     no_contact_90: bool = False
     manual: bool = False
     q: str = ""
-    sort: str = "name"
+    sort: str = "urgency"
     page: int = 1
     per_page: int = 50
+    status: str = ""  # one of STATUSES: the counter the list is filtered by
+    category: str = ""  # one of Category (the acting counsellor's own)
+    age_band: str = ""
+    language: str = ""
+    interpreter: bool = False
+    main_goal: str = ""
+    activity_type: str = ""
+    followup_mode: str = ""  # "digital" or "manual"
+    municipality: str = ""
 
 
 @dataclass
@@ -75,10 +131,17 @@ class OverviewRow:
     flags: list[str] = field(default_factory=list)
     need_group_label: str = ""
     main_goal_label: str = ""
+    reminder: str = ""
+    reminder_deadline: dt.date | None = None
+    category: str = ""
 
     @property
     def flag_items(self) -> list[tuple[str, str]]:
         return [(f, FLAG_LABELS[f]) for f in self.flags]
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label if self.category else ""
 
     @property
     def deadline_overdue(self) -> bool:
@@ -97,6 +160,13 @@ class Overview:
     office_id: int | None = None
     is_leader: bool = False  # may ask for the whole office's list
     is_approver: bool = False  # has an approval queue
+    counters: dict = field(default_factory=dict)
+    saved_filters: list = field(default_factory=list)
+    columns: tuple = DEFAULT_COLUMNS
+
+    @property
+    def counter_items(self) -> list[tuple[str, str, int]]:
+        return [(key, label, self.counters.get(key, 0)) for key, label in STATUSES.items()]
 
     @property
     def pages(self) -> int:
@@ -118,8 +188,52 @@ def _under30_cutoff(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 30, day=28)
 
 
-def caseload_queryset(*, user, query: OverviewQuery):
-    """The filtered, sorted clients of the overview (no audit: the caller audits what it shows)."""
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def status_q(key: str, *, now: dt.datetime, today: dt.date) -> Q:
+    """The condition on Client for one status counter (STATUSES). The counter and the filter
+    use this same condition, so a counter is always the number of rows its filter returns."""
+    open_tasks = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN)
+    live = Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True, status__in=OPEN_ACTIVITY)
+    open_draft = NeedsDecision.objects.filter(
+        client_id=OuterRef("pk"), status__in=(NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL))
+    if key == "awaiting_nav":
+        return Q(Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True)))
+    if key == "awaiting_client":
+        # a thread whose newest message is Nav's: the client has not answered yet
+        last_from_client = Message.objects.filter(thread_id=OuterRef("pk")).order_by("-sent_at", "-id").values("from_client")[:1]
+        threads = Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=False).annotate(
+            _last_from_client=Subquery(last_from_client)).filter(_last_from_client=False)
+        return Q(Exists(threads))
+    if key == "overdue":
+        return Q(Exists(open_tasks.filter(deadline__lt=now)))
+    if key == "deadline_7":
+        return Q(Exists(open_tasks.filter(deadline__gte=now, deadline__lte=now + dt.timedelta(days=7))))
+    if key == "expired_activity":
+        return Q(Exists(live.filter(end_date__lt=today)))
+    if key == "requirement_unapproved":
+        return Q(Exists(live.filter(is_requirement=True, client_approved_at__isnull=True)))
+    if key == "no_contact_90":
+        return Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=now - dt.timedelta(days=NO_CONTACT_DAYS))
+    if key == "new_or_unassigned":
+        return Q(counsellor__isnull=True) | Q(created_at__gte=now - dt.timedelta(days=NEW_CLIENT_DAYS))
+    if key == "needs_decision":
+        return Q(need_group="") & ~Q(Exists(open_draft))
+    if key == "draft_decision":
+        return Q(Exists(open_draft))
+    if key == "assessment_due":
+        return Q(assessment_due__lte=today + ASSESSMENT_DUE_WITHIN)
+    raise InvalidInput("Ukjent status.", field="status")
+
+
+def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
+    """The clients of the overview with every filter (without the status filters when
+    ``statuses`` is false: the base the counters count over), unsorted."""
     a = access.actor(user)
     if not a.does_followup or a.staff is None:
         raise AccessDenied("Oversikten er for Nav-ansatte med oppfølgingsrolle.")
@@ -152,17 +266,52 @@ def caseload_queryset(*, user, query: OverviewQuery):
                 "reduced": Q(reduced_work_capacity=True),
             }[query.priority]
         )
-    if query.awaiting:
-        qs = qs.filter(Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True)))
-    if query.deadline_7:
-        qs = qs.filter(
-            Exists(Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN,
-                                       deadline__lte=now + dt.timedelta(days=7)))
-        )
-    if query.no_contact_90:
-        qs = qs.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=now - dt.timedelta(days=90)))
+    if statuses:
+        if query.status:
+            if query.status not in STATUSES:
+                raise InvalidInput("Ukjent status.", field="status")
+            qs = qs.filter(status_q(query.status, now=now, today=today))
+        if query.awaiting:
+            qs = qs.filter(status_q("awaiting_nav", now=now, today=today))
+        if query.deadline_7:
+            # the older chip: any open task due within 7 days, overdue ones included
+            qs = qs.filter(
+                Exists(Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN,
+                                           deadline__lte=now + dt.timedelta(days=7)))
+            )
+        if query.no_contact_90:
+            qs = qs.filter(status_q("no_contact_90", now=now, today=today))
     if query.manual:
         qs = qs.filter(manual_followup=True)
+    if query.category:
+        if query.category not in Category.values:
+            raise InvalidInput("Ukjent kategori.", field="category")
+        qs = qs.filter(Exists(ClientCategory.objects.filter(client_id=OuterRef("pk"), owner_id=a.staff.pk,
+                                                            colour=query.category)))
+    if query.age_band:
+        if query.age_band not in AGE_BANDS:
+            raise InvalidInput("Ukjent aldersgruppe.", field="age_band")
+        _, lo, hi = AGE_BANDS[query.age_band]
+        qs = qs.filter(birth_date__lte=_years_ago(today, lo), birth_date__gt=_years_ago(today, hi + 1))
+    if query.language:
+        qs = qs.filter(language=query.language.strip().lower()[:8])
+    if query.interpreter:
+        qs = qs.filter(needs_interpreter=True)
+    if query.main_goal:
+        if query.main_goal not in MainGoal.values:
+            raise InvalidInput("Ukjent hovedmål.", field="main_goal")
+        qs = qs.filter(main_goal=query.main_goal)
+    if query.activity_type:
+        if query.activity_type not in Activity.Type.values:
+            raise InvalidInput("Ukjent aktivitetstype.", field="activity_type")
+        qs = qs.filter(Exists(Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True,
+                                                      status__in=OPEN_ACTIVITY, type=query.activity_type)))
+    if query.followup_mode:
+        if query.followup_mode not in ("digital", "manual"):
+            raise InvalidInput("Velg digital eller manuell oppfølging.", field="followup_mode")
+        qs = qs.filter(manual_followup=query.followup_mode == "manual")
+    if query.municipality.strip():
+        qs = qs.filter(municipality__iexact=query.municipality.strip())
     text = (query.q or "").strip()
     if text:
         digits = text.replace(" ", "")
@@ -173,8 +322,23 @@ def caseload_queryset(*, user, query: OverviewQuery):
             for key in [collation.sort_key(word) for word in text.split()[:4]]:
                 if key:
                     qs = qs.filter(sort_key__holds=key)
-    sort = query.sort if query.sort in SORTS else "name"
-    if sort == "deadline":
+    return qs
+
+
+def caseload_queryset(*, user, query: OverviewQuery):
+    """The filtered, sorted clients of the overview (no audit: the caller audits what it shows)."""
+    qs = _filtered(user=user, query=query)
+    now = clock.now()
+    sort = query.sort if query.sort in SORTS else "urgency"
+    if sort == "urgency":
+        # overdue first, then awaiting Nav's reply, then the nearest deadline; the rest in name order
+        open_tasks = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN)
+        qs = qs.annotate(
+            _od=Exists(open_tasks.filter(deadline__lt=now)),
+            _aw=Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True)),
+            _nd=Subquery(open_tasks.order_by("deadline").values("deadline")[:1]),
+        ).order_by("-_od", "-_aw", F("_nd").asc(nulls_last=True), "sort_key", "id")
+    elif sort == "deadline":
         nd = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN).order_by("deadline").values("deadline")[:1]
         qs = qs.annotate(_nd=Subquery(nd)).order_by(F("_nd").asc(nulls_last=True), "sort_key", "id")
     elif sort == "contact":
@@ -188,7 +352,17 @@ def caseload_queryset(*, user, query: OverviewQuery):
     return qs
 
 
-def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", office_or_mine: bool = False) -> Overview:
+def counters(*, user, query: OverviewQuery) -> dict[str, int]:
+    """Every status counter for the overview's scope and detail filters, in one statement
+    (conditional aggregation: one ``COUNT(...) FILTER (WHERE ...)`` per status, emulated with
+    CASE on SQLite), whatever the caseload. Each equals the rows ``?status=<key>`` returns."""
+    now, today = clock.now(), clock.today()
+    base = _filtered(user=user, query=query, statuses=False).order_by()
+    return base.aggregate(**{key: Count("pk", filter=status_q(key, now=now, today=today)) for key in STATUSES})
+
+
+def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", office_or_mine: bool = False,
+                      with_counters: bool = True, with_settings: bool = False) -> Overview:
     """One page of the overview. Queries: the page with its total, tasks, threads, activities and
     audit (plus a count for an empty or past-the-end page, and the office's counsellor list for
     leaders): fixed, whatever the caseload.
@@ -214,10 +388,18 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
             page = last
             values = _fetch_page(paged, page, per_page)
     ids = [v[0] for v in values]
-    rows = _rows(values, ids)
+    rows = _rows(values, ids, a.staff.pk)
     audit.record_reads(user, ids, "oversikt", why=why)
     ov = Overview(rows=rows, total=total, page=page, per_page=per_page, query=query, is_leader=a.is_leader,
                   is_approver=Role.SECOND_APPROVER in a.roles)
+    if with_counters:
+        ov.counters = counters(user=user, query=query)
+    if with_settings:
+        from skreddersy.followup.models import OverviewSettings, SavedFilter
+
+        ov.saved_filters = list(SavedFilter.objects.filter(owner_id=a.staff.pk).order_by("name", "id"))
+        chosen = OverviewSettings.objects.filter(owner_id=a.staff.pk).values_list("columns", flat=True).first()
+        ov.columns = tuple(c for c in (chosen or DEFAULT_COLUMNS) if c in COLUMNS) or DEFAULT_COLUMNS
     if a.is_leader:
         from skreddersy.core.models import Office
 
@@ -332,12 +514,36 @@ def _page_figures(ids: list[int]) -> tuple[dict, dict, dict, dict]:
     return tasks, awaiting, reqs, measures
 
 
-def _rows(values: list[tuple], ids: list[int]) -> list[OverviewRow]:
+def _own_marks(ids: list[int], staff_id: int) -> dict[int, list]:
+    """The acting counsellor's own reminder (note, deadline) and colour category for the clients
+    on one page, in one statement; nobody else's are read."""
+    q = connection.ops.quote_name
+    reminder, category = q(Reminder._meta.db_table), q(ClientCategory._meta.db_table)
+    in_page, page = sql.in_ids(connection, ids)
+    marks: dict[int, list] = {}
+    with sql.cursor(connection) as cur:
+        cur.execute(
+            f"SELECT client_id, note, deadline, NULL FROM {reminder} WHERE owner_id = %s AND client_id {in_page}"
+            f" UNION ALL SELECT client_id, NULL, NULL, colour FROM {category} WHERE owner_id = %s AND client_id {in_page}",
+            [staff_id, page, staff_id, page],
+        )
+        for cid, note, deadline, colour in cur.fetchall():
+            m = marks.setdefault(cid, ["", None, ""])
+            if colour:
+                m[2] = colour
+            else:
+                m[0] = note or ""
+                m[1] = dt.date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
+    return marks
+
+
+def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> list[OverviewRow]:
     if not ids:
         return []
     now = clock.now()
     today = clock.today()
     tasks, awaiting, reqs, measures = _page_figures(ids)
+    marks = _own_marks(ids, staff_id) if staff_id else {}
     cutoff = _under30_cutoff(today)
     due_by = today + ASSESSMENT_DUE_WITHIN
     from skreddersy.clients.models import MainGoal
@@ -368,6 +574,7 @@ def _rows(values: list[tuple], ids: list[int]) -> list[OverviewRow]:
             flags=flags,
             need_group_label=group_labels.get(group, ""),
             main_goal_label=goal_labels.get(goal, ""),
+            **dict(zip(("reminder", "reminder_deadline", "category"), marks.get(pk, ("", None, "")), strict=True)),
         ))
     return rows
 
@@ -378,3 +585,57 @@ FLAG_LABELS = {
     "under30": gettext_noop("Under 30"),
     "assessment_due": gettext_noop("Ny vurdering snart"),
 }
+
+
+# --- saved filters: the query parameters a filter may hold ----------------------------------------------
+
+_BOOL_PARAMS = ("awaiting", "deadline_7", "no_contact_90", "manual", "interpreter")
+_CHOICE_PARAMS = {
+    "need_group": lambda: {*NeedGroup.values, "none"},
+    "priority": lambda: set(PRIORITY_GROUPS),
+    "sort": lambda: set(SORTS),
+    "status": lambda: set(STATUSES),
+    "category": lambda: set(Category.values),
+    "age_band": lambda: set(AGE_BANDS),
+    "main_goal": lambda: set(MainGoal.values),
+    "activity_type": lambda: set(Activity.Type.values),
+    "followup_mode": lambda: {"digital", "manual"},
+    "scope": lambda: {"mine", "office"},
+}
+_TEXT_PARAMS = ("q", "language", "municipality")
+_ID_PARAMS = ("office", "counsellor")
+FILTER_PARAMS = (*_CHOICE_PARAMS, *_BOOL_PARAMS, *_TEXT_PARAMS, *_ID_PARAMS)
+
+
+def clean_filter_params(params: dict) -> dict[str, str]:
+    """A saved filter's parameters, checked field by field: unknown fields and bad values raise
+    InvalidInput naming each field (nothing is saved); empty values are dropped."""
+    if not isinstance(params, dict):
+        raise InvalidInput("Filteret må være en liste med felt og verdier.", field="params")
+    unknown = sorted(str(k) for k in params if k not in FILTER_PARAMS)
+    if unknown:
+        raise InvalidInput(
+            "Filteret har ukjente felt: " + ", ".join(unknown) + ".",
+            errors={k: "Ukjent felt i filteret." for k in unknown},
+        )
+    clean: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for key, value in params.items():
+        if isinstance(value, bool):
+            value = "on" if value else ""
+        value = "" if value is None else str(value).strip()
+        if not value:
+            continue
+        if key in _CHOICE_PARAMS and value not in _CHOICE_PARAMS[key]():
+            errors[key] = "Ugyldig verdi."
+        elif key in _BOOL_PARAMS and value not in ("on", "true", "1"):
+            errors[key] = "Ugyldig verdi (bruk on)."
+        elif key in _ID_PARAMS and not value.isdigit():
+            errors[key] = "Må være et tall."
+        elif key in _TEXT_PARAMS and len(value) > 100:
+            errors[key] = "For lang verdi."
+        else:
+            clean[key] = "on" if key in _BOOL_PARAMS else value
+    if errors:
+        raise InvalidInput("Filteret har ugyldige verdier.", errors=errors)
+    return clean

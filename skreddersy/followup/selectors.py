@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 
 from skreddersy.clients.models import Client, NeedsMapping
 from skreddersy.clients.selectors import get_client
@@ -21,6 +21,8 @@ from skreddersy.followup.models import (
     MeetingNote,
     Message,
     NeedsDecision,
+    Reminder,
+    SavedFilter,
     Task,
     Thread,
     WorkCapacityAssessment,
@@ -385,3 +387,143 @@ def case_record(*, user, client_id: int) -> CaseRecord:
         journal=list(JournalEntry.objects.filter(client_id=client.pk).select_related("actor").order_by("at", "id")),
         generated_at=clock.now(),
     )
+
+
+# --- the task inbox (Mine oppgaver) --------------------------------------------------------------------------
+
+@dataclass
+class InboxItem:
+    kind: str  # a Task.Kind, or "reminder" for the counsellor's own huskelapp
+    kind_label: str
+    title: str
+    deadline: dt.datetime | dt.date | None
+    client_id: int
+    client_name: str
+    owner_id: int | None
+    owner_name: str
+    task_id: int | None = None
+    note: str = ""
+    overdue: bool = False
+
+
+@dataclass
+class Inbox:
+    items: list[InboxItem]
+    scope: str
+    is_leader: bool
+    office_id: int | None = None
+    colleagues: list = None  # staff the user may hand a task to (the service checks the client's office)
+    clients: list = None  # (id, name) of the caseload, for a task made by hand
+
+    @property
+    def groups(self) -> list[tuple[str, list[InboxItem]]]:
+        """The office's inbox by counsellor (leaders), each group in deadline order."""
+        from skreddersy.core import collation
+
+        by: dict[str, list[InboxItem]] = {}
+        for item in self.items:
+            by.setdefault(item.owner_name or "Uten veileder", []).append(item)
+        return sorted(by.items(), key=lambda kv: collation.sort_key(kv[0]))
+
+
+def inbox_tasks(user, *, scope: str = "mine", office_id: int | None = None):
+    """The open tasks of an inbox as a queryset: the user's own tasks, and the unowned tasks of
+    their caseload (not decisions waiting for a second approver, which have their own queue);
+    for a leader's ``office`` scope, every open task of the office's clients. Only clients the
+    user may see."""
+    a = access.actor(user)
+    if not a.does_followup or a.staff is None:
+        raise AccessDenied("Oppgavene er for Nav-ansatte med oppfølgingsrolle.")
+    visible = Client.objects.filter(access.client_filter(user)).values("pk")
+    qs = Task.objects.filter(status=Task.Status.OPEN, client_id__in=visible)
+    if scope == "office":
+        if not a.is_leader:
+            raise AccessDenied("Bare ledere kan se kontorets oppgaver.")
+        office_id = office_id or (min(a.office_ids) if a.office_ids else None)
+        if office_id is None or not access.can_view_office(user, office_id):
+            raise AccessDenied("Du har ikke tilgang til dette kontoret.")
+        return qs.filter(client__office_id=office_id).exclude(owner__isnull=True, kind=Task.Kind.APPROVE_DECISION), office_id
+    mine = Q(owner_id=a.staff.pk) | (Q(owner__isnull=True, client__counsellor_id=a.staff.pk) & ~Q(kind=Task.Kind.APPROVE_DECISION))
+    return qs.filter(mine), None
+
+
+def task_inbox(*, user, scope: str = "mine", office_id: int | None = None, with_forms: bool = False) -> Inbox:
+    """Mine oppgaver: every open task across the caseload, and the user's own reminders, in one
+    list, overdue first then by deadline. Leaders may ask for the office's (``scope="office"``),
+    shown by counsellor. Fixed number of queries; one audit read entry per client shown."""
+    a = access.actor(user)
+    scope = "office" if scope == "office" else "mine"
+    qs, office_id = inbox_tasks(user, scope=scope, office_id=office_id)
+    kinds = {k: str(v) for k, v in Task.Kind.choices}  # translated once, not per row
+    now, today = clock.now(), clock.today()
+    rows = qs.order_by("deadline", "id").values_list(  # plain values: no model instances for hundreds of rows
+        "pk", "kind", "title", "deadline", "client_id", "client__first_name", "client__last_name", "owner_id",
+        "owner__display_name", "client__counsellor_id", "client__counsellor__display_name", "note")
+    items = [
+        InboxItem(kind=kind, kind_label=kinds.get(kind, kind), title=title, deadline=deadline, client_id=cid,
+                  client_name=f"{first} {last}", owner_id=owner_id or counsellor_id,
+                  owner_name=(owner_name if owner_id else counsellor_name) or "", task_id=pk, note=note,
+                  overdue=deadline < now)
+        for pk, kind, title, deadline, cid, first, last, owner_id, owner_name, counsellor_id, counsellor_name, note in rows
+    ]
+    if scope == "mine":
+        visible = Client.objects.filter(access.client_filter(user)).values("pk")
+        reminders = [
+            InboxItem(kind="reminder", kind_label="Huskelapp", title=r.note, deadline=r.deadline, client_id=r.client_id,
+                      client_name=r.client.name, owner_id=a.staff.pk, owner_name=a.staff.display_name,
+                      overdue=r.deadline is not None and r.deadline < today)
+            for r in Reminder.objects.filter(owner_id=a.staff.pk, client_id__in=visible).select_related("client")
+        ]
+        if reminders:  # a reminder's date counts from the start of that day; undated ones last
+            tz = now.tzinfo
+
+            def key(i):
+                d = i.deadline
+                if d is None:
+                    return (1, now, 0)
+                return (0, d if isinstance(d, dt.datetime) else dt.datetime.combine(d, dt.time.min, tzinfo=tz), i.task_id or 0)
+
+            items = sorted(items + reminders, key=key)
+    audit.record_reads(user, sorted({i.client_id for i in items}), "oppgaver", why="oppgaveliste")
+    inbox = Inbox(items=items, scope=scope, is_leader=a.is_leader, office_id=office_id)
+    if with_forms:
+        from skreddersy.core import collation
+        from skreddersy.core.models import StaffMember
+
+        inbox.colleagues = sorted(
+            StaffMember.objects.filter(memberships__office_id__in=a.office_ids).exclude(pk=a.staff.pk).distinct()
+            .only("id", "display_name"),
+            key=lambda s: (collation.sort_key(s.display_name), s.pk),
+        )
+    return inbox
+
+
+def _caseload_choices(user) -> list[tuple[int, str]]:
+    a = access.actor(user)
+    clients = Client.objects.filter(access.client_filter(user), counsellor_id=a.staff.pk).order_by("sort_key", "id")
+    return [(pk, f"{last}, {first}") for pk, first, last in clients.values_list("pk", "first_name", "last_name")[:500]]
+
+
+def caseload_choices(*, user) -> list[tuple[int, str]]:
+    """The acting counsellor's clients as (id, "Etternavn, Fornavn"), for choosing one (a task made
+    by hand). Audited as a list read."""
+    a = access.actor(user)
+    if not a.does_followup or a.staff is None:
+        raise AccessDenied("Bare Nav-ansatte med oppfølgingsrolle.")
+    choices = _caseload_choices(user)
+    audit.record_reads(user, [pk for pk, _ in choices], "oppgave: velg bruker", why="ny oppgave")
+    return choices
+
+
+def reminder(*, user, client_id: int) -> Reminder | None:
+    """The acting counsellor's own huskelapp on a client, if any (nobody else's)."""
+    client = get_client(user=user, client_id=client_id, what="huskelapp", nav=True)
+    staff = access.actor(user).staff
+    return Reminder.objects.filter(owner_id=staff.pk, client=client).first()
+
+
+def saved_filters(*, user) -> list[SavedFilter]:
+    staff = access.actor(user).staff
+    if staff is None:
+        raise AccessDenied("Bare Nav-ansatte har lagrede filtre.")
+    return list(SavedFilter.objects.filter(owner_id=staff.pk).order_by("name", "id"))

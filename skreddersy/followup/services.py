@@ -14,16 +14,22 @@ from django.utils import timezone
 from skreddersy import journal
 from skreddersy.clients.models import Client
 from skreddersy.clients.services import load_client
-from skreddersy.core import clock
+from skreddersy.core import audit, clock
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from skreddersy.followup import rules, triage
+from skreddersy.core.models import OfficeMembership
+from skreddersy.followup import overview, rules, triage
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
+    Category,
+    ClientCategory,
     MeetingNote,
     Message,
     NeedsDecision,
+    OverviewSettings,
+    Reminder,
+    SavedFilter,
     Task,
     Thread,
     WorkCapacityAssessment,
@@ -634,3 +640,147 @@ def complete_task(*, user, task: Task | int) -> Task:
                        summary=f"Oppgave utført: {task.title}")
         a["obj"] = task
     return task
+
+
+def reopen_task(*, user, task: Task | int) -> Task:
+    """Undo "done": the task is open again (the page offers this for tasks closed in the same
+    session)."""
+    task = _task(task)
+    with audited_write(user, task.client_id, "oppgave: gjenåpnet") as a:
+        access.require_nav(user, task.client, what="oppgave: gjenåpnet")
+        n = Task.objects.filter(pk=task.pk, status=Task.Status.DONE).update(status=Task.Status.OPEN, done_at=None)
+        if n == 0:
+            raise Conflict("Oppgaven er ikke markert som utført.", field="status")
+        task.refresh_from_db()
+        journal.append(client_id=task.client_id, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
+                       summary=f"Oppgave åpnet igjen: {task.title}")
+        a["obj"] = task
+    return task
+
+
+def reassign_task(*, user, task: Task | int, to: int, note: str = "") -> Task:
+    """Hand an open task to a colleague at the client's office, with a note. A colleague at another
+    office is refused (InvalidInput on ``to``) and nothing is written."""
+    task = _task(task)
+    with audited_write(user, task.client_id, "oppgave: overført") as a:
+        access.require_nav(user, task.client, what="oppgave: overført")
+        if task.status != Task.Status.OPEN:
+            raise Conflict("Bare åpne oppgaver kan overføres.", field="status")
+        note = (note or "").strip()
+        if len(note) > 500:
+            raise InvalidInput("Merknaden kan være høyst 500 tegn.", field="note")
+        membership = (OfficeMembership.objects.select_related("staff").filter(staff_id=to, office_id=task.client.office_id).first()
+                      if isinstance(to, int) else None)
+        if membership is None:
+            raise InvalidInput("Oppgaven kan bare overføres til en kollega ved brukerens oppfølgingskontor.", field="to")
+        n = Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(owner_id=to, note=note)
+        if n == 0:
+            raise Conflict("Oppgaven er allerede lukket.", field="status")
+        task.refresh_from_db()
+        journal.append(client_id=task.client_id, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
+                       summary=f"Oppgave overført til {membership.staff.display_name}: {task.title}")
+        a["obj"] = task
+    return task
+
+
+# --- the counsellor's own notes, categories and overview settings --------------------------------------
+
+def set_reminder(*, user, client: Client | int, note: str, deadline: dt.date | None = None) -> Reminder:
+    """Huskelapp: the acting counsellor's own note on a client (one per client; saving again
+    replaces it). A deadline in the past is refused."""
+    client = _client(client)
+    with audited_write(user, client.pk, "huskelapp") as a:
+        access.require_nav(user, client, what="huskelapp")
+        staff = _staff(user)
+        errors = {}
+        note = (note or "").strip()
+        if not note:
+            errors["note"] = "Skriv hva du vil huske."
+        elif len(note) > 500:
+            errors["note"] = "Huskelappen kan være høyst 500 tegn."
+        if deadline is not None and deadline < clock.today():
+            errors["deadline"] = "Fristen kan ikke være tilbake i tid."
+        if errors:
+            raise InvalidInput("Huskelappen kan ikke lagres.", errors=errors)
+        reminder, _ = Reminder.objects.update_or_create(
+            owner=staff, client=client, defaults={"note": note, "deadline": deadline, "updated_at": clock.now()})
+        a["obj"] = reminder
+    return reminder
+
+
+def clear_reminder(*, user, client: Client | int) -> int:
+    client = _client(client)
+    with audited_write(user, client.pk, "huskelapp: fjernet"):
+        access.require_nav(user, client, what="huskelapp: fjernet")
+        n, _ = Reminder.objects.filter(owner=_staff(user), client=client).delete()
+    return n
+
+
+MAX_BULK = 500
+
+
+def set_category(*, user, clients: list[int], colour: str) -> int:
+    """Set (or with an empty colour, remove) the acting counsellor's colour category on many clients
+    at once. All or nothing: a client the user may not see refuses the whole action (each such
+    client's refusal audited), an unknown colour too. Returns the number of clients changed."""
+    ids = sorted({int(i) for i in clients}) if isinstance(clients, list | tuple | set) else []
+    if not ids:
+        raise InvalidInput("Velg minst én bruker.", field="clients")
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"Velg høyst {MAX_BULK} brukere om gangen.", field="clients")
+    a = access.actor(user)
+    visible = set(Client.objects.filter(access.client_filter(user), pk__in=ids).values_list("pk", flat=True))
+    refused = ids if not a.does_followup or a.staff is None else [i for i in ids if i not in visible]
+    if refused:
+        for i in refused:
+            audit.record(user, i, audit.DENIED, "kategori", why="ingen tilgang")
+        raise AccessDenied("Du har ikke tilgang til alle de valgte brukerne.")
+    if colour and colour not in Category.values:
+        for i in ids:
+            audit.record(user, i, audit.WRITE, "kategori", why="avvist: invalid (colour)")
+        raise InvalidInput("Ukjent kategori.", field="colour")
+    with transaction.atomic():
+        ClientCategory.objects.filter(owner=a.staff, client_id__in=ids).delete()
+        if colour:
+            now = clock.now()
+            ClientCategory.objects.bulk_create(
+                [ClientCategory(owner=a.staff, client_id=i, colour=colour, updated_at=now) for i in ids])
+        for i in ids:
+            audit.record(user, i, audit.WRITE, "kategori")
+    return len(ids)
+
+
+def save_filter(*, user, name: str, params: dict) -> SavedFilter:
+    """Save the acting user's overview filter under a name (saving a name again replaces it).
+    Unknown fields or bad values: InvalidInput naming them, and nothing is saved."""
+    staff = _staff(user)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("Gi filteret et navn.", field="name")
+    if len(name) > 80:
+        raise InvalidInput("Navnet kan være høyst 80 tegn.", field="name")
+    clean = overview.clean_filter_params(params)
+    with transaction.atomic():
+        saved, _ = SavedFilter.objects.update_or_create(owner=staff, name=name, defaults={"params": clean})
+    return saved
+
+
+def delete_saved_filter(*, user, saved_filter: int) -> None:
+    staff = _staff(user)
+    n, _ = SavedFilter.objects.filter(owner=staff, pk=saved_filter).delete()
+    if n == 0:
+        raise NotFound("Fant ikke det lagrede filteret.")
+
+
+def set_columns(*, user, columns: list[str]) -> list[str]:
+    """The overview columns the acting user wants, in the overview's own order."""
+    staff = _staff(user)
+    columns = list(columns or [])
+    unknown = [c for c in columns if c not in overview.COLUMNS]
+    if unknown:
+        raise InvalidInput("Ukjente kolonner: " + ", ".join(map(str, unknown)) + ".", field="columns")
+    chosen = [c for c in overview.COLUMNS if c in columns]
+    if not chosen:
+        raise InvalidInput("Velg minst én kolonne.", field="columns")
+    OverviewSettings.objects.update_or_create(owner=staff, defaults={"columns": chosen})
+    return chosen
