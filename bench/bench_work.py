@@ -10,7 +10,7 @@ from bench.common import peak_rss_mib, seed_national, setup_django, timings
 
 
 def run(args) -> dict:
-    seeded = seed_national(args.db, name=getattr(args, "pg_db", None) or "skr_bench_national")
+    seeded = seed_national(args.db)  # PostgreSQL name from --pg-db (bench/common.py)
     setup_django(seeded["url"])
     from django.db import connection
     from django.db.models import Count
