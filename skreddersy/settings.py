@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "skreddersy.core.middleware.AuditDenials",
     "skreddersy.core.middleware.ServiceErrorPages",
 ]
 

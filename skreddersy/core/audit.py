@@ -1,11 +1,13 @@
 """The audit trail: every read and write of a client's data leaves an entry (who, when, which
 client, what, why). Denied and rejected attempts are recorded too, outside the rolled-back
-transaction, so the trail shows what was tried."""
+transaction, so the trail shows what was tried; a request refused anywhere else (a view's gate,
+the API's authentication) is audited by ``core.middleware.AuditDenials``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 
@@ -16,6 +18,10 @@ from skreddersy.core.models import AuditEntry
 READ = AuditEntry.Action.READ
 WRITE = AuditEntry.Action.WRITE
 DENIED = AuditEntry.Action.DENIED
+
+# Set when this request has already written its denial entry, so the middleware that audits
+# every refused request (core.middleware.AuditDenials) does not write a second one.
+_denial_recorded: ContextVar[bool] = ContextVar("audit_denial_recorded", default=False)
 
 
 def _actor_id(user) -> int | None:
@@ -33,6 +39,16 @@ def record(user, client_id: int | None, action: str, what: str, *, why: str = ""
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "pk", None),
     )
+    if action == DENIED:
+        _denial_recorded.set(True)
+
+
+def denial_recorded() -> bool:
+    return _denial_recorded.get()
+
+
+def reset_denial_flag():
+    return _denial_recorded.set(False)
 
 
 def record_reads(user, client_ids: Iterable[int], what: str, *, why: str = "") -> None:
