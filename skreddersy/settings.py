@@ -236,3 +236,12 @@ PERIODIC_TASKS = {
 }
 # Finished task results are kept this many days for inspection, then housekeeping deletes them.
 TASK_RESULT_RETENTION_DAYS = 14
+
+# A client's own view of the audit trail (Min side) shows office and role; staff names only when an
+# administrator turns this on (staff safety; names are not part of the client's right of access).
+AUDIT_SHOW_STAFF_NAMES = os.environ.get("SKREDDERSY_AUDIT_SHOW_STAFF_NAMES", "0") == "1"
+# On PostgreSQL the audit trail is partitioned by month; a month older than the retention period
+# may be exported and dropped (manage.py audit_archive --drop), never before.
+AUDIT_RETENTION_MONTHS = int(os.environ.get("SKREDDERSY_AUDIT_RETENTION_MONTHS", "60"))
+# Months ahead that manage.py audit_partitions keeps ready.
+AUDIT_PARTITIONS_AHEAD = int(os.environ.get("SKREDDERSY_AUDIT_PARTITIONS_AHEAD", "3"))
