@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "skreddersy.core.middleware.AuditDenials",
     "skreddersy.core.middleware.ServiceErrorPages",
 ]
 
@@ -257,3 +258,11 @@ NOTIFICATION_MAX_ATTEMPTS = 8  # then failed: shown to the counsellor and journa
 NOTIFICATION_BACKOFF_SECONDS = 60  # 1, 2, 4, 8 ... minutes between attempts
 NOTIFICATION_BACKOFF_CAP_SECONDS = 6 * 60 * 60
 NOTIFICATION_LEASE_SECONDS = 5 * 60  # a claimed notification a dead worker left is retried after this
+# A client's own view of the audit trail (Min side) shows office and role; staff names only when an
+# administrator turns this on (staff safety; names are not part of the client's right of access).
+AUDIT_SHOW_STAFF_NAMES = os.environ.get("SKREDDERSY_AUDIT_SHOW_STAFF_NAMES", "0") == "1"
+# On PostgreSQL the audit trail is partitioned by month; a month older than the retention period
+# may be exported and dropped (manage.py audit_archive --drop), never before.
+AUDIT_RETENTION_MONTHS = int(os.environ.get("SKREDDERSY_AUDIT_RETENTION_MONTHS", "60"))
+# Months ahead that manage.py audit_partitions keeps ready.
+AUDIT_PARTITIONS_AHEAD = int(os.environ.get("SKREDDERSY_AUDIT_PARTITIONS_AHEAD", "3"))

@@ -1,14 +1,15 @@
-"""Reads for the login lock and the audit log page."""
+"""Reads for the login lock, the audit log page and the client's own view of the trail (Min side)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from skreddersy.core import clock
+from skreddersy.core import audit, clock
 from skreddersy.core.errors import AccessDenied
-from skreddersy.core.models import AuditEntry, LoginFailure
+from skreddersy.core.models import AuditEntry, LoginFailure, StaffMember
 from skreddersy.policy import access
 
 
@@ -28,18 +29,64 @@ AUDIT_PAGE = 100
 
 def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None, page=None):
     """The audit log, newest first: all of it as a queryset, or with ``page`` (a page number as
-    given, read leniently) one page of ``AUDIT_PAGE`` entries, read here. Administrators only."""
+    given, read leniently) one page of ``AUDIT_PAGE`` entries, read here. Administrators only.
+    With a client: every entry that covers the client, one-client entries and page views that
+    listed it (``AuditEntry.objects.about``)."""
     if not access.can_view_audit_log(user):
         raise AccessDenied("Bare administratorer kan lese tilgangsloggen.")
     qs = AuditEntry.objects.select_related("actor")
-    q = Q()
     if client_id is not None:
-        q &= Q(client_id=client_id)
+        qs = qs.about(client_id)
     if actor_id is not None:
-        q &= Q(actor_id=actor_id)
-    qs = qs.filter(q).order_by("-at", "-id")
+        qs = qs.filter(actor_id=actor_id)
+    qs = qs.order_by("-at", "-id")
     if page is None:
         return qs
     result = Paginator(qs, AUDIT_PAGE).get_page(page)
     result.object_list = list(result.object_list)
     return result
+
+
+@dataclass
+class SeenBy:
+    """One line of a client's own view of the audit trail: when, which office and role, what and
+    why, and the outcome. ``name`` is empty unless the administrator turned names on."""
+
+    at: object
+    offices: str
+    roles: str
+    name: str
+    what: str
+    why: str
+    action: str
+    action_label: str
+
+
+def own_access_log(*, user, page: int = 1, per_page: int = 50) -> tuple[list[SeenBy], bool]:
+    """For a logged-in client: who at Nav has read or changed their record, or tried to, newest
+    first, as office and role (staff names only when ``AUDIT_SHOW_STAFF_NAMES`` is on). The
+    client's own use of Min side is left out. Audited as a read of the client's record."""
+    a = access.actor(user)
+    if not a.is_client:
+        raise AccessDenied("Bare brukeren selv kan se hvem som har sett opplysningene sine.")
+    page = max(1, min(int(page), 10_000))
+    rows = audit.entries_about(a.client_id, limit=per_page + 1, offset=(page - 1) * per_page, exclude_actor_id=user.pk)
+    staff = {
+        s.user_id: s
+        for s in StaffMember.objects.filter(user_id__in={r.actor_id for r in rows if r.actor_id})
+        .prefetch_related("roles", "memberships__office")
+    }
+    show_names = bool(getattr(settings, "AUDIT_SHOW_STAFF_NAMES", False))
+    out = []
+    for r in rows[:per_page]:
+        s = staff.get(r.actor_id)
+        if s is not None:
+            offices = ", ".join(sorted(f"Nav {m.office.name}" for m in s.memberships.all())) or _("Nav")
+            roles = ", ".join(sorted(str(x.get_role_display()) for x in s.roles.all()))
+            name = s.display_name if show_names else ""
+        else:
+            offices, roles, name = (_("Ukjent (ikke innlogget)"), "", "") if r.actor_id is None else (_("Nav"), "", "")
+        out.append(SeenBy(at=r.at, offices=offices, roles=roles, name=name, what=r.what, why=r.why,
+                          action=r.action, action_label=str(AuditEntry.Action(r.action).label)))
+    audit.record(user, a.client_id, audit.READ, "min side: hvem har sett opplysningene")
+    return out, len(rows) > per_page

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -71,11 +72,29 @@ def home(request):
 def audit_log(request):
     try:
         client_id = int(request.GET["bruker"]) if request.GET.get("bruker") else None
+        if client_id is not None and not -(2**63) <= client_id < 2**63:
+            raise ValueError
     except ValueError:
         client_id = None
         messages.error(request, _("Bruker-id må være et tall."))
-    page = selectors.audit_log(user=request.user, client_id=client_id, page=request.GET.get("side"))
+    page = selectors.audit_log(user=request.user, client_id=client_id, page=request.GET.get("side") or 1)
     return render(request, "accounts/audit_log.html", {"page": page, "client_id": client_id})
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("side") or 1), 10_000))
+    except ValueError:
+        return 1
+
+
+@login_required(login_url="client_login")
+def own_access_log(request):
+    """Min side: who at Nav has seen my record (office, role, when, why)."""
+    page = _page_number(request)
+    entries, has_next = selectors.own_access_log(user=request.user, page=page)
+    return render(request, "accounts/own_access_log.html", {"entries": entries, "page": page, "has_next": has_next,
+                                                            "show_names": settings.AUDIT_SHOW_STAFF_NAMES})
 
 
 def health(request):

@@ -1,11 +1,15 @@
 """The audit trail: every read and write of a client's data leaves an entry (who, when, which
-client, what, why). Denied and rejected attempts are recorded too, outside the rolled-back
-transaction, so the trail shows what was tried."""
+clients, what, why, outcome). A page that lists clients leaves one entry holding the ids it
+showed. Denied and rejected attempts are recorded too, outside the rolled-back
+transaction, so the trail shows what was tried; a request refused anywhere else (a view's gate,
+the API's authentication) is audited by ``core.middleware.AuditDenials``."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 
@@ -16,6 +20,10 @@ from skreddersy.core.models import AuditEntry
 READ = AuditEntry.Action.READ
 WRITE = AuditEntry.Action.WRITE
 DENIED = AuditEntry.Action.DENIED
+
+# Set when this request has already written its denial entry, so the middleware that audits
+# every refused request (core.middleware.AuditDenials) does not write a second one.
+_denial_recorded: ContextVar[bool] = ContextVar("audit_denial_recorded", default=False)
 
 
 def _actor_id(user) -> int | None:
@@ -33,25 +41,79 @@ def record(user, client_id: int | None, action: str, what: str, *, why: str = ""
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "pk", None),
     )
+    if action == DENIED:
+        _denial_recorded.set(True)
+
+
+def denial_recorded() -> bool:
+    return _denial_recorded.get()
+
+
+def reset_denial_flag():
+    return _denial_recorded.set(False)
 
 
 def record_reads(user, client_ids: Iterable[int], what: str, *, why: str = "") -> None:
-    """One read entry per client shown, written by one statement. Lists show up to a few
-    hundred clients per page, so this runs on every overview request: it skips building model
-    instances and sends the ids as one parameter (see ``core.sql``); the rows are the same as
-    ``record`` writes."""
-    ids = list(client_ids)
+    """One read entry for a page that shows clients: the page's client ids in one row
+    (``client_ids``), written by one statement whose text does not depend on the number of ids
+    (see ``core.sql``). A page showing one client writes the same entry as ``record``."""
+    ids = sorted({int(i) for i in client_ids})
     if not ids:
+        return
+    if len(ids) == 1:
+        record(user, ids[0], READ, what, why=why)
         return
     at = connection.ops.adapt_datetimefield_value(clock.now())
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    source, column, param = sql.ids_source(connection, ids)
+    param = ids if connection.vendor == "postgresql" else json.dumps(ids)
     with sql.cursor(connection) as cur:
         cur.execute(
-            f"INSERT INTO {table} (at, actor_id, client_id, action, what, why, object_type, object_id)"
-            f" SELECT %s, %s, {column}, %s, %s, %s, '', NULL FROM {source}",
-            [at, _actor_id(user), READ, what[:80], why[:200], param],
+            f"INSERT INTO {table} (at, actor_id, client_id, client_ids, action, what, why, object_type, object_id)"
+            " VALUES (%s, %s, NULL, %s, %s, %s, %s, '', NULL)",
+            [at, _actor_id(user), param, READ, what[:80], why[:200]],
         )
+
+
+_SEEN_COLUMNS = ("id", "at", "actor_id", "client_id", "client_ids", "action", "what", "why", "object_type", "object_id")
+
+
+def entries_about(client_id: int, *, limit: int = 100, offset: int = 0, exclude_actor_id: int | None = None) -> list[AuditEntry]:
+    """Who has seen client ``client_id``, when and why: the entries that cover the client, newest
+    first (no access check; callers check). On PostgreSQL the one-client index and the GIN index
+    on ``client_ids``; on SQLite ``core_auditclient``, whose key is (client, time, entry), so a
+    page of the answer reads only that page's rows however often the client was seen.
+    ``exclude_actor_id`` leaves out one actor's entries (the client's own, on Min side)."""
+    client_id, limit, offset = int(client_id), max(1, int(limit)), max(0, int(offset))
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    cols = ", ".join(f"e.{connection.ops.quote_name(c)}" for c in _SEEN_COLUMNS)
+    other = "" if exclude_actor_id is None else " AND (e.actor_id IS NULL OR e.actor_id <> %s)"
+    extra = [] if exclude_actor_id is None else [int(exclude_actor_id)]
+    if connection.vendor == "postgresql":
+        statement = (
+            f"SELECT {cols} FROM {table} e WHERE (e.client_id = %s OR e.client_ids @> ARRAY[%s]::bigint[]){other}"
+            " ORDER BY e.at DESC, e.id DESC LIMIT %s OFFSET %s"
+        )
+        params = [client_id, client_id, *extra, limit, offset]
+    else:
+        statement = (
+            f"SELECT {cols} FROM core_auditclient c JOIN {table} e ON e.id = c.entry_id WHERE c.client_id = %s{other}"
+            " ORDER BY c.at DESC, c.entry_id DESC LIMIT %s OFFSET %s"
+        )
+        params = [client_id, *extra, limit, offset]
+    fields = [AuditEntry._meta.get_field(c if c != "actor_id" else "actor") for c in _SEEN_COLUMNS]
+    with sql.cursor(connection) as cur:
+        cur.execute(statement, params)
+        rows = cur.fetchall()
+    out = []
+    for row in rows:
+        values = []
+        for field, value in zip(fields, row, strict=True):
+            col = field.cached_col
+            for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+                value = conv(value, col, connection)
+            values.append(value)
+        out.append(AuditEntry.from_db(connection.alias, [f.attname for f in fields], values))
+    return out
 
 
 @contextmanager

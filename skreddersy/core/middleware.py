@@ -46,3 +46,76 @@ def error_page(request, exc):
 
     template = "error_fragment.html" if request.headers.get("HX-Request") == "true" else "error.html"
     return render(request, template, {"reason": exc.message, "status": exc.status, "errors": exc.errors}, status=exc.status)
+
+
+class AuditDenials:
+    """Every refused request leaves an audit entry, whichever gate refused it: a selector or
+    service (which audits the attempt itself, with the client), a view's gate (``staff_view``,
+    ``client_view``, the insight and measures gates), Django's ``login_required`` and the admin
+    site (a redirect to a login page), or the API's authentication (401). A request whose denial
+    is already in the trail gets no second entry.
+
+    The entry names the route and method (``GET person/<int:client_id>/``), never the path's
+    query string, and the client when the route names one."""
+
+    DENIED_STATUSES = {401: "ikke innlogget", 403: "ingen tilgang", 404: "ikke funnet"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._login_paths: frozenset[str] | None = None
+
+    def __call__(self, request):
+        from skreddersy.core import audit
+
+        token = audit.reset_denial_flag()
+        try:
+            response = self.get_response(request)
+            if not audit.denial_recorded():
+                why = self._denial(request, response)
+                if why:
+                    self._record(request, why)
+        finally:
+            audit._denial_recorded.reset(token)
+        return response
+
+    def login_paths(self) -> frozenset[str]:
+        if self._login_paths is None:
+            from django.shortcuts import resolve_url
+            from django.urls import NoReverseMatch, reverse
+
+            paths = {resolve_url(settings.LOGIN_URL)}
+            for name in ("client_login", "admin:login"):
+                try:
+                    paths.add(reverse(name))
+                except NoReverseMatch:
+                    pass
+            self._login_paths = frozenset(paths)
+        return self._login_paths
+
+    def _denial(self, request, response) -> str:
+        from urllib.parse import parse_qs, urlsplit
+
+        status = response.status_code
+        match = getattr(request, "resolver_match", None)
+        if status in (401, 403):
+            return f"{self.DENIED_STATUSES[status]} ({status})"
+        if status == 404 and match is not None and request.user.is_authenticated:
+            return f"{self.DENIED_STATUSES[404]} (404)"
+        if status in (301, 302, 303, 307) and match is not None:
+            target = urlsplit(response.get("Location", ""))
+            logins = self.login_paths()
+            if target.path in logins and request.path not in logins and "next" in parse_qs(target.query):
+                return "krever innlogging (videresendt til innlogging)"
+        return ""
+
+    def _record(self, request, why: str) -> None:
+        from skreddersy.core import audit
+
+        match = getattr(request, "resolver_match", None)
+        route = match.route if match is not None else "(ukjent adresse)"
+        client_id = None
+        if match is not None:
+            raw = match.kwargs.get("client_id")
+            if isinstance(raw, int) and -(2**63) <= raw < 2**63:
+                client_id = raw
+        audit.record(getattr(request, "user", None), client_id, audit.DENIED, f"{request.method} {route}"[:80], why=why)

@@ -1,5 +1,7 @@
 """Organisation (counties, offices, teams, staff and their roles), users and the audit log."""
 
+import json
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -140,8 +142,55 @@ class OfficeMembership(models.Model):
             raise ValidationError({"team": _("Teamet hører til et annet kontor.")})
 
 
+class ClientIdsField(models.Field):
+    """The ids of the clients one audit entry covers (a list page shows many): ``bigint[]`` on
+    PostgreSQL, with a GIN index; a JSON array on SQLite, where a trigger copies each id into the
+    table ``core_auditclient`` (client id, time, entry id) that answers "who has seen client X".
+    Both are made by migration 0004."""
+
+    description = "list of client ids"
+
+    def db_type(self, connection):
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return [int(v) for v in value]
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        value = value if prepared else self.get_prep_value(value)
+        if value is None or connection.vendor == "postgresql":
+            return value
+        return json.dumps(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return json.loads(value)
+        return list(value)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return json.loads(value)
+        return value
+
+
 class AuditQuerySet(models.QuerySet):
     """Bulk updates and deletes would bypass ``AuditEntry.save``/``delete``; refuse them too."""
+
+    def about(self, client_id: int):
+        """Entries that cover the client: one-client entries (``client_id``) and list entries
+        (``client_ids``), through the GIN index on PostgreSQL and ``core_auditclient`` on SQLite."""
+        from django.db import connections
+        from django.db.models import Q
+        from django.db.models.expressions import RawSQL
+
+        client_id = int(client_id)
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(Q(client_id=client_id) | Q(client_ids__contains_id=client_id))
+        return self.filter(pk__in=RawSQL("SELECT entry_id FROM core_auditclient WHERE client_id = %s", [client_id]))
 
     def update(self, **kwargs):
         raise ValidationError("Tilgangsloggen kan ikke endres.")
@@ -151,10 +200,14 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """Append-only record of a read or write of a client's data (who, when, which client, what, why).
+    """Append-only record of a read or write of a client's data (who, when, which clients, what,
+    why, and the outcome in ``action``).
 
-    Rows are never updated or deleted by the application; ``save`` refuses an update and
-    ``delete`` is refused. ``client_id`` is a plain integer so the trail survives the record.
+    One entry per event: a read or write of one client holds it in ``client_id``; a page that
+    lists clients writes one entry holding all of them in ``client_ids``. Rows are never updated
+    or deleted by the application; ``save`` refuses an update and ``delete`` is refused.
+    ``client_id`` is a plain integer so the trail survives the record. On PostgreSQL the table is
+    partitioned by month (migration 0004; ``manage.py audit_partitions``, ``audit_archive``).
     """
 
     class Action(models.TextChoices):
@@ -164,7 +217,8 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(default=clock.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    client_id = models.BigIntegerField(null=True)  # looked up through audit_client_at (client, newest first)
+    client_id = models.BigIntegerField(null=True)  # one-client entries; looked up through audit_client_at
+    client_ids = ClientIdsField(null=True, blank=True)  # list entries: the clients one page view showed
     action = models.CharField(max_length=10, choices=Action.choices)
     what = models.CharField(max_length=80)
     why = models.CharField(max_length=200, blank=True)
@@ -194,3 +248,17 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(default=clock.now, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
+
+
+@ClientIdsField.register_lookup
+class ContainsId(models.Lookup):
+    """``client_ids__contains_id=<id>`` on PostgreSQL: ``client_ids @> ARRAY[id]`` (GIN-indexed)."""
+
+    lookup_name = "contains_id"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} @> ARRAY[%s]::bigint[]", [*lhs_params, int(self.rhs)]
+        return f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE value = %s)", [*lhs_params, int(self.rhs)]

@@ -17,11 +17,10 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
-import pyreadstat
-
 from skreddersy.core.errors import InvalidInput
+from skreddersy.core.lazy import numpy as np  # the analysis stack loads on first use (core/lazy.py)
+from skreddersy.core.lazy import pandas as pd
+from skreddersy.core.lazy import pyreadstat
 from skreddersy.insight.models import AGE_BAND_CHOICES, CASELOAD_CHOICES, GENDER_CHOICES, ROLE_CHOICES
 
 # numeric code <-> stored key, with the label written to SPSS

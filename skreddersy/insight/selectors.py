@@ -14,16 +14,17 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 
 from skreddersy.core import clock, suppression
 from skreddersy.core.errors import AccessDenied, NotFound
+from skreddersy.core.lazy import lazy
+from skreddersy.core.lazy import numpy as np  # the analysis stack loads on first use (core/lazy.py)
+from skreddersy.core.lazy import pandas as pd
 from skreddersy.core.models import Office
-from skreddersy.insight import analysis, replication, reports
+from skreddersy.insight import analysis
 from skreddersy.insight import io as insight_io
 from skreddersy.insight.context import SurveyContext
 from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, STUDY_ALIASES, value_labels
@@ -46,6 +47,9 @@ from skreddersy.insight.tokens import invitation_for_token, token_for, token_has
 from skreddersy.policy import access
 
 MIN_GROUP = suppression.MIN_GROUP
+
+replication = lazy("skreddersy.insight.replication")  # numpy, pandas, scipy, statsmodels
+reports = lazy("skreddersy.insight.reports")  # matplotlib
 
 
 # --- surveys, waves -----------------------------------------------------------------------------

@@ -14,9 +14,12 @@ from django.views.decorators.http import require_POST
 
 from skreddersy.core.errors import Conflict, InvalidInput, NotFound
 from skreddersy.core.forms import apply_service_error
+from skreddersy.core.lazy import lazy
 from skreddersy.insight import io as insight_io
-from skreddersy.insight import replication, selectors, services
+from skreddersy.insight import selectors, services
 from skreddersy.insight.forms import ImportForm, ItemForm, SurveyForm, WaveForm
+
+replication = lazy("skreddersy.insight.replication")  # the analysis stack loads on first use (core/lazy.py)
 
 # Errors a page shows in place (as form errors); an AccessDenied always rises to the error page.
 SHOWN_IN_PLACE = (InvalidInput, Conflict, NotFound)

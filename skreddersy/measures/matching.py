@@ -31,9 +31,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from skreddersy.core import clock, reference
+from skreddersy.core.lazy import numpy as np  # the analysis stack loads on first use (core/lazy.py)
 
 WEIGHTS = {"needs": 0.60, "goals": 0.15, "travel": 0.15, "language": 0.10}
 TRAVEL_HALF_KM = 25.0

@@ -1,7 +1,5 @@
 from django import template
 
-from skreddersy.insight.analysis.results import stars as _stars
-
 register = template.Library()
 
 
@@ -15,6 +13,8 @@ def get(mapping, key):
 
 @register.filter
 def stars(p):
+    from skreddersy.insight.analysis.results import stars as _stars  # the analysis stack loads on first use
+
     return _stars(p)
 
 

@@ -3,12 +3,18 @@ results objects, and their export tables (ASCII variable names, Norwegian labels
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from skreddersy.insight.analysis import summary_tests
-from skreddersy.insight.analysis.checker import CheckReport, check_text
+from skreddersy.core.lazy import lazy
+from skreddersy.core.lazy import pandas as pd  # the analysis stack loads on first use (core/lazy.py)
 from skreddersy.insight.analysis.errors import AnalysisError
 from skreddersy.insight.io import Labelled
+
+if TYPE_CHECKING:
+    from skreddersy.insight.analysis.checker import CheckReport
+
+summary_tests = lazy("skreddersy.insight.analysis.summary_tests")
+checker = lazy("skreddersy.insight.analysis.checker")
 
 
 def calculate(test: str, **kw) -> summary_tests.SummaryTest | list[summary_tests.SummaryTest]:
@@ -33,7 +39,7 @@ def calculate(test: str, **kw) -> summary_tests.SummaryTest | list[summary_tests
 
 
 def check(text: str) -> CheckReport:
-    return check_text(text)
+    return checker.check_text(text)
 
 
 def results_table(results) -> Labelled:

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
 from django.db.models import Count
 
 from skreddersy.core import audit
 from skreddersy.core.errors import AccessDenied, InvalidInput
+from skreddersy.core.lazy import lazy
+from skreddersy.core.lazy import numpy as np  # the analysis stack loads on first use (core/lazy.py)
+from skreddersy.core.lazy import pandas as pd
 from skreddersy.core.models import County, Office
 from skreddersy.core.suppression import MIN_GROUP
 from skreddersy.insight import selectors as insight_selectors
 from skreddersy.insight.analysis import AnalysisError
-from skreddersy.insight.analysis import weighting as W
 from skreddersy.insight.io import CODINGS
 from skreddersy.insight.models import EMPLOYER_CHOICES, GENDER_CHOICES, ROLE_CHOICES, Invitation, Response, Wave
 from skreddersy.policy import access
+
+W = lazy("skreddersy.insight.analysis.weighting")  # numpy, pandas, scipy
 
 VARIABLES = {
     "size_band": "Kontorstørrelse",
