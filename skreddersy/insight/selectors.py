@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Office
-from skreddersy.insight import analysis
+from skreddersy.insight import analysis, anonymity
 from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, value_labels
 from skreddersy.insight.models import (
     AGE_BAND_MIDPOINTS,
@@ -35,7 +35,7 @@ from skreddersy.insight.models import (
     Survey,
     Wave,
 )
-from skreddersy.insight.services import STUDY_ALIASES, token_for
+from skreddersy.insight.services import STUDY_ALIASES
 from skreddersy.policy import access
 
 MIN_GROUP = access.INSIGHT_MIN_GROUP
@@ -99,14 +99,16 @@ class OfficeRate:
 
 
 def response_rates(user, wave: Wave) -> list[OfficeRate]:
-    """Invited and answered per office: counts only, never who. Two aggregate queries."""
+    """Invited and answered per office: counts only, never who. Two aggregate queries. While the
+    wave is open the answered count moves in steps of five (``anonymity.shown_count``)."""
     offices = visible_offices(user, wave)
     ids = [o.pk for o in offices]
     inv = {r["office_id"]: r for r in Invitation.objects.filter(wave=wave, office_id__in=ids).values("office_id").annotate(
         invited=Count("id"), used=Count("id", filter=Q(used=True)))}
     imported = dict(Response.objects.filter(wave=wave, office_id__in=ids, source="import").values("office_id").annotate(
         n=Count("id")).values_list("office_id", "n"))
-    return [OfficeRate(o, inv.get(o.pk, {}).get("invited", 0), inv.get(o.pk, {}).get("used", 0), imported.get(o.pk, 0))
+    return [OfficeRate(o, inv.get(o.pk, {}).get("invited", 0),
+                       anonymity.shown_count(inv.get(o.pk, {}).get("used", 0), wave=wave), imported.get(o.pk, 0))
             for o in offices]
 
 
@@ -120,6 +122,7 @@ def wave_totals(user, waves) -> dict[int, dict]:
     if not access.can_see_respondent_data(user):
         offices = {w: {o for o in os if access.can_see_survey_aggregates(user, o)} for w, os in offices.items()}
     out = {i: {"offices": len(offices[i]), "invited": 0, "answered": 0} for i in ids}
+    by_id = {w.pk: w for w in waves}
     for wave_id, office_id, invited, used in (
         Invitation.objects.filter(wave_id__in=ids).values("wave_id", "office_id")
         .annotate(invited=Count("id"), used=Count("id", filter=Q(used=True)))
@@ -128,24 +131,26 @@ def wave_totals(user, waves) -> dict[int, dict]:
         if office_id in offices[wave_id]:
             out[wave_id]["invited"] += invited
             out[wave_id]["answered"] += used
+    for wave_id, t in out.items():
+        t["answered"] = anonymity.shown_count(t["answered"], wave=by_id[wave_id])
     return out
 
 
 @dataclass
 class OpenInvitation:
     wave: Wave
-    token: str
 
 
 def my_invitations(user) -> list[OpenInvitation]:
-    """The acting staff member's own unanswered invitations to open waves, with their links."""
+    """The acting staff member's own unanswered invitations to open waves (the page offers a
+    button that issues a fresh token: ``services.issue_token``)."""
     a = access.actor(user)
     if a.staff is None:
         return []
     now = clock.now()
     invs = Invitation.objects.select_related("wave", "wave__survey").filter(
         staff=a.staff, used=False, wave__opens_at__lte=now, wave__closes_at__gt=now)
-    return [OpenInvitation(i.wave, token_for(i)) for i in invs]
+    return [OpenInvitation(i.wave) for i in invs]
 
 
 # --- data frames --------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from skreddersy.core.errors import AccessDenied, NotFound, ServiceError
+from skreddersy.insight import anonymity, replication, reports, selectors, services
 from skreddersy.insight import io as insight_io
-from skreddersy.insight import replication, reports, selectors, services
 from skreddersy.insight.forms import ImportForm, ItemForm, SurveyForm, WaveForm
 from skreddersy.insight.models import BACKGROUND_QUESTIONS, IndexDefinition, Instrument, Item, Survey, Wave
 from skreddersy.policy import access
@@ -85,11 +85,50 @@ def _questionnaire_context(inv, answers, background, errors):
             "errors": errors}
 
 
-def answer(request, token: str):
+# The token travels in the URL only once (an emailed link), then in a signed, HTTP-only cookie
+# limited to the questionnaire's path: the page's own URL has no token, so no access log, history
+# or Referer holds it.
+ANSWER_COOKIE = "innsikt_svar"
+ANSWER_COOKIE_SALT = "skreddersy.insight.answer"
+ANSWER_PATH = "/innsikt/svar/"
+
+
+def _with_token(response, token: str):
+    from django.conf import settings
+
+    response.set_signed_cookie(ANSWER_COOKIE, token, salt=ANSWER_COOKIE_SALT, max_age=8 * 60 * 60,
+                               path=ANSWER_PATH, httponly=True, samesite="Lax",
+                               secure=settings.SESSION_COOKIE_SECURE)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def answer_start(request, wave_id: int):
+    """The invited person's own button: a fresh token, into the cookie, then the token-less page."""
+    token = services.issue_token(user=request.user, wave_id=wave_id)
+    return _with_token(redirect("insight_answer"), token)
+
+
+def answer_link(request, token: str):
+    """A link with the token in it: move the token into the cookie and leave the URL at once."""
+    try:
+        services.invitation_for_token(token)
+    except NotFound as exc:
+        response = render(request, "insight/answer_closed.html", {"reason": exc.message}, status=404)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    return _with_token(redirect("insight_answer"), token)
+
+
+def answer(request):
+    token = request.get_signed_cookie(ANSWER_COOKIE, default="", salt=ANSWER_COOKIE_SALT)
     try:
         inv = services.invitation_for_token(token)
-    except NotFound as exc:
-        return render(request, "insight/answer_closed.html", {"reason": exc.message}, status=404)
+    except NotFound:
+        return render(request, "insight/answer_closed.html", {"reason": _(
+            "Åpne skjemaet med lenken din, eller fra siden Innsikt når du er logget inn.")}, status=404)
     if inv.used or not inv.wave.is_open():
         reason = _("Dette skjemaet er allerede sendt inn. Takk for svaret!") if inv.used else _(
             "Undersøkelsen er ikke åpen for svar nå.")
@@ -103,20 +142,22 @@ def answer(request, token: str):
         try:
             if request.POST.get("action") == "save":
                 services.save_draft(token=token, answers=answers, background=background)
-                messages.success(request, _("Svarene er lagret. Du kan fortsette senere med samme lenke."))
-                return redirect("insight_answer", token=token)
+                messages.success(request, _("Svarene er lagret. Du kan fortsette senere fra siden Innsikt."))
+                return redirect("insight_answer")
             services.submit_response(token=token, answers=answers, background=background)
-            return redirect("insight_thanks")
+            response = redirect("insight_thanks")
+            response.delete_cookie(ANSWER_COOKIE, path=ANSWER_PATH)
+            return response
         except ServiceError as exc:
             errors = exc.errors or {"__all__": exc.message}
             ctx = _questionnaire_context(inv, answers, background, errors)
-            ctx.update(token=token, error_summary=exc.message)
+            ctx.update(error_summary=exc.message)
             return render(request, "insight/answer.html", ctx, status=422)
     draft = services.draft_for(token)
     ctx = _questionnaire_context(inv, draft.answers if draft else {}, draft.background if draft else {}, errors)
-    ctx.update(token=token, draft=draft)
+    ctx.update(draft=draft)
     response = render(request, "insight/answer.html", ctx)
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -237,6 +278,9 @@ def wave_report_object(user, wave: Wave, office_id: int | None) -> reports.Repor
         raise AccessDenied(_("Du har ikke tilgang til tall for dette kontoret."))
     if office_id is None and not access.can_see_respondent_data(user):
         raise AccessDenied(_("Bare analytikere ser alle kontor samlet."))
+    if not access.can_see_respondent_data(user) and not anonymity.results_released(wave):
+        return reports.Report(title=f"{wave.survey.name}: {wave.label}", scope="leader", n=0, suppressed=True,
+                              labels={}, notes=[anonymity.withheld_note()])
     ctx = selectors.survey_context(wave.survey)
     frame = selectors.wave_frame(wave, ctx)
     prev = _previous_wave(wave)
