@@ -1,4 +1,4 @@
-"""Reads for the organisation, logins and the audit log."""
+"""Reads for the organisation and the audit log."""
 
 import datetime as dt
 
@@ -7,19 +7,8 @@ from django.db.models import Q
 
 from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied
-from skreddersy.core.models import AuditEntry, LoginFailure
+from skreddersy.core.models import AuditEntry
 from skreddersy.policy import access
-
-
-def login_locked(*, username: str, address: str) -> bool:
-    """True while too many recent failures stand against the username or the address."""
-    since = clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return (
-        recent.filter(username=username[:150].lower()).count() >= limit
-        or recent.filter(address=address[:64]).count() >= limit * 4
-    )
 
 
 def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None):

@@ -1,0 +1,64 @@
+"""Login throttling with django-axes (docs/decisions/0017-login-throttling-django-axes.md).
+
+Axes counts failed logins per *normalised* username, on every form that authenticates (the
+staff login, Min side's login and the admin site's login), and locks that username for a cool-off
+period once ``AXES_FAILURE_LIMIT`` failures stand against it. It does not lock an address:
+everyone behind one proxy or NAT with the right password still gets in.
+
+The username is normalised before it is counted, so variants of one name share one counter:
+Unicode compatibility forms (NFKC: full-width letters, ligatures), case (casefold) and every
+whitespace or invisible formatting character (a trailing space, a zero-width space) are folded
+away. Usernames never contain those characters, so nothing real is merged.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn"}
+
+
+def normalise_username(raw) -> str:
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = unicodedata.normalize("NFKD", text)  # split accents off so that a combining mark cannot pad a name
+    text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE)
+    return unicodedata.normalize("NFKC", text)[:150]
+
+
+def axes_username(request, credentials=None) -> str:
+    """``AXES_USERNAME_CALLABLE``: the username axes counts and locks."""
+    raw = None
+    if credentials:
+        raw = credentials.get("username")
+    if raw is None and request is not None:
+        raw = getattr(request, "POST", {}).get("username")
+    return normalise_username(raw)
+
+
+def refuse(form) -> None:
+    """Count a refusal of right credentials on the wrong login (a staff account on Min side, a
+    client account on the staff login) as a failure, as a wrong password is, so that neither the
+    answer nor the lock-out tells the two apart."""
+    user_login_failed.send(sender=type(form), credentials={"username": form.cleaned_data.get("username", "")},
+                           request=form.request)
+
+
+def locked_out(request, response=None, credentials=None):
+    """``AXES_LOCKOUT_CALLABLE``: the login page again (Min side's own on its path), with the
+    reason, status 429. The same answer whatever the password was."""
+    from django.forms.utils import ErrorDict
+
+    from skreddersy.core.forms import LoginForm
+
+    form = LoginForm(request)
+    form.cleaned_data = {}
+    form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class(
+        [_("For mange mislykkede innlogginger. Vent 15 minutter og prøv igjen.")])})
+    template = "clients/login.html" if request.path.startswith("/min-side/") else "core/login.html"
+    return render(request, template, {"form": form}, status=429)
