@@ -26,7 +26,7 @@ run: migrate
 	$(BIN)/python manage.py seed --scale demo --seed 1 --if-empty
 	$(BIN)/python manage.py demo_logins
 	@echo "skreddersy: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/gunicorn skreddersy.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(M)sms'
+	$(BIN)/gunicorn skreddersy.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:

@@ -170,6 +170,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SKREDDERSY_LOG_LEVEL", "WARNING")},
+    # Django's own loggers (requests, runserver's access log) through the same filtered handler,
+    # replacing the unfiltered handlers of Django's default configuration
+    "loggers": {
+        "django": {"handlers": ["console"], "level": os.environ.get("SKREDDERSY_LOG_LEVEL", "WARNING"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

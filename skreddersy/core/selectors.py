@@ -1,11 +1,8 @@
 """Reads for the organisation and the audit log."""
 
-import datetime as dt
 
-from django.conf import settings
 from django.db.models import Q
 
-from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied
 from skreddersy.core.models import AuditEntry
 from skreddersy.policy import access
