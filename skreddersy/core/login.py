@@ -62,3 +62,20 @@ def locked_out(request, response=None, credentials=None):
         [_("For mange mislykkede innlogginger. Vent 15 minutter og prøv igjen.")])})
     template = "clients/login.html" if request.path.startswith("/min-side/") else "core/login.html"
     return render(request, template, {"form": form}, status=429)
+
+
+def admin_login_form():
+    """The admin site's login form: a right password of an account without admin access is
+    answered as a wrong one (Django does that) and counted as a failure like one (added here)."""
+    from django.contrib.admin.forms import AdminAuthenticationForm
+    from django.core.exceptions import ValidationError
+
+    class AdminLoginForm(AdminAuthenticationForm):
+        def confirm_login_allowed(self, user):
+            try:
+                super().confirm_login_allowed(user)
+            except ValidationError:
+                refuse(self)
+                raise
+
+    return AdminLoginForm

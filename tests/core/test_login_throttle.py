@@ -113,7 +113,7 @@ def _outcome(resp):
     return resp.status_code, resp.get("Location"), tuple(form.non_field_errors()) if form else None
 
 
-@pytest.mark.parametrize("login, account", [(CLIENT_LOGIN, "staff"), (STAFF_LOGIN, "client")])
+@pytest.mark.parametrize("login, account", [(CLIENT_LOGIN, "staff"), (STAFF_LOGIN, "client"), (ADMIN_LOGIN, "staff")])
 def test_a_right_password_on_the_wrong_login_answers_as_a_wrong_one(db, login, account):
     office = f.office()
     user = f.staff(Role.COUNSELLOR).user if account == "staff" else f.client(office, login=True).user
