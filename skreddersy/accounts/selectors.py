@@ -1,27 +1,11 @@
-"""Reads for the login lock and the audit log page."""
+"""Reads for the audit log page. (Failed logins are counted by django-axes: see core/login.py.)"""
 
-import datetime as dt
-
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 
-from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied
-from skreddersy.core.models import AuditEntry, LoginFailure
+from skreddersy.core.models import AuditEntry
 from skreddersy.policy import access
-
-
-def login_locked(*, username: str, address: str) -> bool:
-    """True while too many recent failures stand against the username or the address."""
-    since = clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return (
-        recent.filter(username=username[:150].lower()).count() >= limit
-        or recent.filter(address=address[:64]).count() >= limit * 4
-    )
-
 
 AUDIT_PAGE = 100
 
