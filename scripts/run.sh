@@ -9,8 +9,7 @@ PORT=${PORT:-8000}
 
 "$BIN/python" manage.py worker --verbosity 0 &
 worker=$!
-"$BIN/gunicorn" skreddersy.wsgi --bind "$HOST:$PORT" --workers 2 --access-logfile - \
-  --access-logformat '%(t)s "%(r)s" %(s)s %(M)sms' &
+"$BIN/gunicorn" skreddersy.wsgi --config gunicorn.conf.py --bind "$HOST:$PORT" --workers 2 --access-logfile - &
 server=$!
 
 stop() {

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "skreddersy.core",
     "skreddersy.clients",
     "skreddersy.followup",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skreddersy.core.middleware.AuditDenials",
     "skreddersy.core.middleware.ServiceErrorPages",
+    # last: turns a locked-out login (from the axes backend) into the 429 page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "skreddersy.urls"
@@ -158,7 +161,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Django's authentication and database sessions, with their per-request reads done by one plain
 # statement each (skreddersy/policy/auth.py).
-AUTHENTICATION_BACKENDS = ["skreddersy.policy.auth.Backend"]
+# AxesStandaloneBackend first: it refuses a locked-out username before any password is checked
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "skreddersy.policy.auth.Backend"]
 SESSION_ENGINE = "skreddersy.policy.auth"
 # Sessions end after eight idle hours (a working day) and when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -193,10 +197,26 @@ if X_FRAME_OPTIONS not in ("DENY", "SAMEORIGIN"):
     raise ImproperlyConfigured(f"SKREDDERSY_X_FRAME_OPTIONS={X_FRAME_OPTIONS!r}: expected DENY or SAMEORIGIN.")
 SECURE_REFERRER_POLICY = os.environ.get("SKREDDERSY_REFERRER_POLICY", "same-origin").strip()
 
-# Failed-login throttle: this many failures per username (or per address) in the window locks
-# further attempts until the window has passed.
+# Failed-login throttle (django-axes, docs/decisions/0017): this many failures against one
+# normalised username (core/login.py) lock it for the cool-off period, on every login form (staff,
+# Min side, admin). Only the username is locked, never an address, so one proxy or NAT full of
+# staff with the right passwords is not locked out by someone else's failures.
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_FAILURE_WINDOW_SECONDS / 3600  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "skreddersy.core.login.axes_username"
+AXES_LOCKOUT_CALLABLE = "skreddersy.accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins: the audit trail's business, not a second log
+AXES_VERBOSE = False  # axes' own log lines would carry usernames and addresses
+AXES_SENSITIVE_PARAMETERS = ["password", "username"]
+# axes.W006 warns that without the address a lock can be dodged by rotating user agents or
+# cookies; the lock here is on the username, which neither changes, and an address lock is what
+# would shut out a NAT full of colleagues (decision 0017).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
@@ -223,6 +243,15 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SKREDDERSY_LOG_LEVEL", "WARNING")},
+    # Django's own loggers (requests, runserver's access log) through the same filtered handler,
+    # replacing the unfiltered handlers of Django's default configuration
+    "loggers": {
+        "django": {"handlers": ["console"], "level": os.environ.get("SKREDDERSY_LOG_LEVEL", "WARNING"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A missing template variable is logged at DEBUG with the whole template context (names and
+        # identity numbers in it): never below INFO, whatever SKREDDERSY_LOG_LEVEL says.
+        "django.template": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
@@ -235,6 +264,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS = {
     "skreddersy.core.tasks.housekeeping": 60 * 60,
     "skreddersy.notifications.tasks.drain_notifications": 30,
+    # sealed survey answers into the results in batches of at least five (insight/anonymity.py)
+    "skreddersy.insight.tasks.release_pending_responses": 15 * 60,
 }
 # Finished task results are kept this many days for inspection, then housekeeping deletes them.
 TASK_RESULT_RETENTION_DAYS = 14

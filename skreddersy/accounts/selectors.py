@@ -1,28 +1,16 @@
-"""Reads for the login lock, the audit log page and the client's own view of the trail (Min side)."""
+"""Reads for the audit log page and the client's own view of the trail (Min side). Failed logins
+are counted by django-axes (core/login.py)."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
-from skreddersy.core import audit, clock
+from skreddersy.core import audit
 from skreddersy.core.errors import AccessDenied
-from skreddersy.core.models import AuditEntry, LoginFailure, StaffMember
+from skreddersy.core.models import AuditEntry, StaffMember
 from skreddersy.policy import access
-
-
-def login_locked(*, username: str, address: str) -> bool:
-    """True while too many recent failures stand against the username or the address."""
-    since = clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return (
-        recent.filter(username=username[:150].lower()).count() >= limit
-        or recent.filter(address=address[:64]).count() >= limit * 4
-    )
-
 
 AUDIT_PAGE = 100
 

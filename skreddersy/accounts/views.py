@@ -9,36 +9,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skreddersy.accounts import selectors, services
+from skreddersy.accounts import selectors
 from skreddersy.accounts.forms import LoginForm
 from skreddersy.policy import access
 
 
-def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class LoginView(auth_views.LoginView):
+    """Django's login view. Failed logins are counted and locked by django-axes (core/login.py)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if selectors.login_locked(username=username, address=_address(request)):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, _("For mange mislykkede innlogginger. Vent 15 minutter og prøv igjen."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        services.record_login_failure(username=self.request.POST.get("username", ""), address=_address(self.request))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        services.clear_login_failures(username=form.get_user().get_username())
-        return super().form_valid(form)
 
 
 @require_POST

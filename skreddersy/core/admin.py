@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from skreddersy.core import login
 from skreddersy.core.models import AuditEntry, County, Office, OfficeMembership, StaffMember, StaffRole, Team, User
 
 
@@ -65,3 +66,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.login_form = login.admin_login_form()  # counts a refused right password as a failure

@@ -242,14 +242,6 @@ class AuditEntry(models.Model):
         raise ValidationError("Tilgangsloggen kan ikke slettes.")
 
 
-class LoginFailure(models.Model):
-    """One failed login, for throttling. Holds the username tried and the address, no password."""
-
-    at = models.DateTimeField(default=clock.now, db_index=True)
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.CharField(max_length=64, db_index=True)
-
-
 @ClientIdsField.register_lookup
 class ContainsId(models.Lookup):
     """``client_ids__contains_id=<id>`` on PostgreSQL: ``client_ids @> ARRAY[id]`` (GIN-indexed)."""

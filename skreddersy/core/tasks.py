@@ -23,22 +23,22 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from skreddersy.core import clock
-from skreddersy.core.models import LoginFailure
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def housekeeping() -> dict:
-    """Delete what nothing needs any more: expired sessions, failed logins older than the throttle
-    window, and finished task results older than ``TASK_RESULT_RETENTION_DAYS``. Returns counts."""
+    """Delete what nothing needs any more: expired sessions, failed logins (django-axes' attempts)
+    older than the throttle window, and finished task results older than ``TASK_RESULT_RETENTION_DAYS``. Returns counts."""
+    from axes.models import AccessAttempt
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
     sessions = import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()
     expired_sessions, _ = sessions.objects.filter(expire_date__lt=now).delete()
     failure_cutoff = clock.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    old_failures, _ = LoginFailure.objects.filter(at__lt=failure_cutoff).delete()
+    old_failures, _ = AccessAttempt.objects.filter(attempt_time__lt=failure_cutoff).delete()
     result_cutoff = now - dt.timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
     old_results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=result_cutoff).delete()
     counts = {"expired_sessions": expired_sessions, "login_failures": old_failures, "task_results": old_results}

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from skreddersy.clients.models import MainGoal, NeedGroup
-from skreddersy.core import reference
+from skreddersy.core import login, reference
 from skreddersy.core.forms import apply_service_error  # noqa: F401  (the one mapping, used by every app)
 from skreddersy.followup.models import Activity, Category, MeetingNote, Message, Task
 from skreddersy.followup.overview import AGE_BANDS, PRIORITY_GROUPS, SORTS, STATUSES
@@ -72,13 +71,15 @@ class ClientLoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Feil brukernavn eller passord."),
         "inactive": _("Kontoen er deaktivert."),
-        "not_client": _("Dette er innloggingen for brukere. Nav-ansatte logger inn på den vanlige innloggingssiden."),
     }
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if getattr(user, "kind", None) != "client":
-            raise ValidationError(self.error_messages["not_client"], code="not_client")
+            # exactly what a wrong password gets (and counted as a failure): Min side never
+            # confirms that a staff member's password is right
+            login.refuse(self)
+            raise self.get_invalid_login_error()
 
 
 # --- overview -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ Anonymity by construction
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -233,14 +234,15 @@ class Wave(models.Model):
 
 
 class Invitation(models.Model):
-    """One staff member invited to one wave. Holds the token's hash and whether it was used;
-    never when it was used and never which response it produced."""
+    """One staff member invited to one wave. Holds the SHA-256 hash of a random one-time token
+    (``secrets.token_urlsafe``; the token itself is stored nowhere, so the hash cannot be
+    recomputed from stored data) and whether it was used; never when it was used and never
+    which response it produced."""
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations")
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="survey_invitations")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
-    nonce = models.CharField(max_length=32)
     used = models.BooleanField(default=False)
 
     class Meta:
@@ -258,6 +260,46 @@ class ResponseDraft(models.Model):
     answers = models.JSONField(default=dict)
     background = models.JSONField(default=dict)
     saved_at = models.DateTimeField(default=clock.now)
+
+
+def random_key() -> int:
+    """A random positive 63-bit key: rows keyed by it carry no order of arrival."""
+    return secrets.randbits(63) or 1
+
+
+class RandomKeyField(models.BigIntegerField):
+    """A 64-bit primary key filled from ``random_key``. On SQLite the column is declared
+    ``integer`` so it becomes the table's rowid: the physical order of the rows is then the
+    order of the random keys, not the order of insertion."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", random_key)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection):
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
+
+
+class PendingResponse(models.Model):
+    """A submitted answer set waiting to be released into ``Response`` (sealed: no report,
+    selector or admin page reads it; only ``services.release_pending_responses`` does).
+
+    Nothing here leads to the invitation, the token or the person: a random key (not
+    autoincrement, and the rowid on SQLite), the wave, the office and the day it came in
+    (nothing finer). Released in shuffled batches of at least ``RELEASE_BATCH`` per office, or
+    all at once when the wave has closed, at a time set by the periodic release, not by the
+    submission."""
+
+    id = RandomKeyField(primary_key=True)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField()
+    answers = models.JSONField(default=dict)
+    background = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["wave", "office"], name="pending_wave_office")]
 
 
 class ImportBatch(models.Model):

@@ -17,7 +17,7 @@ from skreddersy.insight import synthetic
 from skreddersy.insight.io import age_band_of
 from skreddersy.insight.models import Invitation, Item, Response, Survey, SurveyItem, Wave
 from skreddersy.insight.services import default_analysis_spec, load_item_bank
-from skreddersy.insight.tokens import token_hash
+from skreddersy.insight.tokens import new_token, token_hash
 
 SURVEY_NAME = "Arbeidshverdagen i Nav-kontoret"
 STUDY_ITEMS = ["ind_tailored", "pm_fill_slots", "pm_slot_access", "dcsq_time", "dcsq_conflict", "dcsq_load",
@@ -27,15 +27,9 @@ CASELOAD_KEYS = ["lt25", "25_50", "51_75", "76_100", "101_125", "126_150", "gt15
 MIN_PER_OFFICE = 30  # closed wave: at least this many per office (small offices: paper answers imported)
 
 
-def _nonce(rng) -> str:
-    return f"{rng.getrandbits(128):032x}"
-
-
 def _invitations(ctx, wave, office_ids, used_share: float) -> dict[int, int]:
     """Invite every staff member serving the offices (once, for their first office). Returns the
     number of spent invitations per office."""
-    from skreddersy.insight.tokens import _token
-
     first: dict[int, int] = {}
     for staff_id, offices in sorted(ctx.staff_offices.items()):
         chosen = [o for o in offices if o in office_ids]
@@ -43,11 +37,13 @@ def _invitations(ctx, wave, office_ids, used_share: float) -> dict[int, int]:
             first[staff_id] = min(chosen, key=office_ids.index)
     rows, used = [], {}
     for staff_id, office_id in first.items():
-        nonce = _nonce(ctx.rng)
+        ctx.rng.getrandbits(128)  # the draw the old derived token used: keeps the seeded data as before
         is_used = ctx.rng.random() < used_share
         used[office_id] = used.get(office_id, 0) + int(is_used)
-        rows.append(Invitation(wave=wave, staff_id=staff_id, office_id=office_id, nonce=nonce,
-                               token_hash=token_hash(_token(nonce)), used=is_used))
+        # a random token nobody keeps (as in services.open_wave): the invited person asks for a
+        # fresh one from their own page
+        rows.append(Invitation(wave=wave, staff_id=staff_id, office_id=office_id,
+                               token_hash=token_hash(new_token()), used=is_used))
     Invitation.objects.bulk_create(rows, batch_size=ctx.batch)
     return used
 

@@ -24,7 +24,7 @@ from skreddersy.core.lazy import lazy
 from skreddersy.core.lazy import numpy as np  # the analysis stack loads on first use (core/lazy.py)
 from skreddersy.core.lazy import pandas as pd
 from skreddersy.core.models import Office
-from skreddersy.insight import analysis
+from skreddersy.insight import analysis, anonymity
 from skreddersy.insight import io as insight_io
 from skreddersy.insight.context import SurveyContext
 from skreddersy.insight.io import BACKGROUND_LABELS, CODINGS, STUDY_ALIASES, value_labels
@@ -43,7 +43,7 @@ from skreddersy.insight.models import (
     Survey,
     Wave,
 )
-from skreddersy.insight.tokens import invitation_for_token, token_for, token_hash
+from skreddersy.insight.tokens import draft_for, invitation_for_token
 from skreddersy.policy import access
 
 MIN_GROUP = suppression.MIN_GROUP
@@ -110,14 +110,16 @@ class OfficeRate:
 
 
 def response_rates(user, wave: Wave) -> list[OfficeRate]:
-    """Invited and answered per office: counts only, never who. Two aggregate queries."""
+    """Invited and answered per office: counts only, never who. Two aggregate queries. While the
+    wave is open the answered count moves in steps of five (``anonymity.shown_count``)."""
     offices = visible_offices(user, wave)
     ids = [o.pk for o in offices]
     inv = {r["office_id"]: r for r in Invitation.objects.filter(wave=wave, office_id__in=ids).values("office_id").annotate(
         invited=Count("id"), used=Count("id", filter=Q(used=True)))}
     imported = dict(Response.objects.filter(wave=wave, office_id__in=ids, source="import").values("office_id").annotate(
         n=Count("id")).values_list("office_id", "n"))
-    return [OfficeRate(o, inv.get(o.pk, {}).get("invited", 0), inv.get(o.pk, {}).get("used", 0), imported.get(o.pk, 0))
+    return [OfficeRate(o, inv.get(o.pk, {}).get("invited", 0),
+                       anonymity.shown_count(inv.get(o.pk, {}).get("used", 0), wave=wave), imported.get(o.pk, 0))
             for o in offices]
 
 
@@ -131,6 +133,7 @@ def wave_totals(user, waves) -> dict[int, dict]:
     if not access.can_see_respondent_data(user):
         offices = {w: {o for o in os if access.can_see_survey_aggregates(user, o)} for w, os in offices.items()}
     out = {i: {"offices": len(offices[i]), "invited": 0, "answered": 0} for i in ids}
+    by_id = {w.pk: w for w in waves}
     for wave_id, office_id, invited, used in (
         Invitation.objects.filter(wave_id__in=ids).values("wave_id", "office_id")
         .annotate(invited=Count("id"), used=Count("id", filter=Q(used=True)))
@@ -139,24 +142,26 @@ def wave_totals(user, waves) -> dict[int, dict]:
         if office_id in offices[wave_id]:
             out[wave_id]["invited"] += invited
             out[wave_id]["answered"] += used
+    for wave_id, t in out.items():
+        t["answered"] = anonymity.shown_count(t["answered"], wave=by_id[wave_id])
     return out
 
 
 @dataclass
 class OpenInvitation:
     wave: Wave
-    token: str
 
 
 def my_invitations(user) -> list[OpenInvitation]:
-    """The acting staff member's own unanswered invitations to open waves, with their links."""
+    """The acting staff member's own unanswered invitations to open waves (the page offers a
+    button that issues a fresh token: ``services.issue_token``)."""
     a = access.actor(user)
     if a.staff is None:
         return []
     now = clock.now()
     invs = Invitation.objects.select_related("wave", "wave__survey").filter(
         staff=a.staff, used=False, wave__opens_at__lte=now, wave__closes_at__gt=now)
-    return [OpenInvitation(i.wave, token_for(i)) for i in invs]
+    return [OpenInvitation(i.wave) for i in invs]
 
 
 # --- data frames --------------------------------------------------------------------------------
@@ -321,7 +326,8 @@ def home(user) -> HomePage:
 
 @dataclass
 class Questionnaire:
-    """A questionnaire by its one-time token; ``closed`` (with its status) when it cannot be answered."""
+    """A questionnaire by its one-time token; ``closed`` (with its status) when it cannot be answered.
+    The page's context never holds the token (it travels in a cookie, not in the page)."""
 
     token: str
     invitation: Invitation | None = None
@@ -366,7 +372,7 @@ class Questionnaire:
         bg = [{"key": k, "question": BACKGROUND_QUESTIONS[k][0], "choices": BACKGROUND_QUESTIONS[k][1],
                "value": background.get(k), "error": errors.get(k)} for k in survey.background if k in BACKGROUND_QUESTIONS]
         return {"survey": survey, "wave": inv.wave, "office": inv.office, "groups": groups, "background": bg,
-                "errors": errors, "token": self.token, "draft": self.draft}
+                "errors": errors, "draft": self.draft}
 
 
 def questionnaire(token: str) -> Questionnaire:
@@ -383,7 +389,7 @@ def questionnaire(token: str) -> Questionnaire:
             "Undersøkelsen er ikke åpen for svar nå.")
         return Questionnaire(token=token, invitation=inv, closed=reason, status=410)
     items = list(inv.wave.survey.survey_items.select_related("item__scale", "item__instrument").order_by("position", "id"))
-    draft = ResponseDraft.objects.filter(token_hash=token_hash(token or "")).first()
+    draft = draft_for(token)
     return Questionnaire(token=token, invitation=inv, survey_items=items, draft=draft)
 
 
@@ -453,6 +459,11 @@ def _report(user, wave: Wave, office_id: int | None) -> reports.Report:
         raise AccessDenied("Du har ikke tilgang til tall for dette kontoret.")
     if office_id is None and not access.can_see_respondent_data(user):
         raise AccessDenied("Bare analytikere ser alle kontor samlet.")
+    if not access.can_see_respondent_data(user) and not anonymity.results_released(wave):
+        # a leader sees an office's results only once the wave has closed and everything is
+        # released: one static snapshot that cannot be differenced over time (insight/anonymity.py)
+        return reports.Report(title=f"{wave.survey.name}: {wave.label}", scope="leader", n=0, suppressed=True,
+                              labels={}, notes=[anonymity.withheld_note()])
     ctx = survey_context(wave.survey)
     frame = wave_frame(wave, ctx)
     prev = _previous_wave(wave)

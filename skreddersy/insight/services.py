@@ -1,22 +1,32 @@
 """Every write in the insight app: the item bank, surveys, waves, invitations, answers, imports.
 
-Anonymity: ``submit_response`` marks the invitation used and writes a ``Response`` that has no
-reference to the invitation, the token, the person or the time; the draft is deleted in the
-same transaction. The audit entry for a submission names no actor and no object.
+Anonymity (see docs/architecture.md, "Anonymous survey answers"):
+- Tokens are random (``secrets.token_urlsafe``) and stored only as their SHA-256 hash; a fresh
+  one is issued when the invited person opens the questionnaire from their own page.
+- ``submit_response`` spends the invitation in one transaction (with the day-only audit entry
+  and the draft's deletion) and seals the answers in a ``PendingResponse`` in another, with a
+  random key and the day only. Neither row refers to the other.
+- ``release_pending_responses`` (run periodically, and when a wave closes) moves sealed answers
+  into ``Response`` in shuffled batches of at least ``RELEASE_BATCH`` per office, or all of them
+  once the wave has closed, so reports move in steps of five or more and nothing orders or
+  times a response against an invitation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
 
-from skreddersy.core import clock, reference
-from skreddersy.core.audit import audited_write
+from skreddersy.core import clock, reference, suppression
+from skreddersy.core.audit import WRITE, audited_write, record
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from skreddersy.core.models import Office, StaffMember
+from skreddersy.core.models import AuditEntry, Office, StaffMember
 from skreddersy.insight import io as insight_io
 from skreddersy.insight import selectors
 from skreddersy.insight.io import STUDY_ALIASES  # noqa: F401  (re-exported for older callers)
@@ -31,6 +41,7 @@ from skreddersy.insight.models import (
     Instrument,
     Invitation,
     Item,
+    PendingResponse,
     Response,
     ResponseDraft,
     Scale,
@@ -38,7 +49,7 @@ from skreddersy.insight.models import (
     SurveyItem,
     Wave,
 )
-from skreddersy.insight.tokens import _token, invitation_for_token, token_for, token_hash  # noqa: F401
+from skreddersy.insight.tokens import draft_for, invitation_for_token, new_token, token_hash  # noqa: F401
 from skreddersy.policy import access
 
 # scales the reference names on items without defining them
@@ -238,9 +249,9 @@ def open_wave(*, user, survey: Survey, label: str, office_ids: list[int], opens_
             if staff_id in invited:
                 continue
             invited.add(staff_id)
-            nonce = secrets.token_hex(16)
-            rows.append(Invitation(wave=wave, staff_id=staff_id, office_id=office_id, nonce=nonce,
-                                   token_hash=token_hash(_token(nonce))))
+            # nobody keeps this token: the invited person gets a fresh one from issue_token
+            rows.append(Invitation(wave=wave, staff_id=staff_id, office_id=office_id,
+                                   token_hash=token_hash(new_token())))
         Invitation.objects.bulk_create(rows, batch_size=1000)
         wave.invited = len(rows)  # for the page's message, without counting again
         h["obj"] = wave
@@ -261,6 +272,7 @@ def close_wave(*, user, wave: Wave | int) -> Wave:
         wave.save(update_fields=["opens_at", "closes_at"])
         ResponseDraft.objects.filter(wave=wave).delete()
         h["obj"] = wave
+    release_pending_responses(wave=wave)  # every sealed answer of the wave, in one shuffled batch
     return wave
 
 
@@ -324,20 +336,117 @@ def save_draft(*, token: str, answers: dict, background: dict) -> ResponseDraft:
     return draft
 
 
+def issue_token(*, user, wave_id: int) -> str:
+    """A fresh one-time token for the acting staff member's own invitation to an open wave.
+    The previous token stops working (its hash is replaced; a saved draft follows the new one).
+    The caller hands the token to the browser and keeps it out of URLs and logs."""
+    staff = access.actor(user).staff
+    if staff is None:
+        raise AccessDenied("Bare Nav-ansatte blir invitert til spørreundersøkelser.")
+    inv = Invitation.objects.select_related("wave").filter(wave_id=wave_id, staff=staff).first()
+    if inv is None:
+        raise NotFound("Du er ikke invitert til denne runden.")
+    _check_open(inv)
+    token = new_token()
+    new_hash = token_hash(token)
+    with transaction.atomic():
+        if Invitation.objects.filter(pk=inv.pk, used=False).update(token_hash=new_hash) != 1:
+            raise Conflict("Dette skjemaet er allerede sendt inn. Takk for svaret!")
+        ResponseDraft.objects.filter(token_hash=inv.token_hash).update(token_hash=new_hash)
+    return token
+
+
+def _start_of_day(now: dt.datetime) -> dt.datetime:
+    day = timezone.localdate(now)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def submit_response(*, token: str, answers: dict, background: dict) -> None:
-    """Store the answers anonymously and spend the token. Returns nothing: the caller gets no
-    handle on the stored answers either."""
+    """Spend the token and seal the answers. Returns nothing: the caller gets no handle on the
+    stored answers either.
+
+    Two transactions that refer to nothing in each other: (1) the invitation is marked used,
+    its draft deleted and an audit entry written with the day only (no actor, no object);
+    (2) the answers go into ``PendingResponse`` with a random key and the day only, under a
+    lock on the wave so that nothing is sealed after the wave's last release. Answers reach
+    ``Response`` only through ``release_pending_responses``."""
     inv = invitation_for_token(token)
     _check_open(inv)
     clean, bg = validate_answers(inv.wave.survey, answers, background, partial=False)
-    with audited_write(None, None, "innsikt: svar levert"):
-        spent = Invitation.objects.filter(pk=inv.pk, used=False).update(used=True)
-        if spent != 1:
+    now = clock.now()
+    with transaction.atomic():
+        if Invitation.objects.filter(pk=inv.pk, used=False).update(used=True) != 1:
             raise Conflict("Dette skjemaet er allerede sendt inn. Takk for svaret!")
-        Response.objects.create(wave_id=inv.wave_id, office_id=inv.office_id, source="web", answers=clean,
-                                caseload=bg.get("caseload", ""), employer=bg.get("employer", ""),
-                                role=bg.get("role", ""), gender=bg.get("gender", ""), age_band=bg.get("age_band", ""))
         ResponseDraft.objects.filter(token_hash=inv.token_hash).delete()
+        AuditEntry.objects.create(at=_start_of_day(now), actor=None, client_id=None, action=WRITE,
+                                  what="innsikt: svar levert")
+    try:
+        with transaction.atomic():
+            wave = Wave.objects.select_for_update().get(pk=inv.wave_id)
+            if not wave.is_open():
+                raise Conflict("Undersøkelsen er ikke åpen for svar nå.")
+            PendingResponse.objects.create(wave_id=inv.wave_id, office_id=inv.office_id,
+                                           received_on=timezone.localdate(now), answers=clean, background=bg)
+    except Conflict:
+        # the wave closed between the two steps: give the invitation back, store nothing
+        Invitation.objects.filter(pk=inv.pk).update(used=False)
+        raise
+
+
+RELEASE_BATCH = max(5, suppression.MIN_GROUP)
+_shuffle = secrets.SystemRandom().shuffle
+
+
+def _content_key(r: Response) -> str:
+    return json.dumps([r.answers, r.caseload, r.employer, r.role, r.gender, r.age_band], sort_keys=True)
+
+
+def release_pending_responses(*, wave: Wave | None = None, now: dt.datetime | None = None) -> int:
+    """Move sealed answers into ``Response``: for each wave and office, all of them once there
+    are at least ``RELEASE_BATCH`` (so every figure moves in steps of five or more), or all of
+    them when the wave has closed. Rows are written in a random order with random keys, in one
+    transaction per call; on PostgreSQL the same transaction rewrites the wave's spent
+    invitations, so no invitation keeps the transaction id of its own submission. Returns the
+    number released.
+
+    Meant to run periodically (``manage.py release_pending_responses``; a periodic task once the
+    task framework is in) and runs when a wave is closed. Safe to run at any time and twice."""
+    now = now or clock.now()
+    pending = PendingResponse.objects.all()
+    if wave is not None:
+        pending = pending.filter(wave=wave)
+    released = 0
+    with transaction.atomic():
+        wave_ids = sorted(set(pending.values_list("wave_id", flat=True)))
+        if not wave_ids:
+            return 0
+        waves = {w.pk: w for w in Wave.objects.select_for_update().filter(pk__in=wave_ids).order_by("pk")}
+        groups = (pending.filter(wave_id__in=wave_ids).values("wave_id", "office_id").annotate(n=Count("id"))
+                  .order_by("wave_id", "office_id"))
+        due = [(g["wave_id"], g["office_id"]) for g in groups
+               if waves[g["wave_id"]].closes_at <= now or g["n"] >= RELEASE_BATCH]
+        rows, spent_ids, touched = [], [], set()
+        for wave_id, office_id in due:
+            for p in PendingResponse.objects.filter(wave_id=wave_id, office_id=office_id):
+                bg = p.background or {}
+                rows.append(Response(wave_id=wave_id, office_id=office_id, source="web", answers=p.answers,
+                                     caseload=bg.get("caseload", ""), employer=bg.get("employer", ""),
+                                     role=bg.get("role", ""), gender=bg.get("gender", ""),
+                                     age_band=bg.get("age_band", "")))
+                spent_ids.append(p.pk)
+            touched.add(wave_id)
+        if not rows:
+            return 0
+        # canonical order first (by content), then a shuffle from the system's random source:
+        # the stored order depends on neither the order of arrival nor the pending rows' keys
+        rows.sort(key=_content_key)
+        _shuffle(rows)
+        Response.objects.bulk_create(rows, batch_size=1000)
+        PendingResponse.objects.filter(pk__in=spent_ids).delete()
+        Invitation.objects.filter(wave_id__in=touched, used=True).update(used=True)
+        released = len(rows)
+        record(None, None, WRITE, "innsikt: svar frigitt", why=f"{released} svar")
+    return released
 
 
 # --- imports ------------------------------------------------------------------------------------

@@ -1,32 +1,29 @@
-"""One-time questionnaire links: the token, its stored hash, and the invitation a token names.
+"""One-time questionnaire tokens: a fresh random token, its stored hash, and the invitation (or
+the saved draft) a token names.
 
-Below both selectors and services (both need them), so neither imports the other for this. The
-database holds only a token's hash; the token is derived from the invitation's random nonce and
-the server secret, so the invited person's own page can show their link.
+Below both selectors and services (both need them), so neither imports the other for this. A
+token is random (256 bits) and the database holds only its SHA-256 hash; nothing derives a token
+from anything stored, so no one (not even the server) can rebuild an invited person's link. The
+invited person gets a fresh token from ``services.issue_token`` (see docs/architecture.md,
+"Anonymous survey answers").
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-
-from django.conf import settings
+import secrets
 
 from skreddersy.core.errors import NotFound
-from skreddersy.insight.models import Invitation
+from skreddersy.insight.models import Invitation, ResponseDraft
 
 
-def _token(nonce: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"insight-invitation:{nonce}".encode(), hashlib.sha256).hexdigest()[:40]
+def new_token() -> str:
+    """A one-time token: 256 random bits, URL-safe. Only its hash is stored."""
+    return secrets.token_urlsafe(32)
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_for(invitation: Invitation) -> str:
-    """The one-time link token of an invitation."""
-    return _token(invitation.nonce)
 
 
 def invitation_for_token(token: str) -> Invitation:
@@ -35,3 +32,7 @@ def invitation_for_token(token: str) -> Invitation:
     if inv is None:
         raise NotFound("Lenken er ugyldig.")
     return inv
+
+
+def draft_for(token: str) -> ResponseDraft | None:
+    return ResponseDraft.objects.filter(token_hash=token_hash(token or "")).first()

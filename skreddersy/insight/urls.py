@@ -4,7 +4,9 @@ from skreddersy.insight import views
 
 urlpatterns = [
     path("", views.home, name="insight_home"),
-    path("svar/<str:token>/", views.answer, name="insight_answer"),
+    path("svar/", views.answer, name="insight_answer"),
+    path("svar/start/<int:wave_id>/", views.answer_start, name="insight_answer_start"),
+    path("svar/<str:token>/", views.answer_link, name="insight_answer_link"),
     path("takk/", views.thanks, name="insight_thanks"),
     path("pastander/", views.item_bank, name="insight_item_bank"),
     path("pastander/<slug:key>/", views.item_edit, name="insight_item_edit"),

@@ -36,26 +36,67 @@ def home(request):
 
 # --- answering (the token is the credential; login is not needed) -------------------------------
 
-def answer(request, token: str):
+# The token travels in the URL only once (an emailed link), then in a signed, HTTP-only cookie
+# limited to the questionnaire's path: the page's own URL has no token, so no access log, history
+# or Referer holds it.
+ANSWER_COOKIE = "innsikt_svar"
+ANSWER_COOKIE_SALT = "skreddersy.insight.answer"
+ANSWER_PATH = "/innsikt/svar/"
+
+
+def _with_token(response, token: str):
+    from django.conf import settings
+
+    response.set_signed_cookie(ANSWER_COOKIE, token, salt=ANSWER_COOKIE_SALT, max_age=8 * 60 * 60,
+                               path=ANSWER_PATH, httponly=True, samesite="Lax",
+                               secure=settings.SESSION_COOKIE_SECURE)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def answer_start(request, wave_id: int):
+    """The invited person's own button: a fresh token, into the cookie, then the token-less page."""
+    token = services.issue_token(user=request.user, wave_id=wave_id)
+    return _with_token(redirect("insight_answer"), token)
+
+
+def answer_link(request, token: str):
+    """A link with the token in it: move the token into the cookie and leave the URL at once."""
+    q = selectors.questionnaire(token)
+    if q.closed and q.invitation is None:
+        response = render(request, "insight/answer_closed.html", {"reason": q.closed}, status=q.status)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    return _with_token(redirect("insight_answer"), token)
+
+
+def answer(request):
+    token = request.get_signed_cookie(ANSWER_COOKIE, default="", salt=ANSWER_COOKIE_SALT)
     q = selectors.questionnaire(token)
     if q.closed:
-        return render(request, "insight/answer_closed.html", {"reason": q.closed}, status=q.status)
+        reason = q.closed if q.invitation is not None else _(
+            "Åpne skjemaet med lenken din, eller fra siden Innsikt når du er logget inn.")
+        return render(request, "insight/answer_closed.html", {"reason": reason}, status=q.status)
     if request.method == "POST":
         answers = {k: request.POST.get(f"q_{k}", "") for k in q.item_keys}
         background = {k: request.POST.get(f"b_{k}", "") for k in q.background_keys}
         try:
             if request.POST.get("action") == "save":
                 services.save_draft(token=token, answers=answers, background=background)
-                messages.success(request, _("Svarene er lagret. Du kan fortsette senere med samme lenke."))
-                return redirect("insight_answer", token=token)
+                messages.success(request, _("Svarene er lagret. Du kan fortsette senere fra siden Innsikt."))
+                return redirect("insight_answer")
             services.submit_response(token=token, answers=answers, background=background)
-            return redirect("insight_thanks")
+            response = redirect("insight_thanks")
+            response.delete_cookie(ANSWER_COOKIE, path=ANSWER_PATH)
+            return response
         except SHOWN_IN_PLACE as exc:
             ctx = q.context(answers, background, exc.errors or {"__all__": exc.message})
             ctx.update(error_summary=exc.message)
             return render(request, "insight/answer.html", ctx, status=422)
     response = render(request, "insight/answer.html", q.context())
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

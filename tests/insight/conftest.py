@@ -75,5 +75,20 @@ def filler():
 
 
 def token_of(wave, staff):
-    inv = wave.invitations.get(staff=staff)
-    return services.token_for(inv)
+    """A fresh one-time token for the staff member's invitation (as their own page issues it)."""
+    return services.issue_token(user=staff.user, wave_id=wave.pk)
+
+
+def release(wave=None) -> int:
+    """Run the periodic release of sealed answers now."""
+    return services.release_pending_responses(wave=wave)
+
+
+def close(wave):
+    """Let the wave's closing time pass (as the clock would) and release what is sealed."""
+    wave.closes_at = clock.now() - dt.timedelta(microseconds=1)
+    if wave.opens_at >= wave.closes_at:
+        wave.opens_at = wave.closes_at - dt.timedelta(microseconds=1)
+    wave.save(update_fields=["opens_at", "closes_at"])
+    services.release_pending_responses(wave=wave)
+    return wave

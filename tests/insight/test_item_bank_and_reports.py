@@ -9,6 +9,8 @@ from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.insight import services
 from skreddersy.insight.models import IndexDefinition, Invitation, Item
 
+from .conftest import close
+
 
 def test_item_bank_is_verbatim_and_idempotent(bank):
     ref = reference.instruments()
@@ -113,6 +115,7 @@ def test_wave_to_wave_comparison_in_the_report(client, survey, wave, people, fil
     later = services.open_wave(user=people["analyst"].user, survey=survey, label="Våren", office_ids=[people["a"].pk],
                                opens_at=now + dt.timedelta(seconds=1), closes_at=now + dt.timedelta(days=5))
     filler(later, people["a"], 20, seed=4)
+    close(later)  # a leader sees an office's results once the wave has closed
     client.force_login(people["leader_a"].user)
     html = client.get(f"/innsikt/runde/{later.pk}/").content.decode()
     assert "Endring fra forrige runde" in html
