@@ -10,12 +10,12 @@ import pytest
 from skreddersy.core import clock
 from skreddersy.followup.models import Task
 from tests import factories as f
-from tests.browser.test_followup_journeys import browser, named, page, shot, staff_login  # noqa: F401
+from tests.browser.test_followup_journeys import named, shot, staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_morning_counter_to_client_and_back_with_filters_kept(page, live_server):  # noqa: F811
+def test_morning_counter_to_client_and_back_with_filters_kept(page, live_server):
     office = f.office(f.county("15"), name="Nav Molde")
     me = f.staff("counsellor", offices=[office], username="morgen1")
     late = named(f.client(office, me), "Lise", "Lang")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
 from skreddersy.followup import services
 from tests import factories as f
+from tests.browser.conftest import SHOTS
 
 # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still
 # synchronous, so Django's async-safety guard is lifted for this module only.
@@ -19,32 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: run `make browser` (apt-get install chromium).")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nb-NO")
-    pg = ctx.new_page()
-    pg.set_default_timeout(20_000)  # the test machine is shared: be patient, not flaky
-    pg.set_default_navigation_timeout(30_000)
-    yield pg
-    ctx.close()
+# Chromium, the browser and page fixtures and SHOTS: tests/browser/conftest.py
 
 
 @pytest.fixture

@@ -4,42 +4,17 @@ published value, and a pasted results section checked. Screenshots to test-resul
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from tests import factories as f
+from tests.browser.conftest import SHOTS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: run `make browser` (apt-get install chromium).")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nb-NO")
-    pg = ctx.new_page()
-    pg.set_default_timeout(20_000)
-    pg.set_default_navigation_timeout(30_000)
-    yield pg
-    ctx.close()
+# Chromium, the browser and page fixtures and SHOTS: tests/browser/conftest.py
 
 
 def login(pg, base: str) -> None:
