@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, Subquery
+from django.db.models import Count, F, Prefetch, Q, Subquery, prefetch_related_objects
 
 from skreddersy.clients.models import Client, NeedsMapping
 from skreddersy.clients.selectors import get_client
@@ -37,7 +37,8 @@ JOURNAL_PAGE = 50
 JOURNAL_FIRST = 10
 THREADS_FIRST = 5  # recent threads beside those awaiting Nav's reply
 AWAITING_MAX = 20  # threads awaiting Nav's reply shown at the top
-MESSAGES_FIRST = 3  # the newest messages of each thread on the first screen
+MESSAGES_FIRST = 3  # the newest messages of a thread awaiting Nav's reply on the first screen
+MESSAGES_ANSWERED = 2  # ... and of one that does not (older ones on demand)
 OPEN_ACTIVITIES_MAX = 50
 CLOSED_ACTIVITIES_FIRST = 10
 NOTES_FIRST = 5
@@ -296,23 +297,29 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     draft = p.draft
     p.can_approve_draft = bool(draft and access.can_approve_decision(user, draft))
     p.assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")[:5]) if is_nav else []
-    p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("-version")[:10])
-    # One query for the awaiting threads and the newest others (a union would not take a slice on
-    # SQLite): the awaiting ones first, at most AWAITING_MAX, then THREADS_FIRST + 1 of the rest.
+    # the mapping history's versions; the entries of the current one only (older ones list a date)
+    p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).order_by("-version")[:10])
+    prefetch_related_objects(p.mappings[:1], "entries")
+    # One query for the threads awaiting Nav's reply (first, at most AWAITING_MAX) and the newest
+    # others (THREADS_FIRST + 1: the extra one only says there is more), then one for the newest
+    # messages of those shown (not of every row read).
     n_msg = MESSAGES_FIRST if is_nav else 10
     first = THREADS_FIRST if is_nav else 10
-    rows = list(
-        Thread.objects.filter(client_id=client.pk)
-        .annotate(n_messages=Count("messages"))
-        .prefetch_related(_newest_messages(n_msg))
-        .order_by("-awaiting_nav_reply", "-last_message_at", "-id")[:AWAITING_MAX + first + 1]
-    ) if is_nav else list(
-        _threads_qs(client.pk, is_nav=False).annotate(n_messages=Count("messages"))
-        .prefetch_related(_newest_messages(n_msg))[:first + 1]
-    )
-    _with_recent(rows)
     if is_nav:
+        qs = Thread.objects.filter(client_id=client.pk).order_by("-awaiting_nav_reply", "-last_message_at", "-id")
+        rows = list(qs.annotate(n_messages=Count("messages"))[:AWAITING_MAX + first + 1])
         awaiting = [t for t in rows if t.awaiting_nav_reply]
+        rows = awaiting[:AWAITING_MAX] + [t for t in rows if not t.awaiting_nav_reply][:first + 1]
+    else:
+        rows = list(_threads_qs(client.pk, is_nav=False).annotate(n_messages=Count("messages"))[:first + 1])
+    prefetch_related_objects(rows, _newest_messages(n_msg))
+    _with_recent(rows)
+    if is_nav:  # an answered thread's first screen is its last exchange
+        for t in rows:
+            if not t.awaiting_nav_reply and len(t.recent_messages) > MESSAGES_ANSWERED:
+                t.older_count += len(t.recent_messages) - MESSAGES_ANSWERED
+                t.recent_messages = t.recent_messages[-MESSAGES_ANSWERED:]
+    if is_nav:
         p.awaiting, p.awaiting_more = awaiting[:AWAITING_MAX], len(awaiting) > AWAITING_MAX
         rest = [t for t in rows if not t.awaiting_nav_reply]
     else:
