@@ -37,10 +37,16 @@ def _morning():
     for i in range(3):
         services.add_activity(user=nav, client=waiting, title=f"Søke jobb {i}", type="job_application")
     t0 = clock.now() - dt.timedelta(days=300)
-    JournalEntry.objects.bulk_create(JournalEntry(client=waiting, at=t0 + dt.timedelta(hours=i), kind="task",
-                                                  summary=f"Gammel hendelse {i}") for i in range(60))
-    thread = services.start_thread(user=f.fresh_user(waiting.user), client=waiting, subject="Spørsmål om norskkurs",
-                                   body="Hei! Kan jeg begynne på norskkurs i januar?")
+    JournalEntry.objects.bulk_create(
+        JournalEntry(client=waiting, at=t0 + dt.timedelta(hours=i), kind="task", summary=f"Gammel hendelse {i}")
+        for i in range(60)
+    )
+    thread = services.start_thread(
+        user=f.fresh_user(waiting.user),
+        client=waiting,
+        subject="Spørsmål om norskkurs",
+        body="Hei! Kan jeg begynne på norskkurs i januar?",
+    )
     return me, waiting, thread
 
 
@@ -70,7 +76,9 @@ def test_awaiting_counter_to_the_message_reply_and_back(page, live_server, width
     assert message.is_visible() and "norskkurs i januar" in message.inner_text()
     box = message.bounding_box()
     assert 0 <= box["y"] < 900, box
-    doc_top = page.evaluate(f"document.getElementById('traad-{thread.pk}').getBoundingClientRect().top + window.scrollY")
+    doc_top = page.evaluate(
+        f"document.getElementById('traad-{thread.pk}').getBoundingClientRect().top + window.scrollY"
+    )
     assert doc_top < 1600, doc_top  # near the top: after the header, not thousands of pixels down
     shot(page, f"person-awaiting-{width}", full_page=False)
     # from the anchor, the reply box is a few Tab presses away
