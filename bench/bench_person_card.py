@@ -1,5 +1,6 @@
-"""The person-card selector (client, current decision, open plan, last 50 journal entries) at
-national scale: p95 ≤ 20 ms and a fixed number of queries (≤ 8) whatever the history length."""
+"""The person-card selector (client, current decision, open plan's open and newest closed
+activities, newest journal entries, open tasks) at national scale: p95 ≤ 20 ms and a fixed number
+of queries (≤ 9) whatever the history length, the national seed's long histories included."""
 
 import random
 import time
@@ -29,13 +30,16 @@ def run(args) -> dict:
         Client.objects.filter(pk__in=ids, counsellor__isnull=False, address_protection="", skjermet=False)
         .select_related("counsellor__user")
     )
-    # The clients with the longest journals, to show the query count does not grow with history.
+    # The clients with the longest journals, to show the query count does not grow with history:
+    # the sample's longest and the national seed's tail of long histories (followup.seeding).
+    from skreddersy.followup.seeding import long_history_candidates
+
     longest = list(
         Client.objects.filter(pk__in=ids, counsellor__isnull=False, address_protection="", skjermet=False)
         .annotate(n=Count("journal"))
         .order_by("-n")[:5]
         .select_related("counsellor__user")
-    )
+    ) + list(Client.objects.filter(pk__in=long_history_candidates()).annotate(n=Count("journal")).select_related("counsellor__user"))
     samples, queries, history = [], [], []
     for c in clients:  # warm-up pass
         person_card(user=c.counsellor.user, client_id=c.pk)
@@ -63,7 +67,7 @@ def run(args) -> dict:
         "scale": "national",
         "clients_in_db": Client.objects.count(),
         "sampled_clients": len(clients),
-        "targets": {"p95_ms": 20, "max_queries": 8},
+        "targets": {"p95_ms": 20, "max_queries": 9},
         "latency": timings(samples),
         "queries": {"min": min(queries), "max": max(queries)},
         "longest_histories": longest_q,

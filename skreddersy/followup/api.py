@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
@@ -177,6 +177,7 @@ class ThreadOut(Schema):
     awaiting_nav_reply: bool
     last_message_at: dt.datetime
     messages: list[MessageOut]
+    older_messages: int = 0  # older messages than those listed (``/threads/{id}/messages`` pages them)
 
 
 class ThreadIn(Schema):
@@ -219,6 +220,9 @@ class PersonOut(Schema):
     activities: list[ActivityOut]
     open_tasks: list[TaskOut]
     journal: list[JournalOut]
+    # The card is a first screen and does not grow with the history: the rest comes from the lists
+    journal_next_before_id: int | None = None  # pass to /clients/{id}/journal?before_id= for older entries
+    more_closed_activities: bool = False  # older finished or cancelled activities: /clients/{id}/plan
 
 
 class DecisionIn(Schema):
@@ -257,8 +261,9 @@ def _task(t) -> dict:
 
 
 def _thread(t) -> dict:
+    msgs = t.recent_messages if hasattr(t, "recent_messages") else list(t.messages.all())
     return {"id": t.pk, "subject": t.subject, "awaiting_nav_reply": t.awaiting_nav_reply, "last_message_at": t.last_message_at,
-            "messages": list(t.messages.all())}
+            "messages": msgs, "older_messages": getattr(t, "older_count", 0)}
 
 
 # --- overview and person ------------------------------------------------------------------------------
@@ -289,7 +294,8 @@ def get_overview(request: HttpRequest, filters: Query[OverviewFilters]):
 
 @router.get("/clients/{client_id}", response={200: PersonOut, **ERRORS}, summary="Personkort")
 def get_person(request: HttpRequest, client_id: int):
-    """The person card: the same aggregate as the person page (``selectors.person``), as a card."""
+    """The person card: the same aggregate as the person page (``selectors.person``), as a card: the
+    open activities and the newest closed ones, the open tasks and the newest journal entries."""
     card = selectors.person(user=request.user, client_id=client_id, card=True, why="api")
     c = card.client
     return {
@@ -301,23 +307,40 @@ def get_person(request: HttpRequest, client_id: int):
         "last_contact_at": c.last_contact_at,
         "current_decision": _decision(card.current_decision) if card.current_decision else None,
         "activities": card.activities, "open_tasks": [_task(t) for t in card.open_tasks], "journal": card.journal,
+        "journal_next_before_id": card.journal_cursor, "more_closed_activities": card.closed_more,
     }
 
 
-@router.get("/clients/{client_id}/journal", response={200: list[JournalOut], **ERRORS}, summary="Journal")
-def get_journal(request: HttpRequest, client_id: int, kind: Query[list[str]] = None, before_id: int | None = None,
-                limit: int = 50):
+@router.get("/clients/{client_id}/journal", response={200: list[JournalOut], **ERRORS}, summary="Journal",
+            description="Newest first, `limit` (1-200) at a time. For the next page pass `before_id`: the id of the last "
+                        "entry you have; every entry comes on exactly one page. The response header `X-Next-Before-Id` "
+                        "holds that id when there are older entries.")
+def get_journal(request: HttpRequest, response: HttpResponse, client_id: int, kind: Query[list[str]] = None,
+                before_id: int | None = None, limit: int = 50):
     bad = selectors.unknown_journal_kinds(kind or [])
     if bad:
         raise InvalidInput("Ukjent journaltype.", errors={"kind": f"ukjent: {', '.join(bad)}"})
-    return selectors.journal(user=request.user, client_id=client_id, kinds=kind or None, before_id=before_id, limit=limit)
+    _check_limit(limit)
+    page = selectors.journal_page(user=request.user, client_id=client_id, kinds=kind or None, before_id=before_id, limit=limit)
+    if page.more:
+        response["X-Next-Before-Id"] = str(page.cursor)
+    return page.items
+
+
+def _check_limit(limit: int, most: int = 200) -> None:
+    if not 1 <= limit <= most:
+        raise InvalidInput(f"limit må være mellom 1 og {most}.", field="limit")
 
 
 # --- plan and activities --------------------------------------------------------------------------------
 
-@router.get("/clients/{client_id}/plan", response={200: list[ActivityOut], **ERRORS}, summary="Aktivitetsplan")
-def get_plan(request: HttpRequest, client_id: int):
-    return selectors.plan(user=request.user, client_id=client_id)
+@router.get("/clients/{client_id}/plan", response={200: list[ActivityOut], **ERRORS}, summary="Aktivitetsplan",
+            description="The open plan's activities in start order, `limit` (1-500) from `offset`.")
+def get_plan(request: HttpRequest, client_id: int, offset: int = 0, limit: int = 500):
+    _check_limit(limit, 500)
+    if offset < 0:
+        raise InvalidInput("offset kan ikke være negativ.", field="offset")
+    return selectors.plan_page(user=request.user, client_id=client_id, offset=offset, limit=limit)
 
 
 @router.post("/clients/{client_id}/activities", response={201: ActivityOut, **ERRORS}, summary="Ny aktivitet", description=CSRF)
@@ -347,9 +370,33 @@ def approve_activity(request: HttpRequest, activity_id: int, payload: VersionIn)
 
 # --- dialogue -------------------------------------------------------------------------------------------
 
-@router.get("/clients/{client_id}/messages", response={200: list[ThreadOut], **ERRORS}, summary="Dialog")
-def get_messages(request: HttpRequest, client_id: int):
-    return [_thread(t) for t in selectors.threads(user=request.user, client_id=client_id)]
+@router.get("/clients/{client_id}/messages", response={200: list[ThreadOut], **ERRORS}, summary="Dialog",
+            description="Threads, newest first, `limit` (1-200) at a time, each with its newest `messages` messages (all "
+                        "when left out) and the number of older ones. For the next page pass `before_id`: the id of the "
+                        "last thread you have (header `X-Next-Before-Id`). Older messages of one thread: "
+                        "`/threads/{id}/messages`.")
+def get_messages(request: HttpRequest, response: HttpResponse, client_id: int, before_id: int | None = None,
+                 limit: int = 50, messages: int | None = None):
+    _check_limit(limit)
+    if messages is not None:
+        _check_limit(messages)
+    page = selectors.thread_page(user=request.user, client_id=client_id, before_id=before_id, limit=limit, messages=messages,
+                                 with_awaiting=True)
+    if page.more:
+        response["X-Next-Before-Id"] = str(page.cursor)
+    return [_thread(t) for t in page.items]
+
+
+@router.get("/threads/{thread_id}/messages", response={200: list[MessageOut], **ERRORS}, summary="Meldinger i samtale",
+            description="A thread's messages older than `before_id` (the oldest you have; newest when left out), `limit` "
+                        "(1-200) of them, oldest first. Header `X-Next-Before-Id`: pass it for the page before.")
+def get_thread_messages(request: HttpRequest, response: HttpResponse, thread_id: int, before_id: int | None = None,
+                        limit: int = 20):
+    _check_limit(limit)
+    _thread_, page = selectors.thread_messages(user=request.user, thread_id=thread_id, before_id=before_id, limit=limit)
+    if page.more:
+        response["X-Next-Before-Id"] = str(page.cursor)
+    return page.items
 
 
 @router.post("/clients/{client_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Ny samtale", description=CSRF)

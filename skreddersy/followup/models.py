@@ -49,6 +49,9 @@ class NeedsDecision(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
     version = models.PositiveIntegerField(default=1)
+    # The second approver's reason when they last sent the draft back, shown in full on the draft
+    # and on the counsellor's person page (a database default: bulk writers need not name it).
+    return_reason = models.TextField(_("grunn til retur"), blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-sent_at", "-drafted_at"]

@@ -65,7 +65,7 @@ STATUSES = {
     "new_or_unassigned": gettext_noop("Nye eller uten veileder"),
     "needs_decision": gettext_noop("Trenger § 14 a-vedtak"),
     "draft_decision": gettext_noop("Utkast til vedtak"),
-    "assessment_due": gettext_noop("Ny vurdering snart"),
+    "assessment_due": gettext_noop("Ny vurdering innen 30 dager"),
 }
 AGE_BANDS = {
     "under25": (gettext_noop("Under 25 år"), 0, 24),
@@ -560,7 +560,9 @@ def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> l
             flags.append("interpreter")
         if birth > cutoff:
             flags.append("under30")
-        if due and due <= due_by:
+        if due and due < today:
+            flags.append("assessment_overdue")  # passed: reads as overdue, never "snart"
+        elif due and due <= due_by:
             flags.append("assessment_due")
         rows.append(OverviewRow(
             client=OverviewClient(pk, fnr_, first, last, group, goal, counsellor),
@@ -583,7 +585,8 @@ FLAG_LABELS = {
     "manual": gettext_noop("Manuell oppfølging"),
     "interpreter": gettext_noop("Tolk"),
     "under30": gettext_noop("Under 30"),
-    "assessment_due": gettext_noop("Ny vurdering snart"),
+    "assessment_due": gettext_noop("Ny vurdering innen 30 dager"),
+    "assessment_overdue": gettext_noop("Ny vurdering: frist passert"),
 }
 
 

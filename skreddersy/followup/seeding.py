@@ -271,3 +271,147 @@ class FollowUpHistory:
 
         draft.group, draft.goal = group, goal
         draft.last_contact, draft.assessment_due = last_contact, assessment_due
+
+
+# --- the national seed's tail: a few clients with very long histories ------------------------------
+#
+# Most clients have a few dozen journal entries; a counsellor also meets the client followed for
+# years (thousands of journal entries, a thousand messages, hundreds of activities). The person
+# page and the API must not grow with that history, and only data that has such clients can show
+# it. ``seed(ctx)`` adds them to the national seed (after the clients and their histories);
+# ``manage.py seed_long_histories`` adds them to a national database seeded before this existed.
+
+# (journal entries, messages, activities) per long-history client
+LONG_HISTORIES = [(5000, 1000, 300), (5000, 1000, 300), (3000, 1000, 300), (2000, 600, 200), (1000, 300, 100)]
+LONG_HISTORY_YEARS = 4
+_MESSAGES_PER_THREAD = 10
+
+
+def long_history_candidates(n: int = len(LONG_HISTORIES)) -> list[int]:
+    """The clients that get (or have) a long history: spread over the first 5,000 ids, followed by
+    a counsellor, neither address-protected nor skjermet (so a benchmark can open their page)."""
+    from skreddersy.clients.models import Client
+
+    ids = list(Client.objects.filter(counsellor__isnull=False, address_protection="", skjermet=False)
+               .order_by("id").values_list("id", flat=True)[:5000])
+    step = max(1, len(ids) // max(1, n))
+    return ids[::step][:n]
+
+
+def seed(ctx: SeedContext) -> None:
+    if ctx.national:
+        written = seed_long_histories(now=ctx.now, batch=ctx.batch)
+        ctx.row_counts["long_history_clients"] = len(written)
+
+
+def seed_long_histories(*, now, batch: int = 20000, sizes=None) -> list[int]:
+    """Give ``long_history_candidates`` their long histories (``LONG_HISTORIES``), bulk inserted.
+    Deterministic (its own random stream) and idempotent: a client whose journal already holds at
+    least its size is left as it is. Returns the clients written."""
+    import random
+
+    from skreddersy import journal
+    from skreddersy.clients.models import Client
+    from skreddersy.core.models import StaffMember
+    from skreddersy.followup.models import JournalEntry
+
+    sizes = sizes or LONG_HISTORIES
+    rng = random.Random(4711)
+    ids = long_history_candidates(len(sizes))
+    clients = {c.pk: c for c in Client.objects.filter(pk__in=ids)}
+    staff_user = dict(StaffMember.objects.filter(pk__in=[c.counsellor_id for c in clients.values()]).values_list("id", "user_id"))
+    ranges = {m: IdRange(m) for m in (Activity, Thread, Message, MeetingNote)}
+    acts = BulkWriter(Activity, ["id", "plan", "client", "title", "description", "type", "status", "start_date", "end_date",
+                                 "created_by_role", "created_by", "created_at", "updated_at", "client_approved_at", "is_requirement",
+                                 "legal_basis", "consequence", "version"], batch)
+    threads = BulkWriter(Thread, ["id", "client", "subject", "activity", "created_at", "last_message_at", "awaiting_nav_reply"], batch)
+    msgs = BulkWriter(Message, ["id", "thread", "sender", "from_client", "body", "sent_at", "read_by_client_at", "read_by_nav_at",
+                                "suggested_route", "route"], batch)
+    notes = BulkWriter(MeetingNote, ["id", "client", "channel", "held_at", "summary", "shared_with_client", "written_by", "created_at"], batch)
+    tasks = BulkWriter(Task, ["client", "owner", "kind", "title", "deadline", "status", "created_at", "done_at", "message", "decision"], batch)
+    entries = journal.seed_writer(batch)
+    written = []
+    span = dt.timedelta(days=365 * LONG_HISTORY_YEARS)
+    today = now.date()
+    for cid, (n_journal, n_msg, n_act) in zip(ids, sizes, strict=False):
+        c = clients[cid]
+        if JournalEntry.objects.filter(client_id=cid).count() >= n_journal:
+            continue
+        nav_user, client_user, staff_id = staff_user[c.counsellor_id], c.user_id, c.counsellor_id
+        start = now - span
+        plan = ActivityPlan.objects.filter(client_id=cid, closed_at__isnull=True).order_by("-created_at").first()
+        plan_id = plan.pk if plan else ActivityPlan.objects.create(client_id=cid, created_at=start).pk
+        rows_before = entries.count + len(entries.rows)
+
+        def j(at, kind, summary, actor, otype="", oid=None, visible=True, cid=cid):
+            entries.add((cid, ts(at), kind, summary[:300], actor, otype, oid, visible))
+
+        # activities: most finished over the years, a dozen open, a few requirements not yet approved
+        for i in range(n_act):
+            aid = ranges[Activity].take()
+            typ = weighted(rng, ACTIVITY_TYPE_WEIGHTS)
+            title = rng.choice(ACTIVITY_TITLES[typ])
+            recent = i >= n_act - 15
+            created = now - dt.timedelta(days=rng.randint(1, 60)) if recent else start + span * (i / n_act)
+            sdate = created.date() + dt.timedelta(days=rng.randint(0, 10))
+            edate = sdate + dt.timedelta(days=rng.randint(14, 90))
+            requirement = recent and i % 5 == 0
+            basis, consequence = rng.choice(REQUIREMENTS) if requirement else ("", "")
+            if not recent:
+                status = "done" if rng.random() < 0.85 else "cancelled"
+            else:
+                status = "ongoing" if sdate <= today else "planned"
+            approved = None if requirement else created + dt.timedelta(days=1)
+            acts.add((aid, plan_id, cid, title, "", typ, status, d(sdate), d(edate), "counsellor", nav_user, ts(created),
+                      ts(min(now, created + dt.timedelta(days=(edate - sdate).days))), ts(min(approved, now)) if approved else None,
+                      requirement, basis, consequence, 1))
+            j(created, "activity", f"{'Aktivitetskrav' if requirement else 'Aktivitet'} lagt til av veileder: {title}", nav_user,
+              "Activity", aid)
+        # dialogue: threads of ten messages, alternating; the newest two await Nav's reply
+        n_threads = max(1, n_msg // _MESSAGES_PER_THREAD)
+        for k in range(n_threads):
+            tid = ranges[Thread].take()
+            awaiting = k >= n_threads - 2
+            t0 = (now - dt.timedelta(days=2 + (n_threads - k), hours=3)) if awaiting else start + span * (k / n_threads)
+            subject = rng.choice(["Spørsmål", "Oppfølging", "Jobbsøking", "Møte", "Tiltaksplass"])
+            at, last_mid = t0, None
+            for m in range(_MESSAGES_PER_THREAD):
+                mid = ranges[Message].take()
+                from_client = (m % 2 == 0) if not awaiting else (m % 2 == 1)
+                if awaiting and m == _MESSAGES_PER_THREAD - 1:
+                    from_client = True
+                if from_client:
+                    msgs.add((mid, tid, client_user, True, rng.choice(CLIENT_MESSAGES), ts(at), ts(at),
+                              None if awaiting and m == _MESSAGES_PER_THREAD - 1 else ts(at + dt.timedelta(hours=2)), "followup", ""))
+                    j(at, "message", f"Melding fra bruker: {subject}", client_user, "Message", mid)
+                else:
+                    msgs.add((mid, tid, nav_user, False, rng.choice(NAV_MESSAGES), ts(at), ts(at + dt.timedelta(hours=5)), ts(at),
+                              "", ""))
+                    j(at, "message", f"Melding fra Nav: {subject}", nav_user, "Message", mid)
+                last_mid, last_at = mid, at
+                at = at + dt.timedelta(hours=1 if awaiting else rng.randint(2, 48))
+            threads.add((tid, cid, subject, None, ts(t0), ts(last_at), awaiting))
+            if awaiting:
+                tasks.add((cid, staff_id, "answer_message", "Svar på melding innen 48 timer", ts(last_at + dt.timedelta(hours=48)),
+                           "open", ts(last_at), None, last_mid, None))
+        # the rest of the journal: meeting notes and closed tasks over the years
+        rest = n_journal - (entries.count + len(entries.rows) - rows_before)
+        for i in range(max(0, rest)):
+            at = start + span * (i / max(1, rest)) + dt.timedelta(minutes=rng.randint(0, 600))
+            if i % 3 == 0:
+                nid = ranges[MeetingNote].take()
+                channel = weighted(rng, [("meeting", 45), ("phone", 35), ("sms", 12), ("video", 8)])
+                shared = rng.random() < 0.85
+                notes.add((nid, cid, channel, ts(at), rng.choice(NOTE_SUMMARIES), shared, staff_id, ts(at)))
+                j(at, "note", "Samtalereferat" if shared else "Internt notat", nav_user, "MeetingNote", nid, shared)
+            else:
+                j(at, "task", rng.choice(["Oppgave utført: Følg opp jobbsøking", "Oppgave utført: Ring bruker om tiltaksplass",
+                                          "Oppgave opprettet: Kall inn til oppfølgingsmøte"]), nav_user, "", None, False)
+        for _k in range(3):  # a few open tasks, one of them overdue
+            tasks.add((cid, staff_id, "follow_up", rng.choice(["Følg opp jobbsøking", "Kall inn til oppfølgingsmøte"]),
+                       ts(now + dt.timedelta(days=rng.randint(-3, 20))), "open", ts(now - dt.timedelta(days=5)), None, None, None))
+        for w in (acts, threads, msgs, notes, tasks, entries):
+            w.flush()
+        written.append(cid)
+    reset_sequences(Activity, Thread, Message, MeetingNote, Task, journal.JournalEntry)
+    return written

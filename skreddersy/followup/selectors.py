@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Subquery, prefetch_related_objects
 
 from skreddersy.clients.models import Client, NeedsMapping
 from skreddersy.clients.selectors import get_client
@@ -32,6 +32,19 @@ from skreddersy.notifications.models import ContactPreference, Notification
 from skreddersy.policy import access
 
 JOURNAL_PAGE = 50
+# The person page's first screen of each section; the rest comes on demand (``*_page`` below),
+# so the page does not grow with the client's history.
+JOURNAL_FIRST = 10
+THREADS_FIRST = 5  # recent threads beside those awaiting Nav's reply
+AWAITING_MAX = 20  # threads awaiting Nav's reply shown at the top
+MESSAGES_FIRST = 3  # the newest messages of a thread awaiting Nav's reply on the first screen
+MESSAGES_ANSWERED = 2  # ... and of one that does not (older ones on demand)
+OPEN_ACTIVITIES_MAX = 50
+CLOSED_ACTIVITIES_FIRST = 10
+NOTES_FIRST = 5
+OPEN_TASKS_MAX = 50
+TASK_DUE_WITHIN = dt.timedelta(days=7)
+PAGE_MAX = 200
 JOURNAL_KINDS = JournalEntry.Kind.choices
 MESSAGE_ROUTES = Message.Route.choices
 
@@ -58,20 +71,63 @@ def _messages():
     return Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("sent_at", "id"))
 
 
+def _newest_messages(n: int):
+    """The newest ``n`` messages of each thread, in one query (a sliced prefetch: a window function)."""
+    return Prefetch("messages", queryset=Message.objects.order_by("-sent_at", "-id")[:n], to_attr="newest_messages")
+
+
+def _with_recent(threads: list[Thread]) -> list[Thread]:
+    """``recent_messages``: the prefetched newest messages, oldest first, and how many are older."""
+    for t in threads:
+        t.recent_messages = list(reversed(t.newest_messages))
+        t.older_count = max(0, getattr(t, "n_messages", len(t.recent_messages)) - len(t.recent_messages))
+    return threads
+
+
+def _clip(limit, default: int) -> int:
+    try:
+        limit = int(limit)
+    except (TypeError, ValueError):
+        return default
+    return max(1, min(limit, PAGE_MAX))
+
+
 # --- the person: one aggregate for the person page, Min side and the API -------------------------
 
 PERSON_WHAT = "personkort"
+OPEN_STATUSES = (Activity.Status.PROPOSED, Activity.Status.PLANNED, Activity.Status.ONGOING)
+
+
+@dataclass
+class Page:
+    """One page of a long list, and the cursor to ask for the next (None: there is no more)."""
+
+    items: list
+    cursor: int | None = None
+
+    @property
+    def more(self) -> bool:
+        return self.cursor is not None
+
+
+def _page(rows: list, limit: int, *, key=lambda x: x.pk) -> Page:
+    """``rows`` fetched with ``limit + 1``: the extra row only says there is more."""
+    items = rows[:limit]
+    return Page(items, key(items[-1]) if len(rows) > limit and items else None)
 
 
 @dataclass
 class Person:
-    """Everything about one client that the person page, Min side and the API's person card show.
+    """Everything about one client that the person page, Min side and the API's person card show,
+    as a first screen: each long section holds its newest items and says whether there is more,
+    which the page then loads on demand (``journal_page``, ``thread_page``, ``thread_messages``,
+    ``closed_activities``), so neither the page nor the card grows with the client's history.
 
     A client sees only what is shared with them: sent decisions, shared notes, client-visible
     journal lines, no tasks. A card (``person(..., card=True)``, the API's) holds the client, the
-    current decision, the open plan with its activities, the open tasks and the newest journal
-    entries; the page's further sections (decision history, assessments, mappings, threads,
-    notes) are None on a card, never an empty list that could be read as "none"."""
+    current decision, the open plan's open and newest closed activities, the open tasks and the
+    newest journal entries; the page's further sections (decision history, assessments, mappings,
+    threads, notes) are None on a card, never an empty list that could be read as "none"."""
 
     client: Client
     is_nav: bool
@@ -84,10 +140,18 @@ class Person:
     decisions: list[NeedsDecision] | None = None
     assessments: list[WorkCapacityAssessment] | None = None
     mappings: list[NeedsMapping] | None = None
-    threads: list[Thread] | None = None
+    threads: list[Thread] | None = None  # the first screen of the dialogue (not those awaiting Nav's reply)
     notes: list[MeetingNote] | None = None
     notifications: list[Notification] | None = None
     contact_preference: ContactPreference | None = None
+    journal_cursor: int | None = None  # the last entry shown, when there are older ones
+    closed_more: bool = False  # more finished or cancelled activities than shown
+    awaiting: list[Thread] | None = None  # threads awaiting Nav's reply (Nav's page: at the top)
+    threads_cursor: int | None = None
+    threads_more: bool = False  # more threads than the first screen (from ``threads_cursor``, or the start)
+    awaiting_more: bool = False  # more threads await Nav's reply than shown at the top
+    notes_more: bool = False
+    focus_message_id: int | None = None
 
     def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
         groups = []
@@ -98,11 +162,49 @@ class Person:
         return groups
 
     @property
+    def open_activities(self) -> list[Activity]:
+        return [a for a in self.activities if a.is_open]
+
+    @property
+    def closed_activities(self) -> list[Activity]:
+        return [a for a in self.activities if not a.is_open]
+
+    @property
     def draft(self) -> NeedsDecision | None:
         for d in self.decisions or ():
             if d.status in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
                 return d
         return None
+
+    @property
+    def returned_draft(self) -> NeedsDecision | None:
+        """A draft the second approver sent back, with their reason (the counsellor acts on it)."""
+        d = self.draft
+        return d if d and d.status == NeedsDecision.Status.DRAFT and d.return_reason else None
+
+    @property
+    def due_tasks(self) -> list[Task]:
+        """Open tasks due within a week, the overdue ones included (deadline order)."""
+        return split_tasks(self.open_tasks)[0]
+
+    @property
+    def later_tasks(self) -> list[Task]:
+        return split_tasks(self.open_tasks)[1]
+
+    @property
+    def unapproved_requirements(self) -> list[Activity]:
+        """Open activity requirements the client has not yet approved."""
+        return [a for a in self.activities if a.is_requirement and a.is_open and a.client_approved_at is None]
+
+    @property
+    def action_count(self) -> int:
+        return (len(self.awaiting or ()) + (1 if self.returned_draft else 0) + len(self.due_tasks)
+                + len(self.unapproved_requirements))
+
+    @property
+    def all_threads(self) -> list[Thread]:
+        """The awaiting threads then the rest of the first screen (Min side shows them together)."""
+        return list(self.awaiting or ()) + list(self.threads or ())
 
     @property
     def current_mapping(self) -> NeedsMapping | None:
@@ -113,6 +215,12 @@ class Person:
         return mapping_rows(self.current_mapping)
 
 
+def split_tasks(tasks: list[Task]) -> tuple[list[Task], list[Task]]:
+    """(due within ``TASK_DUE_WITHIN``, the overdue ones included; due later), each in deadline order."""
+    by = clock.now() + TASK_DUE_WITHIN
+    return [t for t in tasks if t.deadline <= by], [t for t in tasks if t.deadline > by]
+
+
 def mapping_rows(mapping) -> list[tuple[str, object]]:
     if mapping is None:
         return []
@@ -121,12 +229,42 @@ def mapping_rows(mapping) -> list[tuple[str, object]]:
     return [(name, by_key[key]) for key, name in names.items() if key in by_key]
 
 
-def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why: str = "oppfølging") -> Person:
+def _activities(plan) -> tuple[list[Activity], bool]:
+    """The open plan's open activities (start order, at most ``OPEN_ACTIVITIES_MAX``) and its newest
+    finished or cancelled ones (``CLOSED_ACTIVITIES_FIRST``), and whether there are older ones."""
+    if plan is None:
+        return [], False
+    qs = Activity.objects.filter(plan=plan)
+    open_ = list(qs.filter(status__in=OPEN_STATUSES).order_by("start_date", "id")[:OPEN_ACTIVITIES_MAX])
+    closed = list(qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-id")[:CLOSED_ACTIVITIES_FIRST + 1])
+    return open_ + closed[:CLOSED_ACTIVITIES_FIRST], len(closed) > CLOSED_ACTIVITIES_FIRST
+
+
+def _threads_qs(client_id: int, *, is_nav: bool):
+    """The dialogue list's threads, newest first. On Nav's page the threads awaiting Nav's reply
+    stand at the top instead (``_awaiting``), so the list leaves them out."""
+    qs = Thread.objects.filter(client_id=client_id)
+    if is_nav:
+        qs = qs.filter(awaiting_nav_reply=False)
+    return qs.order_by("-last_message_at", "-id")
+
+
+def _after_thread(qs, before_id: int | None):
+    if before_id is None:
+        return qs
+    anchor = Thread.objects.filter(pk=before_id).values("last_message_at")
+    return qs.filter(Q(last_message_at__lt=Subquery(anchor)) | Q(last_message_at=Subquery(anchor), id__lt=before_id))
+
+
+def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why: str = "oppfølging",
+           focus: dict | None = None) -> Person:
     """The client's person aggregate, with one access check and one audit entry (``PERSON_WHAT``),
-    in a fixed number of queries whatever the length of the history: a card seven (client, audit,
-    current decision, plan, activities, journal, tasks); the whole page six more (the decision
-    history in place of the current decision, assessments, mappings and their entries, threads
-    and their messages, notes)."""
+    in a fixed number of queries whatever the length of the history: a card eight (client, audit,
+    current decision, plan, open activities, newest closed activities, journal, tasks); the whole
+    page six more (the decision history in place of the current decision, assessments, mappings
+    and their entries, threads awaiting a reply and the newest threads, each with its newest
+    messages, notes). ``focus`` (``{"thread"|"message"|"activity"|"note": id}``, a journal link's
+    target) adds that item when it is not on the first screen, in at most two more queries."""
     client = get_client(user=user, client_id=client_id, what=PERSON_WHAT, why=why)
     is_nav = access.sees_internal_notes(user)
     decisions = None
@@ -143,12 +281,14 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
                          .order_by(F("sent_at").desc(nulls_first=True), "-drafted_at", "-id"))
         current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
     plan = ActivityPlan.objects.filter(client_id=client.pk, closed_at__isnull=True).order_by("-created_at").first()
-    activities = list(Activity.objects.filter(plan=plan).order_by("start_date", "id")) if plan else []
-    entries = list(_journal_qs(user, client.pk, journal_kinds)[:JOURNAL_PAGE])
+    activities, closed_more = _activities(plan)
+    journal_page_ = _page(list(_journal_qs(user, client.pk, journal_kinds)[:JOURNAL_FIRST + 1]), JOURNAL_FIRST)
     tasks = []
     if is_nav:
-        tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner").order_by("deadline"))
-    p = Person(client, is_nav, current, plan, activities, tasks, entries)
+        tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner")
+                     .order_by("deadline", "id")[:OPEN_TASKS_MAX])
+    p = Person(client, is_nav, current, plan, activities, tasks, journal_page_.items,
+               journal_cursor=journal_page_.cursor, closed_more=closed_more)
     if card:
         return p
     if not is_nav and access.actor(user).client_id == client.pk:
@@ -156,29 +296,121 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     p.decisions = decisions
     draft = p.draft
     p.can_approve_draft = bool(draft and access.can_approve_decision(user, draft))
-    p.assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")) if is_nav else []
-    p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("-version")[:10])
-    p.threads = list(Thread.objects.filter(client_id=client.pk).prefetch_related(_messages())
-                     .order_by("-awaiting_nav_reply", "-last_message_at"))
+    p.assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")[:5]) if is_nav else []
+    # the mapping history's versions; the entries of the current one only (older ones list a date)
+    p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).order_by("-version")[:10])
+    prefetch_related_objects(p.mappings[:1], "entries")
+    # One query for the threads awaiting Nav's reply (first, at most AWAITING_MAX) and the newest
+    # others (THREADS_FIRST + 1: the extra one only says there is more), then one for the newest
+    # messages of those shown (not of every row read).
+    n_msg = MESSAGES_FIRST if is_nav else 10
+    first = THREADS_FIRST if is_nav else 10
+    if is_nav:
+        qs = Thread.objects.filter(client_id=client.pk).order_by("-awaiting_nav_reply", "-last_message_at", "-id")
+        rows = list(qs.annotate(n_messages=Count("messages"))[:AWAITING_MAX + first + 1])
+        awaiting = [t for t in rows if t.awaiting_nav_reply]
+        rows = awaiting[:AWAITING_MAX] + [t for t in rows if not t.awaiting_nav_reply][:first + 1]
+    else:
+        rows = list(_threads_qs(client.pk, is_nav=False).annotate(n_messages=Count("messages"))[:first + 1])
+    prefetch_related_objects(rows, _newest_messages(n_msg))
+    _with_recent(rows)
+    if is_nav:  # an answered thread's first screen is its last exchange
+        for t in rows:
+            if not t.awaiting_nav_reply and len(t.recent_messages) > MESSAGES_ANSWERED:
+                t.older_count += len(t.recent_messages) - MESSAGES_ANSWERED
+                t.recent_messages = t.recent_messages[-MESSAGES_ANSWERED:]
+    if is_nav:
+        p.awaiting, p.awaiting_more = awaiting[:AWAITING_MAX], len(awaiting) > AWAITING_MAX
+        rest = [t for t in rows if not t.awaiting_nav_reply]
+    else:
+        p.awaiting, rest = [], rows
+    threads_page = _page(rest, first)
+    p.threads, p.threads_cursor = threads_page.items, threads_page.cursor
+    # every row awaiting a reply: whether others exist is not known, so the list offers them from the start
+    p.threads_more = threads_page.more or (p.awaiting_more and not rest)
     notes = MeetingNote.objects.filter(client_id=client.pk).select_related("written_by")
     if not is_nav:
         notes = notes.filter(shared_with_client=True)
-    p.notes = list(notes.order_by("-held_at")[:50])
+    notes = list(notes.order_by("-held_at", "-id")[:NOTES_FIRST + 1])
+    p.notes, p.notes_more = notes[:NOTES_FIRST], len(notes) > NOTES_FIRST
     if is_nav:  # the delivery status of the newest notifications, and how the client is reached
         p.notifications = list(Notification.objects.filter(client_id=client.pk).order_by("-due_at", "-id")[:10])
         p.contact_preference = ContactPreference.objects.filter(client_id=client.pk).first()
+    if focus:
+        _add_focus(p, focus)
     return p
+
+
+def _add_focus(p: Person, focus: dict) -> None:
+    """Put a journal link's target on the page if the first screen does not hold it (it must be
+    this client's: an id of another client's item is ignored)."""
+    cid = p.client.pk
+    message_id = focus.get("message")
+    thread_id = focus.get("thread")
+    shown_threads = {t.pk: t for t in p.all_threads}
+    if message_id:
+        row = Message.objects.filter(pk=message_id, thread__client_id=cid).values_list("thread_id", "sent_at").first()
+        if row:
+            thread_id, sent_at = row
+            p.focus_message_id = message_id
+            t = shown_threads.get(thread_id)
+            if t is None or all(m.pk != message_id for m in t.recent_messages):
+                # the thread from the focused message on (at most a page), older ones on demand
+                t = t or Thread.objects.filter(pk=thread_id).annotate(n_messages=Count("messages")).first()
+                window = list(Message.objects.filter(thread_id=thread_id)
+                              .filter(Q(sent_at__gt=sent_at) | Q(sent_at=sent_at, id__gte=message_id))
+                              .order_by("sent_at", "id")[:JOURNAL_PAGE])
+                t.recent_messages = window
+                t.older_count = max(0, t.n_messages - len(window))
+                if t.pk not in shown_threads:
+                    (p.awaiting if t.awaiting_nav_reply and p.is_nav else p.threads).insert(0, t)
+        return
+    if thread_id and thread_id not in shown_threads:
+        t = (Thread.objects.filter(pk=thread_id, client_id=cid).annotate(n_messages=Count("messages"))
+             .prefetch_related(_newest_messages(MESSAGES_FIRST)).first())
+        if t:
+            _with_recent([t])
+            (p.awaiting if t.awaiting_nav_reply and p.is_nav else p.threads).insert(0, t)
+        return
+    activity_id = focus.get("activity")
+    if activity_id and p.plan and all(a.pk != activity_id for a in p.activities):
+        a = Activity.objects.filter(pk=activity_id, client_id=cid).first()
+        if a:
+            p.activities.append(a)
+        return
+    note_id = focus.get("note")
+    if note_id and all(n.pk != note_id for n in p.notes or ()):
+        qs = MeetingNote.objects.filter(pk=note_id, client_id=cid).select_related("written_by")
+        if not p.is_nav:
+            qs = qs.filter(shared_with_client=True)
+        n = qs.first()
+        if n:
+            p.notes.insert(0, n)
 
 
 # --- journal ----------------------------------------------------------------------------------------
 
+def _after_entry(qs, before_id: int | None):
+    """The entries after ``before_id`` in the journal's order (newest first: at, then id)."""
+    if before_id is None:
+        return qs
+    anchor = JournalEntry.objects.filter(pk=before_id).values("at")
+    return qs.filter(Q(at__lt=Subquery(anchor)) | Q(at=Subquery(anchor), id__lt=before_id))
+
+
 def journal(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE) -> list[JournalEntry]:
-    """The client's chronological journal, newest first, optionally filtered by kind."""
+    """The client's chronological journal, newest first, optionally filtered by kind; ``before_id``
+    (the last entry already shown) continues after it."""
+    return journal_page(user=user, client_id=client_id, kinds=kinds, before_id=before_id, limit=limit).items
+
+
+def journal_page(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE) -> Page:
+    """One page of the journal after the entry ``before_id`` (newest first), with the cursor for the
+    next; every entry is on exactly one page. Audited as a read of the client's journal."""
     client = get_client(user=user, client_id=client_id, what="journal")
-    qs = _journal_qs(user, client.pk, kinds)
-    if before_id is not None:
-        qs = qs.filter(id__lt=before_id)
-    return list(qs[: max(1, min(limit, 500))])
+    limit = _clip(limit, JOURNAL_PAGE)
+    qs = _after_entry(_journal_qs(user, client.pk, kinds), before_id)
+    return _page(list(qs[:limit + 1]), limit)
 
 
 def full_journal(*, user, client_id: int) -> list[JournalEntry]:
@@ -289,6 +521,24 @@ def plan(*, user, client_id: int) -> list[Activity]:
     return list(Activity.objects.filter(client=client, plan__closed_at__isnull=True).order_by("start_date", "id"))
 
 
+def closed_activities(*, user, client_id: int, offset: int = 0, limit: int = 20) -> tuple[Page, int]:
+    """Finished and cancelled activities of the open plan, newest first, from ``offset``: the person
+    page shows the newest few and loads the rest on demand. Returns the page and the next offset."""
+    client = get_client(user=user, client_id=client_id, what="aktivitetsplan")
+    limit, offset = _clip(limit, 20), max(0, int(offset or 0))
+    rows = list(Activity.objects.filter(client=client, plan__closed_at__isnull=True).exclude(status__in=OPEN_STATUSES)
+                .order_by("-updated_at", "-id")[offset:offset + limit + 1])
+    page = _page(rows, limit)
+    return page, offset + len(page.items)
+
+
+def plan_page(*, user, client_id: int, offset: int = 0, limit: int = 100) -> list[Activity]:
+    """The open plan's activities in start order, ``limit`` from ``offset`` (the API's paged plan)."""
+    client = get_client(user=user, client_id=client_id, what="aktivitetsplan")
+    limit, offset = max(1, min(int(limit), 500)), max(0, int(offset or 0))
+    return list(Activity.objects.filter(client=client, plan__closed_at__isnull=True).order_by("start_date", "id")[offset:offset + limit])
+
+
 def get_activity(*, user, activity_id: int, nav: bool = False) -> Activity:
     """One activity; ``nav=True`` for Nav's edit page (the client is refused)."""
     act = Activity.objects.select_related("client").filter(pk=activity_id).first()
@@ -300,10 +550,51 @@ def get_activity(*, user, activity_id: int, nav: bool = False) -> Activity:
 
 # --- dialogue --------------------------------------------------------------------------------------------
 
-def threads(*, user, client_id: int) -> list[Thread]:
-    """Dialogue threads with their messages, newest thread first."""
+def threads(*, user, client_id: int, before_id: int | None = None, limit: int = 50,
+            messages: int | None = None) -> list[Thread]:
+    """Dialogue threads, newest first, each with its messages (``messages``: only the newest so many)
+    in ``recent_messages``; ``before_id`` (the last thread already read) continues after it."""
+    return thread_page(user=user, client_id=client_id, before_id=before_id, limit=limit, messages=messages,
+                       with_awaiting=True).items
+
+
+def thread_page(*, user, client_id: int, before_id: int | None = None, limit: int = THREADS_FIRST,
+                messages: int | None = MESSAGES_FIRST, with_awaiting: bool = False) -> Page:
+    """One page of the client's dialogue threads, newest first, each with its newest ``messages``
+    (all with None) and how many older ones there are. Nav's person page shows the threads awaiting
+    its reply at the top, so its list leaves them out (``with_awaiting=False``). Audited as a read."""
     client = get_client(user=user, client_id=client_id, what="dialog")
-    return list(Thread.objects.filter(client=client).prefetch_related(_messages()).order_by("-last_message_at"))
+    limit = _clip(limit, THREADS_FIRST)
+    qs = _threads_qs(client.pk, is_nav=access.sees_internal_notes(user) and not with_awaiting)
+    qs = _after_thread(qs, before_id).annotate(n_messages=Count("messages"))
+    if messages is None:
+        qs = qs.prefetch_related(Prefetch("messages", queryset=Message.objects.order_by("-sent_at", "-id"), to_attr="newest_messages"))
+    else:
+        qs = qs.prefetch_related(_newest_messages(_clip(messages, MESSAGES_FIRST)))
+    return _page(_with_recent(list(qs[:limit + 1])), limit)
+
+
+def thread_messages(*, user, thread_id: int, before_id: int | None = None, limit: int = 20) -> tuple[Thread, Page]:
+    """The thread's messages older than ``before_id`` (the oldest already shown), at most ``limit``,
+    oldest first; the page's cursor is the oldest one returned when there are older still.
+    Audited as a read of the thread's client."""
+    thread = get_thread(user=user, thread_id=thread_id)
+    limit = _clip(limit, 20)
+    qs = Message.objects.filter(thread_id=thread.pk).order_by("-sent_at", "-id")
+    if before_id is not None:
+        anchor = Message.objects.filter(pk=before_id).values("sent_at")
+        qs = qs.filter(Q(sent_at__lt=Subquery(anchor)) | Q(sent_at=Subquery(anchor), id__lt=before_id))
+    page = _page(list(qs[:limit + 1]), limit)
+    page.items.reverse()
+    return thread, page
+
+
+def thread_card(*, user, thread_id: int) -> Thread:
+    """One thread with its newest messages, as its card on the person page (after a reply)."""
+    t = get_thread(user=user, thread_id=thread_id)
+    t = (Thread.objects.filter(pk=t.pk).annotate(n_messages=Count("messages"))
+         .prefetch_related(_newest_messages(MESSAGES_FIRST)).get())
+    return _with_recent([t])[0]
 
 
 def get_thread(*, user, thread_id: int) -> Thread:
@@ -329,6 +620,17 @@ def meeting_notes(*, user, client_id: int) -> list[MeetingNote]:
     if not access.sees_internal_notes(user):
         qs = qs.filter(shared_with_client=True)
     return list(qs.order_by("-held_at"))
+
+
+def notes_page(*, user, client_id: int, offset: int = 0, limit: int = 20) -> tuple[Page, int]:
+    """Meeting notes, newest first, from ``offset`` (the person page shows the newest few)."""
+    client = get_client(user=user, client_id=client_id, what="samtalereferater")
+    limit, offset = _clip(limit, 20), max(0, int(offset or 0))
+    qs = MeetingNote.objects.filter(client=client).select_related("written_by")
+    if not access.sees_internal_notes(user):
+        qs = qs.filter(shared_with_client=True)
+    page = _page(list(qs.order_by("-held_at", "-id")[offset:offset + limit + 1]), limit)
+    return page, offset + len(page.items)
 
 
 # --- tasks -------------------------------------------------------------------------------------------------

@@ -283,6 +283,7 @@ def return_decision(*, user, decision: NeedsDecision | int, reason: str) -> Need
         if not reason.strip():
             raise InvalidInput("Skriv hvorfor vedtaket returneres.", field="reason")
         decision.status = NeedsDecision.Status.DRAFT
+        decision.return_reason = reason.strip()
         decision.version += 1
         decision.save()
         Task.objects.filter(decision=decision, status=Task.Status.OPEN).update(status=Task.Status.CANCELLED, done_at=clock.now())

@@ -185,6 +185,14 @@ SELECTORS = {
     "case_record": (selectors.case_record, lambda e: dict(client_id=e["client"].pk)),
     "mapping_form": (client_selectors.mapping_form, lambda e: dict(client_id=e["client"].pk)),
     "reminder": (selectors.reminder, lambda e: dict(client_id=e["client"].pk)),
+    # the person page's "show more" pages: each a read of the client
+    "journal_page": (selectors.journal_page, lambda e: dict(client_id=e["client"].pk)),
+    "thread_page": (selectors.thread_page, lambda e: dict(client_id=e["client"].pk)),
+    "thread_messages": (selectors.thread_messages, lambda e: dict(thread_id=_thread(e).pk)),
+    "thread_card": (selectors.thread_card, lambda e: dict(thread_id=_thread(e).pk)),
+    "closed_activities": (selectors.closed_activities, lambda e: dict(client_id=e["client"].pk)),
+    "plan_page": (selectors.plan_page, lambda e: dict(client_id=e["client"].pk)),
+    "notes_page": (selectors.notes_page, lambda e: dict(client_id=e["client"].pk)),
 }
 # The user's own settings, about no client (saved filters, columns): tested in test_overview_counsellor.py.
 OWN_SETTINGS = {"save_filter", "delete_saved_filter", "set_columns"}

@@ -79,7 +79,9 @@ def _expected(c) -> dict:
     under30 = (today.year - c.birth_date.year - ((today.month, today.day) < (c.birth_date.month, c.birth_date.day))) < 30
     flags = [name for name, on in (
         ("manual", c.manual_followup), ("interpreter", c.needs_interpreter), ("under30", under30),
-        ("assessment_due", c.assessment_due is not None and (c.assessment_due - today).days <= 30),
+        # a passed date reads as overdue, never "snart"
+        ("assessment_overdue", c.assessment_due is not None and (c.assessment_due - today).days < 0),
+        ("assessment_due", c.assessment_due is not None and 0 <= (c.assessment_due - today).days <= 30),
     ) if on]
     return {
         "next_deadline": open_tasks[0].deadline if open_tasks else None,

@@ -1,5 +1,7 @@
-"""The person card: client, current § 14 a decision, open plan, newest 50 journal entries and open
-tasks, in a fixed number of queries (at most 8) however long the client's history is."""
+"""The person card: client, current § 14 a decision, open plan (its open activities and newest closed
+ones), the newest journal entries and open tasks, in a fixed number of queries (at most 9: the
+closed activities are their own query, so a long plan does not grow the card) however long the
+client's history is."""
 
 import datetime as dt
 
@@ -51,7 +53,7 @@ def _count(user, client_id) -> int:
 
 
 @pytest.mark.parametrize("who", ["counsellor", "client"])
-def test_query_count_is_fixed_and_at_most_8_whatever_the_history(org, who):
+def test_query_count_is_fixed_and_at_most_9_whatever_the_history(org, who):
     small = f.client(org["a"], org["counsellor"], login=True)
     big = f.client(org["a"], org["counsellor"], login=True)
     _history(small, org["counsellor"], 1)
@@ -64,14 +66,14 @@ def test_query_count_is_fixed_and_at_most_8_whatever_the_history(org, who):
     n_small = _count(user_for(small), small.pk)
     n_big = _count(user_for(big), big.pk)
     assert n_small == n_big
-    assert n_big <= 8
+    assert n_big <= 9
 
 
 def test_query_count_with_django_assert_max_num_queries(org, django_assert_max_num_queries):
     c = f.client(org["a"], org["counsellor"])
     _history(c, org["counsellor"], 200)
     user = f.fresh_user(org["counsellor"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         selectors.person(user=user, client_id=c.pk, card=True)
 
 
@@ -82,11 +84,15 @@ def test_card_contents(org):
     assert card.client.pk == c.pk
     assert card.current_decision.pk == current.pk
     assert card.plan.pk == plan.pk
-    assert len(card.activities) == 200 and {a.plan_id for a in card.activities} == {plan.pk}
-    assert len(card.journal) == 50
-    expected = list(JournalEntry.objects.filter(client=c).order_by("-at", "-id").values_list("pk", flat=True)[:50])
+    # a first screen: the open activities (at most OPEN_ACTIVITIES_MAX, in start order), the newest entries
+    assert len(card.activities) == selectors.OPEN_ACTIVITIES_MAX and {a.plan_id for a in card.activities} == {plan.pk}
+    assert [a.pk for a in card.activities] == list(
+        Activity.objects.filter(plan=plan).order_by("start_date", "id").values_list("pk", flat=True)[:selectors.OPEN_ACTIVITIES_MAX])
+    n = selectors.JOURNAL_FIRST
+    assert len(card.journal) == n
+    expected = list(JournalEntry.objects.filter(client=c).order_by("-at", "-id").values_list("pk", flat=True)[:n])
     assert [e.pk for e in card.journal] == expected
-    assert all(card.journal[i].at >= card.journal[i + 1].at for i in range(49))
+    assert card.journal_cursor == expected[-1]  # older entries: the journal's next page starts after it
     assert {t.status for t in card.open_tasks} == {"open"}
     assert [t.deadline for t in card.open_tasks] == sorted(t.deadline for t in card.open_tasks)
 
@@ -95,7 +101,7 @@ def test_client_card_has_only_visible_entries_and_no_tasks(org):
     c = f.client(org["a"], org["counsellor"], login=True)
     _history(c, org["counsellor"], 200)
     card = selectors.person(user=f.fresh_user(c.user), client_id=c.pk, card=True)
-    assert len(card.journal) == 50 and all(e.visible_to_client for e in card.journal)
+    assert len(card.journal) == selectors.JOURNAL_FIRST and all(e.visible_to_client for e in card.journal)
     assert card.open_tasks == []
 
 
@@ -158,4 +164,4 @@ def test_page_and_card_agree_and_audit_once_under_one_name(org):
     # the page's further sections are there; a card says it did not read them (None, not "none")
     assert card.decisions is None and card.threads is None and card.notes is None
     assert [d.pk for d in page.decisions if d.status == "sent"][0] == current.pk
-    assert len(page.notes) == 30 and page.draft is not None
+    assert len(page.notes) == selectors.NOTES_FIRST and page.notes_more and page.draft is not None

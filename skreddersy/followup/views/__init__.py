@@ -25,7 +25,15 @@ from skreddersy.followup.views.overview import (
     saved_filter_delete,
     saved_filter_new,
 )
-from skreddersy.followup.views.person import export_case, person_journal, person_page
+from skreddersy.followup.views.person import (
+    export_case,
+    person_activities,
+    person_journal,
+    person_notes,
+    person_page,
+    person_threads,
+    thread_older,
+)
 from skreddersy.followup.views.plan import activity_edit, activity_new, mapping_edit
 from skreddersy.followup.views.tasks import reminder_edit, task_done, task_inbox, task_new, task_reassign, task_undo
 
@@ -33,6 +41,7 @@ __all__ = [
     "ClientLoginView", "client_notification_preferences", "notification_letter", "notification_preferences", "activity_edit", "activity_new", "approval_queue", "assessment_new", "client_activity_approve",
     "client_activity_new", "client_home", "client_mapping", "client_message_new", "client_thread_reply", "contact_new",
     "decision_action", "decision_detail", "decision_new", "export_case", "mapping_edit", "message_route",
+    "person_activities", "person_notes", "person_threads", "thread_older",
     "overview_page", "person_journal", "person_page", "task_done", "thread_new", "thread_no_reply", "thread_reply",
     "category_bulk", "overview_columns", "reminder_edit", "saved_filter_delete", "saved_filter_new", "task_inbox",
     "task_new", "task_reassign", "task_undo",

@@ -16,6 +16,9 @@ from skreddersy.policy import access
 
 # The errors a form page shows on its form (field and reason); any other rises to the error page.
 FORM_ERRORS = (InvalidInput, Conflict)
+# A message tagged ``lagret:<anchor>`` is a save's confirmation: the person page shows it beside
+# the item it names (its anchor) and moves focus there, not at the top of the page.
+SAVED_TAG = "lagret:"
 
 
 def staff_view(view):
@@ -49,3 +52,10 @@ def is_htmx(request) -> bool:
 
 def person_url(client_id: int, anchor: str = "") -> str:
     return reverse("person", args=[client_id]) + (f"#{anchor}" if anchor else "")
+
+
+def saved(request, text: str, anchor: str) -> None:
+    """Confirm a save beside the item saved (``anchor`` on the person page, e.g. ``traad-12``)."""
+    from django.contrib import messages
+
+    messages.success(request, text, extra_tags=SAVED_TAG + anchor)

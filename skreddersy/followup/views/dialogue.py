@@ -1,33 +1,48 @@
-"""Dialogue with the client, contact notes (samtalereferat) and message routing, as Nav writes them."""
+"""Dialogue with the client, contact notes (samtalereferat) and message routing, as Nav writes them.
+
+A reply, a routing and "no reply needed" come from the thread's card on the person page: with htmx
+the answer is that card again, with the confirmation in it and focus on the confirmation (its
+``autofocus``), so nothing else on the page moves; without htmx the browser goes back to the page,
+at the thread, where the same confirmation stands."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from skreddersy.clients import selectors as client_selectors
 from skreddersy.followup import forms, selectors, services
-from skreddersy.followup.views._common import FORM_ERRORS, person_url, staff_view
+from skreddersy.followup.views._common import FORM_ERRORS, is_htmx, person_url, saved, staff_view
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def contact_new(request, client_id: int):
-    form = forms.ContactForm(request.POST or None, initial={"channel": request.GET.get("kanal") or "phone", "shared_with_client": True})
+    form = forms.ContactForm(
+        request.POST or None, initial={"channel": request.GET.get("kanal") or "phone", "shared_with_client": True}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.log_contact(user=request.user, client=client_id, channel=d["channel"], summary=d["summary"],
-                                 held_at=d.get("held_at"), shared_with_client=d.get("shared_with_client", False))
-            messages.success(request, _("Samtalereferatet er lagret."))
-            return redirect(person_url(client_id, "journal"))
+            note = services.log_contact(
+                user=request.user,
+                client=client_id,
+                channel=d["channel"],
+                summary=d["summary"],
+                held_at=d.get("held_at"),
+                shared_with_client=d.get("shared_with_client", False),
+            )
+            saved(request, _("Samtalereferatet er lagret."), f"referat-{note.pk}")
+            return redirect(person_url(client_id) + f"?referat={note.pk}#referat-{note.pk}")
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     client = client_selectors.get_client(user=request.user, client_id=client_id, what="samtalereferat: nytt", nav=True)
-    return render(request, "followup/contact_form.html", {"client": client, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request, "followup/contact_form.html", {"client": client, "form": form}, status=422 if form.errors else 200
+    )
 
 
 @staff_view
@@ -36,14 +51,47 @@ def thread_new(request, client_id: int):
     form = forms.NewThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.start_thread(user=request.user, client=client_id, **form.cleaned_data)
-            messages.success(request, _("Meldingen er sendt."))
-            return redirect(person_url(client_id, "dialog"))
+            t = services.start_thread(user=request.user, client=client_id, **form.cleaned_data)
+            saved(request, _("Meldingen er sendt."), f"traad-{t.pk}")
+            return redirect(person_url(client_id) + f"?traad={t.pk}#traad-{t.pk}")
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     client = client_selectors.get_client(user=request.user, client_id=client_id, what="dialog: ny", nav=True)
-    return render(request, "followup/thread_form.html", {"client": client, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request, "followup/thread_form.html", {"client": client, "form": form}, status=422 if form.errors else 200
+    )
+
+
+def _thread_done(request, thread_id: int, client_id: int, text: str, *, error: str = "", body: str = ""):
+    """After an action on a thread: its card (htmx) with the confirmation or the error in it, or
+    back to the page at the thread."""
+    if is_htmx(request):
+        t = selectors.thread_card(user=request.user, thread_id=thread_id)
+        ctx = {
+            "t": t,
+            "route_choices": selectors.MESSAGE_ROUTES,
+            "client_id": client_id,
+            "is_nav": True,
+            "saved": None
+            if error
+            else {"anchor": f"traad-{thread_id}", "kind": "traad", "id": thread_id, "text": text},
+            "reply_error": error,
+            "reply_body": body,
+        }
+        html = render_to_string("followup/_thread.html", ctx, request=request)
+        if not error:  # a reply closes the answer task: the task list beside it says so too (out of band)
+            due, later = selectors.split_tasks(selectors.tasks(user=request.user, client_id=client_id, nav=True))
+            html += render_to_string(
+                "followup/_person_tasks.html", {"due_tasks": due, "later_tasks": later, "oob": True}, request=request
+            )
+        return HttpResponse(html)
+    if error:
+        from django.contrib import messages
+
+        messages.error(request, error)
+    else:
+        saved(request, text, f"traad-{thread_id}")
+    return redirect(person_url(client_id) + f"?traad={thread_id}#traad-{thread_id}")
 
 
 @staff_view
@@ -51,20 +99,22 @@ def thread_new(request, client_id: int):
 def thread_reply(request, thread_id: int):
     form = forms.ReplyForm(request.POST)
     if form.is_valid():
-        msg = services.send_message(user=request.user, thread=thread_id, body=form.cleaned_data["body"])
-        messages.success(request, _("Svaret er sendt."))
-        return redirect(person_url(msg.thread.client_id, f"traad-{thread_id}"))
+        try:
+            msg = services.send_message(user=request.user, thread=thread_id, body=form.cleaned_data["body"])
+            return _thread_done(request, thread_id, msg.thread.client_id, _("Svaret er sendt."))
+        except FORM_ERRORS as exc:
+            error = exc.message
+    else:
+        error = _("Skriv et svar før du sender.")
     thread = selectors.get_thread(user=request.user, thread_id=thread_id)
-    messages.error(request, _("Skriv et svar før du sender."))
-    return redirect(person_url(thread.client_id, f"traad-{thread_id}"))
+    return _thread_done(request, thread_id, thread.client_id, "", error=error, body=request.POST.get("body", ""))
 
 
 @staff_view
 @require_POST
 def thread_no_reply(request, thread_id: int):
     thread = services.mark_no_reply_needed(user=request.user, thread=thread_id)
-    messages.success(request, _("Markert som ikke behov for svar."))
-    return redirect(person_url(thread.client_id, "dialog"))
+    return _thread_done(request, thread_id, thread.client_id, _("Markert som ikke behov for svar."))
 
 
 @staff_view
@@ -73,8 +123,8 @@ def message_route(request, message_id: int):
     form = forms.RouteForm(request.POST)
     if form.is_valid():
         msg = services.set_message_route(user=request.user, message=message_id, route=form.cleaned_data["route"])
-        messages.success(request, _("Ruting lagret: %(r)s.") % {"r": msg.get_route_display()})
-    else:
-        msg = selectors.get_message(user=request.user, message_id=message_id)
-        messages.error(request, _("Velg en gyldig ruting."))
-    return redirect(person_url(msg.thread.client_id, f"traad-{msg.thread_id}"))
+        return _thread_done(
+            request, msg.thread_id, msg.thread.client_id, _("Ruting lagret: %(r)s.") % {"r": msg.get_route_display()}
+        )
+    msg = selectors.get_message(user=request.user, message_id=message_id)
+    return _thread_done(request, msg.thread_id, msg.thread.client_id, "", error=_("Velg en gyldig ruting."))

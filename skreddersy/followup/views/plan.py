@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,7 +10,7 @@ from skreddersy.clients import selectors as client_selectors
 from skreddersy.clients import services as client_services
 from skreddersy.core import reference
 from skreddersy.followup import forms, selectors, services
-from skreddersy.followup.views._common import FORM_ERRORS, person_url, staff_view
+from skreddersy.followup.views._common import FORM_ERRORS, person_url, saved, staff_view
 
 
 def activity_kwargs(d: dict) -> dict:
@@ -29,7 +28,7 @@ def mapping_edit(request, client_id: int):
         try:
             m = client_services.record_mapping(user=request.user, client=client_id, entries=form.entries(),
                                                note=form.cleaned_data.get("note", ""))
-            messages.success(request, _("Kartleggingen er lagret som versjon %(v)s.") % {"v": m.version})
+            saved(request, _("Kartleggingen er lagret som versjon %(v)s.") % {"v": m.version}, "kartlegging")
             return redirect(person_url(client_id, "kartlegging"))
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
@@ -51,8 +50,9 @@ def activity_new(request, client_id: int):
         try:
             act = services.add_activity(user=request.user, client=client_id, status=form.cleaned_data.get("status") or None,
                                         **activity_kwargs(form.cleaned_data))
-            messages.success(request, _("Aktiviteten «%(t)s» er lagt til. Brukeren blir bedt om å godta den.") % {"t": act.title})
-            return redirect(person_url(client_id, "plan"))
+            saved(request, _("Aktiviteten «%(t)s» er lagt til. Brukeren blir bedt om å godta den.") % {"t": act.title},
+                  f"aktivitet-{act.pk}")
+            return redirect(person_url(client_id) + f"?aktivitet={act.pk}#aktivitet-{act.pk}")
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     client = client_selectors.get_client(user=request.user, client_id=client_id, what="aktivitet: ny", nav=True)
@@ -75,8 +75,8 @@ def activity_edit(request, activity_id: int):
         try:
             act = services.update_activity(user=request.user, activity=activity_id, expected_version=d.get("version") or -1,
                                            **changes)
-            messages.success(request, _("Endringene er lagret."))
-            return redirect(person_url(act.client_id, "plan"))
+            saved(request, _("Endringene er lagret."), f"aktivitet-{act.pk}")
+            return redirect(person_url(act.client_id) + f"?aktivitet={act.pk}#aktivitet-{act.pk}")
         except FORM_ERRORS as exc:
             if exc.field == "version":
                 # Keep everything the counsellor typed; show what the other person saved beside it, and

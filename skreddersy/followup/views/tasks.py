@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from skreddersy.core.errors import Conflict, InvalidInput
 from skreddersy.followup import forms, selectors, services
-from skreddersy.followup.views._common import FORM_ERRORS, person_url, staff_view
+from skreddersy.followup.views._common import FORM_ERRORS, person_url, saved, staff_view
 
 # Tasks marked done in this session: the inbox offers to undo these (and only these).
 UNDO_KEY = "tasks_done"
@@ -33,7 +33,10 @@ def task_done(request, task_id: int):
     try:
         task = services.complete_task(user=request.user, task=task_id)
         _remember_done(request, task.pk)
-        messages.success(request, _("Oppgaven er markert som utført."))
+        if request.POST.get("next") in ("overview", "inbox"):
+            messages.success(request, _("Oppgaven er markert som utført."))
+        else:
+            saved(request, _("Oppgaven «%(t)s» er markert som utført.") % {"t": task.title}, "oppgaver")
     except Conflict as exc:
         messages.warning(request, exc.message)
         task = selectors.get_task(user=request.user, task_id=task_id)
