@@ -71,17 +71,16 @@ def pending_resolve(request, pending_id: int):
 @staff_view
 def counsellor_overview(request):
     """Veilederoversikt: each counsellor's caseload, open tasks, overdue tasks and replies awaited,
-    and the covers during absence (with the form to add one)."""
+    and the covers during absence (the form to add one is its own page)."""
     ov = caseloads.counsellor_overview(user=request.user, office_id=_office_param(request))
-    form = forms.CoverForm(staff=ov.counsellors)
-    return render(request, "followup/counsellor_overview.html", {"ov": ov, "form": form})
+    return render(request, "followup/counsellor_overview.html", {"ov": ov})
 
 
 @staff_view
 def cover_new(request):
     office_id = _office_param(request)
     ov = caseloads.counsellor_overview(user=request.user, office_id=office_id)
-    form = forms.CoverForm(request.POST or None, staff=ov.counsellors)
+    form = forms.CoverForm(request.POST or None, staff=ov.staff)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -91,8 +90,8 @@ def cover_new(request):
             return redirect(reverse("counsellor_overview") + f"?office={ov.office.pk}#dekning")
         except FORM_ERRORS as exc:
             apply_service_error(form, exc)
-    return render(request, "followup/counsellor_overview.html", {"ov": ov, "form": form, "show_form": True},
-                  status=422 if request.method == "POST" else 200)
+    return render(request, "followup/cover_form.html", {"ov": ov, "form": form},
+                  status=422 if request.method == "POST" and form.errors else 200)
 
 
 @staff_view
