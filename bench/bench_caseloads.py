@@ -55,15 +55,26 @@ def run(args) -> dict:
     quick = getattr(args, "quick", False)
     n = 10 if quick else 60
     office = Client.objects.values("office_id").annotate(n=Count("id")).order_by("-n").first()
-    leader = (StaffMember.objects.filter(memberships__office_id=office["office_id"], roles__role="office_leader")
-              .select_related("user").first())
-    counsellors = list(StaffMember.objects.filter(memberships__office_id=office["office_id"], roles__role="counsellor",
-                                                  clearance_strictly_confidential=False).order_by("pk")[:2])
+    leader = (
+        StaffMember.objects.filter(memberships__office_id=office["office_id"], roles__role="office_leader")
+        .select_related("user")
+        .first()
+    )
+    counsellors = list(
+        StaffMember.objects.filter(
+            memberships__office_id=office["office_id"], roles__role="counsellor", clearance_strictly_confidential=False
+        ).order_by("pk")[:2]
+    )
     http = HttpClient()
     http.force_login(leader.user)
-    out = {"scale": "national", "clients_in_db": Client.objects.count(), "office_clients": office["n"],
-           "office_counsellors": StaffMember.objects.filter(memberships__office_id=office["office_id"]).count(),
-           "samples_per_case": n, "targets": {"counsellor_overview_p95_ms": 150, "bulk_assign_500_s": 2.0}}
+    out = {
+        "scale": "national",
+        "clients_in_db": Client.objects.count(),
+        "office_clients": office["n"],
+        "office_counsellors": StaffMember.objects.filter(memberships__office_id=office["office_id"]).count(),
+        "samples_per_case": n,
+        "targets": {"counsellor_overview_p95_ms": 150, "bulk_assign_500_s": 2.0},
+    }
     cases = {}
     for name, url in {
         "counsellor_overview_html": f"/veilederoversikt/?office={office['office_id']}",
@@ -74,10 +85,32 @@ def run(args) -> dict:
         lat, queries = _measure(http, url, n)
         cases[name] = {"url": url, "latency": lat, "queries": queries}
     out["cases"] = cases
+    # The machine is shared: the same leader's office overview (an existing page with a target of
+    # p95 ≤ 150 ms, bench_overview's office_html_100_per_page), measured interleaved with the
+    # counsellor overview so both see the same load; their ratio does not depend on the load.
+    pairs = {
+        "counsellor_overview_html": f"/veilederoversikt/?office={office['office_id']}",
+        "reference_office_overview_html": f"/oversikt/?scope=office&office={office['office_id']}",
+    }
+    inter: dict[str, list[float]] = {k: [] for k in pairs}
+    for _ in range(n):
+        for key, url in pairs.items():
+            t0 = time.perf_counter()
+            assert http.get(url).status_code == 200
+            inter[key].append(time.perf_counter() - t0)
+    out["interleaved"] = {k: timings(v) for k, v in inter.items()}
+    ref = out["interleaved"]["reference_office_overview_html"]
+    ours = out["interleaved"]["counsellor_overview_html"]
+    out["interleaved"]["ratio_median"] = round(ours["median_ms"] / ref["median_ms"], 2)
+    out["interleaved"]["ratio_p95"] = round(ours["p95_ms"] / ref["p95_ms"], 2)
 
     # Bulk assignment: 500 visible clients of the office to one counsellor, rolled back each time.
-    ids = list(Client.objects.filter(office_id=office["office_id"], address_protection="", skjermet=False)
-               .exclude(counsellor_id=counsellors[0].pk).order_by("pk").values_list("pk", flat=True)[:500])
+    ids = list(
+        Client.objects.filter(office_id=office["office_id"], address_protection="", skjermet=False)
+        .exclude(counsellor_id=counsellors[0].pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
     user = User.objects.get(pk=leader.user_id)
     reps = 3 if quick else 10
 
@@ -122,8 +155,12 @@ def run(args) -> dict:
         return time.perf_counter() - t0
 
     refused = [refused_once() for _ in range(reps)]
-    out["bulk_assign_500"] = {"clients": len(ids), "service": timings([s for s, _ in service]), "api": timings(api),
-                              "refused_batch": timings(refused)}
+    out["bulk_assign_500"] = {
+        "clients": len(ids),
+        "service": timings([s for s, _ in service]),
+        "api": timings(api),
+        "refused_batch": timings(refused),
+    }
     out["meets_targets"] = {
         "counsellor_overview_html": cases["counsellor_overview_html"]["latency"]["p95_ms"] <= 150,
         "counsellor_overview_json": cases["counsellor_overview_json"]["latency"]["p95_ms"] <= 150,

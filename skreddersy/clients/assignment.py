@@ -78,13 +78,20 @@ def _check_visible_and_led(user, ids: list[int], clients: list[Client], what: st
     found = {c.pk for c in clients}
     hidden = [i for i in ids if i not in found] + [c.pk for c in clients if not access.can_see_client(user, c)]
     if hidden:
-        raise _Refused(AccessDenied("Du har ikke tilgang til alle de valgte brukerne.", field="client_ids"), sorted(hidden))
+        raise _Refused(
+            AccessDenied("Du har ikke tilgang til alle de valgte brukerne.", field="client_ids"), sorted(hidden)
+        )
     not_led = [c.pk for c in clients if not access.can_hand_out(user, c.office_id)]
     if not_led:
-        raise _Refused(AccessDenied(
-            "Du er ikke leder ved kontoret som følger opp " + ("brukeren" if len(not_led) == 1 else f"{len(not_led)} av brukerne")
-            + ". Bare ledere ved brukerens nåværende oppfølgingskontor kan fordele eller flytte den.", field="client_ids"),
-            not_led)
+        raise _Refused(
+            AccessDenied(
+                "Du er ikke leder ved kontoret som følger opp "
+                + ("brukeren" if len(not_led) == 1 else f"{len(not_led)} av brukerne")
+                + ". Bare ledere ved brukerens nåværende oppfølgingskontor kan fordele eller flytte den.",
+                field="client_ids",
+            ),
+            not_led,
+        )
 
 
 class _Refused(Exception):
@@ -110,7 +117,9 @@ def _run(user, ids: list[int], what: str, reason: str, work) -> int:
             for cid in exc.client_ids:
                 audit.record(user, cid, audit.DENIED, what, why=f"avvist: {err.code}")
         else:
-            audit.record_writes(user, exc.client_ids, what, why=f"avvist: {err.code}" + (f" ({err.field})" if err.field else ""))
+            audit.record_writes(
+                user, exc.client_ids, what, why=f"avvist: {err.code}" + (f" ({err.field})" if err.field else "")
+            )
         raise err from None
     except InvalidInput as err:
         audit.record_writes(user, ids, what, why=f"avvist: {err.code}" + (f" ({err.field})" if err.field else ""))
@@ -129,37 +138,62 @@ def assign_clients(*, user, client_ids: list[int], counsellor, reason: str = "")
     reason = (reason or "").strip()
     if len(reason) > 200:
         raise InvalidInput("Begrunnelsen kan være høyst 200 tegn.", field="reason")
-    staff, roles = _load_counsellor(counsellor)
 
     def work() -> list[int]:
         clients = _locked_clients(ids)
         _check_visible_and_led(user, ids, clients, what)
+        staff, roles = _load_counsellor(counsellor)
         if not roles & access.FOLLOWUP_ROLES:
             raise _Refused(InvalidInput("Den valgte ansatte følger ikke opp brukere.", field="counsellor"), ids)
         elsewhere = [c.pk for c in clients if c.office_id not in staff.office_ids()]
         if elsewhere:
-            raise _Refused(InvalidInput(
-                "Veilederen jobber ikke ved kontoret som følger opp "
-                + ("brukeren" if len(elsewhere) == 1 else f"{len(elsewhere)} av brukerne")
-                + ". Velg en veileder ved brukerens kontor, eller flytt oppfølgingen først.", field="counsellor"), elsewhere)
+            raise _Refused(
+                InvalidInput(
+                    "Veilederen jobber ikke ved kontoret som følger opp "
+                    + ("brukeren" if len(elsewhere) == 1 else f"{len(elsewhere)} av brukerne")
+                    + ". Velg en veileder ved brukerens kontor, eller flytt oppfølgingen først.",
+                    field="counsellor",
+                ),
+                elsewhere,
+            )
         no_clearance = [c.pk for c in clients if not access.staff_sees_client(staff, roles, c)]
         if no_clearance:
-            raise _Refused(InvalidInput(
-                "Veilederen mangler tilgangen som trengs for " + ("brukeren" if len(no_clearance) == 1 else f"{len(no_clearance)} av brukerne")
-                + " (adressebeskyttelse eller skjerming).", field="counsellor"), no_clearance)
+            raise _Refused(
+                InvalidInput(
+                    "Veilederen mangler tilgangen som trengs for "
+                    + ("brukeren" if len(no_clearance) == 1 else f"{len(no_clearance)} av brukerne")
+                    + " (adressebeskyttelse eller skjerming).",
+                    field="counsellor",
+                ),
+                no_clearance,
+            )
         moved = [c for c in clients if c.counsellor_id != staff.pk]
         if not moved:
             return []
-        previous = dict(StaffMember.objects.filter(pk__in={c.counsellor_id for c in moved if c.counsellor_id})
-                        .values_list("pk", "display_name"))
+        previous = dict(
+            StaffMember.objects.filter(pk__in={c.counsellor_id for c in moved if c.counsellor_id}).values_list(
+                "pk", "display_name"
+            )
+        )
         Client.objects.filter(pk__in=[c.pk for c in moved]).update(counsellor=staff)
         suffix = f" ({reason})" if reason else ""
-        journal.append_many([
-            {"client_id": c.pk, "kind": journal.Kind.CLIENT, "visible_to_client": False,
-             "summary": (f"Veileder endret fra {previous[c.counsellor_id]} til {staff.display_name}" if c.counsellor_id
-                         else f"Veileder tildelt: {staff.display_name}") + suffix}
-            for c in moved
-        ], actor=user)
+        journal.append_many(
+            [
+                {
+                    "client_id": c.pk,
+                    "kind": journal.Kind.CLIENT,
+                    "visible_to_client": False,
+                    "summary": (
+                        f"Veileder endret fra {previous[c.counsellor_id]} til {staff.display_name}"
+                        if c.counsellor_id
+                        else f"Veileder tildelt: {staff.display_name}"
+                    )
+                    + suffix,
+                }
+                for c in moved
+            ],
+            actor=user,
+        )
         return [c.pk for c in moved]
 
     return _run(user, ids, what, reason, work)
@@ -181,27 +215,45 @@ def transfer_clients(*, user, client_ids: list[int], office, reason: str) -> int
         raise InvalidInput("Skriv hvorfor oppfølgingen flyttes.", field="reason")
     if len(reason) > 200:
         raise InvalidInput("Begrunnelsen kan være høyst 200 tegn.", field="reason")
-    target = _load_office(office)
 
     def work() -> list[int]:
         clients = _locked_clients(ids)
         _check_visible_and_led(user, ids, clients, what)
+        target = _load_office(office)
         already = [c.pk for c in clients if c.office_id == target.pk]
         if already:
-            raise _Refused(InvalidInput(f"{target.name} følger allerede opp "
-                                        + ("brukeren" if len(already) == 1 else f"{len(already)} av brukerne") + ".",
-                                        field="office"), already)
+            raise _Refused(
+                InvalidInput(
+                    f"{target.name} følger allerede opp "
+                    + ("brukeren" if len(already) == 1 else f"{len(already)} av brukerne")
+                    + ".",
+                    field="office",
+                ),
+                already,
+            )
         names = dict(Office.objects.filter(pk__in={c.office_id for c in clients}).values_list("pk", "name"))
         Client.objects.filter(pk__in=ids).update(office=target, counsellor=None)
-        journal.append_many([
-            {"client_id": c.pk, "kind": journal.Kind.CLIENT, "visible_to_client": True,
-             "summary": f"Oppfølgingen er flyttet fra {names[c.office_id]} til {target.name}"}
-            for c in clients
-        ] + [
-            {"client_id": c.pk, "kind": journal.Kind.CLIENT, "visible_to_client": False,
-             "summary": f"Begrunnelse for flytting: {reason}"}
-            for c in clients
-        ], actor=user)
+        journal.append_many(
+            [
+                {
+                    "client_id": c.pk,
+                    "kind": journal.Kind.CLIENT,
+                    "visible_to_client": True,
+                    "summary": f"Oppfølgingen er flyttet fra {names[c.office_id]} til {target.name}",
+                }
+                for c in clients
+            ]
+            + [
+                {
+                    "client_id": c.pk,
+                    "kind": journal.Kind.CLIENT,
+                    "visible_to_client": False,
+                    "summary": f"Begrunnelse for flytting: {reason}",
+                }
+                for c in clients
+            ],
+            actor=user,
+        )
         return ids
 
     return _run(user, ids, what, reason, work)
@@ -246,15 +298,32 @@ def set_cover(*, user, covered, covering, start: dt.date, end: dt.date, reason: 
         audit.record(user, None, audit.WRITE, what, why="avvist: invalid (" + ", ".join(errors) + ")")
         raise InvalidInput("Dekningen kan ikke lagres.", errors=errors)
     with transaction.atomic():
-        cover = Cover.objects.create(office_id=led[0], covered=covered_staff, covering=covering_staff, start=start, end=end,
-                                     reason=reason, created_by=user, created_at=clock.now())
+        cover = Cover.objects.create(
+            office_id=led[0],
+            covered=covered_staff,
+            covering=covering_staff,
+            start=start,
+            end=end,
+            reason=reason,
+            created_by=user,
+            created_at=clock.now(),
+        )
         ids = list(Client.objects.filter(counsellor=covered_staff, office_id__in=led).values_list("pk", flat=True))
-        journal.append_many([
-            {"client_id": cid, "kind": journal.Kind.CLIENT, "visible_to_client": False, "object_type": "Cover", "object_id": cover.pk,
-             "summary": f"{covering_staff.display_name} dekker for {covered_staff.display_name}"
-                        f" {start:%d.%m.%Y}–{end:%d.%m.%Y}"}
-            for cid in ids
-        ], actor=user)
+        journal.append_many(
+            [
+                {
+                    "client_id": cid,
+                    "kind": journal.Kind.CLIENT,
+                    "visible_to_client": False,
+                    "object_type": "Cover",
+                    "object_id": cover.pk,
+                    "summary": f"{covering_staff.display_name} dekker for {covered_staff.display_name}"
+                    f" {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+                }
+                for cid in ids
+            ],
+            actor=user,
+        )
         audit.record_writes(user, ids, what) if ids else audit.record(user, None, audit.WRITE, what, obj=cover)
     return cover
 
@@ -271,20 +340,41 @@ def end_cover(*, user, cover: Cover | int) -> Cover:
     with transaction.atomic():
         obj.ended_at = clock.now()
         obj.save(update_fields=["ended_at"])
-        ids = list(Client.objects.filter(counsellor_id=obj.covered_id, office_id=obj.office_id).values_list("pk", flat=True))
-        journal.append_many([
-            {"client_id": cid, "kind": journal.Kind.CLIENT, "visible_to_client": False, "object_type": "Cover", "object_id": obj.pk,
-             "summary": f"{obj.covering.display_name} dekker ikke lenger for {obj.covered.display_name}"}
-            for cid in ids
-        ], actor=user)
+        ids = list(
+            Client.objects.filter(counsellor_id=obj.covered_id, office_id=obj.office_id).values_list("pk", flat=True)
+        )
+        journal.append_many(
+            [
+                {
+                    "client_id": cid,
+                    "kind": journal.Kind.CLIENT,
+                    "visible_to_client": False,
+                    "object_type": "Cover",
+                    "object_id": obj.pk,
+                    "summary": f"{obj.covering.display_name} dekker ikke lenger for {obj.covered.display_name}",
+                }
+                for cid in ids
+            ],
+            actor=user,
+        )
         audit.record_writes(user, ids, what) if ids else audit.record(user, None, audit.WRITE, what, obj=obj)
     return obj
 
 
 # --- the office's rules for handing out new clients ---------------------------------------------
 
-RULE_FIELDS = ("name", "position", "counsellor", "need_group", "age_min", "age_max", "language", "needs_interpreter",
-               "birth_day_from", "birth_day_to")
+RULE_FIELDS = (
+    "name",
+    "position",
+    "counsellor",
+    "need_group",
+    "age_min",
+    "age_max",
+    "language",
+    "needs_interpreter",
+    "birth_day_from",
+    "birth_day_to",
+)
 
 
 def save_rule(*, user, office, rule: AssignmentRule | int | None = None, **values) -> AssignmentRule:

@@ -74,7 +74,9 @@ def _office_for(user, office_id: int | None, what: str) -> Office:
 
 def _office_staff(office_id: int) -> list[StaffMember]:
     """The office's staff with a follow-up role, in Norwegian name order (a few dozen names)."""
-    staff = StaffMember.objects.filter(memberships__office_id=office_id, roles__role__in=access.FOLLOWUP_ROLES).distinct()
+    staff = StaffMember.objects.filter(
+        memberships__office_id=office_id, roles__role__in=access.FOLLOWUP_ROLES
+    ).distinct()
     return sorted(staff.only("id", "display_name"), key=lambda s: (collation.sort_key(s.display_name), s.pk))
 
 
@@ -85,13 +87,19 @@ def counsellor_figures(*, user, office_id: int) -> dict[int | None, tuple[int, i
     open_tasks = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN).order_by()
 
     def count(qs):
-        return Coalesce(Subquery(qs.values("client_id").annotate(n=Count("id")).values("n")[:1], output_field=IntegerField()),
-                        Value(0))
+        return Coalesce(
+            Subquery(qs.values("client_id").annotate(n=Count("id")).values("n")[:1], output_field=IntegerField()),
+            Value(0),
+        )
 
     per_client = (
-        Client.objects.filter(access.client_filter(user), office_id=office_id).order_by()
-        .annotate(_open=count(open_tasks), _overdue=count(open_tasks.filter(deadline__lt=now)),
-                  _awaiting=count(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True).order_by()))
+        Client.objects.filter(access.client_filter(user), office_id=office_id)
+        .order_by()
+        .annotate(
+            _open=count(open_tasks),
+            _overdue=count(open_tasks.filter(deadline__lt=now)),
+            _awaiting=count(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True).order_by()),
+        )
         .values_list("counsellor_id", "_open", "_overdue", "_awaiting")
     )
     inner, params = per_client.query.sql_with_params()
@@ -114,15 +122,20 @@ def counsellor_overview(*, user, office_id: int | None = None) -> CounsellorOver
     figures = counsellor_figures(user=user, office_id=office.pk)
     staff = _office_staff(office.pk)
     today = clock.today()
-    covers = list(Cover.objects.filter(office=office, end__gte=today, ended_at__isnull=True)
-                  .select_related("covered", "covering").order_by("start", "id"))
+    covers = list(
+        Cover.objects.filter(office=office, end__gte=today, ended_at__isnull=True)
+        .select_related("covered", "covering")
+        .order_by("start", "id")
+    )
     rows = []
     for s in staff:
         n, o, d, aw = figures.pop(s.pk, (0, 0, 0, 0))
         rows.append(CounsellorRow(s.pk, s.display_name, n, o, d, aw))
     # clients whose counsellor no longer serves the office still count (shown under their name)
     if any(k is not None for k in figures):
-        gone = dict(StaffMember.objects.filter(pk__in=[k for k in figures if k is not None]).values_list("pk", "display_name"))
+        gone = dict(
+            StaffMember.objects.filter(pk__in=[k for k in figures if k is not None]).values_list("pk", "display_name")
+        )
         for k in [k for k in figures if k is not None]:
             n, o, d, aw = figures.pop(k)
             rows.append(CounsellorRow(k, gone.get(k, "?"), n, o, d, aw))
@@ -136,9 +149,18 @@ def counsellor_overview(*, user, office_id: int | None = None) -> CounsellorOver
             if c.covering_id in by_id:
                 by_id[c.covering_id].covering.append(c.covered.display_name)
     a = access.actor(user)
-    offices = list(Office.objects.filter(pk__in=[o for o in a.office_ids if access.can_hand_out(user, o)]).order_by("number"))
-    return CounsellorOverview(office=office, offices=offices, rows=rows, unassigned=unassigned, covers=covers,
-                              total_clients=sum(r.clients for r in rows) + unassigned.clients, staff=staff)
+    offices = list(
+        Office.objects.filter(pk__in=[o for o in a.office_ids if access.can_hand_out(user, o)]).order_by("number")
+    )
+    return CounsellorOverview(
+        office=office,
+        offices=offices,
+        rows=rows,
+        unassigned=unassigned,
+        covers=covers,
+        total_clients=sum(r.clients for r in rows) + unassigned.clients,
+        staff=staff,
+    )
 
 
 @dataclass
@@ -177,8 +199,11 @@ def handout_queue(*, user, office_id: int | None = None, only_unassigned: bool =
     cond = Q(counsellor__isnull=True)
     if not only_unassigned:
         cond |= Q(created_at__gte=now - dt.timedelta(days=NEW_CLIENT_DAYS))
-    qs = (Client.objects.filter(access.client_filter(user), cond, office_id=office.pk)
-          .select_related("counsellor").order_by(F("counsellor_id").asc(nulls_first=True), "-created_at", "id"))
+    qs = (
+        Client.objects.filter(access.client_filter(user), cond, office_id=office.pk)
+        .select_related("counsellor")
+        .order_by(F("counsellor_id").asc(nulls_first=True), "-created_at", "id")
+    )
     total = qs.count()
     clients = list(qs[:QUEUE_MAX])
     rules = list(AssignmentRule.objects.filter(office=office).select_related("counsellor").order_by("position", "id"))
@@ -186,18 +211,45 @@ def handout_queue(*, user, office_id: int | None = None, only_unassigned: bool =
     rows = []
     for c in clients:
         rule = assignment.suggest(rules, c, today)
-        rows.append(QueueRow(c.pk, f"{c.last_name}, {c.first_name}", c.masked_fnr, c.age(today), c.language, c.needs_interpreter,
-                             c.get_need_group_display() if c.need_group else "",
-                             c.counsellor.display_name if c.counsellor_id else "", c.created_at,
-                             rule.counsellor_id if rule else None, rule.counsellor.display_name if rule else "",
-                             rule.name if rule else ""))
-    pending = list(PendingRegistration.objects.filter(office=office, resolved_at__isnull=True)
-                   .select_related("requested_by").order_by("requested_at", "id")) if access.can_hand_out(user, office.pk) else []
+        rows.append(
+            QueueRow(
+                c.pk,
+                f"{c.last_name}, {c.first_name}",
+                c.masked_fnr,
+                c.age(today),
+                c.language,
+                c.needs_interpreter,
+                c.get_need_group_display() if c.need_group else "",
+                c.counsellor.display_name if c.counsellor_id else "",
+                c.created_at,
+                rule.counsellor_id if rule else None,
+                rule.counsellor.display_name if rule else "",
+                rule.name if rule else "",
+            )
+        )
+    pending = (
+        list(
+            PendingRegistration.objects.filter(office=office, resolved_at__isnull=True)
+            .select_related("requested_by")
+            .order_by("requested_at", "id")
+        )
+        if access.can_hand_out(user, office.pk)
+        else []
+    )
     audit.record_reads(user, [r.client_id for r in rows], "fordeling: kø", why="fordeling")
     a = access.actor(user)
-    offices = list(Office.objects.filter(pk__in=[o for o in a.office_ids if access.can_hand_out(user, o)]).order_by("number"))
-    return Queue(office=office, offices=offices, rows=rows, total=total, counsellors=_office_staff(office.pk),
-                 pending=pending, rules=rules)
+    offices = list(
+        Office.objects.filter(pk__in=[o for o in a.office_ids if access.can_hand_out(user, o)]).order_by("number")
+    )
+    return Queue(
+        office=office,
+        offices=offices,
+        rows=rows,
+        total=total,
+        counsellors=_office_staff(office.pk),
+        pending=pending,
+        rules=rules,
+    )
 
 
 def office_choices(*, user) -> list[Office]:
@@ -226,5 +278,9 @@ def client_edit(*, user, client_id: int) -> ClientEdit:
 
     client = get_client(user=user, client_id=client_id, what="bruker: endre", nav=True)
     can_transfer = access.can_hand_out(user, client.office_id)
-    offices = list(Office.objects.exclude(pk=client.office_id).order_by("number").only("id", "number", "name")) if can_transfer else []
+    offices = (
+        list(Office.objects.exclude(pk=client.office_id).order_by("number").only("id", "number", "name"))
+        if can_transfer
+        else []
+    )
     return ClientEdit(client, can_transfer, offices)

@@ -31,8 +31,10 @@ def test_bulk_assignment_from_the_queue(page, live_server, width):
     ola.save()
     assignment.save_rule(user=f.fresh_user(leader), office=office, name="Ungdomsteamet", counsellor=ola.pk, age_max=29)
     young = named(f.client(office, None, birth_date=dt.date(2002, 5, 5)), "Una", "Ung")
-    adults = [named(f.client(office, None, birth_date=dt.date(1980, 1, 1 + i)), first, "Voksen")
-              for i, first in enumerate(["Anne", "Bjørn", "Cecilie"])]
+    adults = [
+        named(f.client(office, None, birth_date=dt.date(1980, 1, 1 + i)), first, "Voksen")
+        for i, first in enumerate(["Anne", "Bjørn", "Cecilie"])
+    ]
     protected = named(f.client(office, None, address_protection="confidential"), "Per", "Skjult")
     base = live_server.url
     staff_login(page, base, f"leder{width}")
@@ -53,15 +55,20 @@ def test_bulk_assignment_from_the_queue(page, live_server, width):
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert "3 brukere er tildelt veileder." in page.locator(".app-messages").inner_text()
-    assert set(Client.objects.filter(pk__in=[c.pk for c in adults]).values_list("counsellor_id", flat=True)) == {kari.pk}
+    assert set(Client.objects.filter(pk__in=[c.pk for c in adults]).values_list("counsellor_id", flat=True)) == {
+        kari.pk
+    }
     shot(page, f"handout-assigned-{width}")
 
     # the young client to Kari as well, overriding the suggestion, together with a client from
     # another office slipped into the form: nothing moves, and the page says why
     elsewhere = f.client(f.office(county, name="Nav Molde"), None)
     page.locator(f"#pick-{young.pk}").check()
-    page.evaluate("""([id]) => { const i = document.createElement('input'); i.type = 'hidden'; i.name = 'clients';
-                     i.value = id; document.getElementById('bulk-assign').appendChild(i); }""", [str(elsewhere.pk)])
+    page.evaluate(
+        """([id]) => { const i = document.createElement('input'); i.type = 'hidden'; i.name = 'clients';
+                     i.value = id; document.getElementById('bulk-assign').appendChild(i); }""",
+        [str(elsewhere.pk)],
+    )
     page.get_by_label("Tildel valgte brukere til").select_option(label="Kari Veileder")
     page.get_by_role("button", name="Tildel", exact=True).click()
     page.wait_for_load_state()

@@ -23,7 +23,8 @@ def office(db):
     county = f.county("11")
     a, b = f.office(county, name="Nav Alfa"), f.office(county, name="Nav Beta")
     return {
-        "a": a, "b": b,
+        "a": a,
+        "b": b,
         "leader": f.staff("office_leader", offices=[a]),
         "leader_b": f.staff("office_leader", offices=[b]),
         "c1": f.staff("counsellor", offices=[a]),
@@ -41,9 +42,13 @@ def _state():
 def test_a_leader_assigns_many_clients_at_once_with_a_journal_entry_each_and_one_audit_entry(office):
     clients = [f.client(office["a"], None) for _ in range(3)] + [f.client(office["a"], office["c1"])]
     user = f.fresh_user(office["leader"])
-    n = assignment.assign_clients(user=user, client_ids=[c.pk for c in clients], counsellor=office["c2"], reason="ny fordeling")
+    n = assignment.assign_clients(
+        user=user, client_ids=[c.pk for c in clients], counsellor=office["c2"], reason="ny fordeling"
+    )
     assert n == 4
-    assert set(Client.objects.filter(pk__in=[c.pk for c in clients]).values_list("counsellor_id", flat=True)) == {office["c2"].pk}
+    assert set(Client.objects.filter(pk__in=[c.pk for c in clients]).values_list("counsellor_id", flat=True)) == {
+        office["c2"].pk
+    }
     for c in clients:
         entry = JournalEntry.objects.get(client=c)
         assert office["c2"].display_name in entry.summary and entry.actor_id == user.pk and not entry.visible_to_client
@@ -51,13 +56,18 @@ def test_a_leader_assigns_many_clients_at_once_with_a_journal_entry_each_and_one
     audit = AuditEntry.objects.filter(actor=user, what="fordeling: tildel veileder", action="write").get()
     assert sorted(audit.client_ids) == sorted(c.pk for c in clients)
     # the new counsellor's own overview now holds them
-    ov = overview.caseload_overview(user=f.fresh_user(office["c2"]), query=overview.OverviewQuery(), with_counters=False)
+    ov = overview.caseload_overview(
+        user=f.fresh_user(office["c2"]), query=overview.OverviewQuery(), with_counters=False
+    )
     assert {r.client.pk for r in ov.rows} == {c.pk for c in clients}
 
 
 def test_assigning_again_to_the_same_counsellor_moves_nothing(office):
     c = f.client(office["a"], office["c1"])
-    assert assignment.assign_clients(user=f.fresh_user(office["leader"]), client_ids=[c.pk], counsellor=office["c1"].pk) == 0
+    assert (
+        assignment.assign_clients(user=f.fresh_user(office["leader"]), client_ids=[c.pk], counsellor=office["c1"].pk)
+        == 0
+    )
     assert not JournalEntry.objects.filter(client=c).exists()
 
 
@@ -103,11 +113,11 @@ def test_a_batch_must_name_clients(office, bad):
 
 # Each kind of client a batch can hold, and whether it can go to counsellor c1 at office A.
 KINDS = {
-    "unassigned": True,           # at A, no counsellor
-    "other_counsellor": True,     # at A, with c2
-    "other_office": False,        # at B: the leader may not see it
-    "protected": False,           # kode 6 at A: c1 lacks the clearance (the leader has it)
-    "unknown_id": False,          # no such client
+    "unassigned": True,  # at A, no counsellor
+    "other_counsellor": True,  # at A, with c2
+    "other_office": False,  # at B: the leader may not see it
+    "protected": False,  # kode 6 at A: c1 lacks the clearance (the leader has it)
+    "unknown_id": False,  # no such client
 }
 
 
@@ -122,13 +132,17 @@ def test_bulk_assignment_is_all_or_nothing(office, batch):
             if kind == "unknown_id":
                 ids.append(10_000_000 + len(ids))
                 continue
-            c = f.client(office["b"] if kind == "other_office" else office["a"],
-                         office["c2"] if kind == "other_counsellor" else None,
-                         address_protection="strictly_confidential" if kind == "protected" else "")
+            c = f.client(
+                office["b"] if kind == "other_office" else office["a"],
+                office["c2"] if kind == "other_counsellor" else None,
+                address_protection="strictly_confidential" if kind == "protected" else "",
+            )
             ids.append(c.pk)
         before = _state()
         if all(KINDS[k] for k in batch):
-            assert assignment.assign_clients(user=f.fresh_user(leader), client_ids=ids, counsellor=office["c1"]) == len(set(ids))
+            assert assignment.assign_clients(user=f.fresh_user(leader), client_ids=ids, counsellor=office["c1"]) == len(
+                set(ids)
+            )
             assert set(Client.objects.filter(pk__in=ids).values_list("counsellor_id", flat=True)) == {office["c1"].pk}
             assert JournalEntry.objects.count() == before[1] + len(set(ids))
         else:
@@ -163,16 +177,21 @@ def test_transfer_by_someone_who_does_not_lead_the_clients_current_office_is_ref
     assert "ikke leder ved kontoret som følger opp brukeren" in exc.value.message
     # the leader of B (where the client would go) does not lead A and cannot even see the client
     with pytest.raises(AccessDenied):
-        assignment.transfer_clients(user=f.fresh_user(office["leader_b"]), client_ids=[c.pk], office=office["b"], reason="x")
+        assignment.transfer_clients(
+            user=f.fresh_user(office["leader_b"]), client_ids=[c.pk], office=office["b"], reason="x"
+        )
     assert _state() == before
 
 
-@pytest.mark.parametrize("kw,field", [
-    ({"reason": ""}, "reason"),
-    ({"reason": "x" * 201}, "reason"),
-    ({"office": 987654}, "office"),
-    ({"office": "a"}, "office"),
-])
+@pytest.mark.parametrize(
+    "kw,field",
+    [
+        ({"reason": ""}, "reason"),
+        ({"reason": "x" * 201}, "reason"),
+        ({"office": 987654}, "office"),
+        ({"office": "a"}, "office"),
+    ],
+)
 def test_transfer_bad_input_names_the_field_and_writes_nothing(office, kw, field):
     c = f.client(office["a"], office["c1"])
     args = {"office": office["b"], "reason": "flytter", **kw}

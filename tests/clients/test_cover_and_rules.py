@@ -27,7 +27,8 @@ def team(db):
     a, b = f.office(county), f.office(county)
     clock.freeze(MONDAY)
     yield {
-        "a": a, "b": b,
+        "a": a,
+        "b": b,
         "leader": f.staff("office_leader", offices=[a]),
         "away": f.staff("counsellor", offices=[a], skjermet=True),
         "colleague": f.staff("counsellor", offices=[a]),
@@ -51,8 +52,14 @@ def test_a_cover_brings_the_caseload_to_the_colleague_from_start_to_end_then_end
     for c in clients:
         Task.objects.create(client=c, title="Ring", deadline=MONDAY + dt.timedelta(days=3))
     start, end = dt.date(2026, 12, 9), dt.date(2026, 12, 11)
-    assignment.set_cover(user=f.fresh_user(team["leader"]), covered=team["away"], covering=team["colleague"],
-                         start=start, end=end, reason="ferie")
+    assignment.set_cover(
+        user=f.fresh_user(team["leader"]),
+        covered=team["away"],
+        covering=team["colleague"],
+        start=start,
+        end=end,
+        reason="ferie",
+    )
     ids = {c.pk for c in clients}
     for day, covered in [(8, False), (9, True), (11, True), (12, False)]:
         clock.freeze(dt.datetime(2026, 12, day, 8, 0, tzinfo=dt.UTC))
@@ -67,8 +74,13 @@ def test_a_cover_brings_the_caseload_to_the_colleague_from_start_to_end_then_end
 
 def test_the_counsellor_overview_shows_who_covers_whom(team):
     f.client(team["a"], team["away"])
-    assignment.set_cover(user=f.fresh_user(team["leader"]), covered=team["away"], covering=team["colleague"],
-                         start=MONDAY.date(), end=MONDAY.date() + dt.timedelta(days=2))
+    assignment.set_cover(
+        user=f.fresh_user(team["leader"]),
+        covered=team["away"],
+        covering=team["colleague"],
+        start=MONDAY.date(),
+        end=MONDAY.date() + dt.timedelta(days=2),
+    )
     ov = caseloads.counsellor_overview(user=f.fresh_user(team["leader"]))
     rows = {r.staff_id: r for r in ov.rows}
     assert rows[team["away"].pk].covered_by == [team["colleague"].display_name]
@@ -78,23 +90,36 @@ def test_the_counsellor_overview_shows_who_covers_whom(team):
 
 def test_ending_a_cover_early_takes_the_caseload_back(team):
     c = f.client(team["a"], team["away"])
-    cover = assignment.set_cover(user=f.fresh_user(team["leader"]), covered=team["away"], covering=team["colleague"],
-                                 start=MONDAY.date(), end=MONDAY.date() + dt.timedelta(days=10))
+    cover = assignment.set_cover(
+        user=f.fresh_user(team["leader"]),
+        covered=team["away"],
+        covering=team["colleague"],
+        start=MONDAY.date(),
+        end=MONDAY.date() + dt.timedelta(days=10),
+    )
     assert _mine(team["colleague"]) == {c.pk}
     assignment.end_cover(user=f.fresh_user(team["leader"]), cover=cover)
     assert _mine(team["colleague"]) == set()
     assert JournalEntry.objects.filter(client=c, summary__contains="dekker ikke lenger").exists()
 
 
-@pytest.mark.parametrize("kw,field", [
-    ({"covering": "away"}, "covering"),
-    ({"covering": "elsewhere"}, "covering"),
-    ({"end": dt.date(2026, 12, 1)}, "end"),
-    ({"start": dt.date(2026, 12, 10), "end": dt.date(2026, 12, 9)}, "end"),
-    ({"end": dt.date(2028, 1, 1)}, "end"),
-])
+@pytest.mark.parametrize(
+    "kw,field",
+    [
+        ({"covering": "away"}, "covering"),
+        ({"covering": "elsewhere"}, "covering"),
+        ({"end": dt.date(2026, 12, 1)}, "end"),
+        ({"start": dt.date(2026, 12, 10), "end": dt.date(2026, 12, 9)}, "end"),
+        ({"end": dt.date(2028, 1, 1)}, "end"),
+    ],
+)
 def test_bad_covers_are_refused_and_nothing_is_written(team, kw, field):
-    args = {"covered": team["away"], "covering": team["colleague"], "start": dt.date(2026, 12, 7), "end": dt.date(2026, 12, 9)}
+    args = {
+        "covered": team["away"],
+        "covering": team["colleague"],
+        "start": dt.date(2026, 12, 7),
+        "end": dt.date(2026, 12, 9),
+    }
     args.update({k: team[v] if isinstance(v, str) else v for k, v in kw.items()})
     with pytest.raises(InvalidInput) as exc:
         assignment.set_cover(user=f.fresh_user(team["leader"]), **args)
@@ -104,12 +129,18 @@ def test_bad_covers_are_refused_and_nothing_is_written(team, kw, field):
 
 def test_only_a_leader_at_the_office_sets_a_cover(team):
     with pytest.raises(AccessDenied):
-        assignment.set_cover(user=f.fresh_user(team["colleague"]), covered=team["away"], covering=team["colleague"],
-                             start=MONDAY.date(), end=MONDAY.date())
+        assignment.set_cover(
+            user=f.fresh_user(team["colleague"]),
+            covered=team["away"],
+            covering=team["colleague"],
+            start=MONDAY.date(),
+            end=MONDAY.date(),
+        )
     assert not Cover.objects.exists()
 
 
 # --- rules for handing out new clients --------------------------------------------------------------
+
 
 def _reference_suggestion(rules: list[dict], client: dict, today: dt.date):
     """An independent statement of the rules: the first rule (by position, then creation) whose every
@@ -136,21 +167,25 @@ def _reference_suggestion(rules: list[dict], client: dict, today: dt.date):
     return None
 
 
-rule_st = st.fixed_dictionaries({
-    "position": st.integers(0, 3),
-    "need_group": st.sampled_from(["", "STANDARD_INNSATS", "SPESIELT_TILPASSET_INNSATS"]),
-    "age_min": st.one_of(st.none(), st.integers(18, 40)),
-    "age_span": st.integers(0, 30),
-    "language": st.sampled_from(["", "nb", "ar"]),
-    "interpreter": st.booleans(),
-    "days": st.one_of(st.none(), st.tuples(st.integers(1, 31), st.integers(1, 31))),
-})
-client_st = st.fixed_dictionaries({
-    "birth": st.dates(dt.date(1960, 1, 1), dt.date(2008, 12, 31)),
-    "need_group": st.sampled_from(["", "STANDARD_INNSATS", "SPESIELT_TILPASSET_INNSATS"]),
-    "language": st.sampled_from(["nb", "ar", "so"]),
-    "interpreter": st.booleans(),
-})
+rule_st = st.fixed_dictionaries(
+    {
+        "position": st.integers(0, 3),
+        "need_group": st.sampled_from(["", "STANDARD_INNSATS", "SPESIELT_TILPASSET_INNSATS"]),
+        "age_min": st.one_of(st.none(), st.integers(18, 40)),
+        "age_span": st.integers(0, 30),
+        "language": st.sampled_from(["", "nb", "ar"]),
+        "interpreter": st.booleans(),
+        "days": st.one_of(st.none(), st.tuples(st.integers(1, 31), st.integers(1, 31))),
+    }
+)
+client_st = st.fixed_dictionaries(
+    {
+        "birth": st.dates(dt.date(1960, 1, 1), dt.date(2008, 12, 31)),
+        "need_group": st.sampled_from(["", "STANDARD_INNSATS", "SPESIELT_TILPASSET_INNSATS"]),
+        "language": st.sampled_from(["nb", "ar", "so"]),
+        "interpreter": st.booleans(),
+    }
+)
 
 
 @given(rules=st.lists(rule_st, max_size=5), clients=st.lists(client_st, min_size=1, max_size=5))
@@ -162,26 +197,48 @@ def test_the_queue_suggests_the_first_matching_rule(team, rules, clients):
         for n, r in enumerate(rules):
             age_max = None if r["age_min"] is None else r["age_min"] + r["age_span"]
             days = r["days"]
-            rule = assignment.save_rule(user=leader, office=team["a"], name=f"Regel {n}", counsellor=team["colleague"].pk,
-                                        position=r["position"], need_group=r["need_group"], age_min=r["age_min"],
-                                        age_max=age_max, language=r["language"], needs_interpreter=r["interpreter"],
-                                        birth_day_from=days[0] if days else None, birth_day_to=days[1] if days else None)
+            rule = assignment.save_rule(
+                user=leader,
+                office=team["a"],
+                name=f"Regel {n}",
+                counsellor=team["colleague"].pk,
+                position=r["position"],
+                need_group=r["need_group"],
+                age_min=r["age_min"],
+                age_max=age_max,
+                language=r["language"],
+                needs_interpreter=r["interpreter"],
+                birth_day_from=days[0] if days else None,
+                birth_day_to=days[1] if days else None,
+            )
             specs.append({**r, "age_max": age_max, "n": rule.pk})
         expected = {}
         for spec in clients:
-            c = f.client(team["a"], None, birth_date=spec["birth"], need_group=spec["need_group"], language=spec["language"],
-                         needs_interpreter=spec["interpreter"])
+            c = f.client(
+                team["a"],
+                None,
+                birth_date=spec["birth"],
+                need_group=spec["need_group"],
+                language=spec["language"],
+                needs_interpreter=spec["interpreter"],
+            )
             expected[c.pk] = _reference_suggestion(specs, spec, MONDAY.date())
         queue = caseloads.handout_queue(user=leader)
         by_rule = {r.pk: r for r in AssignmentRule.objects.all()}
-        got = {row.client_id: next((pk for pk, r in by_rule.items() if r.name == row.suggestion_rule), None) if row.suggestion_id else None
-               for row in queue.rows}
+        got = {
+            row.client_id: next((pk for pk, r in by_rule.items() if r.name == row.suggestion_rule), None)
+            if row.suggestion_id
+            else None
+            for row in queue.rows
+        }
         assert got == expected
 
 
 def test_the_leader_may_override_the_suggestion(team):
     leader = f.fresh_user(team["leader"])
-    assignment.save_rule(user=leader, office=team["a"], name="Ungdomsteamet", counsellor=team["colleague"].pk, age_max=29)
+    assignment.save_rule(
+        user=leader, office=team["a"], name="Ungdomsteamet", counsellor=team["colleague"].pk, age_max=29
+    )
     young = f.client(team["a"], None, birth_date=dt.date(2001, 3, 3))
     row = caseloads.handout_queue(user=leader).rows[0]
     assert (row.client_id, row.suggestion_id, row.suggestion_rule) == (young.pk, team["colleague"].pk, "Ungdomsteamet")
@@ -189,15 +246,18 @@ def test_the_leader_may_override_the_suggestion(team):
     assert Client.objects.get(pk=young.pk).counsellor_id == team["away"].pk
 
 
-@pytest.mark.parametrize("kw,field", [
-    ({"name": ""}, "name"),
-    ({"counsellor": "elsewhere"}, "counsellor"),
-    ({"age_min": 40, "age_max": 30}, "age_max"),
-    ({"birth_day_from": 1}, "birth_day_to"),
-    ({"birth_day_from": 0, "birth_day_to": 5}, "birth_day_from"),
-    ({"need_group": "NOPE"}, "need_group"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "kw,field",
+    [
+        ({"name": ""}, "name"),
+        ({"counsellor": "elsewhere"}, "counsellor"),
+        ({"age_min": 40, "age_max": 30}, "age_max"),
+        ({"birth_day_from": 1}, "birth_day_to"),
+        ({"birth_day_from": 0, "birth_day_to": 5}, "birth_day_from"),
+        ({"need_group": "NOPE"}, "need_group"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_rules_are_refused(team, kw, field):
     args = {"name": "Regel", "counsellor": team["colleague"].pk, **kw}
     if args["counsellor"] == "elsewhere":

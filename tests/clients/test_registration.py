@@ -29,12 +29,24 @@ from tests import factories as f
 def setup(db):
     county = f.county("13")
     a, b = f.office(county, name="Nav Alfa"), f.office(county, name="Nav Beta")
-    return {"a": a, "b": b, "counsellor": f.staff("counsellor", offices=[a]), "leader": f.staff("office_leader", offices=[a])}
+    return {
+        "a": a,
+        "b": b,
+        "counsellor": f.staff("counsellor", offices=[a]),
+        "leader": f.staff("office_leader", offices=[a]),
+    }
 
 
 def _form(office, number, **kw):
-    return {"office": office.pk, "fnr": number, "first_name": "Kari", "last_name": "Nordmann", "municipality": "Oslo",
-            "language": "nb", **kw}
+    return {
+        "office": office.pk,
+        "fnr": number,
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "municipality": "Oslo",
+        "language": "nb",
+        **kw,
+    }
 
 
 def _api(http, data) -> tuple[int, dict]:
@@ -52,11 +64,22 @@ def _page(http, data) -> tuple:
 
 def test_a_new_number_is_registered_without_a_counsellor_into_the_offices_queue(setup):
     number = fnr.synthetic(dt.date(1999, 4, 2), random.Random(1))
-    outcome = services.request_registration(user=f.fresh_user(setup["counsellor"]), fnr_value=number, office=setup["a"],
-                                            first_name=" Kari ", last_name="Nordmann", municipality="Oslo")
+    outcome = services.request_registration(
+        user=f.fresh_user(setup["counsellor"]),
+        fnr_value=number,
+        office=setup["a"],
+        first_name=" Kari ",
+        last_name="Nordmann",
+        municipality="Oslo",
+    )
     assert outcome.status == "received" and outcome.client_id is None
     c = Client.objects.get(fnr=number)
-    assert (c.office_id, c.counsellor_id, c.first_name, c.birth_date) == (setup["a"].pk, None, "Kari", dt.date(1999, 4, 2))
+    assert (c.office_id, c.counsellor_id, c.first_name, c.birth_date) == (
+        setup["a"].pk,
+        None,
+        "Kari",
+        dt.date(1999, 4, 2),
+    )
     assert (c.address_protection, c.skjermet) == ("", False)
     assert JournalEntry.objects.filter(client=c, summary="Oppfølging startet").exists()
     assert AuditEntry.objects.filter(client_id=c.pk, what="bruker: registrer", action="write").exists()
@@ -65,8 +88,14 @@ def test_a_new_number_is_registered_without_a_counsellor_into_the_offices_queue(
 
 def test_a_number_the_counsellor_may_see_is_offered_as_the_existing_record(setup):
     c = f.client(setup["a"], None)
-    outcome = services.request_registration(user=f.fresh_user(setup["counsellor"]), fnr_value=c.fnr, office=setup["a"],
-                                            first_name="X", last_name="Y", municipality="Oslo")
+    outcome = services.request_registration(
+        user=f.fresh_user(setup["counsellor"]),
+        fnr_value=c.fnr,
+        office=setup["a"],
+        first_name="X",
+        last_name="Y",
+        municipality="Oslo",
+    )
     assert (outcome.status, outcome.client_id) == ("existing", c.pk)
     assert Client.objects.count() == 1
 
@@ -78,7 +107,9 @@ def test_the_counsellors_form_has_no_address_protection_or_skjermet_and_the_api_
     assert 'name="fnr"' in page
     assert "address_protection" not in page and "skjermet" not in page
     number = fnr.synthetic(dt.date(1990, 1, 1), random.Random(2))
-    status, body = _api(http, {**_form(setup["a"], number), "address_protection": "strictly_confidential", "skjermet": True})
+    status, body = _api(
+        http, {**_form(setup["a"], number), "address_protection": "strictly_confidential", "skjermet": True}
+    )
     assert status == 200 and Client.objects.get(fnr=number).address_protection == ""
     c = Client.objects.get(fnr=number)
     resp = http.patch(f"/api/v1/clients/{c.pk}", data=json.dumps({"skjermet": True}), content_type="application/json")
@@ -87,8 +118,10 @@ def test_the_counsellors_form_has_no_address_protection_or_skjermet_and_the_api_
     assert not c.skjermet
 
 
-@pytest.mark.parametrize("field,value", [("fnr", "12345678901"), ("fnr", "1234"), ("first_name", " "), ("municipality", ""),
-                                         ("language", "!!")])
+@pytest.mark.parametrize(
+    "field,value",
+    [("fnr", "12345678901"), ("fnr", "1234"), ("first_name", " "), ("municipality", ""), ("language", "!!")],
+)
 def test_bad_input_names_the_field_and_writes_nothing(setup, field, value):
     number = fnr.synthetic(dt.date(1990, 1, 1), random.Random(3))
     args = {"fnr_value": number, "first_name": "Kari", "last_name": "N", "municipality": "Oslo", "language": "nb"}
@@ -107,8 +140,11 @@ def test_bad_input_names_the_field_and_writes_nothing(setup, field, value):
 WHERE = ["unknown", "other_office", "own_office_kode6", "own_office_skjermet"]
 
 
-@given(birth=st.dates(dt.date(1950, 1, 1), dt.date(2008, 12, 31)), seed=st.integers(0, 10**6),
-       where=st.lists(st.sampled_from(WHERE), min_size=2, max_size=4))
+@given(
+    birth=st.dates(dt.date(1950, 1, 1), dt.date(2008, 12, 31)),
+    seed=st.integers(0, 10**6),
+    where=st.lists(st.sampled_from(WHERE), min_size=2, max_size=4),
+)
 def test_registration_answers_do_not_tell_whether_a_person_is_known_elsewhere(setup, birth, seed, where):
     with f.rolled_back():
         rng = random.Random(seed)
@@ -122,9 +158,13 @@ def test_registration_answers_do_not_tell_whether_a_person_is_known_elsewhere(se
                 continue
             for channel, number in zip(("api", "page"), numbers, strict=True):
                 if kind != "unknown":
-                    c = f.client(setup["b"] if kind == "other_office" else setup["a"], None, birth_date=birth,
-                                 address_protection="strictly_confidential" if kind == "own_office_kode6" else "",
-                                 skjermet=kind == "own_office_skjermet")
+                    c = f.client(
+                        setup["b"] if kind == "other_office" else setup["a"],
+                        None,
+                        birth_date=birth,
+                        address_protection="strictly_confidential" if kind == "own_office_kode6" else "",
+                        skjermet=kind == "own_office_skjermet",
+                    )
                     Client.objects.filter(pk=c.pk).update(fnr=number)
                 data = _form(setup["a"], number, first_name=f"Navn{i}")
                 if channel == "api":
@@ -143,8 +183,9 @@ def test_registration_answers_do_not_tell_whether_a_person_is_known_elsewhere(se
 def test_a_number_known_elsewhere_goes_to_the_leaders_of_the_registering_office(setup):
     elsewhere = f.client(setup["b"], None)
     user = f.fresh_user(setup["counsellor"])
-    outcome = services.request_registration(user=user, fnr_value=elsewhere.fnr, office=setup["a"], first_name="Kari",
-                                            last_name="N", municipality="Oslo")
+    outcome = services.request_registration(
+        user=user, fnr_value=elsewhere.fnr, office=setup["a"], first_name="Kari", last_name="N", municipality="Oslo"
+    )
     assert outcome.message == services.REGISTRATION_RECEIVED
     elsewhere.refresh_from_db()
     assert elsewhere.office_id == setup["b"].pk  # untouched
@@ -159,6 +200,7 @@ def test_a_number_known_elsewhere_goes_to_the_leaders_of_the_registering_office(
 
 # --- editing the record ------------------------------------------------------------------------------
 
+
 def test_editing_the_record_is_audited_and_journaled(setup):
     c = f.client(setup["a"], setup["counsellor"])
     user = f.fresh_user(setup["counsellor"])
@@ -169,9 +211,15 @@ def test_editing_the_record_is_audited_and_journaled(setup):
     assert AuditEntry.objects.filter(client_id=c.pk, what="bruker: endre", action="write").exists()
 
 
-@pytest.mark.parametrize("changes,field", [({"address_protection": "confidential"}, "address_protection"),
-                                           ({"fnr": "1"}, "fnr"), ({"first_name": ""}, "first_name"),
-                                           ({"needs_interpreter": "yes"}, "needs_interpreter")])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"address_protection": "confidential"}, "address_protection"),
+        ({"fnr": "1"}, "fnr"),
+        ({"first_name": ""}, "first_name"),
+        ({"needs_interpreter": "yes"}, "needs_interpreter"),
+    ],
+)
 def test_editing_refuses_register_fields_and_bad_values(setup, changes, field):
     c = f.client(setup["a"], setup["counsellor"])
     with pytest.raises(InvalidInput) as exc:
@@ -185,8 +233,10 @@ def test_the_edit_page_saves_through_the_service(setup):
     http = HttpClient()
     http.force_login(setup["counsellor"].user)
     assert "skjermet" not in http.get(f"/bruker/{c.pk}/endre/").content.decode()
-    resp = http.post(f"/bruker/{c.pk}/endre/", {"first_name": "Per", "last_name": c.last_name, "municipality": "Bergen",
-                                                 "language": "nb"})
+    resp = http.post(
+        f"/bruker/{c.pk}/endre/",
+        {"first_name": "Per", "last_name": c.last_name, "municipality": "Bergen", "language": "nb"},
+    )
     assert resp.status_code == 302
     c.refresh_from_db()
     assert (c.first_name, c.municipality) == ("Per", "Bergen")

@@ -26,8 +26,14 @@ def office(db):
     county = f.county("14")
     a, b = f.office(county, name="Nav Alfa"), f.office(county, name="Nav Beta")
     leader = f.staff("office_leader", offices=[a])
-    return {"a": a, "b": b, "leader": leader, "c1": f.staff("counsellor", offices=[a]), "c2": f.staff("counsellor", offices=[a]),
-            "cb": f.staff("counsellor", offices=[b])}
+    return {
+        "a": a,
+        "b": b,
+        "leader": leader,
+        "c1": f.staff("counsellor", offices=[a]),
+        "c2": f.staff("counsellor", offices=[a]),
+        "cb": f.staff("counsellor", offices=[b]),
+    }
 
 
 def _login(staff) -> HttpClient:
@@ -52,19 +58,27 @@ def test_leaders_pages_and_a_counsellor_is_refused(office):
 def test_bulk_assignment_from_the_queue_page(office):
     clients = [f.client(office["a"], None) for _ in range(3)]
     http = _login(office["leader"])
-    resp = http.post("/fordeling/tildel/", {"clients": [c.pk for c in clients], "counsellor": office["c1"].pk,
-                                            "office": office["a"].pk}, follow=True)
+    resp = http.post(
+        "/fordeling/tildel/",
+        {"clients": [c.pk for c in clients], "counsellor": office["c1"].pk, "office": office["a"].pk},
+        follow=True,
+    )
     assert "3 brukere er tildelt veileder." in resp.content.decode()
     assert set(Client.objects.values_list("counsellor_id", flat=True)) == {office["c1"].pk}
-    assert resp.context["queue"].rows[0].counsellor_name == office["c1"].display_name  # new ones stay listed, now assigned
+    assert (
+        resp.context["queue"].rows[0].counsellor_name == office["c1"].display_name
+    )  # new ones stay listed, now assigned
 
 
 def test_a_bulk_assignment_with_one_bad_client_moves_none_and_says_why(office):
     good = [f.client(office["a"], None) for _ in range(2)]
     elsewhere = f.client(office["b"], None)
     http = _login(office["leader"])
-    resp = http.post("/fordeling/tildel/", {"clients": [c.pk for c in good] + [elsewhere.pk], "counsellor": office["c1"].pk},
-                     follow=True)
+    resp = http.post(
+        "/fordeling/tildel/",
+        {"clients": [c.pk for c in good] + [elsewhere.pk], "counsellor": office["c1"].pk},
+        follow=True,
+    )
     page = resp.content.decode()
     assert "Ingen brukere er flyttet." in page and "Du har ikke tilgang til alle de valgte brukerne." in page
     assert set(Client.objects.filter(pk__in=[c.pk for c in good]).values_list("counsellor_id", flat=True)) == {None}
@@ -72,7 +86,9 @@ def test_a_bulk_assignment_with_one_bad_client_moves_none_and_says_why(office):
 
 def test_api_assign_to_a_counsellor_at_another_office_is_422_naming_the_field(office):
     c = f.client(office["a"], None)
-    resp = _post_json(_login(office["leader"]), "/api/v1/caseloads/assign", {"client_ids": [c.pk], "counsellor": office["cb"].pk})
+    resp = _post_json(
+        _login(office["leader"]), "/api/v1/caseloads/assign", {"client_ids": [c.pk], "counsellor": office["cb"].pk}
+    )
     assert resp.status_code == 422
     body = resp.json()
     assert body["detail"][0]["field"] == "counsellor" and "jobber ikke ved kontoret" in body["detail"][0]["reason"]
@@ -82,13 +98,19 @@ def test_api_assign_to_a_counsellor_at_another_office_is_422_naming_the_field(of
 
 def test_api_transfer_by_someone_who_does_not_lead_the_office_is_403_and_writes_nothing(office):
     c = f.client(office["a"], office["c1"])
-    resp = _post_json(_login(office["c1"]), "/api/v1/caseloads/transfer", {"client_ids": [c.pk], "office": office["b"].pk,
-                                                                          "reason": "flytter"})
+    resp = _post_json(
+        _login(office["c1"]),
+        "/api/v1/caseloads/transfer",
+        {"client_ids": [c.pk], "office": office["b"].pk, "reason": "flytter"},
+    )
     assert resp.status_code == 403 and "ikke leder ved kontoret" in resp.json()["message"]
     c.refresh_from_db()
     assert c.office_id == office["a"].pk
-    ok = _post_json(_login(office["leader"]), "/api/v1/caseloads/transfer", {"client_ids": [c.pk], "office": office["b"].pk,
-                                                                            "reason": "flytter"})
+    ok = _post_json(
+        _login(office["leader"]),
+        "/api/v1/caseloads/transfer",
+        {"client_ids": [c.pk], "office": office["b"].pk, "reason": "flytter"},
+    )
     assert ok.status_code == 200 and ok.json() == {"moved": 1}
     assert _login(office["c1"]).get(f"/bruker/{c.pk}/").status_code == 403  # the old office lost access
     queue = _login(f.staff("office_leader", offices=[office["b"]])).get("/api/v1/caseloads/queue").json()
@@ -110,20 +132,29 @@ def test_the_transfer_form_on_the_edit_page(office):
 def test_a_cover_set_on_the_page(office):
     http = _login(office["leader"])
     today = clock.today()
-    resp = http.post(f"/veilederoversikt/dekning/?office={office['a'].pk}",
-                     {"covered": office["c1"].pk, "covering": office["c2"].pk, "start": today.isoformat(),
-                      "end": (today + dt.timedelta(days=5)).isoformat()})
+    resp = http.post(
+        f"/veilederoversikt/dekning/?office={office['a'].pk}",
+        {
+            "covered": office["c1"].pk,
+            "covering": office["c2"].pk,
+            "start": today.isoformat(),
+            "end": (today + dt.timedelta(days=5)).isoformat(),
+        },
+    )
     assert resp.status_code == 302
     assert Cover.objects.filter(covered=office["c1"], covering=office["c2"]).exists()
-    bad = http.post(f"/veilederoversikt/dekning/?office={office['a'].pk}",
-                    {"covered": office["c1"].pk, "covering": office["c1"].pk, "start": today.isoformat(), "end": today.isoformat()})
+    bad = http.post(
+        f"/veilederoversikt/dekning/?office={office['a'].pk}",
+        {"covered": office["c1"].pk, "covering": office["c1"].pk, "start": today.isoformat(), "end": today.isoformat()},
+    )
     assert bad.status_code == 422 and "sin egen portefølje" in bad.content.decode()
 
 
 # --- the counsellor overview: an independent count, a fixed number of statements -----------------------
 
-spec = st.lists(st.tuples(st.sampled_from(["c1", "c2", None]), st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)),
-                max_size=10)
+spec = st.lists(
+    st.tuples(st.sampled_from(["c1", "c2", None]), st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)), max_size=10
+)
 
 
 @given(clients=spec)
@@ -139,7 +170,7 @@ def test_counsellor_overview_equals_an_independent_count(office, clients):
             for _ in range(n_overdue):
                 Task.objects.create(client=c, title="t", deadline=now - dt.timedelta(days=1))
             Task.objects.create(client=c, title="done", deadline=now - dt.timedelta(days=1), status=Task.Status.DONE)
-            for i in range(n_awaiting):
+            for _ in range(n_awaiting):
                 Thread.objects.create(client=c, subject="s", awaiting_nav_reply=True)
             Thread.objects.create(client=c, subject="answered", awaiting_nav_reply=False)
             key = staff.pk if staff else None
@@ -150,7 +181,11 @@ def test_counsellor_overview_equals_an_independent_count(office, clients):
             row[3] += n_awaiting
         f.client(office["b"], office["cb"])  # another office: not counted
         ov = caseloads.counsellor_overview(user=f.fresh_user(office["leader"]))
-        got = {r.staff_id: [r.clients, r.open_tasks, r.overdue, r.awaiting_reply] for r in [*ov.rows, ov.unassigned] if r.clients}
+        got = {
+            r.staff_id: [r.clients, r.open_tasks, r.overdue, r.awaiting_reply]
+            for r in [*ov.rows, ov.unassigned]
+            if r.clients
+        }
         assert got == {k: v for k, v in expected.items() if v[0]}
         assert ov.total_clients == len(clients)
 

@@ -35,9 +35,14 @@ def _queue_url(office_id: int | None) -> str:
 @staff_view
 def handout_queue(request):
     """Fordeling: new and unassigned clients, ticked and handed to a counsellor all at once."""
-    queue = caseloads.handout_queue(user=request.user, office_id=_office_param(request),
-                                    only_unassigned=request.GET.get("vis") == "uten-veileder")
-    return render(request, "followup/handout_queue.html", {"queue": queue, "only_unassigned": request.GET.get("vis") == "uten-veileder"})
+    queue = caseloads.handout_queue(
+        user=request.user, office_id=_office_param(request), only_unassigned=request.GET.get("vis") == "uten-veileder"
+    )
+    return render(
+        request,
+        "followup/handout_queue.html",
+        {"queue": queue, "only_unassigned": request.GET.get("vis") == "uten-veileder"},
+    )
 
 
 @staff_view
@@ -48,10 +53,16 @@ def assign_bulk(request):
     back = reverse("overview") + "?tilbake=1" if request.POST.get("next") == "overview" else _queue_url(office_id)
     counsellor = request.POST.get("counsellor", "")
     try:
-        n = assignment.assign_clients(user=request.user, client_ids=_ids(request),
-                                      counsellor=int(counsellor) if counsellor.isdigit() else None,
-                                      reason=request.POST.get("reason", ""))
-        messages.success(request, _("%(n)s brukere er tildelt veileder.") % {"n": n} if n != 1 else _("Én bruker er tildelt veileder."))
+        n = assignment.assign_clients(
+            user=request.user,
+            client_ids=_ids(request),
+            counsellor=int(counsellor) if counsellor.isdigit() else None,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request,
+            _("%(n)s brukere er tildelt veileder.") % {"n": n} if n != 1 else _("Én bruker er tildelt veileder."),
+        )
     except (InvalidInput, AccessDenied) as exc:
         messages.error(request, _("Ingen brukere er flyttet.") + " " + exc.message)
     return redirect(back)
@@ -84,14 +95,24 @@ def cover_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            assignment.set_cover(user=request.user, covered=d["covered"], covering=d["covering"], start=d["start"],
-                                 end=d["end"], reason=d["reason"])
+            assignment.set_cover(
+                user=request.user,
+                covered=d["covered"],
+                covering=d["covering"],
+                start=d["start"],
+                end=d["end"],
+                reason=d["reason"],
+            )
             messages.success(request, _("Dekningen er lagret."))
             return redirect(reverse("counsellor_overview") + f"?office={ov.office.pk}#dekning")
         except FORM_ERRORS as exc:
             apply_service_error(form, exc)
-    return render(request, "followup/cover_form.html", {"ov": ov, "form": form},
-                  status=422 if request.method == "POST" and form.errors else 200)
+    return render(
+        request,
+        "followup/cover_form.html",
+        {"ov": ov, "form": form},
+        status=422 if request.method == "POST" and form.errors else 200,
+    )
 
 
 @staff_view
@@ -118,8 +139,12 @@ def rules_page(request):
             return redirect(reverse("handout_rules") + f"?office={queue.office.pk}")
         except FORM_ERRORS as exc:
             apply_service_error(form, exc)
-    return render(request, "followup/handout_rules.html", {"queue": queue, "form": form},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "followup/handout_rules.html",
+        {"queue": queue, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @staff_view
@@ -152,7 +177,9 @@ def register_client(request):
                 return redirect(person_url(outcome.client_id))
             messages.success(request, _(outcome.message))
             return redirect("register_client")
-    return render(request, "followup/register_client.html", {"form": form}, status=422 if request.method == "POST" else 200)
+    return render(
+        request, "followup/register_client.html", {"form": form}, status=422 if request.method == "POST" else 200
+    )
 
 
 @staff_view
@@ -171,8 +198,12 @@ def client_edit(request, client_id: int):
             return redirect(person_url(c.pk))
         except FORM_ERRORS as exc:
             apply_service_error(form, exc)
-    return render(request, "followup/client_edit.html", {"client": c, "form": form, "transfer": transfer},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "followup/client_edit.html",
+        {"client": c, "form": form, "transfer": transfer},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @staff_view
@@ -183,8 +214,12 @@ def client_transfer(request, client_id: int):
     transfer = forms.TransferForm(request.POST, offices=edit.offices)
     if transfer.is_valid():
         try:
-            assignment.transfer_clients(user=request.user, client_ids=[client_id], office=transfer.cleaned_data["office"],
-                                        reason=transfer.cleaned_data["reason"])
+            assignment.transfer_clients(
+                user=request.user,
+                client_ids=[client_id],
+                office=transfer.cleaned_data["office"],
+                reason=transfer.cleaned_data["reason"],
+            )
             messages.success(request, _("Oppfølgingen er flyttet. Brukeren står nå i køen hos det nye kontoret."))
             return redirect("handout_queue")
         except FORM_ERRORS as exc:
