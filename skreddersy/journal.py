@@ -33,12 +33,15 @@ def seed_writer(batch: int) -> BulkWriter:
     return BulkWriter(JournalEntry, SEED_FIELDS, batch)
 
 
-def append_many(entries: list[dict]) -> None:
+def append_many(entries: list[dict], *, actor=None) -> None:
     """Append several entries in one insert (each a dict of ``append``'s keywords but ``actor`` and
-    ``obj``: these are the system's own entries, such as the worker's delivery receipts)."""
+    ``obj``): the system's own entries, such as the worker's delivery receipts, or one staff
+    member's action on many clients at once (``actor``, such as a leader handing out a caseload)."""
     now = clock.now()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     JournalEntry.objects.bulk_create([
         JournalEntry(client_id=e["client_id"], at=e.get("at") or now, kind=e["kind"], summary=e["summary"][:300],
+                     actor_id=actor_id,
                      object_type=e.get("object_type", ""), object_id=e.get("object_id"),
                      visible_to_client=e.get("visible_to_client", True))
         for e in entries

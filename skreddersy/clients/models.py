@@ -166,3 +166,80 @@ class NeedAssessment(models.Model):
             models.CheckConstraint(condition=models.Q(counsellor_severity__lte=3), name="counsellor_severity_0_3"),
             models.CheckConstraint(condition=models.Q(client_severity__lte=3), name="client_severity_0_3"),
         ]
+
+
+class Cover(models.Model):
+    """Dekning under fravær: a colleague at the same office covers a counsellor's caseload for a
+    period. While it runs (``start`` to ``end``, both days included) the covered caseload is part
+    of the colleague's own overview and task inbox; it ends by itself after ``end``. What a cover
+    gives is decided in the access policy (``access.caseload_q``); it never gives a clearance."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="covers")
+    covered = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="covered_by")
+    covering = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="covering")
+    start = models.DateField(_("fra"))
+    end = models.DateField(_("til og med"))
+    reason = models.CharField(_("merknad"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    ended_at = models.DateTimeField(null=True, blank=True)  # ended early by a leader
+
+    class Meta:
+        indexes = [models.Index(fields=["covering", "end"], name="cover_covering_end")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="cover_end_after_start"),
+            models.CheckConstraint(condition=~models.Q(covered=models.F("covering")), name="cover_not_self"),
+        ]
+        verbose_name = _("dekning under fravær")
+        verbose_name_plural = _("dekning under fravær")
+
+
+class AssignmentRule(models.Model):
+    """Fordelingsregel: an office's rule for handing out new clients. A client matches a rule when
+    every condition the rule sets holds (an empty condition matches anyone); the first matching
+    rule in ``position`` order names the counsellor suggested to the leader, who may override."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="assignment_rules")
+    position = models.PositiveSmallIntegerField(_("rekkefølge"), default=0)
+    name = models.CharField(_("navn"), max_length=80)
+    counsellor = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="assignment_rules",
+                                   verbose_name=_("veileder"))
+    need_group = models.CharField(_("innsatsgruppe"), max_length=40, choices=NeedGroup.choices, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("alder fra"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("alder til og med"), null=True, blank=True)
+    language = models.CharField(_("språk"), max_length=8, blank=True)
+    needs_interpreter = models.BooleanField(_("bare brukere med behov for tolk"), default=False)
+    birth_day_from = models.PositiveSmallIntegerField(_("fødselsdag fra (1-31)"), null=True, blank=True)
+    birth_day_to = models.PositiveSmallIntegerField(_("fødselsdag til (1-31)"), null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["office", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(age_min__isnull=True) | models.Q(age_max__isnull=True)
+                                   | models.Q(age_max__gte=models.F("age_min")), name="rule_age_range"),
+            models.CheckConstraint(condition=(models.Q(birth_day_from__isnull=True) | models.Q(birth_day_from__gte=1, birth_day_from__lte=31))
+                                   & (models.Q(birth_day_to__isnull=True) | models.Q(birth_day_to__gte=1, birth_day_to__lte=31)),
+                                   name="rule_birth_day_1_31"),
+        ]
+        verbose_name = _("fordelingsregel")
+        verbose_name_plural = _("fordelingsregler")
+
+
+class PendingRegistration(models.Model):
+    """A registration a counsellor asked for that could not be made automatically (the identity
+    number belongs to a person the counsellor may not see: followed up at another office, or
+    protected). The counsellor got the same receipt as for any registration; the office's leaders
+    see this in the queue and clear it up (with the other office, or the registers)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="pending_registrations")
+    fnr = models.CharField(max_length=11)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=clock.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "resolved_at"], name="pendingreg_office_open")]

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db import transaction
+
 from skreddersy import journal
-from skreddersy.clients.models import AddressProtection, Client, FollowUpPeriod, NeedAssessment, NeedsMapping
-from skreddersy.core import clock, fnr, reference
+from skreddersy.clients.models import (
+    AddressProtection,
+    Client,
+    FollowUpPeriod,
+    NeedAssessment,
+    NeedsMapping,
+    PendingRegistration,
+)
+from skreddersy.core import audit, clock, fnr, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
 from skreddersy.core.models import Office
@@ -113,3 +124,160 @@ def record_mapping(*, user, client: Client | int, entries: dict[str, dict], note
                        summary=f"Kartlegging versjon {version} lagret av {who}")
         a["obj"] = mapping
     return mapping
+
+
+# --- registration and the client record, from the counsellors' pages ------------------------------
+
+REGISTRATION_RECEIVED = (
+    "Registreringen er mottatt. Nye brukere fordeles av en leder ved kontoret; brukeren vises i "
+    "oversikten din når du er tildelt som veileder. Spørsmål om registreringen: kontakt kontorleder."
+)
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    """What a registration answers. ``existing``: the number belongs to a client the user may
+    already see (offered by its id). ``received``: everything else that passed validation, the
+    same answer whether the person was unknown (registered now, in the office's queue) or is
+    followed up where the user may not see them (handed to the office's leaders), so that the
+    answer never tells whether Nav knows a person elsewhere. See docs/decisions/0032-caseloads-registration.md."""
+
+    status: str
+    message: str
+    client_id: int | None = None
+
+
+def request_registration(*, user, office: Office | int, fnr_value: str, first_name: str, last_name: str,
+                         municipality: str, language: str = "nb", needs_interpreter: bool = False,
+                         manual_followup: bool = False, immigrant_non_eea: bool = False,
+                         long_term_unemployed: bool = False, reduced_work_capacity: bool = False) -> RegistrationOutcome:
+    """A counsellor or leader registers a new client at an office they serve. Address protection
+    and skjermet are not taken here: they come from the population and employee registers.
+
+    Validation looks at the input alone (checksum, names, language), never at whether the
+    number exists. Then: a number of a client the user may see is offered as that record; any
+    other valid number gets the same receipt (``REGISTRATION_RECEIVED``): an unknown person is
+    registered without a counsellor (the leader hands them out, with the office's rules as a
+    suggestion); a person the user may not see becomes a ``PendingRegistration`` the office's
+    leaders clear up."""
+    office_obj = office if isinstance(office, Office) else Office.objects.filter(pk=office).first() if isinstance(office, int) else None
+    what = "bruker: registrer"
+    a_ = access.actor(user)
+    if office_obj is None or not a_.does_followup or office_obj.pk not in a_.office_ids:
+        audit.record(user, None, audit.DENIED, what, why="ikke ved kontoret")
+        raise AccessDenied("Du kan bare registrere brukere ved kontor du jobber ved.", field="office")
+    errors = {}
+    try:
+        parsed = fnr.parse(fnr_value or "")
+    except fnr.InvalidIdentityNumber as exc:
+        errors["fnr"] = exc.reason
+        parsed = None
+    first, last, place = (first_name or "").strip(), (last_name or "").strip(), (municipality or "").strip()
+    if not first:
+        errors["first_name"] = "Fornavn mangler."
+    elif len(first) > 100:
+        errors["first_name"] = "Fornavnet kan være høyst 100 tegn."
+    if not last:
+        errors["last_name"] = "Etternavn mangler."
+    elif len(last) > 100:
+        errors["last_name"] = "Etternavnet kan være høyst 100 tegn."
+    if not place:
+        errors["municipality"] = "Kommune mangler."
+    elif len(place) > 120:
+        errors["municipality"] = "Kommunenavnet kan være høyst 120 tegn."
+    lang = (language or "nb").strip().lower()
+    if not (2 <= len(lang) <= 8 and lang.replace("-", "").isalpha()):
+        errors["language"] = "Oppgi språket som en språkkode, for eksempel nb, en eller ar."
+    if errors:
+        audit.record(user, None, audit.WRITE, what, why="avvist: invalid (" + ", ".join(sorted(errors)) + ")")
+        raise InvalidInput("Brukeren kan ikke registreres.", errors=errors)
+    existing = Client.objects.filter(fnr=parsed.value).only("id", "office_id", "address_protection", "skjermet").first()
+    if existing is not None and access.can_see_client(user, existing):
+        audit.record(user, existing.pk, audit.READ, what, why="finnes allerede")
+        return RegistrationOutcome("existing", "Brukeren er allerede registrert. Åpne brukeren i stedet.", existing.pk)
+    with transaction.atomic():
+        if existing is None:
+            client = Client.objects.create(
+                fnr=parsed.value, first_name=first, last_name=last, birth_date=parsed.birth_date, municipality=place,
+                office=office_obj, counsellor=None, language=lang, needs_interpreter=bool(needs_interpreter),
+                manual_followup=bool(manual_followup), immigrant_non_eea=bool(immigrant_non_eea),
+                long_term_unemployed=bool(long_term_unemployed), reduced_work_capacity=bool(reduced_work_capacity),
+                created_at=clock.now(),
+            )
+            FollowUpPeriod.objects.create(client=client, start=clock.today())
+            journal.append(client_id=client.pk, kind=journal.Kind.CLIENT, actor=user, obj=client, summary="Oppfølging startet")
+            audit.record(user, client.pk, audit.WRITE, what, obj=client)
+        else:
+            pending = PendingRegistration.objects.create(office=office_obj, fnr=parsed.value, first_name=first, last_name=last,
+                                                         requested_by=user, requested_at=clock.now())
+            # the person's own access log shows the attempt; the counsellor sees only the receipt
+            audit.record(user, existing.pk, audit.WRITE, what, why="til leder: ikke synlig for registrerende", obj=pending)
+    return RegistrationOutcome("received", REGISTRATION_RECEIVED)
+
+
+def resolve_pending_registration(*, user, pending: PendingRegistration | int) -> PendingRegistration:
+    """A leader marks a registration the office could not make automatically as cleared up."""
+    obj = PendingRegistration.objects.filter(pk=getattr(pending, "pk", pending)).first()
+    if obj is None:
+        raise InvalidInput("Fant ikke registreringen.", field="pending")
+    access.require_hand_out(user, obj.office_id, what="bruker: registrering avklart")
+    if obj.resolved_at is not None:
+        raise InvalidInput("Registreringen er allerede avklart.", field="pending")
+    with transaction.atomic():
+        obj.resolved_at, obj.resolved_by = clock.now(), user
+        obj.save(update_fields=["resolved_at", "resolved_by"])
+        audit.record(user, None, audit.WRITE, "bruker: registrering avklart", obj=obj)
+    return obj
+
+
+# The fields of the client record a counsellor may change. Identity number, birth date, office and
+# counsellor have their own ways (the registers; handing out); address protection and skjermet come
+# from the registers and an administrator, never from this form.
+EDITABLE_FIELDS = ("first_name", "last_name", "municipality", "language", "needs_interpreter", "manual_followup",
+                   "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity")
+_BOOL_FIELDS = {"needs_interpreter", "manual_followup", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity"}
+
+
+def update_client(*, user, client: Client | int, **changes) -> Client:
+    """Change the client record (``EDITABLE_FIELDS`` only), audited, with a journal entry naming the
+    fields changed. Unknown or protected fields, or bad values: InvalidInput, nothing written."""
+    client = load_client(client)
+    with audited_write(user, client.pk, "bruker: endre") as a:
+        access.require_nav(user, client, what="bruker: endre")
+        errors = {}
+        for key in changes:
+            if key not in EDITABLE_FIELDS:
+                errors[key] = ("Kommer fra folkeregisteret eller en administrator; kan ikke endres her."
+                               if key in ("address_protection", "skjermet", "fnr", "birth_date") else "Ukjent felt.")
+        clean = {}
+        for key, value in changes.items():
+            if key in errors:
+                continue
+            if key in _BOOL_FIELDS:
+                if not isinstance(value, bool):
+                    errors[key] = "Må være ja eller nei."
+                    continue
+                clean[key] = value
+                continue
+            text = ("" if value is None else str(value)).strip()
+            limit = Client._meta.get_field(key).max_length
+            if not text:
+                errors[key] = "Feltet kan ikke være tomt."
+            elif len(text) > limit:
+                errors[key] = f"Høyst {limit} tegn."
+            elif key == "language" and not (2 <= len(text) <= 8 and text.replace("-", "").isalpha()):
+                errors[key] = "Oppgi språket som en språkkode, for eksempel nb, en eller ar."
+            else:
+                clean[key] = text.lower() if key == "language" else text
+        if errors:
+            raise InvalidInput("Opplysningene kan ikke lagres.", errors=errors)
+        changed = [k for k, v in clean.items() if getattr(client, k) != v]
+        if changed:
+            for k in changed:
+                setattr(client, k, clean[k])
+            client.save(update_fields=changed)
+            labels = ", ".join(str(Client._meta.get_field(k).verbose_name) for k in changed)
+            journal.append(client_id=client.pk, kind=journal.Kind.CLIENT, actor=user, obj=client,
+                           summary=f"Personopplysninger endret: {labels}", visible_to_client=False)
+        a["obj"] = client
+    return client

@@ -54,15 +54,25 @@ def reset_denial_flag():
     return _denial_recorded.set(False)
 
 
+def record_writes(user, client_ids: Iterable[int], what: str, *, why: str = "") -> None:
+    """One write entry for an action on many clients at once (a caseload handed out): the ids in
+    one row, as ``record_reads`` does for a list page."""
+    _record_many(user, client_ids, WRITE, what, why=why)
+
+
 def record_reads(user, client_ids: Iterable[int], what: str, *, why: str = "") -> None:
     """One read entry for a page that shows clients: the page's client ids in one row
     (``client_ids``), written by one statement whose text does not depend on the number of ids
     (see ``core.sql``). A page showing one client writes the same entry as ``record``."""
+    _record_many(user, client_ids, READ, what, why=why)
+
+
+def _record_many(user, client_ids: Iterable[int], action: str, what: str, *, why: str = "") -> None:
     ids = sorted({int(i) for i in client_ids})
     if not ids:
         return
     if len(ids) == 1:
-        record(user, ids[0], READ, what, why=why)
+        record(user, ids[0], action, what, why=why)
         return
     at = connection.ops.adapt_datetimefield_value(clock.now())
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
@@ -71,7 +81,7 @@ def record_reads(user, client_ids: Iterable[int], what: str, *, why: str = "") -
         cur.execute(
             f"INSERT INTO {table} (at, actor_id, client_id, client_ids, action, what, why, object_type, object_id)"
             " VALUES (%s, %s, NULL, %s, %s, %s, %s, '', NULL)",
-            [at, _actor_id(user), param, READ, what[:80], why[:200]],
+            [at, _actor_id(user), param, action, what[:80], why[:200]],
         )
 
 

@@ -18,8 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
+from skreddersy.clients import assignment
+from skreddersy.clients import services as client_services
 from skreddersy.core.errors import InvalidInput
-from skreddersy.followup import overview, selectors, services
+from skreddersy.followup import caseloads, overview, selectors, services
 
 router = Router(tags=["oppfølging"])
 
@@ -615,3 +617,221 @@ def delete_saved_filter(request: HttpRequest, filter_id: int):
 @router.put("/overview/columns", response={200: ColumnsIn, **ERRORS}, summary="Mine kolonner", description=CSRF)
 def put_columns(request: HttpRequest, payload: ColumnsIn):
     return {"columns": services.set_columns(user=request.user, columns=payload.columns)}
+
+
+# --- caseloads handed out, registration, the client record -----------------------------------------
+# The same services and selectors as the pages (clients.assignment, clients.services,
+# followup.caseloads): the same access policy and audit. Bulk assignment and transfer are all or
+# nothing: any client in the batch that cannot be handed over refuses the batch (403 or 422) and
+# nothing is written.
+
+class AssignIn(Schema):
+    client_ids: list[int] = Field(..., min_length=1, max_length=5000)
+    counsellor: int
+    reason: str = Field("", max_length=200)
+
+
+class TransferIn(Schema):
+    client_ids: list[int] = Field(..., min_length=1, max_length=5000)
+    office: int
+    reason: str = Field(..., max_length=200)
+
+
+class MovedOut(Schema):
+    moved: int
+
+
+class CounsellorRowOut(BaseModel):
+    staff_id: int | None
+    name: str
+    clients: int
+    open_tasks: int
+    overdue: int
+    awaiting_reply: int
+    covered_by: list[str]
+    covering: list[str]
+
+
+class CounsellorOverviewOut(BaseModel):
+    office: int
+    total_clients: int
+    counsellors: list[CounsellorRowOut]
+    unassigned: CounsellorRowOut
+
+
+class QueueRowOut(BaseModel):
+    client: int
+    name: str
+    masked_fnr: str
+    age: int
+    language: str
+    needs_interpreter: bool
+    counsellor: str
+    suggested_counsellor: int | None
+    suggestion_rule: str
+
+
+class QueueOut(BaseModel):
+    office: int
+    total: int
+    results: list[QueueRowOut]
+    pending_registrations: int
+
+
+class CoverIn(Schema):
+    covered: int
+    covering: int
+    start: dt.date
+    end: dt.date
+    reason: str = Field("", max_length=200)
+
+
+class CoverOut(Schema):
+    id: int
+    office: int
+    covered: int
+    covering: int
+    start: dt.date
+    end: dt.date
+
+
+class RuleIn(Schema):
+    name: str = Field(..., max_length=80)
+    counsellor: int
+    position: int = Field(0, ge=0, le=999)
+    need_group: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    language: str = Field("", max_length=8)
+    needs_interpreter: bool = False
+    birth_day_from: int | None = None
+    birth_day_to: int | None = None
+
+
+class RuleOut(Schema):
+    id: int
+    office: int
+    name: str
+    position: int
+    counsellor: int
+
+
+class RegisterIn(Schema):
+    office: int
+    fnr: str = Field(..., max_length=20)
+    first_name: str = Field(..., max_length=100)
+    last_name: str = Field(..., max_length=100)
+    municipality: str = Field(..., max_length=120)
+    language: str = Field("nb", max_length=8)
+    needs_interpreter: bool = False
+    manual_followup: bool = False
+    immigrant_non_eea: bool = False
+    long_term_unemployed: bool = False
+    reduced_work_capacity: bool = False
+
+
+class RegisterOut(Schema):
+    status: str
+    message: str
+    client_id: int | None = None
+
+
+class ClientPatch(Schema):
+    model_config = {"extra": "forbid"}
+
+    first_name: str | None = None
+    last_name: str | None = None
+    municipality: str | None = None
+    language: str | None = None
+    needs_interpreter: bool | None = None
+    manual_followup: bool | None = None
+    immigrant_non_eea: bool | None = None
+    long_term_unemployed: bool | None = None
+    reduced_work_capacity: bool | None = None
+
+
+def _cover(c) -> dict:
+    return {"id": c.pk, "office": c.office_id, "covered": c.covered_id, "covering": c.covering_id, "start": c.start, "end": c.end}
+
+
+def _counsellor_row(r) -> dict:
+    return {"staff_id": r.staff_id, "name": r.name, "clients": r.clients, "open_tasks": r.open_tasks, "overdue": r.overdue,
+            "awaiting_reply": r.awaiting_reply, "covered_by": r.covered_by, "covering": r.covering}
+
+
+@router.post("/caseloads/assign", response={200: MovedOut, **ERRORS}, summary="Tildel brukere til veileder (alt eller ingenting)",
+             description=CSRF)
+def post_assign(request: HttpRequest, payload: AssignIn):
+    return {"moved": assignment.assign_clients(user=request.user, client_ids=payload.client_ids, counsellor=payload.counsellor,
+                                               reason=payload.reason)}
+
+
+@router.post("/caseloads/transfer", response={200: MovedOut, **ERRORS}, summary="Flytt oppfølgingen til et annet kontor",
+             description=CSRF)
+def post_transfer(request: HttpRequest, payload: TransferIn):
+    return {"moved": assignment.transfer_clients(user=request.user, client_ids=payload.client_ids, office=payload.office,
+                                                 reason=payload.reason)}
+
+
+@router.get("/caseloads/counsellors", response={200: CounsellorOverviewOut, **ERRORS}, summary="Veilederoversikt")
+def get_counsellor_overview(request: HttpRequest, office: int | None = None):
+    ov = caseloads.counsellor_overview(user=request.user, office_id=office)
+    return {"office": ov.office.pk, "total_clients": ov.total_clients, "counsellors": [_counsellor_row(r) for r in ov.rows],
+            "unassigned": _counsellor_row(ov.unassigned)}
+
+
+@router.get("/caseloads/queue", response={200: QueueOut, **ERRORS}, summary="Kø: nye brukere og brukere uten veileder")
+def get_queue(request: HttpRequest, office: int | None = None, only_unassigned: bool = False):
+    q = caseloads.handout_queue(user=request.user, office_id=office, only_unassigned=only_unassigned)
+    return {"office": q.office.pk, "total": q.total, "pending_registrations": len(q.pending), "results": [
+        {"client": r.client_id, "name": r.name, "masked_fnr": r.masked_fnr, "age": r.age, "language": r.language,
+         "needs_interpreter": r.needs_interpreter, "counsellor": r.counsellor_name, "suggested_counsellor": r.suggestion_id,
+         "suggestion_rule": r.suggestion_rule} for r in q.rows]}
+
+
+@router.post("/caseloads/covers", response={201: CoverOut, **ERRORS}, summary="Dekning under fravær", description=CSRF)
+def post_cover(request: HttpRequest, payload: CoverIn):
+    cover = assignment.set_cover(user=request.user, covered=payload.covered, covering=payload.covering, start=payload.start,
+                                 end=payload.end, reason=payload.reason)
+    return Status(201, _cover(cover))
+
+
+@router.post("/caseloads/covers/{cover_id}/end", response={200: CoverOut, **ERRORS}, summary="Avslutt dekning nå", description=CSRF)
+def end_cover(request: HttpRequest, cover_id: int):
+    return _cover(assignment.end_cover(user=request.user, cover=cover_id))
+
+
+@router.post("/caseloads/offices/{office_id}/rules", response={201: RuleOut, **ERRORS}, summary="Ny fordelingsregel", description=CSRF)
+def post_rule(request: HttpRequest, office_id: int, payload: RuleIn):
+    rule = assignment.save_rule(user=request.user, office=office_id, **payload.dict())
+    return Status(201, {"id": rule.pk, "office": rule.office_id, "name": rule.name, "position": rule.position,
+                        "counsellor": rule.counsellor_id})
+
+
+@router.post("/clients", response={200: RegisterOut, **ERRORS}, summary="Registrer ny bruker", description=CSRF + (
+    " The answer for a number that cannot be registered here (followed up where you may not see the person) is the"
+    " same receipt as for a new person: it never tells whether Nav knows someone elsewhere."))
+def post_client(request: HttpRequest, payload: RegisterIn):
+    data = payload.dict()
+    outcome = client_services.request_registration(user=request.user, fnr_value=data.pop("fnr"), **data)
+    return {"status": outcome.status, "message": outcome.message, "client_id": outcome.client_id}
+
+
+class ClientRecordOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    municipality: str
+    language: str
+    needs_interpreter: bool
+    manual_followup: bool
+    immigrant_non_eea: bool
+    long_term_unemployed: bool
+    reduced_work_capacity: bool
+
+
+@router.patch("/clients/{client_id}", response={200: ClientRecordOut, **ERRORS}, summary="Endre personopplysninger",
+              description=CSRF + " Identity number, address protection and skjermet come from the registers and are refused here.")
+def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
+    c = client_services.update_client(user=request.user, client=client_id, **payload.dict(exclude_unset=True))
+    return {"id": c.pk, **{k: getattr(c, k) for k in client_services.EDITABLE_FIELDS}}

@@ -342,3 +342,81 @@ class TaskNewForm(StyledForm):
 class ReassignForm(forms.Form):
     to = forms.IntegerField(label=_("Til kollega"))
     note = forms.CharField(label=_("Merknad"), max_length=500, required=False)
+
+
+# --- caseloads handed out, registration and the client record -------------------------------------
+
+class RegisterClientForm(StyledForm):
+    """A new client. Address protection (kode 6/7) and skjermet are not here: they come from the
+    population and employee registers (an administrator or an import sets them)."""
+
+    office = forms.TypedChoiceField(label=_("Kontor"), coerce=int)
+    fnr = forms.CharField(label=_("Fødselsnummer eller d-nummer"), max_length=13,
+                          help_text=_("11 siffer."), widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    first_name = forms.CharField(label=_("Fornavn"), max_length=100)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=100)
+    municipality = forms.CharField(label=_("Bostedskommune"), max_length=120)
+    language = forms.CharField(label=_("Språk"), max_length=8, initial="nb", help_text=_("Språkkode, for eksempel nb, en, ar, so."))
+    needs_interpreter = forms.BooleanField(label=_("Behov for tolk"), required=False)
+    manual_followup = forms.BooleanField(label=_("Manuell oppfølging (ikke digital)"), required=False)
+    immigrant_non_eea = forms.BooleanField(label=_("Innvandrer fra land utenfor EØS"), required=False)
+    long_term_unemployed = forms.BooleanField(label=_("Langtidsledig"), required=False)
+    reduced_work_capacity = forms.BooleanField(label=_("Nedsatt arbeidsevne"), required=False)
+
+    def __init__(self, *args, offices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [(o.pk, str(o)) for o in offices]
+
+
+class ClientEditForm(StyledForm):
+    first_name = forms.CharField(label=_("Fornavn"), max_length=100)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=100)
+    municipality = forms.CharField(label=_("Bostedskommune"), max_length=120)
+    language = forms.CharField(label=_("Språk"), max_length=8, help_text=_("Språkkode, for eksempel nb, en, ar, so."))
+    needs_interpreter = forms.BooleanField(label=_("Behov for tolk"), required=False)
+    manual_followup = forms.BooleanField(label=_("Manuell oppfølging (ikke digital)"), required=False)
+    immigrant_non_eea = forms.BooleanField(label=_("Innvandrer fra land utenfor EØS"), required=False)
+    long_term_unemployed = forms.BooleanField(label=_("Langtidsledig"), required=False)
+    reduced_work_capacity = forms.BooleanField(label=_("Nedsatt arbeidsevne"), required=False)
+
+
+class TransferForm(StyledForm):
+    office = forms.TypedChoiceField(label=_("Nytt oppfølgingskontor"), coerce=int)
+    reason = forms.CharField(label=_("Begrunnelse"), max_length=200, help_text=_("Står i journalen (ikke synlig for brukeren)."))
+
+    def __init__(self, *args, offices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [("", _("Velg kontor"))] + [(o.pk, str(o)) for o in offices]
+
+
+class CoverForm(StyledForm):
+    covered = forms.TypedChoiceField(label=_("Veileder som er borte"), coerce=int)
+    covering = forms.TypedChoiceField(label=_("Kollega som dekker"), coerce=int)
+    start = forms.DateField(label=_("Fra"), widget=DateInput())
+    end = forms.DateField(label=_("Til og med"), widget=DateInput(), help_text=_("Dekningen slutter av seg selv etter denne dagen."))
+    reason = forms.CharField(label=_("Merknad"), max_length=200, required=False)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Velg"))] + [(s.pk, s.display_name) for s in staff]
+        self.fields["covered"].choices = choices
+        self.fields["covering"].choices = choices
+
+
+class RuleForm(StyledForm):
+    name = forms.CharField(label=_("Navn på regelen"), max_length=80, help_text=_("For eksempel «Ungdomsteamet» eller «Født 1.–15.»."))
+    counsellor = forms.TypedChoiceField(label=_("Foreslått veileder"), coerce=int)
+    position = forms.IntegerField(label=_("Rekkefølge"), min_value=0, max_value=999, initial=10,
+                                  help_text=_("Den første regelen som passer, gir forslaget."))
+    need_group = forms.ChoiceField(label=_("Innsatsgruppe"), required=False, choices=[("", _("Alle"))] + list(NeedGroup.choices))
+    age_min = forms.IntegerField(label=_("Alder fra"), required=False, min_value=15, max_value=100)
+    age_max = forms.IntegerField(label=_("Alder til og med"), required=False, min_value=15, max_value=100)
+    language = forms.CharField(label=_("Språk"), max_length=8, required=False, help_text=_("Språkkode; tom betyr alle."))
+    needs_interpreter = forms.BooleanField(label=_("Bare brukere med behov for tolk"), required=False)
+    birth_day_from = forms.IntegerField(label=_("Fødselsdag fra"), required=False, min_value=1, max_value=31,
+                                        help_text=_("Dag i måneden, 1–31."))
+    birth_day_to = forms.IntegerField(label=_("Fødselsdag til og med"), required=False, min_value=1, max_value=31)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counsellor"].choices = [("", _("Velg"))] + [(s.pk, s.display_name) for s in staff]

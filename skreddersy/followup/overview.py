@@ -248,7 +248,7 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
         if query.counsellor_id:
             qs = qs.filter(counsellor_id=query.counsellor_id)
     else:
-        qs = qs.filter(counsellor_id=a.staff.pk)
+        qs = qs.filter(access.caseload_q(user))  # the counsellor's own caseload, and any they cover today
     now = clock.now()
     today = clock.today()
     if query.need_group:

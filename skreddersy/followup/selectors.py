@@ -745,7 +745,10 @@ def inbox_tasks(user, *, scope: str = "mine", office_id: int | None = None):
         if office_id is None or not access.can_view_office(user, office_id):
             raise AccessDenied("Du har ikke tilgang til dette kontoret.")
         return qs.filter(client__office_id=office_id).exclude(owner__isnull=True, kind=Task.Kind.APPROVE_DECISION), office_id
-    mine = Q(owner_id=a.staff.pk) | (Q(owner__isnull=True, client__counsellor_id=a.staff.pk) & ~Q(kind=Task.Kind.APPROVE_DECISION))
+    # the user's own tasks and their caseload's unowned ones, and the same for a colleague they cover today
+    who = access.caseload_ids(user)
+    owned = Q(owner_id=who[0]) if len(who) == 1 else Q(owner_id__in=who)
+    mine = owned | (Q(owner__isnull=True) & access.caseload_q(user, prefix="client__") & ~Q(kind=Task.Kind.APPROVE_DECISION))
     return qs.filter(mine), None
 
 

@@ -37,6 +37,18 @@ urlpatterns = [
     path("oversikt/filter/<int:filter_id>/slett/", views.saved_filter_delete, name="saved_filter_delete"),
     path("oversikt/kolonner/", views.overview_columns, name="overview_columns"),
     path("oversikt/kategori/", views.category_bulk, name="category_bulk"),
+    # Caseloads handed out (leaders), registering a client, the client record
+    path("fordeling/", views.handout_queue, name="handout_queue"),
+    path("fordeling/tildel/", views.assign_bulk, name="assign_bulk"),
+    path("fordeling/regler/", views.rules_page, name="handout_rules"),
+    path("fordeling/regler/<int:rule_id>/slett/", views.rule_delete, name="handout_rule_delete"),
+    path("fordeling/registrering/<int:pending_id>/avklart/", views.pending_resolve, name="pending_resolve"),
+    path("veilederoversikt/", views.counsellor_overview, name="counsellor_overview"),
+    path("veilederoversikt/dekning/", views.cover_new, name="cover_new"),
+    path("veilederoversikt/dekning/<int:cover_id>/avslutt/", views.cover_end, name="cover_end"),
+    path("bruker/ny/", views.register_client, name="register_client"),
+    path("bruker/<int:client_id>/endre/", views.client_edit, name="client_edit"),
+    path("bruker/<int:client_id>/flytt/", views.client_transfer, name="client_transfer"),
     # Clients: Min side
     path("min-side/logg-inn/", views.ClientLoginView.as_view(), name="client_login"),
     path("min-side/", views.client_home, name="client_home"),

@@ -487,3 +487,81 @@ def ips_case_filter(user) -> Q:
 
 def sees_team_figures(user, office_id: int, team_size: int) -> bool:
     return can_supervise_office(user, office_id) and team_size >= STAFF_FIGURES_MIN_TEAM
+
+
+# --- caseloads: handing out, transfer, cover during absence --------------------------------------
+# Leaders (office and team leaders) hand out the caseloads of the offices they lead: they assign a
+# client to a counsellor who serves the client's office and can see the client, and move a
+# client's follow-up to another office (the old office then loses access: access follows the
+# follow-up office). A colleague at the same office may cover a counsellor's caseload for a
+# period: while the cover runs, the covered caseload is part of the colleague's own caseload
+# (overview, counters and task inbox); it ends by itself after its last day. A cover never gives a
+# clearance: a protected or skjermet client stays hidden from a colleague without it.
+
+
+def can_hand_out(user, office_id: int) -> bool:
+    """Assign and transfer the clients followed up by ``office_id``, set covers and the office's
+    rules for handing out new clients: a leader at that office."""
+    a = actor(user)
+    return a.staff is not None and a.is_leader and office_id in a.office_ids
+
+
+def require_hand_out(user, office_id: int, *, what: str, client_ids=()) -> None:
+    if not can_hand_out(user, office_id):
+        for cid in client_ids or (None,):
+            audit.record(user, cid, audit.DENIED, what, why="leder ikke kontoret")
+        raise AccessDenied(_("Bare ledere ved kontoret som følger opp brukeren kan fordele eller flytte den."),
+                           field="office")
+
+
+def staff_sees_client(staff, roles, client) -> bool:
+    """Whether a staff member with ``roles`` (not the acting user: a counsellor a client is handed
+    to) may see ``client``: follows up at the client's office, with the clearance the client
+    needs. The same rules as ``can_see_client``."""
+    if not frozenset(roles) & FOLLOWUP_ROLES or client.office_id not in staff.office_ids():
+        return False
+    if client.address_protection == "strictly_confidential" and not staff.clearance_strictly_confidential:
+        return False
+    if client.address_protection == "confidential" and not (staff.clearance_confidential or staff.clearance_strictly_confidential):
+        return False
+    return not (client.skjermet and not staff.clearance_skjermet)
+
+
+def covered_staff_ids(user) -> frozenset:
+    """The counsellors whose caseload ``user`` covers today (read once per request)."""
+    cached = getattr(user, "_skreddersy_covering", None)
+    if cached is not None:
+        return cached
+    a = actor(user)
+    ids: frozenset = frozenset()
+    if a.staff is not None and a.does_followup:
+        from skreddersy.clients.models import Cover
+        from skreddersy.core import clock
+
+        today = clock.today()
+        ids = frozenset(Cover.objects.filter(covering_id=a.staff.pk, start__lte=today, end__gte=today,
+                                             ended_at__isnull=True, office_id__in=a.office_ids)
+                        .values_list("covered_id", flat=True))
+    if user is not None:
+        user._skreddersy_covering = ids
+    return ids
+
+
+def caseload_ids(user) -> tuple:
+    """The staff ids whose clients make up ``user``'s own caseload: the user, and the colleagues
+    they cover today."""
+    a = actor(user)
+    if a.staff is None:
+        return ()
+    return (a.staff.pk, *sorted(covered_staff_ids(user)))
+
+
+def caseload_q(user, prefix: str = "") -> Q:
+    """A Q on Client (or, with ``prefix="client__"``, on a row with a client) keeping ``user``'s own
+    caseload, covers included. Combine it with ``client_filter``: a cover gives no clearance."""
+    ids = caseload_ids(user)
+    if not ids:
+        return Q(pk__in=[])
+    if len(ids) == 1:
+        return Q(**{f"{prefix}counsellor_id": ids[0]})
+    return Q(**{f"{prefix}counsellor_id__in": ids})

@@ -1,6 +1,19 @@
 """Pages for counsellors (the workbench) and for clients (Min side), one module per URL section.
 Thin: parse a form, call one selector (to show) or one service (to act), render."""
 
+from skreddersy.followup.views.caseloads import (
+    assign_bulk,
+    client_edit,
+    client_transfer,
+    counsellor_overview,
+    cover_end,
+    cover_new,
+    handout_queue,
+    pending_resolve,
+    register_client,
+    rule_delete,
+    rules_page,
+)
 from skreddersy.followup.views.decisions import assessment_new, decision_action, decision_detail, decision_new
 from skreddersy.followup.views.dialogue import contact_new, message_route, thread_new, thread_no_reply, thread_reply
 from skreddersy.followup.views.minside import (
@@ -45,4 +58,6 @@ __all__ = [
     "overview_page", "person_journal", "person_page", "task_done", "thread_new", "thread_no_reply", "thread_reply",
     "category_bulk", "overview_columns", "reminder_edit", "saved_filter_delete", "saved_filter_new", "task_inbox",
     "task_new", "task_reassign", "task_undo",
+    "assign_bulk", "client_edit", "client_transfer", "counsellor_overview", "cover_end", "cover_new", "handout_queue",
+    "pending_resolve", "register_client", "rule_delete", "rules_page",
 ]
