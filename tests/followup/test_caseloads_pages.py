@@ -205,3 +205,13 @@ def test_counsellor_overview_runs_a_fixed_number_of_statements(office):
         c = f.client(office["a"], office[("c1", "c2")[i % 2]])
         Task.objects.create(client=c, title="t", deadline=clock.now())
     assert count() == small
+
+
+def test_the_person_page_leads_to_editing_the_record(office):
+    """The counsellor reaches the client record's edit page (and a leader the move to another
+    office) from the person page, not only from the leaders' queue."""
+    client = f.client(office["a"], office["c1"])
+    page = _login(office["c1"]).get(f"/bruker/{client.pk}/")
+    assert page.status_code == 200
+    assert f'href="/bruker/{client.pk}/endre/"'.encode() in page.content
+    assert _login(office["c1"]).get(f"/bruker/{client.pk}/endre/").status_code == 200
