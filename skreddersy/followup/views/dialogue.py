@@ -20,7 +20,8 @@ def contact_new(request, client_id: int):
         d = form.cleaned_data
         try:
             services.log_contact(user=request.user, client=client_id, channel=d["channel"], summary=d["summary"],
-                                 held_at=d.get("held_at"), shared_with_client=d.get("shared_with_client", False))
+                                 held_at=d.get("held_at"), shared_with_client=d.get("shared_with_client", False),
+                                 minutes=d.get("minutes"), documentation_minutes=d.get("documentation_minutes"))
             messages.success(request, _("Samtalereferatet er lagret."))
             return redirect(person_url(client_id, "journal"))
         except FORM_ERRORS as exc:
