@@ -28,6 +28,7 @@ class ClientFacts:
     needs_interpreter: bool
     last_contact_at: dt.datetime | None
     created_at: dt.datetime | None = None
+    office_id: int | None = None
 
 
 def _vector(row: dict, today: dt.date, now: dt.datetime) -> tuple:
@@ -55,12 +56,16 @@ def _vector(row: dict, today: dt.date, now: dt.datetime) -> tuple:
     return tuple(1 if (f == ng or values.get(f)) else 0 for f in FACTOR_NAMES)
 
 
-def office_facts(office_id: int | None, *, today: dt.date, now: dt.datetime, client_ids=None) -> list[ClientFacts]:
+def office_facts(
+    office_id: int | None, *, today: dt.date, now: dt.datetime, client_ids=None, office_ids=None
+) -> list[ClientFacts]:
     """Facts for every client followed up at ``office_id`` (None: every office; or the given
     clients), one statement."""
     qs = Client.objects.all() if office_id is None else Client.objects.filter(office_id=office_id)
     if client_ids is not None:
         qs = qs.filter(pk__in=list(client_ids))
+    if office_ids is not None:
+        qs = qs.filter(office_id__in=list(office_ids))
     qs = (
         qs.annotate(
             req=Exists(
@@ -71,6 +76,7 @@ def office_facts(office_id: int | None, *, today: dt.date, now: dt.datetime, cli
         )
         .values(
             "pk",
+            "office_id",
             "counsellor_id",
             "need_group",
             "manual_followup",
@@ -103,6 +109,7 @@ def office_facts(office_id: int | None, *, today: dt.date, now: dt.datetime, cli
             r["needs_interpreter"],
             r["last_contact_at"],
             r["created_at"],
+            r["office_id"],
         )
         for r in qs
     ]

@@ -410,6 +410,20 @@ class PlanPreview:
     errors: dict[str, str]
     before: dict[int, float]
     after: dict[int, float]
+    client_names: dict[int, str] = field(default_factory=dict)
+
+    def move_rows(self) -> list[dict]:
+        reasons = {m.client_id: m.reason for m in self.plan.moves} if self.plan else {}
+        return [
+            {
+                "client_id": cid,
+                "client": self.client_names.get(cid, str(cid)),
+                "to_id": to,
+                "to": self.inp.names.get(to, str(to)),
+                "reason": reasons.get(cid, ""),
+            }
+            for cid, to in self.moves
+        ]
 
     def rows(self):
         out = []
@@ -444,10 +458,18 @@ def plan_preview(
         errors = {}
     before = planner.loads(inp.counsellors, inp.clients)
     after = before if errors else planner.apply(inp.counsellors, inp.clients, moves)
-    shown = [cid for cid, _t in moves]
+    held = {cl.id for cl in inp.clients}
+    shown = [cid for cid, _t in moves if cid in held]
+    names = {}
     if shown:
+        from skreddersy.clients.models import Client
+
+        names = {
+            pk: f"{last}, {first}"
+            for pk, first, last in Client.objects.filter(pk__in=shown).values_list("pk", "first_name", "last_name")
+        }
         audit.record_reads(user, shown, "arbeidsbelastning: planlegging")
-    return PlanPreview(inp, plan, moves, errors, before, after)
+    return PlanPreview(inp, plan, moves, errors, before, after, names)
 
 
 def time_use_aggregate(*, user, office_id: int, year: int, quarter: int) -> dict | None:
@@ -466,3 +488,54 @@ def time_use_aggregate(*, user, office_id: int, year: int, quarter: int) -> dict
         "shown": True,
         "means": {c: sum(float(w.get(c, 0)) for w in weeks) / len(weeks) for c in cats},
     }
+
+
+# --- workload beside the staff survey -----------------------------------------------------------
+
+
+def survey_comparison(*, user, wave_id: int):
+    """Part 6: over offices with 5 or more answers, experienced workload beside modelled workload
+    and caseload per counsellor. Analysts and leaders (the insight audience); aggregates over
+    offices only, no office's own figures."""
+    from skreddersy.insight.models import Wave
+    from skreddersy.insight.selectors import wave_frame
+
+    from .survey import compare
+
+    if not access.can_see_insight(user):
+        raise AccessDenied("Sammenligningen er for analytikere og ledere.")
+    wave = Wave.objects.select_related("survey").filter(pk=wave_id).first()
+    if wave is None:
+        raise NotFound("Fant ikke runden.")
+    frame = wave_frame(wave)
+    if "workload" not in frame.columns or frame.empty:
+        from .survey import SurveyComparison
+
+        return wave, SurveyComparison(
+            0, 0, 0, message="Runden har ikke indeksen for arbeidsbelastning, eller ingen svar."
+        )
+    grouped = frame.groupby("office")["workload"].agg(["count", "mean"])
+    office_ids = [int(i) for i in grouped.index]
+    now, today = clock.now(), clock.today()
+    facts = office_facts(None, today=today, now=now, office_ids=office_ids)
+    by_office: dict[int, list[ClientFacts]] = defaultdict(list)
+    for fct in facts:
+        if fct.counsellor_id is not None:
+            by_office[fct.office_id].append(fct)
+    sums = {}
+    for oid, fs in by_office.items():
+        sums[oid] = (sum(_weights(fs, points_for(oid)[0])), len(fs), {fct.counsellor_id for fct in fs})
+    offices = []
+    for oid, row in grouped.iterrows():
+        acc = sums.get(int(oid))
+        k = len(acc[2]) if acc else 0
+        offices.append(
+            {
+                "office": int(oid),
+                "n": int(row["count"]),
+                "experienced": float(row["mean"]) if row["count"] else None,
+                "modelled": (model.minutes_per_month_to_hours_per_week(acc[0]) / k) if k else None,
+                "caseload": (acc[1] / k) if k else None,
+            }
+        )
+    return wave, compare(offices, frame)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("kontor/<int:office_id>/estimer/", views.estimate, name="workload_estimate"),
     path("kontor/<int:office_id>/arbeidstid/", views.terms, name="workload_terms"),
     path("kontor/<int:office_id>/planlegg/", views.plan, name="workload_plan"),
+    path("undersokelse/<int:wave_id>/", views.survey, name="workload_survey"),
 ]

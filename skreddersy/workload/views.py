@@ -176,3 +176,9 @@ def time_use(request):
         {"form": form, "year": year, "quarter": quarter},
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+def survey(request, wave_id: int):
+    wave, result = selectors.survey_comparison(user=request.user, wave_id=wave_id)
+    return render(request, "workload/survey.html", {"wave": wave, "r": result})
