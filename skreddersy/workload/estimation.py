@@ -171,7 +171,7 @@ def estimate_from_records(office_id: int | None, *, today: dt.date | None = None
     days = month_starts(today, TRAIN_MONTHS + 1)
     starts = [timezone.make_aware(dt.datetime.combine(d, dt.time())) for d in days]
     minutes = monthly_minutes(office_id, starts)
-    facts = office_facts(office_id, today=today, now=now)
+    facts = office_facts(office_id, today=today, now=now, with_created=True)
     n_f = len(FACTOR_NAMES)
     x = np.zeros((len(facts), n_f), dtype=np.int8)
     y_tr = np.full(len(facts), np.nan)
