@@ -324,6 +324,7 @@ class OwnWorkload:
     rows: list[CounsellorRow]  # one per office the counsellor holds clients at
     recorded: RecordedTime
     time_use: list[TimeUseWeek]
+    red_lights: list = field(default_factory=list)  # (client id, name, need group label): past the contact standard
 
 
 def own_workload(*, user) -> OwnWorkload:
@@ -332,7 +333,7 @@ def own_workload(*, user) -> OwnWorkload:
     if staff is None:
         raise AccessDenied("Bare Nav-ansatte har arbeidsbelastning.")
     now, today = clock.now(), clock.today()
-    rows = []
+    rows, red = [], []
     terms = _terms([staff.pk], today)[staff.pk]
     for office_id in sorted(access.actor(user).office_ids):
         days = contact_days_for(office_id)
@@ -341,6 +342,7 @@ def own_workload(*, user) -> OwnWorkload:
         ]
         if not facts:
             continue
+        red += [f.client_id for f in facts if f.contact_overdue]
         points, _v = points_for(office_id)
         est, _at = latest_estimate(office_id)
         wp = _weights(facts, points)
@@ -359,11 +361,24 @@ def own_workload(*, user) -> OwnWorkload:
                 sum(f.contact_overdue for f in facts),
             )
         )
+    red_rows = []
+    if red:
+        from skreddersy.clients.models import Client, NeedGroup
+
+        labels = dict(NeedGroup.choices)
+        red_rows = [
+            (pk, f"{last}, {first}", labels.get(group, ""))
+            for pk, first, last, group in Client.objects.filter(pk__in=red)
+            .order_by("sort_key")
+            .values_list("pk", "first_name", "last_name", "need_group")
+        ]
+        audit.record_reads(user, red, "arbeidsbelastning: rødt lys")
     return OwnWorkload(
         staff,
         rows,
         recorded_time(staff_ids=[staff.pk], office_id=None, now=now, shown=True),
         list(TimeUseWeek.objects.filter(staff=staff).order_by("-year", "-quarter")[:4]),
+        red_rows,
     )
 
 

@@ -156,3 +156,40 @@ def test_pages_render(client):
     assert client.get(reverse("workload_own")).status_code == 200
     assert client.get(reverse("workload_time_use")).status_code == 200
     assert client.get(reverse("workload_office", args=[office.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_red_light_counts_clients_past_the_offices_contact_standard():
+    office, leader, staff = _office(1, clients_each=(0,))
+    recent = f.client(
+        office, staff[0], need_group="SPESIELT_TILPASSET_INNSATS", last_contact_at=clock.now() - dt.timedelta(days=10)
+    )
+    late = f.client(
+        office, staff[0], need_group="SPESIELT_TILPASSET_INNSATS", last_contact_at=clock.now() - dt.timedelta(days=70)
+    )
+    never = f.client(office, staff[0], need_group="STANDARD_INNSATS")
+    page = selectors.workload_page(user=f.fresh_user(leader), office_id=office.pk, plot=False)
+    assert page.rows[0].red_lights == 2  # 60 days for special needs; standard: never contacted
+    services.set_contact_standards(
+        user=f.fresh_user(leader), office_id=office.pk, days={"SPESIELT_TILPASSET_INNSATS": 5}
+    )
+    page = selectors.workload_page(user=f.fresh_user(leader), office_id=office.pk, plot=False)
+    assert page.rows[0].red_lights == 3
+    own = selectors.own_workload(user=f.fresh_user(staff[0]))
+    assert {pk for pk, _n, _g in own.red_lights} == {recent.pk, late.pk, never.pk}
+    with pytest.raises(InvalidInput):
+        services.set_contact_standards(
+            user=f.fresh_user(leader), office_id=office.pk, days={"SPESIELT_TILPASSET_INNSATS": 0}
+        )
+
+
+@pytest.mark.django_db
+def test_a_hand_move_that_breaks_a_rule_is_named_on_the_planner_page(client):
+    office, leader, staff = _office(2, clients_each=(1, 1))
+    protected = f.client(office, staff[0], address_protection="strictly_confidential")
+    leader.clearance_strictly_confidential = True
+    leader.save()
+    client.force_login(leader.user)
+    resp = client.get(reverse("workload_plan", args=[office.pk]) + f"?klient={protected.pk}&til={staff[1].pk}")
+    assert resp.status_code == 422
+    assert "kode 6" in resp.content.decode()
