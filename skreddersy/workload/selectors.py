@@ -163,6 +163,7 @@ class WorkloadPage:
     recorded: RecordedTime
     contact_days: dict[str, int]
     svg: str = ""
+    time_use: dict | None = None  # this quarter's time-use week, mean hours by category (5 or more weeks)
 
     @property
     def over_ceiling(self) -> list[CounsellorRow]:
@@ -315,6 +316,7 @@ def workload_page(*, user, office_id: int, plot: bool = True) -> WorkloadPage:
     )
     if plot:
         page.svg = _plot(rows)
+    page.time_use = _time_use(office.pk, today.year, (today.month - 1) // 3 + 1)
     return page
 
 
@@ -514,8 +516,12 @@ def plan_preview(
 
 
 def time_use_aggregate(*, user, office_id: int, year: int, quarter: int) -> dict | None:
-    """The office's time-use week for a quarter: mean hours by category, None under 5 weeks logged."""
+    """The office's time-use week for a quarter: mean hours by category, hidden under 5 weeks logged."""
     require_office_leader(user, office_id)
+    return _time_use(office_id, year, quarter)
+
+
+def _time_use(office_id: int, year: int, quarter: int) -> dict:
     weeks = list(
         TimeUseWeek.objects.filter(office_id=office_id, year=year, quarter=quarter).values_list("hours", flat=True)
     )
@@ -524,11 +530,9 @@ def time_use_aggregate(*, user, office_id: int, year: int, quarter: int) -> dict
     if not may_show(len(weeks)):
         return {"n": None, "shown": False, "means": {}}
     cats = [c for c, _l in TimeUseWeek.CATEGORIES]
-    return {
-        "n": len(weeks),
-        "shown": True,
-        "means": {c: sum(float(w.get(c, 0)) for w in weeks) / len(weeks) for c in cats},
-    }
+    labels = dict(TimeUseWeek.CATEGORIES)
+    means = {c: sum(float(w.get(c, 0)) for w in weeks) / len(weeks) for c in cats}
+    return {"n": len(weeks), "shown": True, "means": means, "rows": [(str(labels[c]), means[c]) for c in cats]}
 
 
 # --- workload beside the staff survey -----------------------------------------------------------

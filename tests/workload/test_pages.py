@@ -139,6 +139,8 @@ def test_time_use_week_is_shown_only_for_five_or_more():
     )
     agg = selectors.time_use_aggregate(user=f.fresh_user(leader), office_id=office.pk, year=year, quarter=q)
     assert agg["shown"] and agg["n"] == 5 and agg["means"]["with_client"] == pytest.approx(21)
+    page = selectors.workload_page(user=f.fresh_user(leader), office_id=office.pk, plot=False)
+    assert page.time_use["shown"] and dict(page.time_use["rows"])["Dokumentasjon"] == pytest.approx(9)
     with pytest.raises(InvalidInput):
         services.log_time_use_week(user=f.fresh_user(staff[0]), year=year, quarter=q, hours={"with_client": -1})
     assert TimeUseWeek.objects.count() == 5
