@@ -114,19 +114,33 @@ def office_facts(
     return [_facts(r) for r in rows]
 
 
+# the need-group one-hot, as (1 at the group's position) prefixes; the other facts follow in FACTOR_NAMES order
+_NG_ORDER = [f for f in FACTOR_NAMES if f.startswith("ng_")]
+_NG_PREFIX = {g: tuple(1 if n == f else 0 for n in _NG_ORDER) for g, f in NEED_GROUP_FACTOR.items()}
+_NO_GROUP = (0,) * len(_NG_ORDER)
+assert FACTOR_NAMES == [
+    *_NG_ORDER,
+    "requirement",
+    "awaiting_reply",
+    "manual",
+    "interpreter",
+    "pending",
+    "priority",
+    "new",
+]
+
+
 def _facts(r, created=None) -> ClientFacts:
     pk, office, counsellor, group, manual, interp, req, awaiting, pending, priority, new, overdue, prot, skj, lang = r
-    ng = NEED_GROUP_FACTOR.get(group or "")
-    values = {
-        "requirement": req,
-        "awaiting_reply": awaiting,
-        "manual": manual,
-        "interpreter": interp,
-        "pending": pending,
-        "priority": priority,
-        "new": new,
-    }
-    vec = tuple(1 if (f == ng or values.get(f)) else 0 for f in FACTOR_NAMES)
+    vec = _NG_PREFIX.get(group or "", _NO_GROUP) + (
+        1 if req else 0,
+        1 if awaiting else 0,
+        1 if manual else 0,
+        1 if interp else 0,
+        1 if pending else 0,
+        1 if priority else 0,
+        1 if new else 0,
+    )
     return ClientFacts(
         pk,
         counsellor,

@@ -151,6 +151,87 @@ def _solve(counsellors, clients, *, full: bool, ignore: frozenset = frozenset(),
     return ("ok" if res.status == 0 else "limit"), counts, classes
 
 
+BUCKET = 10  # minutes per month: clients within one bucket count as interchangeable in the large model
+
+
+def _solve_flow(counsellors, clients, *, ignore: frozenset = frozenset(), time_limit: float = TIME_LIMIT):
+    """The large-office model: only counsellors over their ceiling give clients away, only
+    counsellors with room receive. Clients are pooled by weight bucket and by the set of allowed
+    receivers; variables are "how many leave A from this pool" and "how many of this pool go to B"
+    (a flow through the pool), which keeps 5,000 clients and 60 counsellors at a few thousand
+    variables. Weights count conservatively (the lightest of a class when leaving, the heaviest of
+    a pool when arriving), so the plan holds for the real weights.
+    Returns (status, [(client, from, to, weight)])."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    load = loads(counsellors, clients)
+    over = [k for k in counsellors if load[k.id] > k.capacity + 1e-9]
+    over_ids = {k.id for k in over}
+    receivers = [k for k in counsellors if k.id not in over_ids and k.capacity - load[k.id] > 0]
+    classes: dict[tuple, list[PlanClient]] = defaultdict(list)
+    for cl in clients:
+        if cl.counsellor_id not in over_ids:
+            continue
+        sig = tuple(k.id for k in receivers if _allowed(k, cl, ignore))
+        if sig:
+            classes[(cl.counsellor_id, cl.weight // BUCKET, sig)].append(cl)
+    if any(not any(key[0] == k.id for key in classes) for k in over):
+        return "infeasible", []
+    pools: dict[tuple, int] = {}
+    for (_s, b, sig), members in classes.items():
+        pools[(b, sig)] = max(pools.get((b, sig), 0), max(cl.weight for cl in members))
+    class_keys = list(classes)
+    pool_keys = list(pools)
+    y_cols = [(pk, r) for pk in pool_keys for r in pk[1]]
+    n_out, n_y = len(class_keys), len(y_cols)
+    row_of = {k.id: i for i, k in enumerate(over)}
+    recv_row = {k.id: len(over) + i for i, k in enumerate(receivers)}
+    pool_row = {pk: len(over) + len(receivers) + i for i, pk in enumerate(pool_keys)}
+    rows, cols, vals = [], [], []
+    for j, key in enumerate(class_keys):
+        s_id, b, sig = key
+        rows += [row_of[s_id], pool_row[(b, sig)]]
+        cols += [j, j]
+        vals += [-float(min(cl.weight for cl in classes[key])), -1.0]
+    for j, (pk, r) in enumerate(y_cols):
+        rows += [recv_row[r], pool_row[pk]]
+        cols += [n_out + j, n_out + j]
+        vals += [float(pools[pk]), 1.0]
+    n_rows = len(over) + len(receivers) + len(pool_keys)
+    a = coo_matrix((vals, (rows, cols)), shape=(n_rows, n_out + n_y)).tocsr()
+    ub = np.array(
+        [k.capacity - load[k.id] for k in over] + [k.capacity - load[k.id] for k in receivers] + [0.0] * len(pool_keys)
+    )
+    lb = np.concatenate([np.full(len(over) + len(receivers), -np.inf), np.zeros(len(pool_keys))])
+    pool_size: dict[tuple, int] = defaultdict(int)
+    for (_s, b, sig), members in classes.items():
+        pool_size[(b, sig)] += len(members)
+    upper = np.array([len(classes[key]) for key in class_keys] + [pool_size[pk] for pk, _r in y_cols], dtype=float)
+    c = np.concatenate([np.ones(n_out), np.zeros(n_y)])
+    res = milp(
+        c,
+        constraints=LinearConstraint(a, lb, ub),
+        integrality=np.ones(n_out + n_y),
+        bounds=Bounds(np.zeros(n_out + n_y), upper),
+        options={"time_limit": time_limit, "disp": False},
+    )
+    if res.x is None:
+        return ("infeasible" if res.status == 2 else "limit"), []
+    x = np.round(res.x).astype(int)
+    leaving: dict[tuple, list[PlanClient]] = defaultdict(list)
+    for j, key in enumerate(class_keys):
+        if x[j] > 0:
+            heaviest = sorted(classes[key], key=lambda cl: (-cl.weight, cl.id))[: x[j]]
+            leaving[(key[1], key[2])].extend(heaviest)
+    moves = []
+    for j, (pk, r) in enumerate(y_cols):
+        for _ in range(x[n_out + j]):
+            cl = leaving[pk].pop()
+            moves.append((cl.id, cl.counsellor_id, r, cl.weight))
+    return ("ok" if res.status == 0 else "limit"), moves
+
+
 def _allowed(k: PlanCounsellor, cl: PlanClient, ignore: frozenset) -> bool:
     why = refusal(k, cl)
     if why is None:
@@ -193,7 +274,10 @@ def _diagnose(counsellors, clients, full_tried: bool) -> str:
         ("language", "språkkravet (brukere uten tolk må ha en veileder som snakker språket deres)"),
         ("protection", "kravet om klarering for adressebeskyttede og skjermede brukere"),
     ):
-        status, _counts, _classes = _solve(counsellors, clients, full=True, ignore=frozenset({relaxed}), time_limit=3.0)
+        if full_tried:
+            status = _solve(counsellors, clients, full=True, ignore=frozenset({relaxed}), time_limit=3.0)[0]
+        else:
+            status = _solve_flow(counsellors, clients, ignore=frozenset({relaxed}), time_limit=3.0)[0]
         if status == "ok":
             return (
                 f"Ingen plan er mulig som følger {label}: for få veiledere som oppfyller det, har plass under taket. "
@@ -211,11 +295,15 @@ def suggest(counsellors: list[PlanCounsellor], clients: list[PlanClient], *, tim
     if all(before[c.id] <= c.capacity + 1e-9 for c in counsellors):
         return Plan(True, [], "Alle veiledere er allerede under taket.", True, before, dict(before))
     full = len(clients) * len(counsellors) <= FULL_MODEL_LIMIT
-    status, counts, classes = _solve(counsellors, clients, full=full, time_limit=time_limit)
-    if status == "infeasible" and not full:
-        full = True
+    if full:
         status, counts, classes = _solve(counsellors, clients, full=True, time_limit=time_limit)
-    if status != "ok" and not counts:
+        moves = []
+        for (ci, t), n in sorted(counts.items()):
+            (frm, w, _targets), ids = classes[ci]
+            moves += [(cid, frm, t, w) for cid in sorted(ids)[:n]]
+    else:
+        status, moves = _solve_flow(counsellors, clients, time_limit=time_limit)
+    if status != "ok" and not moves:
         if status == "limit":
             return Plan(
                 False,
@@ -229,13 +317,9 @@ def suggest(counsellors: list[PlanCounsellor], clients: list[PlanClient], *, tim
     by_id = {c.id: c for c in counsellors}
     client_by_id = {cl.id: cl for cl in clients}
     after = dict(before)
-    moves = []
-    for (ci, t), n in sorted(counts.items()):
-        (frm, w, _targets), ids = classes[ci]
-        for cid in sorted(ids)[:n]:
-            after[frm] -= w
-            after[t] += w
-            moves.append((cid, frm, t, w))
+    for _cid, frm, t, w in moves:
+        after[frm] -= w
+        after[t] += w
     out = []
     for cid, frm, t, w in moves:
         a, b = by_id[frm], by_id[t]

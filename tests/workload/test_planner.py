@@ -138,3 +138,33 @@ def test_manual_moves_that_break_a_rule_are_named():
     assert "kode 7" in errors["move-10"]
     assert "følges ikke opp" in errors["move-99"]
     assert "arbeider ikke" in errors["move-11"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(offices(max_counsellors=6, max_clients=14))
+def test_the_large_office_model_never_breaks_a_rule_either(office):
+    """Above FULL_MODEL_LIMIT the pooled flow model is used (conservative weights, moves only away
+    from counsellors over the ceiling): its plans keep every rule and every ceiling too, and never
+    beat the exact optimum (it may find no plan where only a chain of moves or an exact fit would do)."""
+    import skreddersy.workload.planner as planner_module
+
+    counsellors, clients = office
+    exact = suggest(counsellors, clients)
+    old = planner_module.FULL_MODEL_LIMIT
+    planner_module.FULL_MODEL_LIMIT = 0
+    try:
+        plan = suggest(counsellors, clients)
+    finally:
+        planner_module.FULL_MODEL_LIMIT = old
+    if not plan.feasible:
+        assert plan.message
+        return
+    assert exact.feasible
+    client_by_id = {cl.id: cl for cl in clients}
+    by_id = {k.id: k for k in counsellors}
+    assert all(refusal(by_id[m.to_id], client_by_id[m.client_id]) is None for m in plan.moves)
+    assert len({m.client_id for m in plan.moves}) == len(plan.moves)
+    moved = {m.client_id: m.to_id for m in plan.moves}
+    after = loads(counsellors, [PlanClient(cl.id, moved.get(cl.id, cl.counsellor_id), cl.weight) for cl in clients])
+    assert all(after[k.id] <= k.capacity + 1e-9 for k in counsellors)
+    assert len(plan.moves) >= len(exact.moves)
