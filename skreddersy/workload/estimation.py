@@ -171,20 +171,21 @@ def estimate_from_records(office_id: int | None, *, today: dt.date | None = None
     days = month_starts(today, TRAIN_MONTHS + 1)
     starts = [timezone.make_aware(dt.datetime.combine(d, dt.time())) for d in days]
     minutes = monthly_minutes(office_id, starts)
-    facts = office_facts(office_id, today=today, now=now, with_created=True)
-    n_f = len(FACTOR_NAMES)
-    x = np.zeros((len(facts), n_f), dtype=np.int8)
-    y_tr = np.full(len(facts), np.nan)
-    y_te = np.full(len(facts), np.nan)
+    facts = office_facts(office_id, today=today, now=now, month_starts=starts)
+    n = len(facts)
+    x = np.array([f.facts for f in facts], dtype=np.int8).reshape(n, len(FACTOR_NAMES))
+    first = np.array([f.first_month for f in facts], dtype=np.int64)
+    m = np.zeros((n, TRAIN_MONTHS + 1))
     for i, f in enumerate(facts):
-        x[i] = f.facts
-        row = minutes.get(f.client_id, [0] * (len(starts) - 1))
-        created = f.created_at
-        active = [k for k in range(TRAIN_MONTHS) if created is None or created < starts[k + 1]]
-        if active:
-            y_tr[i] = sum(row[k] for k in active) / len(active)
-        if created is None or created < starts[-1]:
-            y_te[i] = row[TRAIN_MONTHS]
+        row = minutes.get(f.client_id)
+        if row is not None:
+            m[i] = row
+    # a client counts from the first month it was followed up in; y is its mean over those months
+    active = np.arange(TRAIN_MONTHS)[None, :] >= first[:, None]
+    n_active = active.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y_tr = np.where(n_active > 0, (m[:, :TRAIN_MONTHS] * active).sum(axis=1) / n_active, np.nan)
+    y_te = np.where(first <= TRAIN_MONTHS, m[:, TRAIN_MONTHS], np.nan)
     train = ~np.isnan(y_tr)
     test = ~np.isnan(y_te)
     return fit_weights(

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
 
 from skreddersy.clients.models import Client
 from skreddersy.followup.models import Activity, NeedsDecision, Thread
@@ -35,7 +35,7 @@ class ClientFacts:
     needs_interpreter: bool
     contact_overdue: bool = False  # past the office's contact standard for the need group (red light)
     office_id: int | None = None
-    created_at: dt.datetime | None = None  # only with ``with_created``
+    first_month: int | None = None  # only with ``month_starts``: index of the first month the client was followed up in
 
 
 def _flag(q: Q):
@@ -56,7 +56,7 @@ def office_facts(
     client_ids=None,
     office_ids=None,
     contact_days: dict[str, int] | None = None,
-    with_created: bool = False,
+    month_starts: list | None = None,
 ) -> list[ClientFacts]:
     """Facts for every client followed up at ``office_id`` (None: every office, or ``office_ids``;
     or the given clients). ``contact_days`` (need group -> days) adds the red light."""
@@ -104,13 +104,23 @@ def office_facts(
         "skjermet",
         "language",
     ]
+    if month_starts:
+        # the first month (index into month_starts) the client existed in, computed by the database
+        qs = qs.annotate(
+            f_first=Case(
+                *[When(created_at__lt=end, then=Value(k)) for k, end in enumerate(month_starts[1:])],
+                default=Value(len(month_starts) - 1),
+                output_field=IntegerField(),
+            )
+        )
+        cols = [*cols, "f_first"]
     qs = qs.values_list(*cols).order_by("pk")
-    if with_created:
-        return _with_created(qs, cols)
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
+    if month_starts:
+        return [_facts(r[:-1], r[-1]) for r in rows]
     return [_facts(r) for r in rows]
 
 
@@ -154,11 +164,3 @@ def _facts(r, created=None) -> ClientFacts:
         office,
         created,
     )
-
-
-def _with_created(qs, cols) -> list[ClientFacts]:
-    """The estimation also needs each client's start (which months it was followed up in)."""
-    out = []
-    for row in qs.values_list(*cols, "created_at").iterator(chunk_size=20000):
-        out.append(_facts(row[:-1], row[-1]))
-    return out

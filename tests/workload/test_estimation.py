@@ -72,3 +72,71 @@ def test_a_fact_nobody_has_is_reported_not_guessed():
 def test_too_little_data_is_a_clear_message():
     with pytest.raises(InvalidInput, match="For lite registrert tid"):
         fit_weights(np.zeros((5, len(FACTOR_NAMES))), np.ones(5))
+
+
+@pytest.mark.django_db
+def test_estimate_from_records_builds_the_frame_from_recorded_time(org):
+    """Clients' monthly minutes from the database: a client counts from its first month, the last
+    complete month is the test month; the fit equals fit_weights on the frame built by hand."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from skreddersy.clients.models import Client
+    from skreddersy.timeuse.models import TimeEntry
+    from skreddersy.workload.estimation import TRAIN_MONTHS, estimate_from_records, month_starts
+    from tests import factories as f
+
+    today = dt.date(2026, 12, 1)
+    days = month_starts(today, TRAIN_MONTHS + 1)
+    starts = [timezone.make_aware(dt.datetime.combine(d, dt.time())) for d in days]
+    rng = np.random.default_rng(5)
+    expected_x, expected_y, expected_test = [], [], []
+    for i in range(40):
+        group = ["", "SITUASJONSBESTEMT_INNSATS", "SPESIELT_TILPASSET_INNSATS"][i % 3]
+        c = f.client(
+            org["a"],
+            org["counsellor"],
+            need_group=group,
+            needs_interpreter=bool(i % 4 == 0),
+            manual_followup=bool(i % 5 == 0),
+            immigrant_non_eea=bool(i % 2),
+            birth_date=dt.date(1970, 1, 1),
+        )
+        first = 0 if i % 6 else 4  # some clients start in month 4
+        Client.objects.filter(pk=c.pk).update(created_at=starts[first] + dt.timedelta(days=2))
+        monthly = []
+        for k in range(TRAIN_MONTHS + 1):
+            mins = int(rng.integers(0, 200)) if k >= first else 0
+            monthly.append(mins)
+            if mins:
+                TimeEntry.objects.create(
+                    client_id=c.pk,
+                    office=org["a"],
+                    staff=org["counsellor"],
+                    kind="meeting",
+                    minutes=mins - mins // 3,
+                    documentation_minutes=mins // 3,
+                    at=starts[k] + dt.timedelta(days=3),
+                )
+        x = [
+            1 if group == "SITUASJONSBESTEMT_INNSATS" else 0,
+            1 if group == "SPESIELT_TILPASSET_INNSATS" else 0,
+            0,
+            0,
+            0,
+            0,
+            int(i % 5 == 0),
+            int(i % 4 == 0),
+            0,
+            int(i % 2),
+            0,
+        ]
+        expected_x.append(x)
+        expected_y.append(np.mean(monthly[first:TRAIN_MONTHS]))
+        expected_test.append(monthly[TRAIN_MONTHS])
+    res = estimate_from_records(org["a"].pk, today=today)
+    ref = fit_weights(np.array(expected_x), np.array(expected_y), np.array(expected_x), np.array(expected_test))
+    assert res.n == 40 and res.n_test == 40
+    assert [w.b for w in res.weights] == [w.b for w in ref.weights]
+    assert res.r2_out_of_sample == pytest.approx(ref.r2_out_of_sample)
