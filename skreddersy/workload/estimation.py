@@ -133,9 +133,10 @@ def month_starts(today: dt.date, count: int) -> list[dt.date]:
     return out[::-1]
 
 
-def monthly_minutes(office_id: int | None, starts: list[dt.datetime]) -> dict[int, list[int]]:
-    """Recorded minutes (with client + documentation) per client and month, one statement of
-    conditional aggregation (no date functions, so both databases use the (office, at) index)."""
+def monthly_minutes(office_id: int | None, starts: list[dt.datetime], ids: np.ndarray) -> np.ndarray:
+    """Recorded minutes (with client + documentation) per client (rows in the order of the sorted
+    ``ids``) and month, one statement of conditional aggregation (no date functions, so both
+    databases use the (office, at) index), read in chunks into one array."""
     from django.db import connection
 
     from skreddersy.timeuse.models import TimeEntry
@@ -155,9 +156,15 @@ def monthly_minutes(office_id: int | None, starts: list[dt.datetime]) -> dict[in
     if office_id is not None:
         where = "office_id = %s AND " + where
         params.insert(len(params) - 2, office_id)
+    out = np.zeros((len(ids), len(starts) - 1))
     with connection.cursor() as cur:
         cur.execute(f"SELECT client_id, {cols} FROM {table} WHERE {where} GROUP BY client_id", params)
-        return {int(r[0]): [int(v or 0) for v in r[1:]] for r in cur.fetchall()}
+        while rows := cur.fetchmany(20000):
+            block = np.array(rows, dtype=float)
+            pos = np.searchsorted(ids, block[:, 0].astype(np.int64))
+            ok = (pos < len(ids)) & (ids[np.minimum(pos, len(ids) - 1)] == block[:, 0].astype(np.int64))
+            out[pos[ok]] = np.nan_to_num(block[ok, 1:])
+    return out
 
 
 def estimate_from_records(office_id: int | None, *, today: dt.date | None = None) -> WeightEstimateResult:
@@ -170,22 +177,19 @@ def estimate_from_records(office_id: int | None, *, today: dt.date | None = None
     now = clock.now()
     days = month_starts(today, TRAIN_MONTHS + 1)
     starts = [timezone.make_aware(dt.datetime.combine(d, dt.time())) for d in days]
-    minutes = monthly_minutes(office_id, starts)
-    facts = office_facts(office_id, today=today, now=now, month_starts=starts)
-    n = len(facts)
-    x = np.array([f.facts for f in facts], dtype=np.int8).reshape(n, len(FACTOR_NAMES))
-    first = np.array([f.first_month for f in facts], dtype=np.int64)
-    m = np.zeros((n, TRAIN_MONTHS + 1))
-    for i, f in enumerate(facts):
-        row = minutes.get(f.client_id)
-        if row is not None:
-            m[i] = row
+    ids_l, x_l, first_l = office_facts(office_id, today=today, now=now, month_starts=starts, stream=True)
+    ids = np.array(ids_l, dtype=np.int64)  # ordered by id
+    x = np.array(x_l, dtype=np.int8).reshape(len(ids), len(FACTOR_NAMES))
+    first = np.array(first_l, dtype=np.int64)
+    del ids_l, x_l, first_l
+    m = monthly_minutes(office_id, starts, ids)
     # a client counts from the first month it was followed up in; y is its mean over those months
     active = np.arange(TRAIN_MONTHS)[None, :] >= first[:, None]
     n_active = active.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         y_tr = np.where(n_active > 0, (m[:, :TRAIN_MONTHS] * active).sum(axis=1) / n_active, np.nan)
     y_te = np.where(first <= TRAIN_MONTHS, m[:, TRAIN_MONTHS], np.nan)
+    del m, active
     train = ~np.isnan(y_tr)
     test = ~np.isnan(y_te)
     return fit_weights(

@@ -57,6 +57,7 @@ def office_facts(
     office_ids=None,
     contact_days: dict[str, int] | None = None,
     month_starts: list | None = None,
+    stream: bool = False,
 ) -> list[ClientFacts]:
     """Facts for every client followed up at ``office_id`` (None: every office, or ``office_ids``;
     or the given clients). ``contact_days`` (need group -> days) adds the red light."""
@@ -118,10 +119,24 @@ def office_facts(
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(sql, params)
+        if stream:
+            return _stream(cur, bool(month_starts))
         rows = cur.fetchall()
     if month_starts:
         return [_facts(r[:-1], r[-1]) for r in rows]
     return [_facts(r) for r in rows]
+
+
+def _stream(cur, with_first: bool):
+    """(client id, fact vector, first month) in chunks, for the national estimate (no objects kept)."""
+    out_ids, out_x, out_first = [], [], []
+    while rows := cur.fetchmany(20000):
+        for r in rows:
+            f = _facts(r[:-1], r[-1]) if with_first else _facts(r)
+            out_ids.append(f.client_id)
+            out_x.append(f.facts)
+            out_first.append(f.first_month if with_first else 0)
+    return out_ids, out_x, out_first
 
 
 # the need-group one-hot, as (1 at the group's position) prefixes; the other facts follow in FACTOR_NAMES order
