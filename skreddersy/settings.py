@@ -79,9 +79,9 @@ INSTALLED_APPS = [
     "skreddersy.followup",
     "skreddersy.notifications",
     "skreddersy.measures",
-    "skreddersy.workload",
     "skreddersy.insight",
     "skreddersy.work",
+    "skreddersy.workload",
     "skreddersy.accounts",
 ]
 
