@@ -74,12 +74,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "skreddersy.core",
+    "skreddersy.timeuse",
     "skreddersy.clients",
     "skreddersy.followup",
     "skreddersy.notifications",
     "skreddersy.measures",
     "skreddersy.insight",
     "skreddersy.work",
+    "skreddersy.workload",
     "skreddersy.accounts",
 ]
 

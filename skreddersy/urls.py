@@ -12,4 +12,5 @@ urlpatterns = [
     path("tiltak/", include("skreddersy.measures.urls")),
     path("arbeid/", include("skreddersy.work.urls")),
     path("innsikt/", include("skreddersy.insight.urls")),
+    path("arbeidsbelastning/", include("skreddersy.workload.urls")),
 ]

@@ -95,7 +95,7 @@ def test_the_seed_command_finds_every_apps_part_through_the_app_registry_in_inst
     from skreddersy.core.management.commands.seed import seeding_parts
 
     labels = [label for label, _mod in seeding_parts()]
-    assert labels == ["core", "clients", "followup", "measures", "insight", "work"]
+    assert labels == ["core", "clients", "followup", "measures", "insight", "work", "workload"]
     installed = [apps.get_app_config(label).name for label in labels]
     assert installed == [name for name in settings.INSTALLED_APPS if name in installed]
     for _label, mod in seeding_parts():

@@ -20,6 +20,7 @@ from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
 from skreddersy.core.models import Office
 from skreddersy.policy import access
+from skreddersy.timeuse import record as timelog
 
 
 def load_client(value: Client | int) -> Client:
@@ -120,6 +121,9 @@ def record_mapping(*, user, client: Client | int, entries: dict[str, dict], note
                                        comment=comment[:500]))
         NeedAssessment.objects.bulk_create(rows)
         who = "bruker" if by_client else "veileder"
+        if not by_client:
+            timelog.record(client_id=client.pk, office_id=client.office_id, staff=access.actor(user).staff,
+                           kind=timelog.Kind.MAPPING, obj=mapping, at=mapping.created_at)
         journal.append(client_id=client.pk, kind=journal.Kind.MAPPING, actor=user, obj=mapping,
                        summary=f"Kartlegging versjon {version} lagret av {who}")
         a["obj"] = mapping

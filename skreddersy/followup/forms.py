@@ -283,6 +283,11 @@ class ContactForm(StyledForm):
     summary = forms.CharField(label=_("Referat"), widget=forms.Textarea(attrs={"rows": 6}))
     shared_with_client = forms.BooleanField(label=_("Del referatet med brukeren"), required=False, initial=True,
                                             help_text=_("Fjern haken bare for interne notater som brukeren ikke skal se."))
+    # Time recorded with the work (issue 14): empty means the channel's usual time.
+    minutes = forms.IntegerField(label=_("Minutter med brukeren"), required=False,
+                                 help_text=_("Tom: vanlig tid for kanalen (møte 45, video 30, telefon 15, SMS 3)."))
+    documentation_minutes = forms.IntegerField(label=_("Minutter dokumentasjon"), required=False,
+                                               help_text=_("Tid brukt på å skrive referat og journal. Tom: vanlig tid."))
 
 
 class ReplyForm(StyledForm):

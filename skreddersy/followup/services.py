@@ -36,6 +36,7 @@ from skreddersy.followup.models import (
 )
 from skreddersy.notifications.outbox import notify
 from skreddersy.policy import access
+from skreddersy.timeuse import record as timelog
 
 ANSWER_WITHIN = dt.timedelta(hours=48)
 Kind = journal.Kind
@@ -124,6 +125,8 @@ def create_assessment(*, user, client: Client | int, resource_profile: str, clie
             assessed_by=_staff(user),
             assessed_at=clock.now(),
         )
+        timelog.record(client_id=client.pk, office_id=client.office_id, staff=wca.assessed_by, kind=timelog.Kind.ASSESSMENT,
+                       obj=wca, at=wca.assessed_at)
         journal.append(
             client_id=client.pk, kind=Kind.ASSESSMENT, actor=user, obj=wca, visible_to_client=True,
             summary="Arbeidsevnevurdering: " + ("nedsatt arbeidsevne" if reduced_work_capacity else "ikke nedsatt arbeidsevne"),
@@ -194,6 +197,8 @@ def draft_decision(*, user, client: Client | int, need_group: str, main_goal: st
         except IntegrityError:  # another counsellor started a draft at the same moment
             raise Conflict("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først.",
                            field="need_group")
+        timelog.record(client_id=client.pk, office_id=client.office_id, staff=d.drafted_by, kind=timelog.Kind.DECISION,
+                       obj=d, at=d.drafted_at)
         journal.append(client_id=client.pk, kind=Kind.DECISION, actor=user, obj=d, visible_to_client=False,
                        summary=f"Utkast til § 14 a-vedtak: {d.get_need_group_display()}")
         a["obj"] = d
@@ -476,12 +481,15 @@ def start_thread(*, user, client: Client | int, subject: str, body: str, activit
         if activity is not None and activity.client_id != client.pk:
             raise InvalidInput("Aktiviteten hører til en annen bruker.", field="activity")
         thread = Thread.objects.create(client=client, subject=subject.strip()[:200], activity=activity, created_at=clock.now())
-        _post(user, thread, body, from_client=by_client)
+        msg = _post(user, thread, body, from_client=by_client)
+        if not by_client:
+            timelog.record(client_id=client.pk, office_id=client.office_id, staff=_staff(user), kind=timelog.Kind.MESSAGE,
+                           obj=msg, at=msg.sent_at)
         a["obj"] = thread
     return thread
 
 
-def send_message(*, user, thread: Thread | int, body: str) -> Message:
+def send_message(*, user, thread: Thread | int, body: str, minutes: int | None = None) -> Message:
     thread = _thread(thread)
     with audited_write(user, thread.client_id, "dialog: melding") as a:
         client = thread.client
@@ -489,6 +497,9 @@ def send_message(*, user, thread: Thread | int, body: str) -> Message:
         if not body.strip():
             raise InvalidInput("Meldingen kan ikke være tom.", field="body")
         msg = _post(user, thread, body, from_client=by_client)
+        if not by_client:
+            timelog.record(client_id=client.pk, office_id=client.office_id, staff=_staff(user), kind=timelog.Kind.MESSAGE,
+                           minutes=minutes, obj=msg, at=msg.sent_at)
         a["obj"] = msg
     return msg
 
@@ -578,8 +589,10 @@ def set_message_route(*, user, message: Message | int, route: str) -> Message:
 # --- meeting notes and tasks ---------------------------------------------------------------------
 
 def log_contact(*, user, client: Client | int, channel: str, summary: str, held_at: dt.datetime | None = None,
-                shared_with_client: bool = True) -> MeetingNote:
-    """Samtalereferat for a meeting, phone call, SMS or video contact."""
+                shared_with_client: bool = True, minutes: int | None = None,
+                documentation_minutes: int | None = None) -> MeetingNote:
+    """Samtalereferat for a meeting, phone call, SMS or video contact, with the minutes it took
+    (None: the channel's default, timeuse.models.DEFAULTS)."""
     client = _client(client)
     with audited_write(user, client.pk, "samtalereferat") as a:
         access.require_nav(user, client, what="samtalereferat")
@@ -593,11 +606,14 @@ def log_contact(*, user, client: Client | int, channel: str, summary: str, held_
             held_at = timezone.make_aware(held_at)
         if held_at > clock.now() + dt.timedelta(minutes=5):
             errors["held_at"] = "Et referat kan ikke gjelde en samtale fram i tid."
+        errors.update(timelog.check(minutes, documentation_minutes))
         if errors:
             raise InvalidInput("Referatet kan ikke lagres.", errors=errors)
         note = MeetingNote.objects.create(client=client, channel=channel, held_at=held_at, summary=summary.strip(),
                                           shared_with_client=shared_with_client, written_by=_staff(user), created_at=clock.now())
         _touch_contact(client.pk, held_at)
+        timelog.record(client_id=client.pk, office_id=client.office_id, staff=note.written_by, kind=channel, minutes=minutes,
+                       documentation_minutes=documentation_minutes, obj=note, at=held_at)
         label = "Samtalereferat" if shared_with_client else "Internt notat"
         journal.append(client_id=client.pk, kind=Kind.NOTE, actor=user, obj=note, at=held_at, visible_to_client=shared_with_client,
                        summary=f"{label} ({note.get_channel_display().lower()})")

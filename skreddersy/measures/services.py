@@ -39,6 +39,7 @@ from skreddersy.measures.models import (
     add_months,
 )
 from skreddersy.policy import access
+from skreddersy.timeuse import record as timelog
 
 Kind = journal.Kind
 USED_STATUSES = reads.USED
@@ -377,6 +378,8 @@ def refer(*, user, client: Client | int, offering: MeasureOffering | int, allow_
             ref.save()
             journal.append(client_id=client.pk, kind=Kind.MEASURE, actor=user, obj=ref,
                            summary=f"Tiltak: på venteliste til «{off.title}», plass {waiting + 1} i køen")
+        timelog.record(client_id=client.pk, office_id=client.office_id, staff=access.actor(user).staff,
+                       kind=timelog.Kind.REFERRAL, obj=ref, at=now)
         a["obj"] = ref
     ref.position = reads.waiting_position(ref)  # the API shows it
     return ref

@@ -230,6 +230,20 @@ def can_see_client(user, client) -> bool:
     return True
 
 
+def protection_refusal(*, kode6: bool, kode7: bool, skjermet_clearance: bool, address_protection: str,
+                       skjermet: bool) -> str | None:
+    """Why a staff member with these clearances may not follow up a client with this protection
+    (the rule of ``can_see_client``, for a colleague rather than the acting user), or None.
+    The caseload planner asks it for every move it considers."""
+    if address_protection == "strictly_confidential" and not kode6:
+        return _("strengt fortrolig adresse (kode 6) krever kode 6-klarering")
+    if address_protection == "confidential" and not (kode7 or kode6):
+        return _("fortrolig adresse (kode 7) krever kode 7-klarering")
+    if skjermet and not skjermet_clearance:
+        return _("skjermet bruker (Nav-ansatt) krever tilgang til skjermede brukere")
+    return None
+
+
 def require_client(user, client, *, what: str) -> None:
     """Raise AccessDenied (and audit the attempt) unless ``user`` may see ``client``."""
     _require_seen(user, client, what)

@@ -34,6 +34,8 @@ def contact_new(request, client_id: int):
                 summary=d["summary"],
                 held_at=d.get("held_at"),
                 shared_with_client=d.get("shared_with_client", False),
+                minutes=d.get("minutes"),
+                documentation_minutes=d.get("documentation_minutes"),
             )
             saved(request, _("Samtalereferatet er lagret."), f"referat-{note.pk}")
             return redirect(person_url(client_id) + f"?referat={note.pk}#referat-{note.pk}")
