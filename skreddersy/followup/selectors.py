@@ -45,8 +45,10 @@ def unknown_journal_kinds(values) -> list[str]:
     return [k for k in values if k not in JournalEntry.Kind.values]
 
 
-def _journal_qs(user, client_id: int, kinds=None):
-    qs = JournalEntry.objects.filter(client_id=client_id)
+def _journal_qs(user, client, kinds=None):
+    """The client's journal as ``user`` may read it: internal lines for Nav staff only, and each
+    side's lines by the state/municipal rule (``access.record_filter``)."""
+    qs = JournalEntry.objects.filter(access.record_filter(user, client), client_id=client.pk)
     if not access.sees_internal_notes(user):
         qs = qs.filter(visible_to_client=True)
     if kinds:
@@ -144,7 +146,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
         current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
     plan = ActivityPlan.objects.filter(client_id=client.pk, closed_at__isnull=True).order_by("-created_at").first()
     activities = list(Activity.objects.filter(plan=plan).order_by("start_date", "id")) if plan else []
-    entries = list(_journal_qs(user, client.pk, journal_kinds)[:JOURNAL_PAGE])
+    entries = list(_journal_qs(user, client, journal_kinds)[:JOURNAL_PAGE])
     tasks = []
     if is_nav:
         tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner").order_by("deadline"))
@@ -160,7 +162,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("-version")[:10])
     p.threads = list(Thread.objects.filter(client_id=client.pk).prefetch_related(_messages())
                      .order_by("-awaiting_nav_reply", "-last_message_at"))
-    notes = MeetingNote.objects.filter(client_id=client.pk).select_related("written_by")
+    notes = MeetingNote.objects.filter(access.record_filter(user, client), client_id=client.pk).select_related("written_by")
     if not is_nav:
         notes = notes.filter(shared_with_client=True)
     p.notes = list(notes.order_by("-held_at")[:50])
@@ -175,7 +177,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
 def journal(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE) -> list[JournalEntry]:
     """The client's chronological journal, newest first, optionally filtered by kind."""
     client = get_client(user=user, client_id=client_id, what="journal")
-    qs = _journal_qs(user, client.pk, kinds)
+    qs = _journal_qs(user, client, kinds)
     if before_id is not None:
         qs = qs.filter(id__lt=before_id)
     return list(qs[: max(1, min(limit, 500))])
@@ -184,7 +186,7 @@ def journal(*, user, client_id: int, kinds=None, before_id: int | None = None, l
 def full_journal(*, user, client_id: int) -> list[JournalEntry]:
     """Every journal entry, oldest first: the case read start to end."""
     client = get_client(user=user, client_id=client_id, what="journal: hele")
-    return list(_journal_qs(user, client.pk).order_by("at", "id"))
+    return list(_journal_qs(user, client).order_by("at", "id"))
 
 
 # --- § 14 a decisions ----------------------------------------------------------------------------------
@@ -325,7 +327,7 @@ def get_message(*, user, message_id: int) -> Message:
 
 def meeting_notes(*, user, client_id: int) -> list[MeetingNote]:
     client = get_client(user=user, client_id=client_id, what="samtalereferater")
-    qs = MeetingNote.objects.filter(client=client).select_related("written_by")
+    qs = MeetingNote.objects.filter(access.record_filter(user, client), client=client).select_related("written_by")
     if not access.sees_internal_notes(user):
         qs = qs.filter(shared_with_client=True)
     return list(qs.order_by("-held_at"))
@@ -383,8 +385,10 @@ def case_record(*, user, client_id: int) -> CaseRecord:
         mappings=list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("version")),
         activities=list(Activity.objects.filter(client_id=client.pk).order_by("created_at", "id")),
         threads=list(Thread.objects.filter(client_id=client.pk).prefetch_related(_messages()).order_by("created_at")),
-        notes=list(MeetingNote.objects.filter(client_id=client.pk).select_related("written_by").order_by("held_at")),
-        journal=list(JournalEntry.objects.filter(client_id=client.pk).select_related("actor").order_by("at", "id")),
+        notes=list(MeetingNote.objects.filter(access.record_filter(user, client), client_id=client.pk)
+                   .select_related("written_by").order_by("held_at")),
+        journal=list(JournalEntry.objects.filter(access.record_filter(user, client), client_id=client.pk)
+                     .select_related("actor").order_by("at", "id")),
         generated_at=clock.now(),
     )
 

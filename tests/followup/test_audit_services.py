@@ -156,6 +156,13 @@ SERVICES = {
     "set_category": (services.set_category, "nav",
                      lambda e: dict(clients=[e["client"].pk], colour="green"),
                      [lambda e: dict(clients=[e["client"].pk], colour="pink")]),
+    "set_sharing_consent": (client_services.set_sharing_consent, "me",
+                            lambda e: dict(client=e["client"], categories=["financial_assistance"]),
+                            [lambda e: dict(client=e["client"], categories=["moon"])]),
+    "update_sharing_consent": (client_services.update_sharing_consent, "nav",
+                               lambda e: dict(client=e["client"], give=["state_notes"]),
+                               [lambda e: dict(client=e["client"], give=["everything"]),
+                                lambda e: dict(client=e["client"], give=["kvp"], withdraw=["kvp"])]),
     "record_mapping": (client_services.record_mapping, "nav",
                        lambda e: dict(client=e["client"], entries={"language": {"counsellor": 1}}),
                        [lambda e: dict(client=e["client"], entries={"language": {"counsellor": 5}})]),
@@ -184,6 +191,7 @@ SELECTORS = {
     "get_message": (selectors.get_message, lambda e: dict(message_id=Message.objects.filter(thread=_thread(e)).first().pk)),
     "case_record": (selectors.case_record, lambda e: dict(client_id=e["client"].pk)),
     "mapping_form": (client_selectors.mapping_form, lambda e: dict(client_id=e["client"].pk)),
+    "sharing_consent": (client_selectors.sharing_consent, lambda e: dict(client_id=e["client"].pk)),
     "reminder": (selectors.reminder, lambda e: dict(client_id=e["client"].pk)),
 }
 # The user's own settings, about no client (saved filters, columns): tested in test_overview_counsellor.py.

@@ -111,7 +111,8 @@ def seed_staff(ctx: SeedContext) -> None:
             members.add((sid, oid, rng.choice(teams[oid]) if role_list[0] in ("counsellor", "job_specialist") else None))
         ctx.staff_offices[sid] = list(office_ids)
         if demo:
-            ctx.demo_logins.append((username, DEMO_PASSWORD, ", ".join(str(Role(r).label) for r in role_list)))
+            side = "kommunalt tilsatt" if employer == "municipal" else "statlig tilsatt"
+            ctx.demo_logins.append((username, DEMO_PASSWORD, ", ".join(str(Role(r).label) for r in role_list) + f" ({side})"))
         return sid
 
     if demo:

@@ -27,6 +27,7 @@ from skreddersy.followup.views.overview import (
 )
 from skreddersy.followup.views.person import export_case, person_journal, person_page
 from skreddersy.followup.views.plan import activity_edit, activity_new, mapping_edit
+from skreddersy.followup.views.sharing import client_sharing, person_sharing
 from skreddersy.followup.views.tasks import reminder_edit, task_done, task_inbox, task_new, task_reassign, task_undo
 
 __all__ = [
@@ -35,5 +36,5 @@ __all__ = [
     "decision_action", "decision_detail", "decision_new", "export_case", "mapping_edit", "message_route",
     "overview_page", "person_journal", "person_page", "task_done", "thread_new", "thread_no_reply", "thread_reply",
     "category_bulk", "overview_columns", "reminder_edit", "saved_filter_delete", "saved_filter_new", "task_inbox",
-    "task_new", "task_reassign", "task_undo",
+    "task_new", "task_reassign", "task_undo", "client_sharing", "person_sharing",
 ]

@@ -10,17 +10,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from skreddersy.clients import selectors as client_selectors
 from skreddersy.followup import forms, selectors, services
 from skreddersy.followup.views._common import FORM_ERRORS, person_url, staff_view
+from skreddersy.policy import access
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def contact_new(request, client_id: int):
-    form = forms.ContactForm(request.POST or None, initial={"channel": request.GET.get("kanal") or "phone", "shared_with_client": True})
+    form = forms.ContactForm(request.POST or None, initial={"channel": request.GET.get("kanal") or "phone", "shared_with_client": True},
+                             note_categories=access.writable_note_categories(request.user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.log_contact(user=request.user, client=client_id, channel=d["channel"], summary=d["summary"],
-                                 held_at=d.get("held_at"), shared_with_client=d.get("shared_with_client", False))
+                                 held_at=d.get("held_at"), shared_with_client=d.get("shared_with_client", False),
+                                 category=d.get("category") or None)
             messages.success(request, _("Samtalereferatet er lagret."))
             return redirect(person_url(client_id, "journal"))
         except FORM_ERRORS as exc:
