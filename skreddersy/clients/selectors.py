@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from skreddersy.clients.models import Client, NeedsMapping, SharingConsent
 from skreddersy.core import audit
 from skreddersy.core.errors import NotFound
@@ -91,7 +93,9 @@ def sharing_consent(*, user, client_id: int) -> SharingPage:
     audit.record(user, client.pk, audit.READ, "samtykke til deling")
     history = list(SharingConsent.objects.filter(client=client).select_related("office").order_by("-given_at", "-id")[:200])
     active = {c.category: c for c in history if c.active and c.office_id == client.office_id}
-    lines = [ConsentLine(category=c.value, label=str(c.label), holder=str(RecordSide(side_of(c)).label),
-                         recipient=str(RecordSide(other_side(side_of(c))).label), consent=active.get(c.value))
+    holder = {RecordSide.STATE: _("staten"), RecordSide.MUNICIPAL: _("kommunen")}
+    reader = {RecordSide.STATE: _("statlig ansatte"), RecordSide.MUNICIPAL: _("kommunalt ansatte")}
+    lines = [ConsentLine(category=c.value, label=str(c.label), holder=str(holder[side_of(c)]),
+                         recipient=str(reader[other_side(side_of(c))]), consent=active.get(c.value))
              for c in CONSENT_CATEGORIES]
     return SharingPage(client=client, lines=lines, history=history)

@@ -272,12 +272,13 @@ def _sides_rule(a: Actor, category: str) -> bool | None:
 
 
 def _consented(a: Actor, client):
-    """The categories the client has consented to share with the actor's side at one of the
-    actor's offices (a subquery: no query of its own)."""
+    """The categories the client has consented to share with the actor's side at the client's
+    office (a subquery: no query of its own). A consent names one office: when the client moves,
+    the new office asks again."""
     from skreddersy.clients.models import SharingConsent
 
     return SharingConsent.objects.filter(
-        client_id=client.pk, recipient_side=a.employer, office_id__in=a.office_ids, withdrawn_at__isnull=True,
+        client_id=client.pk, recipient_side=a.employer, office_id=client.office_id, withdrawn_at__isnull=True,
     ).values("category")
 
 

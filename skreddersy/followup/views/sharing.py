@@ -17,7 +17,7 @@ from skreddersy.followup.views._common import FORM_ERRORS, client_view, staff_vi
 
 
 def _sharing(request, client_id: int, *, by_client: bool, done_url: str):
-    form = forms.SharingConsentForm(request.POST or None, by_client=by_client)
+    form = forms.SharingConsentForm(request.POST if request.method == "POST" else None, by_client=by_client)
     if request.method == "POST" and form.is_valid():
         try:
             written = client_services.set_sharing_consent(user=request.user, client=client_id,
