@@ -25,8 +25,11 @@ Status = AccessGrant.Status
 
 # What needs a second administrator before it takes effect (when given; taking away is at once).
 FOUR_EYES = frozenset({What.KODE6, What.ADMINISTRATOR})
-CLEARANCE_FIELDS = {What.KODE6: "clearance_strictly_confidential", What.KODE7: "clearance_confidential",
-                    What.SKJERMET: "clearance_skjermet"}
+CLEARANCE_FIELDS = {
+    What.KODE6: "clearance_strictly_confidential",
+    What.KODE7: "clearance_confidential",
+    What.SKJERMET: "clearance_skjermet",
+}
 EMPLOYERS = {What.EMPLOYER_STATE: StaffMember.Employer.STATE, What.EMPLOYER_MUNICIPAL: StaffMember.Employer.MUNICIPAL}
 REASON_MIN = 10
 REASON_MAX = 1000
@@ -49,8 +52,13 @@ def _deny(user, message: str, what: str, obj=None):
 def _reason(reason, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
-        raise InvalidInput("Begrunnelsen mangler.", field=field) if not reason else InvalidInput(
-            f"Skriv en begrunnelse på minst {REASON_MIN} tegn: hvorfor trengs endringen?", field=field)
+        raise (
+            InvalidInput("Begrunnelsen mangler.", field=field)
+            if not reason
+            else InvalidInput(
+                f"Skriv en begrunnelse på minst {REASON_MIN} tegn: hvorfor trengs endringen?", field=field
+            )
+        )
     if len(reason) > REASON_MAX:
         raise InvalidInput(f"Begrunnelsen kan være høyst {REASON_MAX} tegn.", field=field)
     return reason
@@ -89,8 +97,12 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
         raise _deny(user, "Bare administratorer kan endre roller og tilganger.", "tilgang: endre")
     target = _staff(staff)
     if not access.may_change_access_of(user, target):
-        raise _deny(user, "Du kan ikke endre dine egne roller eller tilganger. Be en annen administrator.",
-                    "tilgang: endre egen", obj=target)
+        raise _deny(
+            user,
+            "Du kan ikke endre dine egne roller eller tilganger. Be en annen administrator.",
+            "tilgang: endre egen",
+            obj=target,
+        )
     errors = {}
     if what not in What.values:
         errors["what"] = "Velg en rolle, tilgang eller tilsetting fra listen."
@@ -106,19 +118,31 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
         raise InvalidInput("Endringen kan ikke lagres.", errors=errors)
     if has(target, what) == (change == Change.GRANT):
         raise InvalidInput(
-            f"{target.display_name} har allerede dette." if change == Change.GRANT
-            else f"{target.display_name} har ikke dette.", field="what")
+            f"{target.display_name} har allerede dette."
+            if change == Change.GRANT
+            else f"{target.display_name} har ikke dette.",
+            field="what",
+        )
     now = clock.now()
     four_eyes = what in FOUR_EYES and change == Change.GRANT
     try:
         with transaction.atomic():
             grant = AccessGrant.objects.create(
-                staff=target, what=what, change=change, reason=reason, requested_by=user, requested_at=now,
+                staff=target,
+                what=what,
+                change=change,
+                reason=reason,
+                requested_by=user,
+                requested_at=now,
                 status=Status.PENDING if four_eyes else Status.EFFECTIVE,
-                decided_by=None if four_eyes else user, decided_at=None if four_eyes else now)
+                decided_by=None if four_eyes else user,
+                decided_at=None if four_eyes else now,
+            )
             if not four_eyes:
                 _apply(grant)
-            audit.record(user, None, audit.WRITE, _label(grant) + (" (venter)" if four_eyes else ""), why=reason, obj=grant)
+            audit.record(
+                user, None, audit.WRITE, _label(grant) + (" (venter)" if four_eyes else ""), why=reason, obj=grant
+            )
     except IntegrityError:
         raise Conflict("Det finnes allerede en endring av dette som venter på godkjenning.", field="what") from None
     return grant
@@ -152,12 +176,17 @@ def _decide(user, grant, *, approve: bool, reason: str) -> AccessGrant:
         if grant.status != Status.PENDING:
             raise Conflict(f"Endringen er allerede {grant.get_status_display().lower()}.")
         own_request = grant.requested_by_id == user.pk
-        allowed = access.may_decide_grant(user, grant) if approve else (
-            access.may_change_access_of(user, grant.staff) or (own_request and grant.staff.user_id != user.pk))
+        allowed = (
+            access.may_decide_grant(user, grant)
+            if approve
+            else (access.may_change_access_of(user, grant.staff) or (own_request and grant.staff.user_id != user.pk))
+        )
         if not allowed:
-            denied = ("Du kan ikke godkjenne eller avvise endringer av dine egne tilganger."
-                      if grant.staff.user_id == user.pk
-                      else "En annen administrator enn den som ba om endringen må godkjenne den (fire øyne).")
+            denied = (
+                "Du kan ikke godkjenne eller avvise endringer av dine egne tilganger."
+                if grant.staff.user_id == user.pk
+                else "En annen administrator enn den som ba om endringen må godkjenne den (fire øyne)."
+            )
         else:
             grant.status = Status.EFFECTIVE if approve else Status.REFUSED
             grant.decided_by, grant.decided_at, grant.decision_reason = user, clock.now(), reason
@@ -186,4 +215,3 @@ def staff_by_ident(nav_ident: str) -> StaffMember:
     if found is None:
         raise InvalidInput("Fant ingen Nav-ansatt med denne Nav-identen.", field="nav_ident")
     return found
-

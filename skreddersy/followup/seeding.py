@@ -314,7 +314,7 @@ class FollowUpHistory:
         for _ in range(sides.randint(1, 3)):
             if at > now:
                 break
-            j(at, "financial_assistance", sides.choice(FINANCIAL_ASSISTANCE_LINES), worker, visible=True,
+            j(at, "assistance", sides.choice(FINANCIAL_ASSISTANCE_LINES), worker, visible=True,
               category="financial_assistance")
             at += dt.timedelta(days=sides.randint(20, 40))
         if sides.random() < 0.4:  # shared with the state's counsellors, on Min side

@@ -41,8 +41,10 @@ def _fresh(staff: StaffMember) -> StaffMember:
 
 def _state():
     """Every staff member's roles, clearances and employer, and the user flags (for 'nothing changed')."""
-    staff = {s.pk: (s.employer, s.clearance_strictly_confidential, s.clearance_confidential, s.clearance_skjermet)
-             for s in StaffMember.objects.all()}
+    staff = {
+        s.pk: (s.employer, s.clearance_strictly_confidential, s.clearance_confidential, s.clearance_skjermet)
+        for s in StaffMember.objects.all()
+    }
     roles = sorted(StaffRole.objects.values_list("staff_id", "role"))
     users = sorted(User.objects.values_list("pk", "is_staff", "is_superuser"))
     return staff, roles, users, AccessGrant.objects.count()
@@ -50,12 +52,21 @@ def _state():
 
 # --- the service --------------------------------------------------------------------------------
 
+
 def test_a_grant_is_audited_with_who_whom_what_why_and_when(org, admins):
     target = org["counsellor"]
     admin = f.fresh_user(admins["a"])
-    g = services.request_grant(user=admin, staff=target.pk, what=What.KODE7, change=Change.GRANT, reason="  Ny i NAV Alfa  ")
+    g = services.request_grant(
+        user=admin, staff=target.pk, what=What.KODE7, change=Change.GRANT, reason="  Ny i NAV Alfa  "
+    )
     assert g.status == Status.EFFECTIVE and _fresh(target).clearance_confidential
-    assert (g.requested_by_id, g.staff_id, g.what, g.change, g.reason) == (admin.pk, target.pk, "kode7", "grant", "Ny i NAV Alfa")
+    assert (g.requested_by_id, g.staff_id, g.what, g.change, g.reason) == (
+        admin.pk,
+        target.pk,
+        "kode7",
+        "grant",
+        "Ny i NAV Alfa",
+    )
     assert g.requested_at is not None and g.decided_by_id == admin.pk
     entry = AuditEntry.objects.get(object_type="AccessGrant", object_id=g.pk)
     assert (entry.actor_id, entry.action, entry.why) == (admin.pk, AuditEntry.Action.WRITE, "Ny i NAV Alfa")
@@ -64,7 +75,9 @@ def test_a_grant_is_audited_with_who_whom_what_why_and_when(org, admins):
 def test_kode6_takes_effect_only_when_a_second_administrator_approves(org, admins):
     target = org["counsellor"]
     secret = f.client(org["a"], target, address_protection=AddressProtection.STRICTLY_CONFIDENTIAL)
-    g = services.request_grant(user=f.fresh_user(admins["a"]), staff=target, what=What.KODE6, change=Change.GRANT, reason=REASON)
+    g = services.request_grant(
+        user=f.fresh_user(admins["a"]), staff=target, what=What.KODE6, change=Change.GRANT, reason=REASON
+    )
     assert g.status == Status.PENDING and not _fresh(target).clearance_strictly_confidential
     assert not access.can_see_client(f.fresh_user(target), secret)  # pending: nothing changed
     # the one who asked cannot approve it
@@ -86,12 +99,18 @@ def test_kode6_takes_effect_only_when_a_second_administrator_approves(org, admin
 
 def test_a_refusal_records_why_and_changes_nothing(org, admins):
     target = org["counsellor"]
-    g = services.request_grant(user=f.fresh_user(admins["a"]), staff=target, what=What.KODE6, change=Change.GRANT, reason=REASON)
+    g = services.request_grant(
+        user=f.fresh_user(admins["a"]), staff=target, what=What.KODE6, change=Change.GRANT, reason=REASON
+    )
     with pytest.raises(InvalidInput) as exc:
         services.refuse_grant(user=f.fresh_user(admins["b"]), grant=g.pk, reason=" ")
     assert exc.value.field == "decision_reason"
     g = services.refuse_grant(user=f.fresh_user(admins["b"]), grant=g.pk, reason="Ikke i kode 6-teamet")
-    assert (g.status, g.decision_reason, g.decided_by_id) == (Status.REFUSED, "Ikke i kode 6-teamet", admins["b"].user_id)
+    assert (g.status, g.decision_reason, g.decided_by_id) == (
+        Status.REFUSED,
+        "Ikke i kode 6-teamet",
+        admins["b"].user_id,
+    )
     assert not _fresh(target).clearance_strictly_confidential
     with pytest.raises(Conflict):
         services.approve_grant(user=f.fresh_user(admins["c"]), grant=g.pk)
@@ -100,27 +119,47 @@ def test_a_refusal_records_why_and_changes_nothing(org, admins):
 
 def test_the_administrator_role_needs_four_eyes_too_and_opens_the_admin_site(org, admins):
     target = org["counsellor"]
-    g = services.request_grant(user=f.fresh_user(admins["a"]), staff=target, what=What.ADMINISTRATOR, change=Change.GRANT,
-                               reason="Overtar som systemforvalter")
+    g = services.request_grant(
+        user=f.fresh_user(admins["a"]),
+        staff=target,
+        what=What.ADMINISTRATOR,
+        change=Change.GRANT,
+        reason="Overtar som systemforvalter",
+    )
     assert g.status == Status.PENDING and not access.is_administrator(f.fresh_user(target))
     services.approve_grant(user=f.fresh_user(admins["b"]), grant=g)
     assert access.is_administrator(f.fresh_user(target)) and User.objects.get(pk=target.user_id).is_staff
-    services.request_grant(user=f.fresh_user(admins["c"]), staff=target, what=What.ADMINISTRATOR, change=Change.REVOKE,
-                           reason="Sluttet som systemforvalter")
+    services.request_grant(
+        user=f.fresh_user(admins["c"]),
+        staff=target,
+        what=What.ADMINISTRATOR,
+        change=Change.REVOKE,
+        reason="Sluttet som systemforvalter",
+    )
     assert not access.is_administrator(f.fresh_user(target)) and not User.objects.get(pk=target.user_id).is_staff
 
 
 def test_taking_access_away_is_at_once(org, admins):
     target = f.staff(Role.COUNSELLOR, offices=[org["a"]], kode6=True, kode7=True)
-    g = services.request_grant(user=f.fresh_user(admins["a"]), staff=target, what=What.KODE6, change=Change.REVOKE,
-                               reason="Flyttet fra kode 6-teamet")
+    g = services.request_grant(
+        user=f.fresh_user(admins["a"]),
+        staff=target,
+        what=What.KODE6,
+        change=Change.REVOKE,
+        reason="Flyttet fra kode 6-teamet",
+    )
     assert g.status == Status.EFFECTIVE and not _fresh(target).clearance_strictly_confidential
 
 
 def test_the_employer_decides_the_side_and_changes_only_by_a_grant(org, admins):
     target = org["counsellor"]
-    services.request_grant(user=f.fresh_user(admins["a"]), staff=target, what=What.EMPLOYER_MUNICIPAL, change=Change.GRANT,
-                           reason="Overført til kommunal stilling")
+    services.request_grant(
+        user=f.fresh_user(admins["a"]),
+        staff=target,
+        what=What.EMPLOYER_MUNICIPAL,
+        change=Change.GRANT,
+        reason="Overført til kommunal stilling",
+    )
     assert _fresh(target).employer == "municipal" and access.actor(f.fresh_user(target)).employer == "municipal"
 
 
@@ -137,7 +176,9 @@ def test_nobody_changes_their_own_record(org, admins, what):
 
 
 def test_nobody_decides_a_grant_on_their_own_record(org, admins):
-    g = services.request_grant(user=f.fresh_user(admins["a"]), staff=admins["b"], what=What.KODE6, change=Change.GRANT, reason=REASON)
+    g = services.request_grant(
+        user=f.fresh_user(admins["a"]), staff=admins["b"], what=What.KODE6, change=Change.GRANT, reason=REASON
+    )
     before = _state()
     with pytest.raises(AccessDenied):
         services.approve_grant(user=f.fresh_user(admins["b"]), grant=g.pk)
@@ -149,28 +190,34 @@ def test_nobody_decides_a_grant_on_their_own_record(org, admins):
 @pytest.mark.parametrize("role", [Role.COUNSELLOR, Role.OFFICE_LEADER, Role.ANALYST, Role.SECOND_APPROVER])
 def test_only_administrators_grant_and_the_attempt_is_audited(org, admins, role):
     who = f.staff(role, offices=[org["a"]])
-    g = services.request_grant(user=f.fresh_user(admins["a"]), staff=org["counsellor"], what=What.KODE6, change=Change.GRANT,
-                               reason=REASON)
+    g = services.request_grant(
+        user=f.fresh_user(admins["a"]), staff=org["counsellor"], what=What.KODE6, change=Change.GRANT, reason=REASON
+    )
     before = _state()
     with pytest.raises(AccessDenied):
-        services.request_grant(user=f.fresh_user(who), staff=org["counsellor"], what=What.KODE7, change=Change.GRANT, reason=REASON)
+        services.request_grant(
+            user=f.fresh_user(who), staff=org["counsellor"], what=What.KODE7, change=Change.GRANT, reason=REASON
+        )
     with pytest.raises(AccessDenied):
         services.approve_grant(user=f.fresh_user(who), grant=g.pk)
     assert _state() == before
     assert AuditEntry.objects.filter(actor=who.user, action=AuditEntry.Action.DENIED).count() == 2
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    (dict(what="kode9", change="grant", reason=REASON), "what"),
-    (dict(what="kode7", change="maybe", reason=REASON), "change"),
-    (dict(what="kode7", change="grant", reason=""), "reason"),
-    (dict(what="kode7", change="grant", reason="   fordi  "), "reason"),
-    (dict(what="kode7", change="grant", reason="x" * 1001), "reason"),
-    (dict(what="employer_state", change="revoke", reason=REASON), "change"),
-    (dict(what="employer_state", change="grant", reason=REASON), "what"),  # already state
-    (dict(what="counsellor", change="grant", reason=REASON), "what"),  # already a counsellor
-    (dict(what="analyst", change="revoke", reason=REASON), "what"),  # not an analyst
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        (dict(what="kode9", change="grant", reason=REASON), "what"),
+        (dict(what="kode7", change="maybe", reason=REASON), "change"),
+        (dict(what="kode7", change="grant", reason=""), "reason"),
+        (dict(what="kode7", change="grant", reason="   fordi  "), "reason"),
+        (dict(what="kode7", change="grant", reason="x" * 1001), "reason"),
+        (dict(what="employer_state", change="revoke", reason=REASON), "change"),
+        (dict(what="employer_state", change="grant", reason=REASON), "what"),  # already state
+        (dict(what="counsellor", change="grant", reason=REASON), "what"),  # already a counsellor
+        (dict(what="analyst", change="revoke", reason=REASON), "what"),  # not an analyst
+    ],
+)
 def test_bad_input_gets_a_specific_message_and_writes_nothing(org, admins, kwargs, field):
     before = _state()
     with pytest.raises(InvalidInput) as exc:
@@ -181,7 +228,9 @@ def test_bad_input_gets_a_specific_message_and_writes_nothing(org, admins, kwarg
 
 def test_unknown_staff_and_grant_are_not_found(org, admins):
     with pytest.raises(NotFound):
-        services.request_grant(user=f.fresh_user(admins["a"]), staff=10**12, what="kode7", change="grant", reason=REASON)
+        services.request_grant(
+            user=f.fresh_user(admins["a"]), staff=10**12, what="kode7", change="grant", reason=REASON
+        )
     with pytest.raises(NotFound):
         services.approve_grant(user=f.fresh_user(admins["a"]), grant=10**12)
     with pytest.raises(InvalidInput):
@@ -189,11 +238,14 @@ def test_unknown_staff_and_grant_are_not_found(org, admins):
 
 
 def test_a_second_open_request_for_the_same_thing_is_a_conflict(org, admins):
-    services.request_grant(user=f.fresh_user(admins["a"]), staff=org["counsellor"], what=What.KODE6, change=Change.GRANT, reason=REASON)
+    services.request_grant(
+        user=f.fresh_user(admins["a"]), staff=org["counsellor"], what=What.KODE6, change=Change.GRANT, reason=REASON
+    )
     before = _state()
     with pytest.raises(Conflict):
-        services.request_grant(user=f.fresh_user(admins["b"]), staff=org["counsellor"], what=What.KODE6, change=Change.GRANT,
-                               reason=REASON)
+        services.request_grant(
+            user=f.fresh_user(admins["b"]), staff=org["counsellor"], what=What.KODE6, change=Change.GRANT, reason=REASON
+        )
     assert _state() == before
 
 
@@ -204,8 +256,13 @@ TARGETS = ("a", "b", "c", "t")  # the administrators themselves, and one counsel
 WHATS = (What.KODE6, What.KODE7, What.SKJERMET, What.ADMINISTRATOR, What.ANALYST)
 
 op = st.one_of(
-    st.tuples(st.just("request"), st.sampled_from(ADMINS), st.sampled_from(TARGETS), st.sampled_from(WHATS),
-              st.sampled_from(Change.values)),
+    st.tuples(
+        st.just("request"),
+        st.sampled_from(ADMINS),
+        st.sampled_from(TARGETS),
+        st.sampled_from(WHATS),
+        st.sampled_from(Change.values),
+    ),
     st.tuples(st.just("approve"), st.sampled_from(ADMINS), st.integers(0, 7)),
     st.tuples(st.just("refuse"), st.sampled_from(ADMINS), st.integers(0, 7)),
 )
@@ -265,8 +322,9 @@ def test_generated_grant_sequences_follow_the_rules(org, ops):
                 _, by, target, what, change = o
                 expected = model.request(by, target, what, change)
                 try:
-                    g = services.request_grant(user=f.fresh_user(people[by]), staff=people[target], what=what, change=change,
-                                               reason=REASON)
+                    g = services.request_grant(
+                        user=f.fresh_user(people[by]), staff=people[target], what=what, change=change, reason=REASON
+                    )
                     got = g.status
                     if g.status == Status.PENDING:
                         model.pending[len(grants)] = (by, target, what, change)
@@ -288,7 +346,9 @@ def test_generated_grant_sequences_follow_the_rules(org, ops):
                     if approve:
                         services.approve_grant(user=f.fresh_user(people[by]), grant=grants[index].pk)
                     else:
-                        services.refuse_grant(user=f.fresh_user(people[by]), grant=grants[index].pk, reason="Ikke nødvendig nå")
+                        services.refuse_grant(
+                            user=f.fresh_user(people[by]), grant=grants[index].pk, reason="Ikke nødvendig nå"
+                        )
                     got = "ok"
                 except AccessDenied:
                     got = "denied"
@@ -305,10 +365,13 @@ def test_generated_grant_sequences_follow_the_rules(org, ops):
             assert g.decided_by_id is None or g.staff.user_id != g.decided_by_id
             if g.status == Status.EFFECTIVE and g.what in services.FOUR_EYES and g.change == Change.GRANT:
                 assert g.decided_by_id != g.requested_by_id
-            assert AuditEntry.objects.filter(object_type="AccessGrant", object_id=g.pk, action=AuditEntry.Action.WRITE).exists()
+            assert AuditEntry.objects.filter(
+                object_type="AccessGrant", object_id=g.pk, action=AuditEntry.Action.WRITE
+            ).exists()
 
 
 # --- the pages: the grants page and the admin site ----------------------------------------------
+
 
 def _login(user) -> HttpClient:
     http = HttpClient()
@@ -318,7 +381,10 @@ def _login(user) -> HttpClient:
 
 def test_the_grants_page_lists_pending_and_history_and_approves(org, admins):
     a, b = _login(admins["a"].user), _login(admins["b"].user)
-    r = a.post("/tilganger/", {"nav_ident": org["counsellor"].nav_ident.lower(), "what": "kode6", "change": "grant", "reason": REASON})
+    r = a.post(
+        "/tilganger/",
+        {"nav_ident": org["counsellor"].nav_ident.lower(), "what": "kode6", "change": "grant", "reason": REASON},
+    )
     assert r.status_code == 302
     g = AccessGrant.objects.get()
     page = a.get("/tilganger/").content.decode()
@@ -327,7 +393,10 @@ def test_the_grants_page_lists_pending_and_history_and_approves(org, admins):
     assert a.post(f"/tilganger/{g.pk}/godkjenn/").status_code == 403  # the requester: refused, audited
     assert AccessGrant.objects.get().status == Status.PENDING
     assert b.post(f"/tilganger/{g.pk}/godkjenn/").status_code == 302
-    assert AccessGrant.objects.get().status == Status.EFFECTIVE and _fresh(org["counsellor"]).clearance_strictly_confidential
+    assert (
+        AccessGrant.objects.get().status == Status.EFFECTIVE
+        and _fresh(org["counsellor"]).clearance_strictly_confidential
+    )
 
 
 def test_the_grants_page_shows_specific_errors(org, admins):
@@ -335,9 +404,13 @@ def test_the_grants_page_shows_specific_errors(org, admins):
     before = _state()
     r = a.post("/tilganger/", {"nav_ident": "Q000000", "what": "kode7", "change": "grant", "reason": REASON})
     assert r.status_code == 422 and "Fant ingen Nav-ansatt med denne Nav-identen." in r.content.decode()
-    r = a.post("/tilganger/", {"nav_ident": org["counsellor"].nav_ident, "what": "kode7", "change": "grant", "reason": "fordi"})
+    r = a.post(
+        "/tilganger/", {"nav_ident": org["counsellor"].nav_ident, "what": "kode7", "change": "grant", "reason": "fordi"}
+    )
     assert r.status_code == 422 and "minst 10 tegn" in r.content.decode()
-    r = a.post("/tilganger/", {"nav_ident": admins["a"].nav_ident, "what": "kode6", "change": "grant", "reason": REASON})
+    r = a.post(
+        "/tilganger/", {"nav_ident": admins["a"].nav_ident, "what": "kode6", "change": "grant", "reason": REASON}
+    )
     assert r.status_code == 403
     r = a.post("/tilganger/1/avvis/", {"decision_reason": "x"})
     assert r.status_code in (302, 404)
@@ -359,10 +432,20 @@ def site_admin(admins):
 
 
 def _staff_form(staff: StaffMember, **changes) -> dict:
-    data = {"user": staff.user_id, "nav_ident": staff.nav_ident, "display_name": staff.display_name, "employer": staff.employer,
-            "clearance_strictly_confidential": "on", "clearance_confidential": "on", "clearance_skjermet": "on",
-            "roles-TOTAL_FORMS": "1", "roles-INITIAL_FORMS": "0", "roles-0-role": "counsellor",
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}
+    data = {
+        "user": staff.user_id,
+        "nav_ident": staff.nav_ident,
+        "display_name": staff.display_name,
+        "employer": staff.employer,
+        "clearance_strictly_confidential": "on",
+        "clearance_confidential": "on",
+        "clearance_skjermet": "on",
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "0",
+        "roles-0-role": "counsellor",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
     data.update(changes)
     return data
 
@@ -371,8 +454,10 @@ def test_the_admin_site_cannot_change_clearances_roles_or_employer(org, site_adm
     target = org["counsellor"]
     http = _login(site_admin)
     before = _state()
-    r = http.post(f"/admin/core/staffmember/{target.pk}/change/", _staff_form(target, employer="municipal", display_name="Nytt navn",
-                                                                            **{"roles-0-role": "administrator"}))
+    r = http.post(
+        f"/admin/core/staffmember/{target.pk}/change/",
+        _staff_form(target, employer="municipal", display_name="Nytt navn", **{"roles-0-role": "administrator"}),
+    )
     assert r.status_code in (200, 302)
     s = _fresh(target)
     assert s.display_name == "Nytt navn"  # the rest of the record is the admin site's
@@ -387,13 +472,24 @@ def test_the_admin_site_refuses_an_administrators_own_records(org, site_admin, a
     me = admins["a"]
     before = _state()
     assert http.post(f"/admin/core/staffmember/{me.pk}/change/", _staff_form(me)).status_code == 403
-    assert http.post(f"/admin/core/user/{site_admin.pk}/change/", {"username": "adm.a", "is_superuser": "on"}).status_code == 403
+    assert (
+        http.post(f"/admin/core/user/{site_admin.pk}/change/", {"username": "adm.a", "is_superuser": "on"}).status_code
+        == 403
+    )
     assert http.post(f"/admin/core/staffmember/{me.pk}/delete/", {"post": "yes"}).status_code == 403
     assert _state() == before
     # nor may a new staff record be made for oneself
-    r = http.post("/admin/core/staffmember/add/", {"user": site_admin.pk, "nav_ident": "A123456", "display_name": "Meg",
-                                                   "employer": "state", "memberships-TOTAL_FORMS": "0",
-                                                   "memberships-INITIAL_FORMS": "0"})
+    r = http.post(
+        "/admin/core/staffmember/add/",
+        {
+            "user": site_admin.pk,
+            "nav_ident": "A123456",
+            "display_name": "Meg",
+            "employer": "state",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
     assert r.status_code == 200 and "din egen ansattpost" in r.content.decode()
 
 
@@ -402,21 +498,33 @@ def test_the_admin_site_cannot_make_anyone_superuser(org, site_admin):
     http = _login(site_admin)
     page = http.get(f"/admin/core/user/{target.pk}/change/").content.decode()
     assert 'name="is_superuser"' not in page and 'name="is_staff"' not in page
-    http.post(f"/admin/core/user/{target.pk}/change/", {"username": target.username, "kind": "staff", "is_superuser": "on",
-                                                         "is_staff": "on", "is_active": "on", "date_joined_0": "2026-01-01",
-                                                         "date_joined_1": "00:00:00"})
+    http.post(
+        f"/admin/core/user/{target.pk}/change/",
+        {
+            "username": target.username,
+            "kind": "staff",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
     target = User.objects.get(pk=target.pk)
     assert not target.is_superuser and not target.is_staff
 
 
 def test_the_admin_site_shows_grants_read_only(org, site_admin, admins):
-    services.request_grant(user=f.fresh_user(admins["b"]), staff=org["counsellor"], what=What.KODE7, change=Change.GRANT, reason=REASON)
+    services.request_grant(
+        user=f.fresh_user(admins["b"]), staff=org["counsellor"], what=What.KODE7, change=Change.GRANT, reason=REASON
+    )
     http = _login(site_admin)
     assert http.get("/admin/core/accessgrant/").status_code == 200
     assert http.get("/admin/core/accessgrant/add/").status_code == 403
 
 
 # --- the admin login is throttled -----------------------------------------------------------------
+
 
 def test_thirty_wrong_admin_passwords_then_the_right_one_does_not_get_in(db):
     AccessAttempt.objects.all().delete()

@@ -39,8 +39,14 @@ def _records(client, author):
         journal.append(client_id=client.pk, kind=JournalEntry.Kind.CLIENT, summary=f"linje {c}", category=c)
     for c in NOTE_CATEGORIES:
         for shared in (True, False):
-            MeetingNote.objects.create(client=client, channel="phone", summary=f"notat {c}", shared_with_client=shared,
-                                       category=c, written_by=author)
+            MeetingNote.objects.create(
+                client=client,
+                channel="phone",
+                summary=f"notat {c}",
+                shared_with_client=shared,
+                category=c,
+                written_by=author,
+            )
 
 
 def _consent(client, category, state, office_b, by):
@@ -48,9 +54,15 @@ def _consent(client, category, state, office_b, by):
     if state == "none":
         return
     office = office_b if state == "elsewhere" else client.office
-    SharingConsent.objects.create(client=client, category=category, recipient_side="municipal" if side_of(category) == "state" else "state",
-                                  office=office, given_by=by, withdrawn_at=clock.now() if state == "withdrawn" else None,
-                                  withdrawn_by=by if state == "withdrawn" else None)
+    SharingConsent.objects.create(
+        client=client,
+        category=category,
+        recipient_side="municipal" if side_of(category) == "state" else "state",
+        office=office,
+        given_by=by,
+        withdrawn_at=clock.now() if state == "withdrawn" else None,
+        withdrawn_by=by if state == "withdrawn" else None,
+    )
 
 
 def oracle(reader: dict, consents: dict) -> set[str] | None:
@@ -72,13 +84,19 @@ def oracle(reader: dict, consents: dict) -> set[str] | None:
 
 
 readers = st.one_of(
-    st.fixed_dictionaries({"kind": st.just("staff"), "employer": st.sampled_from(["state", "municipal"]),
-                           "role": st.sampled_from(FOLLOWUP_ROLES + OTHER_ROLES),
-                           "offices": st.sampled_from([("a",), ("b",), ("a", "b")])}),
+    st.fixed_dictionaries(
+        {
+            "kind": st.just("staff"),
+            "employer": st.sampled_from(["state", "municipal"]),
+            "role": st.sampled_from(FOLLOWUP_ROLES + OTHER_ROLES),
+            "offices": st.sampled_from([("a",), ("b",), ("a", "b")]),
+        }
+    ),
     st.fixed_dictionaries({"kind": st.sampled_from(["self", "other_client"])}),
 )
-consent_states = st.fixed_dictionaries({c.value: st.sampled_from(["none", "active", "withdrawn", "elsewhere"])
-                                        for c in CONSENT_CATEGORIES})
+consent_states = st.fixed_dictionaries(
+    {c.value: st.sampled_from(["none", "active", "withdrawn", "elsewhere"]) for c in CONSENT_CATEGORIES}
+)
 
 
 def _visible(user, client_id, *, is_nav: bool) -> dict[str, set[str]]:
@@ -134,13 +152,18 @@ def test_access_matrix_employer_side_and_consent(org, reader, consents):
 
 # --- consent: given, withdrawn, recorded and audited ---------------------------------------------------
 
+
 @pytest.fixture
 def sides(org):
     municipal = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="municipal")
     state = org["counsellor"]
     client = f.client(org["a"], state, login=True)
-    journal.append(client_id=client.pk, kind=JournalEntry.Kind.FINANCIAL_ASSISTANCE, summary="Sosialhjelp innvilget",
-                   category=RecordCategory.FINANCIAL_ASSISTANCE)
+    journal.append(
+        client_id=client.pk,
+        kind=JournalEntry.Kind.FINANCIAL_ASSISTANCE,
+        summary="Sosialhjelp innvilget",
+        category=RecordCategory.FINANCIAL_ASSISTANCE,
+    )
     return {"municipal": municipal, "state": state, "client": client}
 
 
@@ -158,10 +181,20 @@ def test_the_client_consents_on_min_side_and_withdraws(sides):
     assert r.status_code == 302
     c = SharingConsent.objects.get()
     assert (c.category, c.recipient_side, c.office_id, c.given_by_id, c.on_paper, c.withdrawn_at) == (
-        "financial_assistance", "state", client.office_id, client.user_id, False, None)
+        "financial_assistance",
+        "state",
+        client.office_id,
+        client.user_id,
+        False,
+        None,
+    )
     assert "financial_assistance" in _cats(state.user, client)
-    assert AuditEntry.objects.filter(client_id=client.pk, actor=client.user, what="samtykke til deling",
-                                     action=AuditEntry.Action.WRITE).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            client_id=client.pk, actor=client.user, what="samtykke til deling", action=AuditEntry.Action.WRITE
+        ).count()
+        == 1
+    )
     r = http.post("/min-side/deling/", {})
     c.refresh_from_db()
     assert c.withdrawn_at is not None and c.withdrawn_by_id == client.user_id
@@ -180,16 +213,26 @@ def test_a_counsellor_records_a_consent_given_on_paper(sides):
     r = http.post(url, {"categories": ["state_notes"], "on_paper": "on"})
     assert r.status_code == 302
     c = SharingConsent.objects.get()
-    assert (c.category, c.recipient_side, c.on_paper, c.given_by_id) == ("state_notes", "municipal", True, municipal.user_id)
-    MeetingNote.objects.create(client=client, channel="phone", summary="statlig", category="state_notes", written_by=state)
-    assert {n.category for n in selectors.meeting_notes(user=f.fresh_user(municipal), client_id=client.pk)} == {"state_notes"}
+    assert (c.category, c.recipient_side, c.on_paper, c.given_by_id) == (
+        "state_notes",
+        "municipal",
+        True,
+        municipal.user_id,
+    )
+    MeetingNote.objects.create(
+        client=client, channel="phone", summary="statlig", category="state_notes", written_by=state
+    )
+    assert {n.category for n in selectors.meeting_notes(user=f.fresh_user(municipal), client_id=client.pk)} == {
+        "state_notes"
+    }
 
 
 def test_unknown_categories_are_refused_and_nothing_is_written(sides):
     client = sides["client"]
     with pytest.raises(InvalidInput) as exc:
-        client_services.update_sharing_consent(user=f.fresh_user(client.user), client=client,
-                                               give=["financial_assistance", "followup"])
+        client_services.update_sharing_consent(
+            user=f.fresh_user(client.user), client=client, give=["financial_assistance", "followup"]
+        )
     assert "followup" in exc.value.errors["give"]  # the joint follow-up needs no consent, and cannot be named
     assert SharingConsent.objects.count() == 0
     http = HttpClient()
@@ -201,13 +244,17 @@ def test_unknown_categories_are_refused_and_nothing_is_written(sides):
 def test_staff_elsewhere_cannot_record_consent(org, sides):
     outsider = f.staff(Role.COUNSELLOR, offices=[org["b"]], employer="municipal")
     with pytest.raises(AccessDenied):
-        client_services.set_sharing_consent(user=f.fresh_user(outsider), client=sides["client"], categories=["state_notes"])
+        client_services.set_sharing_consent(
+            user=f.fresh_user(outsider), client=sides["client"], categories=["state_notes"]
+        )
     assert SharingConsent.objects.count() == 0
 
 
 def test_a_consent_names_the_office_a_move_asks_again(org, sides):
     client, state = sides["client"], sides["state"]
-    client_services.set_sharing_consent(user=f.fresh_user(client.user), client=client, categories=["financial_assistance"])
+    client_services.set_sharing_consent(
+        user=f.fresh_user(client.user), client=client, categories=["financial_assistance"]
+    )
     assert "financial_assistance" in _cats(state.user, client)
     both = f.staff(Role.COUNSELLOR, offices=[org["a"], org["b"]])
     client.office = org["b"]
@@ -217,20 +264,27 @@ def test_a_consent_names_the_office_a_move_asks_again(org, sides):
 
 # --- notes are filed on a side ------------------------------------------------------------------------
 
+
 def test_notes_are_filed_on_the_writers_side(sides):
     client, municipal, state = sides["client"], sides["municipal"], sides["state"]
     n = services.log_contact(user=f.fresh_user(municipal), client=client, channel="phone", summary="Om husleie")
     assert n.category == "municipal_notes"
     line = JournalEntry.objects.filter(object_type="MeetingNote", object_id=n.pk).get()
     assert line.category == "municipal_notes"
-    assert "municipal_notes" not in {x.category for x in selectors.meeting_notes(user=f.fresh_user(state), client_id=client.pk)}
+    assert "municipal_notes" not in {
+        x.category for x in selectors.meeting_notes(user=f.fresh_user(state), client_id=client.pk)
+    }
     # municipal staff do the state's follow-up by delegation: they may file a state note
-    n2 = services.log_contact(user=f.fresh_user(municipal), client=client, channel="phone", summary="Om CV", category="state_notes")
+    n2 = services.log_contact(
+        user=f.fresh_user(municipal), client=client, channel="phone", summary="Om CV", category="state_notes"
+    )
     assert n2.category == "state_notes"
     # state staff cannot file into the municipality's record
     before = MeetingNote.objects.count()
     with pytest.raises(InvalidInput) as exc:
-        services.log_contact(user=f.fresh_user(state), client=client, channel="phone", summary="x", category="municipal_notes")
+        services.log_contact(
+            user=f.fresh_user(state), client=client, channel="phone", summary="x", category="municipal_notes"
+        )
     assert "kommunens journal" in exc.value.errors["category"]
     assert MeetingNote.objects.count() == before
 
@@ -242,11 +296,16 @@ def test_the_note_form_offers_the_side_to_municipal_staff_only(sides):
     s.force_login(sides["state"].user)
     assert 'name="category"' in m.get(f"/bruker/{client.pk}/samtalereferat/ny/").content.decode()
     assert 'name="category"' not in s.get(f"/bruker/{client.pk}/samtalereferat/ny/").content.decode()
-    r = s.post(f"/bruker/{client.pk}/samtalereferat/ny/", {"channel": "phone", "summary": "Hei", "category": "municipal_notes"})
-    assert r.status_code == 302 and MeetingNote.objects.get().category == "state_notes"  # the field is not there: own side
+    r = s.post(
+        f"/bruker/{client.pk}/samtalereferat/ny/", {"channel": "phone", "summary": "Hei", "category": "municipal_notes"}
+    )
+    assert (
+        r.status_code == 302 and MeetingNote.objects.get().category == "state_notes"
+    )  # the field is not there: own side
 
 
 # --- the hook issue 17 builds on --------------------------------------------------------------------------
+
 
 def test_record_rules_restrict_rows_within_a_category(monkeypatch, sides):
     """A rule on a category (here: KVP lines only about object 7) narrows what the side rule lets through."""
@@ -254,9 +313,16 @@ def test_record_rules_restrict_rows_within_a_category(monkeypatch, sides):
 
     client, municipal = sides["client"], sides["municipal"]
     for oid in (7, 8):
-        journal.append(client_id=client.pk, kind=JournalEntry.Kind.KVP, summary=f"KVP {oid}", category="kvp",
-                       obj=type("KvpPeriod", (), {"pk": oid})())
-    assert {e.object_id for e in selectors.journal(user=f.fresh_user(municipal), client_id=client.pk) if e.category == "kvp"} == {7, 8}
+        journal.append(
+            client_id=client.pk,
+            kind=JournalEntry.Kind.KVP,
+            summary=f"KVP {oid}",
+            category="kvp",
+            obj=type("KvpPeriod", (), {"pk": oid})(),
+        )
+    assert {
+        e.object_id for e in selectors.journal(user=f.fresh_user(municipal), client_id=client.pk) if e.category == "kvp"
+    } == {7, 8}
     monkeypatch.setitem(access.RECORD_RULES, RecordCategory.KVP, lambda a, c: Q(object_id=7))
     got = selectors.journal(user=f.fresh_user(municipal), client_id=client.pk)
     assert {e.object_id for e in got if e.category == "kvp"} == {7}

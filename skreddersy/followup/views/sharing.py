@@ -20,18 +20,24 @@ def _sharing(request, client_id: int, *, by_client: bool, done_url: str):
     form = forms.SharingConsentForm(request.POST if request.method == "POST" else None, by_client=by_client)
     if request.method == "POST" and form.is_valid():
         try:
-            written = client_services.set_sharing_consent(user=request.user, client=client_id,
-                                                          categories=form.cleaned_data["categories"])
+            written = client_services.set_sharing_consent(
+                user=request.user, client=client_id, categories=form.cleaned_data["categories"]
+            )
             messages.success(request, _("Samtykket er lagret.") if written else _("Ingen endringer."))
             return redirect(done_url)
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     page = client_selectors.sharing_consent(user=request.user, client_id=client_id)
     if request.method == "GET":
-        form = forms.SharingConsentForm(by_client=by_client, initial={"categories": [x.category for x in page.lines if x.given]})
-    return render(request, "followup/sharing.html", {"page": page, "client": None if by_client else page.client,
-                                                     "form": form, "by_client": by_client},
-                  status=422 if form.errors else 200)
+        form = forms.SharingConsentForm(
+            by_client=by_client, initial={"categories": [x.category for x in page.lines if x.given]}
+        )
+    return render(
+        request,
+        "followup/sharing.html",
+        {"page": page, "client": None if by_client else page.client, "form": form, "by_client": by_client},
+        status=422 if form.errors else 200,
+    )
 
 
 @client_view
