@@ -116,17 +116,19 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
         errors.update(exc.errors)
     if errors:
         raise InvalidInput("Endringen kan ikke lagres.", errors=errors)
-    if has(target, what) == (change == Change.GRANT):
-        raise InvalidInput(
-            f"{target.display_name} har allerede dette."
-            if change == Change.GRANT
-            else f"{target.display_name} har ikke dette.",
-            field="what",
-        )
     now = clock.now()
     four_eyes = what in FOUR_EYES and change == Change.GRANT
     try:
         with transaction.atomic():
+            # what the staff member holds now, read under a lock (never from the caller's copy)
+            locked = StaffMember.objects.select_for_update().get(pk=target.pk)
+            if has(locked, what) == (change == Change.GRANT):
+                raise InvalidInput(
+                    f"{target.display_name} har allerede dette."
+                    if change == Change.GRANT
+                    else f"{target.display_name} har ikke dette.",
+                    field="what",
+                )
             grant = AccessGrant.objects.create(
                 staff=target,
                 what=what,
@@ -200,9 +202,9 @@ def _decide(user, grant, *, approve: bool, reason: str) -> AccessGrant:
 
 
 def _staff(staff) -> StaffMember:
-    if isinstance(staff, StaffMember):
-        return staff
-    found = StaffMember.objects.select_related("user").filter(pk=staff).first() if isinstance(staff, int) else None
+    """The staff member as stored now (an instance given is read again: it may be stale)."""
+    pk = staff.pk if isinstance(staff, StaffMember) else staff
+    found = StaffMember.objects.select_related("user").filter(pk=pk).first() if isinstance(pk, int) else None
     if found is None:
         raise NotFound("Fant ingen Nav-ansatt med denne id-en.", field="staff")
     return found

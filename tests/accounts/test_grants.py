@@ -335,7 +335,7 @@ def test_generated_grant_sequences_follow_the_rules(org, ops):
                     got = "conflict"
                 except InvalidInput:
                     got = "invalid"
-                assert got == expected, o
+                assert got == expected, (o, ops)
             else:
                 _, by, index = o
                 if index >= len(grants):
@@ -354,7 +354,7 @@ def test_generated_grant_sequences_follow_the_rules(org, ops):
                     got = "denied"
                 except Conflict:
                     got = "skip"
-                assert got == expected, o
+                assert got == expected, (o, ops)
         # the database holds what the model says
         for t in TARGETS:
             for w in WHATS:
@@ -544,3 +544,18 @@ def test_thirty_wrong_admin_passwords_then_the_right_one_does_not_get_in(db):
 
 def test_the_service_errors_are_service_errors():
     assert issubclass(AccessDenied, ServiceError) and issubclass(Conflict, ServiceError)
+
+
+def test_what_is_held_is_read_from_the_database_not_from_the_callers_copy(org, admins):
+    """Found by the generated sequences: a second grant through a stale instance was taken as new."""
+    target = org["counsellor"]  # this copy still says: no kode 7
+    services.request_grant(
+        user=f.fresh_user(admins["a"]), staff=target, what=What.KODE7, change=Change.GRANT, reason=REASON
+    )
+    before = _state()
+    with pytest.raises(InvalidInput) as exc:
+        services.request_grant(
+            user=f.fresh_user(admins["a"]), staff=target, what=What.KODE7, change=Change.GRANT, reason=REASON
+        )
+    assert "har allerede" in exc.value.errors["what"]
+    assert _state() == before
