@@ -7,16 +7,21 @@ without importing another app's services. See docs/architecture.md.
 """
 
 from skreddersy.core import clock
+from skreddersy.core.records import RecordCategory
 from skreddersy.core.seeding.bulk import BulkWriter
 from skreddersy.followup.models import JournalEntry
 
 Kind = JournalEntry.Kind
 
-SEED_FIELDS = ["client", "at", "kind", "summary", "actor", "object_type", "object_id", "visible_to_client"]
+SEED_FIELDS = ["client", "at", "kind", "summary", "actor", "object_type", "object_id", "visible_to_client", "category"]
 
 
-def append(*, client_id: int, kind: str, summary: str, actor=None, obj=None, visible_to_client: bool = True, at=None) -> JournalEntry:
+def append(*, client_id: int, kind: str, summary: str, actor=None, obj=None, visible_to_client: bool = True, at=None,
+           category: str = RecordCategory.FOLLOWUP) -> JournalEntry:
+    """One line; ``category`` is the side of the office that holds it (core.records; the policy's
+    ``record_filter`` decides who reads it)."""
     return JournalEntry.objects.create(
+        category=category,
         client_id=client_id,
         at=at or clock.now(),
         kind=kind,
@@ -43,6 +48,6 @@ def append_many(entries: list[dict], *, actor=None) -> None:
         JournalEntry(client_id=e["client_id"], at=e.get("at") or now, kind=e["kind"], summary=e["summary"][:300],
                      actor_id=actor_id,
                      object_type=e.get("object_type", ""), object_id=e.get("object_id"),
-                     visible_to_client=e.get("visible_to_client", True))
+                     visible_to_client=e.get("visible_to_client", True), category=e.get("category", RecordCategory.FOLLOWUP))
         for e in entries
     ])

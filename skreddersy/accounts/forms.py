@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from skreddersy.core import login
+from skreddersy.core.models import AccessGrant
+from skreddersy.followup.forms import StyledForm
 
 
 class LoginForm(AuthenticationForm):
@@ -21,3 +23,19 @@ class LoginForm(AuthenticationForm):
             # does not confirm that a client's password is right; the page says where clients log in
             login.refuse(self)
             raise self.get_invalid_login_error()
+
+
+class GrantForm(StyledForm):
+    """Give or take away a role, clearance or employer (accounts.services.request_grant)."""
+
+    nav_ident = forms.CharField(label=_("Nav-ident"), max_length=7)
+    what = forms.ChoiceField(label=_("Hva"), choices=AccessGrant.What.choices)
+    change = forms.ChoiceField(label=_("Endring"), choices=AccessGrant.Change.choices, initial=AccessGrant.Change.GRANT)
+    reason = forms.CharField(label=_("Begrunnelse"), max_length=1000,
+                             help_text=_("Hvorfor trengs endringen? Begrunnelsen lagres i tilgangsloggen."),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RefuseGrantForm(StyledForm):
+    decision_reason = forms.CharField(label=_("Begrunnelse for avslaget"), max_length=1000,
+                                      widget=forms.Textarea(attrs={"rows": 2}))

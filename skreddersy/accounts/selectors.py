@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from skreddersy.core import audit
 from skreddersy.core.errors import AccessDenied
-from skreddersy.core.models import AuditEntry, StaffMember
+from skreddersy.core.models import AccessGrant, AuditEntry, StaffMember
 from skreddersy.policy import access
 
 AUDIT_PAGE = 100
@@ -78,3 +78,41 @@ def own_access_log(*, user, page: int = 1, per_page: int = 50) -> tuple[list[See
                           action=r.action, action_label=str(AuditEntry.Action(r.action).label)))
     audit.record(user, a.client_id, audit.READ, "min side: hvem har sett opplysningene")
     return out, len(rows) > per_page
+
+
+# --- who can change who sees what -------------------------------------------------------------------
+
+GRANTS_PAGE = 50
+
+
+@dataclass
+class PendingGrant:
+    grant: AccessGrant
+    can_approve: bool  # a second administrator, not the one it is for
+    can_refuse: bool
+
+
+@dataclass
+class GrantsPage:
+    pending: list[PendingGrant]
+    history: object  # a Paginator page of AccessGrant
+
+
+def grants(*, user, page=1, staff_id: int | None = None) -> GrantsPage:
+    """Administrators: the changes of roles, clearances and employer waiting for a second
+    administrator (with what this user may do about each), and the history, newest first
+    (optionally for one staff member)."""
+    if not access.can_view_grants(user):
+        audit.record(user, None, audit.DENIED, "tilgangsendringer", why="bare administratorer")
+        raise AccessDenied(_("Bare administratorer kan se og endre tilganger."))
+    qs = AccessGrant.objects.select_related("staff", "requested_by", "decided_by")
+    if staff_id is not None:
+        qs = qs.filter(staff_id=staff_id)
+    pending = [
+        PendingGrant(g, access.may_decide_grant(user, g),
+                     access.may_change_access_of(user, g.staff) or (g.requested_by_id == user.pk and g.staff.user_id != user.pk))
+        for g in qs.filter(status=AccessGrant.Status.PENDING).order_by("requested_at", "id")[:200]
+    ]
+    history = Paginator(qs.order_by("-requested_at", "-id"), GRANTS_PAGE).get_page(page)
+    history.object_list = list(history.object_list)
+    return GrantsPage(pending=pending, history=history)

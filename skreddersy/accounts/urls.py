@@ -7,6 +7,8 @@ urlpatterns = [
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", views.logout_view, name="logout"),
     path("tilgangslogg/", views.audit_log, name="audit_log"),
+    path("tilganger/", views.grants, name="grants"),
+    path("tilganger/<int:grant_id>/<str:action>/", views.grant_decide, name="grant_decide"),
     path("min-side/innsyn/", views.own_access_log, name="own_access_log"),
     path("helse/", views.health, name="health"),
 ]

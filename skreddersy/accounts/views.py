@@ -7,10 +7,12 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from skreddersy.accounts import selectors
-from skreddersy.accounts.forms import LoginForm
+from skreddersy.accounts import selectors, services
+from skreddersy.accounts.forms import GrantForm, LoginForm, RefuseGrantForm
+from skreddersy.core.errors import Conflict, InvalidInput, NotFound
+from skreddersy.core.forms import apply_service_error
 from skreddersy.policy import access
 
 
@@ -60,6 +62,49 @@ def audit_log(request):
         messages.error(request, _("Bruker-id må være et tall."))
     page = selectors.audit_log(user=request.user, client_id=client_id, page=request.GET.get("side") or 1)
     return render(request, "accounts/audit_log.html", {"page": page, "client_id": client_id})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grants(request):
+    """Administrators: give or take away roles, clearances and employer (with a reason), approve
+    or refuse what waits for a second administrator, and the history."""
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            staff = services.staff_by_ident(d["nav_ident"])
+            grant = services.request_grant(user=request.user, staff=staff, what=d["what"], change=d["change"], reason=d["reason"])
+            if grant.status == grant.Status.PENDING:
+                messages.warning(request, _("Endringen venter på godkjenning fra en annen administrator."))
+            else:
+                messages.success(request, _("Endringen er gjennomført og logget."))
+            return redirect("grants")
+        except (InvalidInput, Conflict, NotFound) as exc:
+            apply_service_error(form, exc)
+    page = selectors.grants(user=request.user, page=_page_number(request))
+    return render(request, "accounts/grants.html", {"form": form, "page": page, "refuse_form": RefuseGrantForm()},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def grant_decide(request, grant_id: int, action: str):
+    """Approve (``godkjenn``) or refuse (``avvis``, with a reason) a pending grant."""
+    try:
+        if action == "godkjenn":
+            services.approve_grant(user=request.user, grant=grant_id)
+            messages.success(request, _("Endringen er godkjent og trer i kraft nå."))
+        elif action == "avvis":
+            form = RefuseGrantForm(request.POST)
+            reason = form.cleaned_data["decision_reason"] if form.is_valid() else ""
+            services.refuse_grant(user=request.user, grant=grant_id, reason=reason)
+            messages.success(request, _("Endringen er avvist."))
+        else:
+            raise NotFound(_("Ukjent handling."))
+    except (InvalidInput, Conflict) as exc:
+        messages.error(request, exc.message if not exc.errors else " ".join(exc.errors.values()))
+    return redirect("grants")
 
 
 def _page_number(request) -> int:

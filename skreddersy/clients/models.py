@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skreddersy.core import clock, collation, fnr
 from skreddersy.core.models import Office, StaffMember
+from skreddersy.core.records import CONSENT_CATEGORIES, RecordSide
 
 
 def validate_identity_number(value: str) -> None:
@@ -243,3 +244,36 @@ class PendingRegistration(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["office", "resolved_at"], name="pendingreg_office_open")]
+
+
+class SharingConsent(models.Model):
+    """The client's consent that one category of records held by one side of the office (state
+    or municipal) may be seen by the other side's staff at that office (sosialtjenesteloven § 44,
+    Nav-loven § 7). Given on Min side by the client, or recorded by a counsellor from a consent
+    given on paper; withdrawn the same ways. Written only by ``clients.services`` (audited); a
+    withdrawal closes the row, which is kept, so the history shows what was shared when."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sharing_consents")
+    category = models.CharField(_("hva"), max_length=24, choices=[(c.value, c.label) for c in CONSENT_CATEGORIES])
+    recipient_side = models.CharField(_("til"), max_length=10, choices=RecordSide.choices)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("Nav-kontor"))
+    given_at = models.DateTimeField(_("gitt"), default=clock.now)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_paper = models.BooleanField(_("gitt på papir"), default=False)
+    withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "category", "office"], condition=models.Q(withdrawn_at__isnull=True),
+                                    name="sharing_consent_one_active"),
+        ]
+        indexes = [models.Index(fields=["client", "recipient_side", "office"], name="consent_client_side")]
+        verbose_name = _("samtykke til deling")
+        verbose_name_plural = _("samtykker til deling")
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

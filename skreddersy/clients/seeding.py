@@ -149,8 +149,8 @@ class ClientWriter:
             self.users.add((user_id, "!", False, f"c{cid}", "", "", "", False, True, ts(now), "client"))
         add_entry = self.journal.add
 
-        def j(at, kind, summary, actor, otype="", oid=None, visible=True):
-            add_entry((cid, ts(at), kind, summary, actor, otype, oid, visible))
+        def j(at, kind, summary, actor, otype="", oid=None, visible=True, category="followup"):
+            add_entry((cid, ts(at), kind, summary, actor, otype, oid, visible, category))
 
         self.periods.add((cid, d(start.date()), None))
         j(start, "client", "Oppfølging startet", author_user)

@@ -14,11 +14,13 @@ from skreddersy.clients.models import (
     NeedAssessment,
     NeedsMapping,
     PendingRegistration,
+    SharingConsent,
 )
 from skreddersy.core import audit, clock, fnr, reference
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
 from skreddersy.core.models import Office
+from skreddersy.core.records import CONSENT_CATEGORIES, RecordCategory, other_side, side_of
 from skreddersy.policy import access
 from skreddersy.timeuse import record as timelog
 
@@ -144,7 +146,7 @@ class RegistrationOutcome:
     already see (offered by its id). ``received``: everything else that passed validation, the
     same answer whether the person was unknown (registered now, in the office's queue) or is
     followed up where the user may not see them (handed to the office's leaders), so that the
-    answer never tells whether Nav knows a person elsewhere. See docs/decisions/0032-caseloads-registration.md."""
+    answer never tells whether Nav knows a person elsewhere. See docs/decisions/0032-caseloads-registration-and-handout.md."""
 
     status: str
     message: str
@@ -285,3 +287,67 @@ def update_client(*, user, client: Client | int, **changes) -> Client:
                            summary=f"Personopplysninger endret: {labels}", visible_to_client=False)
         a["obj"] = client
     return client
+
+
+# --- consent to share between the state and the municipal side ---------------------------------------
+
+def update_sharing_consent(*, user, client: Client | int, give=(), withdraw=()) -> list[SharingConsent]:
+    """Give or withdraw the client's consent that categories of their record held by one side of
+    their office (core.records) may be seen by the other side's staff at that office
+    (sosialtjenesteloven § 44, Nav-loven § 7). The client does it on Min side; a counsellor
+    records a consent given or withdrawn on paper (``on_paper``). Giving what is already given
+    and withdrawing what is not are no-ops; unknown categories are refused, nothing is written.
+    One audit entry per call (what changed, in ``why``); each consent row keeps who and when.
+    Returns the rows written (given or closed)."""
+    client = load_client(client)
+    give, withdraw = list(dict.fromkeys(give)), list(dict.fromkeys(withdraw))
+    with audited_write(user, client.pk, "samtykke til deling") as a:
+        by_client = access.require_client_or_nav(user, client, what="samtykke til deling")
+        allowed = {c.value for c in CONSENT_CATEGORIES}
+        errors = {}
+        unknown = [c for c in give if c not in allowed]
+        if unknown:
+            errors["give"] = "Ukjent opplysningstype: " + ", ".join(str(c)[:40] for c in unknown) + "."
+        unknown = [c for c in withdraw if c not in allowed]
+        if unknown:
+            errors["withdraw"] = "Ukjent opplysningstype: " + ", ".join(str(c)[:40] for c in unknown) + "."
+        if set(give) & set(withdraw):
+            errors["withdraw"] = "Samme opplysninger kan ikke både deles og trekkes tilbake."
+        if errors:
+            raise InvalidInput("Samtykket kan ikke lagres.", errors=errors)
+        now = clock.now()
+        active = {c.category: c for c in SharingConsent.objects.select_for_update()
+                  .filter(client=client, office_id=client.office_id, withdrawn_at__isnull=True)}
+        written = []
+        for category in give:
+            if category in active:
+                continue
+            written.append(SharingConsent.objects.create(
+                client=client, category=category, recipient_side=other_side(side_of(category)), office_id=client.office_id,
+                given_at=now, given_by=user, on_paper=not by_client))
+        for category in withdraw:
+            consent = active.get(category)
+            if consent is None:
+                continue
+            consent.withdrawn_at, consent.withdrawn_by = now, user
+            consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+            written.append(consent)
+        if written:
+            how = "på Min side" if by_client else "på papir, registrert av Nav"
+            summary = "; ".join(
+                f"{'trukket tilbake' if c.withdrawn_at else 'gitt'}: {RecordCategory(c.category).label}" for c in written)
+            journal.append(client_id=client.pk, kind=journal.Kind.CLIENT, actor=user, obj=written[0],
+                           summary=f"Samtykke til deling mellom stat og kommune ({how}): {summary}")
+            a["obj"] = written[0]
+    return written
+
+
+def set_sharing_consent(*, user, client: Client | int, categories) -> list[SharingConsent]:
+    """The client's consents as they should be now (a form of checkboxes): gives what is newly
+    ticked and withdraws what is no longer ticked, in one transaction (``update_sharing_consent``)."""
+    client = load_client(client)
+    wanted = list(dict.fromkeys(categories))
+    current = set(SharingConsent.objects.filter(client=client, office_id=client.office_id, withdrawn_at__isnull=True)
+                  .values_list("category", flat=True))
+    return update_sharing_consent(user=user, client=client, give=[c for c in wanted if c not in current],
+                                  withdraw=[c for c in current if c not in wanted])

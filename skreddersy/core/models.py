@@ -142,6 +142,72 @@ class OfficeMembership(models.Model):
             raise ValidationError({"team": _("Teamet hører til et annet kontor.")})
 
 
+class AccessGrant(models.Model):
+    """One change of who sees what: a role or a clearance given to or taken from a staff member
+    (or a change of employer, which decides the side of the records they see). Written only by
+    ``accounts.services`` (never edited in the admin): who asked, for whom, what, why and when;
+    a kode 6 clearance and the administrator role take effect only when a second administrator
+    approves (four eyes), and a refusal records why. Rows are never deleted."""
+
+    class What(models.TextChoices):
+        # roles (the values of ``Role``), then the clearances and the employer
+        COUNSELLOR = "counsellor", _("Rolle: veileder")
+        TEAM_LEADER = "team_leader", _("Rolle: teamleder")
+        OFFICE_LEADER = "office_leader", _("Rolle: kontorleder")
+        SECOND_APPROVER = "second_approver", _("Rolle: beslutter")
+        JOB_SPECIALIST = "job_specialist", _("Rolle: jobbspesialist")
+        METHOD_SUPERVISOR = "method_supervisor", _("Rolle: metodeveileder (IPS)")
+        MARKET_CONTACT = "market_contact", _("Rolle: markedskontakt")
+        ANALYST = "analyst", _("Rolle: analytiker")
+        ADMINISTRATOR = "administrator", _("Rolle: administrator")
+        KODE6 = "kode6", _("Tilgang: strengt fortrolig adresse (kode 6)")
+        KODE7 = "kode7", _("Tilgang: fortrolig adresse (kode 7)")
+        SKJERMET = "skjermet", _("Tilgang: skjermede brukere")
+        EMPLOYER_STATE = "employer_state", _("Tilsetting: statlig")
+        EMPLOYER_MUNICIPAL = "employer_municipal", _("Tilsetting: kommunal")
+
+    class Change(models.TextChoices):
+        GRANT = "grant", _("Gi")
+        REVOKE = "revoke", _("Ta bort")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter på godkjenning")
+        EFFECTIVE = "effective", _("Gjennomført")
+        REFUSED = "refused", _("Avvist")
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="grants", verbose_name=_("gjelder"))
+    what = models.CharField(_("hva"), max_length=20, choices=What.choices)
+    change = models.CharField(_("endring"), max_length=10, choices=Change.choices)
+    reason = models.TextField(_("begrunnelse"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("bedt om av"))
+    requested_at = models.DateTimeField(_("bedt om"), default=clock.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("avgjort av"))
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    decision_reason = models.TextField(_("begrunnelse for avgjørelsen"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "-requested_at"], name="grant_status_at")]
+        constraints = [
+            # one open request per staff member and thing: a second would race the first
+            models.UniqueConstraint(fields=["staff", "what"], condition=models.Q(status="pending"),
+                                    name="grant_one_pending"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="grant_reason_required"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_at__isnull=True)
+                | models.Q(~models.Q(status="pending"), decided_at__isnull=False, decided_by__isnull=False),
+                name="grant_decided_when_not_pending",
+            ),
+        ]
+        verbose_name = _("tilgangsendring")
+        verbose_name_plural = _("tilgangsendringer")
+
+    def __str__(self):
+        return f"{self.get_change_display()} {self.get_what_display()} ({self.get_status_display()})"
+
+
 class ClientIdsField(models.Field):
     """The ids of the clients one audit entry covers (a list page shows many): ``bigint[]`` on
     PostgreSQL, with a GIN index; a JSON array on SQLite, where a trigger copies each id into the

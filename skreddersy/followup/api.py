@@ -210,6 +210,8 @@ class JournalOut(Schema):
     kind: str
     summary: str
     visible_to_client: bool
+    category: str = Field(description="The side of the office that holds the entry (followup, state_notes, "
+                                      "financial_assistance, kvp, municipal_notes); only what the reader may see is listed")
 
 
 class PersonOut(Schema):

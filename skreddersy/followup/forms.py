@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from skreddersy.clients.models import MainGoal, NeedGroup
 from skreddersy.core import login, reference
 from skreddersy.core.forms import apply_service_error  # noqa: F401  (the one mapping, used by every app)
+from skreddersy.core.records import CONSENT_CATEGORIES, NOTE_CATEGORIES, RecordCategory
 from skreddersy.followup.models import Activity, Category, MeetingNote, Message, Task
 from skreddersy.followup.overview import AGE_BANDS, PRIORITY_GROUPS, SORTS, STATUSES
 
@@ -288,6 +289,19 @@ class ContactForm(StyledForm):
                                  help_text=_("Tom: vanlig tid for kanalen (møte 45, video 30, telefon 15, SMS 3)."))
     documentation_minutes = forms.IntegerField(label=_("Minutter dokumentasjon"), required=False,
                                                help_text=_("Tid brukt på å skrive referat og journal. Tom: vanlig tid."))
+    category = forms.ChoiceField(label=_("Journalføres hos"), required=False, widget=forms.RadioSelect,
+                                 choices=[(c.value, c.label) for c in NOTE_CATEGORIES],
+                                 help_text=_("Kommunale referater (sosialtjenesten) ser statlig ansatte bare med brukerens samtykke."))
+
+    def __init__(self, *args, note_categories=(), **kwargs):
+        """``note_categories``: the sides the writer may file on (the policy's), own side first;
+        with one side there is nothing to choose and the field is left out."""
+        super().__init__(*args, **kwargs)
+        if len(note_categories) < 2:
+            del self.fields["category"]
+        else:
+            self.fields["category"].choices = [(c, RecordCategory(c).label) for c in note_categories]
+            self.fields["category"].initial = note_categories[0]
 
 
 class ReplyForm(StyledForm):
@@ -425,3 +439,20 @@ class RuleForm(StyledForm):
     def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counsellor"].choices = [("", _("Velg"))] + [(s.pk, s.display_name) for s in staff]
+
+
+class SharingConsentForm(StyledForm):
+    """Which of the client's records the other side of the office may see (clients.SharingConsent).
+    On a counsellor's page the form also asks for the paper the consent was given on."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Opplysninger som kan deles"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(c.value, c.label) for c in CONSENT_CATEGORIES])
+    on_paper = forms.BooleanField(label=_("Brukeren har gitt eller trukket tilbake samtykket skriftlig, og det er arkivert"),
+                                  required=True)
+
+    def __init__(self, *args, by_client: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if by_client:
+            del self.fields["on_paper"]
+            self.fields["categories"].label = _("Dette kan deles")

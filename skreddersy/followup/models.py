@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from skreddersy.clients.models import Client, MainGoal, NeedGroup
 from skreddersy.core import clock
 from skreddersy.core.models import StaffMember
+from skreddersy.core.records import NOTE_CATEGORIES, RecordCategory
 
 
 class WorkCapacityAssessment(models.Model):
@@ -206,6 +207,10 @@ class MeetingNote(models.Model):
     held_at = models.DateTimeField(_("tidspunkt"), default=clock.now)
     summary = models.TextField(_("referat"))
     shared_with_client = models.BooleanField(_("del med bruker"), default=True)
+    # The side of the office that holds the note (core.records): a municipal note (for example
+    # about financial assistance) is seen by state staff only with the client's consent.
+    category = models.CharField(_("journalføres hos"), max_length=24, default=RecordCategory.STATE_NOTES,
+                                choices=[(c.value, c.label) for c in NOTE_CATEGORIES])
     written_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
 
@@ -226,6 +231,8 @@ class JournalEntry(models.Model):
         TASK = "task", _("Oppgave")
         MEASURE = "measure", _("Tiltak")
         CLIENT = "client", _("Personopplysninger")
+        FINANCIAL_ASSISTANCE = "assistance", _("Økonomisk sosialhjelp")
+        KVP = "kvp", _("Kvalifiseringsprogrammet")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="journal")
     at = models.DateTimeField(default=clock.now)
@@ -235,6 +242,9 @@ class JournalEntry(models.Model):
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.BigIntegerField(null=True)
     visible_to_client = models.BooleanField(default=True)
+    # Which side of the office holds the entry (core.records); the access policy's record_filter
+    # decides who sees it. The follow-up's own lines are FOLLOWUP; a note's line has the note's.
+    category = models.CharField(max_length=24, choices=RecordCategory.choices, default=RecordCategory.FOLLOWUP)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -12,9 +12,12 @@ history come from one random stream. A quarter of clients add activities themsel
 from __future__ import annotations
 
 import datetime as dt
+import random
 
+from skreddersy.clients.models import SharingConsent
 from skreddersy.clients.seeding import ClientDraft
 from skreddersy.core import reference
+from skreddersy.core.models import StaffMember
 from skreddersy.core.seeding import SeedContext, weighted
 from skreddersy.core.seeding.bulk import BulkWriter, IdRange, d, reset_sequences, ts
 from skreddersy.followup.models import (
@@ -37,6 +40,13 @@ ACTIVITY_TITLES = {
     "course": ["Norskkurs nivå B1", "Kurs i digitale ferdigheter", "Førstehjelpskurs"],
     "other": ["Avklare barnehageplass", "Ordne bolig", "Møte hos gjeldsrådgiver"],
 }
+FINANCIAL_ASSISTANCE_LINES = [
+    "Søknad om økonomisk sosialhjelp mottatt",
+    "Vedtak: økonomisk sosialhjelp innvilget for én måned",
+    "Vedtak: økonomisk sosialhjelp til husleie innvilget",
+    "Vedtak: økonomisk sosialhjelp avslått (inntekt over satsen)",
+    "Samtale om økonomi og budsjett (kommunal rådgiver)",
+]
 ACTIVITY_TYPE_WEIGHTS = [("own", 22), ("job_application", 25), ("meeting", 18), ("measure", 12), ("treatment", 7), ("course", 10), ("other", 6)]
 REQUIREMENTS = [
     ("folketrygdloven § 11-7",
@@ -109,9 +119,22 @@ class FollowUpHistory:
         self.threads = BulkWriter(Thread, ["id", "client", "subject", "activity", "created_at", "last_message_at", "awaiting_nav_reply"], b)
         self.messages = BulkWriter(Message, ["id", "thread", "sender", "from_client", "body", "sent_at", "read_by_client_at",
                                              "read_by_nav_at", "suggested_route", "route"], b)
-        self.notes = BulkWriter(MeetingNote, ["client", "channel", "held_at", "summary", "shared_with_client", "written_by", "created_at"], b)
+        self.notes = BulkWriter(MeetingNote, ["client", "channel", "held_at", "summary", "shared_with_client", "written_by", "created_at",
+                                              "category"], b)
         self.tasks = BulkWriter(Task, ["client", "owner", "kind", "title", "deadline", "status", "created_at", "done_at", "message", "decision"], b)
-        self.writers = [self.assessments, self.decisions, self.plans, self.activities, self.threads, self.messages, self.notes, self.tasks]
+        self.consents = BulkWriter(SharingConsent, ["client", "category", "recipient_side", "office", "given_at", "given_by", "on_paper",
+                                                    "withdrawn_at", "withdrawn_by"], b)
+        self.writers = [self.assessments, self.decisions, self.plans, self.activities, self.threads, self.messages, self.notes, self.tasks,
+                        self.consents]
+        # the state/municipal sides: who is municipal, and each office's municipal staff (as users)
+        staff = list(StaffMember.objects.values_list("id", "user_id", "employer"))
+        self.municipal = {sid for sid, _u, e in staff if e == "municipal"}
+        user_of = {sid: uid for sid, uid, _e in staff}
+        self.municipal_users: dict[int, list[int]] = {}
+        for sid, offices in ctx.staff_offices.items():
+            if sid in self.municipal:
+                for oid in offices:
+                    self.municipal_users.setdefault(oid, []).append(user_of[sid])
         self.groups = reference.need_groups()
         self.now = ctx.now
         self.today = ctx.now.date()
@@ -121,7 +144,7 @@ class FollowUpHistory:
             w.flush()
 
     def finish(self) -> None:
-        reset_sequences(WorkCapacityAssessment, NeedsDecision, ActivityPlan, Activity, Thread, Message, MeetingNote, Task)
+        reset_sequences(WorkCapacityAssessment, NeedsDecision, ActivityPlan, Activity, Thread, Message, MeetingNote, Task, SharingConsent)
         self.ctx.row_counts.update({wr.table: wr.count for wr in self.writers})
 
     def client(self, draft: ClientDraft) -> None:
@@ -132,6 +155,7 @@ class FollowUpHistory:
         counsellor_id, approver_id = draft.counsellor_id, draft.approver_id
         group, goal, permanent, reduced, manual = draft.group, draft.goal, draft.permanent, draft.reduced, draft.manual
         last_contact = None
+        sides = random.Random(f"sides-{cid}")
 
         # § 14 a decision (most clients), with assessment for special/permanent groups
         assessment_due = None
@@ -255,10 +279,16 @@ class FollowUpHistory:
                 continue
             channel = weighted(rng, [("meeting", 45), ("phone", 35), ("sms", 12), ("video", 8)])
             shared = rng.random() < 0.85
-            self.notes.add((cid, channel, ts(held), rng.choice(NOTE_SUMMARIES), shared, author, ts(held)))
+            # a municipal author files some notes in the municipality's record (its own stream, so
+            # the sides do not move the rest of the seeded history)
+            category = "municipal_notes" if author in self.municipal and sides.random() < 0.4 else "state_notes"
+            self.notes.add((cid, channel, ts(held), rng.choice(NOTE_SUMMARIES), shared, author, ts(held), category))
             label = {"meeting": "møte", "phone": "telefon", "sms": "sms", "video": "video"}[channel]
-            j(held, "note", f"{'Samtalereferat' if shared else 'Internt notat'} ({label})", author_user, "MeetingNote", None, shared)
+            j(held, "note", f"{'Samtalereferat' if shared else 'Internt notat'} ({label})", author_user, "MeetingNote", None, shared,
+              category)
             last_contact = held if last_contact is None or held > last_contact else last_contact
+
+        self._municipal_side(draft, sides)
 
         # tasks with deadlines
         for _ in range(rng.choice((0, 1, 1, 2))):
@@ -271,6 +301,28 @@ class FollowUpHistory:
 
         draft.group, draft.goal = group, goal
         draft.last_contact, draft.assessment_due = last_contact, assessment_due
+
+    def _municipal_side(self, draft: ClientDraft, sides: random.Random) -> None:
+        """The municipality's records of a quarter of clients (financial assistance, sosialtjenesteloven
+        § 18), and the consents some of them gave to share with the other side at their office."""
+        municipal_users = self.municipal_users.get(draft.office_id)
+        if not municipal_users or sides.random() >= 0.25:
+            return
+        now, j = self.now, draft.journal
+        worker = sides.choice(municipal_users)
+        at = draft.start + dt.timedelta(days=sides.randint(0, max(1, (now - draft.start).days)))
+        for _ in range(sides.randint(1, 3)):
+            if at > now:
+                break
+            j(at, "assistance", sides.choice(FINANCIAL_ASSISTANCE_LINES), worker, visible=True,
+              category="financial_assistance")
+            at += dt.timedelta(days=sides.randint(20, 40))
+        if sides.random() < 0.4:  # shared with the state's counsellors, on Min side
+            given = min(now, draft.start + dt.timedelta(days=sides.randint(1, 30)))
+            self.consents.add((draft.id, "financial_assistance", "state", draft.office_id, ts(given), draft.user_id, False, None, None))
+        if sides.random() < 0.2:  # and the state's notes with the municipality's social workers, on paper
+            given = min(now, draft.start + dt.timedelta(days=sides.randint(1, 30)))
+            self.consents.add((draft.id, "state_notes", "municipal", draft.office_id, ts(given), worker, True, None, None))
 
 
 # --- the national seed's tail: a few clients with very long histories ------------------------------

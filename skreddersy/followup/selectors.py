@@ -58,8 +58,10 @@ def unknown_journal_kinds(values) -> list[str]:
     return [k for k in values if k not in JournalEntry.Kind.values]
 
 
-def _journal_qs(user, client_id: int, kinds=None):
-    qs = JournalEntry.objects.filter(client_id=client_id)
+def _journal_qs(user, client, kinds=None):
+    """The client's journal as ``user`` may read it: internal lines for Nav staff only, and each
+    side's lines by the state/municipal rule (``access.record_filter``)."""
+    qs = JournalEntry.objects.filter(access.record_filter(user, client), client_id=client.pk)
     if not access.sees_internal_notes(user):
         qs = qs.filter(visible_to_client=True)
     if kinds:
@@ -282,7 +284,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
         current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
     plan = ActivityPlan.objects.filter(client_id=client.pk, closed_at__isnull=True).order_by("-created_at").first()
     activities, closed_more = _activities(plan)
-    journal_page_ = _page(list(_journal_qs(user, client.pk, journal_kinds)[:JOURNAL_FIRST + 1]), JOURNAL_FIRST)
+    journal_page_ = _page(list(_journal_qs(user, client, journal_kinds)[:JOURNAL_FIRST + 1]), JOURNAL_FIRST)
     tasks = []
     if is_nav:
         tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner")
@@ -328,7 +330,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     p.threads, p.threads_cursor = threads_page.items, threads_page.cursor
     # every row awaiting a reply: whether others exist is not known, so the list offers them from the start
     p.threads_more = threads_page.more or (p.awaiting_more and not rest)
-    notes = MeetingNote.objects.filter(client_id=client.pk).select_related("written_by")
+    notes = MeetingNote.objects.filter(access.record_filter(user, client), client_id=client.pk).select_related("written_by")
     if not is_nav:
         notes = notes.filter(shared_with_client=True)
     notes = list(notes.order_by("-held_at", "-id")[:NOTES_FIRST + 1])
@@ -337,13 +339,14 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
         p.notifications = list(Notification.objects.filter(client_id=client.pk).order_by("-due_at", "-id")[:10])
         p.contact_preference = ContactPreference.objects.filter(client_id=client.pk).first()
     if focus:
-        _add_focus(p, focus)
+        _add_focus(p, focus, notes_visible=access.record_filter(user, client))
     return p
 
 
-def _add_focus(p: Person, focus: dict) -> None:
+def _add_focus(p: Person, focus: dict, *, notes_visible) -> None:
     """Put a journal link's target on the page if the first screen does not hold it (it must be
-    this client's: an id of another client's item is ignored)."""
+    this client's: an id of another client's item is ignored). ``notes_visible``: the access
+    policy's record filter (a note on the other side of the office shows only with consent)."""
     cid = p.client.pk
     message_id = focus.get("message")
     thread_id = focus.get("thread")
@@ -380,7 +383,7 @@ def _add_focus(p: Person, focus: dict) -> None:
         return
     note_id = focus.get("note")
     if note_id and all(n.pk != note_id for n in p.notes or ()):
-        qs = MeetingNote.objects.filter(pk=note_id, client_id=cid).select_related("written_by")
+        qs = MeetingNote.objects.filter(notes_visible, pk=note_id, client_id=cid).select_related("written_by")
         if not p.is_nav:
             qs = qs.filter(shared_with_client=True)
         n = qs.first()
@@ -409,14 +412,14 @@ def journal_page(*, user, client_id: int, kinds=None, before_id: int | None = No
     next; every entry is on exactly one page. Audited as a read of the client's journal."""
     client = get_client(user=user, client_id=client_id, what="journal")
     limit = _clip(limit, JOURNAL_PAGE)
-    qs = _after_entry(_journal_qs(user, client.pk, kinds), before_id)
+    qs = _after_entry(_journal_qs(user, client, kinds), before_id)
     return _page(list(qs[:limit + 1]), limit)
 
 
 def full_journal(*, user, client_id: int) -> list[JournalEntry]:
     """Every journal entry, oldest first: the case read start to end."""
     client = get_client(user=user, client_id=client_id, what="journal: hele")
-    return list(_journal_qs(user, client.pk).order_by("at", "id"))
+    return list(_journal_qs(user, client).order_by("at", "id"))
 
 
 # --- § 14 a decisions ----------------------------------------------------------------------------------
@@ -616,7 +619,7 @@ def get_message(*, user, message_id: int) -> Message:
 
 def meeting_notes(*, user, client_id: int) -> list[MeetingNote]:
     client = get_client(user=user, client_id=client_id, what="samtalereferater")
-    qs = MeetingNote.objects.filter(client=client).select_related("written_by")
+    qs = MeetingNote.objects.filter(access.record_filter(user, client), client=client).select_related("written_by")
     if not access.sees_internal_notes(user):
         qs = qs.filter(shared_with_client=True)
     return list(qs.order_by("-held_at"))
@@ -626,7 +629,7 @@ def notes_page(*, user, client_id: int, offset: int = 0, limit: int = 20) -> tup
     """Meeting notes, newest first, from ``offset`` (the person page shows the newest few)."""
     client = get_client(user=user, client_id=client_id, what="samtalereferater")
     limit, offset = _clip(limit, 20), max(0, int(offset or 0))
-    qs = MeetingNote.objects.filter(client=client).select_related("written_by")
+    qs = MeetingNote.objects.filter(access.record_filter(user, client), client=client).select_related("written_by")
     if not access.sees_internal_notes(user):
         qs = qs.filter(shared_with_client=True)
     page = _page(list(qs.order_by("-held_at", "-id")[offset:offset + limit + 1]), limit)
@@ -685,8 +688,10 @@ def case_record(*, user, client_id: int) -> CaseRecord:
         mappings=list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("version")),
         activities=list(Activity.objects.filter(client_id=client.pk).order_by("created_at", "id")),
         threads=list(Thread.objects.filter(client_id=client.pk).prefetch_related(_messages()).order_by("created_at")),
-        notes=list(MeetingNote.objects.filter(client_id=client.pk).select_related("written_by").order_by("held_at")),
-        journal=list(JournalEntry.objects.filter(client_id=client.pk).select_related("actor").order_by("at", "id")),
+        notes=list(MeetingNote.objects.filter(access.record_filter(user, client), client_id=client.pk)
+                   .select_related("written_by").order_by("held_at")),
+        journal=list(JournalEntry.objects.filter(access.record_filter(user, client), client_id=client.pk)
+                     .select_related("actor").order_by("at", "id")),
         generated_at=clock.now(),
     )
 

@@ -590,9 +590,11 @@ def set_message_route(*, user, message: Message | int, route: str) -> Message:
 
 def log_contact(*, user, client: Client | int, channel: str, summary: str, held_at: dt.datetime | None = None,
                 shared_with_client: bool = True, minutes: int | None = None,
-                documentation_minutes: int | None = None) -> MeetingNote:
+                documentation_minutes: int | None = None, category: str | None = None) -> MeetingNote:
     """Samtalereferat for a meeting, phone call, SMS or video contact, with the minutes it took
-    (None: the channel's default, timeuse.models.DEFAULTS)."""
+    (None: the channel's default, timeuse.models.DEFAULTS), filed on one side of the office
+    (``category``: a state or a municipal note; by default the writer's employer's side,
+    ``access.writable_note_categories``)."""
     client = _client(client)
     with audited_write(user, client.pk, "samtalereferat") as a:
         access.require_nav(user, client, what="samtalereferat")
@@ -601,6 +603,11 @@ def log_contact(*, user, client: Client | int, channel: str, summary: str, held_
             errors["channel"] = "Velg kanal: møte, telefon, SMS eller video."
         if not summary.strip():
             errors["summary"] = "Referatet kan ikke være tomt."
+        writable = access.writable_note_categories(user)
+        category = category or (writable[0] if writable else "")
+        if category not in writable:
+            errors["category"] = ("Du kan ikke journalføre i kommunens journal." if category == "municipal_notes"
+                                  else "Velg hvem som skal holde referatet: statlig eller kommunal journal.")
         held_at = held_at or clock.now()
         if timezone.is_naive(held_at):  # e.g. JSON without an offset: read it as Norwegian local time
             held_at = timezone.make_aware(held_at)
@@ -610,13 +617,14 @@ def log_contact(*, user, client: Client | int, channel: str, summary: str, held_
         if errors:
             raise InvalidInput("Referatet kan ikke lagres.", errors=errors)
         note = MeetingNote.objects.create(client=client, channel=channel, held_at=held_at, summary=summary.strip(),
-                                          shared_with_client=shared_with_client, written_by=_staff(user), created_at=clock.now())
+                                          shared_with_client=shared_with_client, category=category,
+                                          written_by=_staff(user), created_at=clock.now())
         _touch_contact(client.pk, held_at)
         timelog.record(client_id=client.pk, office_id=client.office_id, staff=note.written_by, kind=channel, minutes=minutes,
                        documentation_minutes=documentation_minutes, obj=note, at=held_at)
         label = "Samtalereferat" if shared_with_client else "Internt notat"
         journal.append(client_id=client.pk, kind=Kind.NOTE, actor=user, obj=note, at=held_at, visible_to_client=shared_with_client,
-                       summary=f"{label} ({note.get_channel_display().lower()})")
+                       summary=f"{label} ({note.get_channel_display().lower()})", category=category)
         a["obj"] = note
     return note
 

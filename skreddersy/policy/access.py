@@ -19,6 +19,14 @@ Rules
   specialist's candidates and overdue follow-ups; figures about one employee's work (contacts,
   starts, outcomes) are shown to that employee, and to supervisors and leaders only for teams of
   5 or more (DESIGN.md, staff figures).
+- State and municipal records (``record_filter``): each side-bearing record has a category
+  (core.records) held by one side of the office. Staff see their own employer's side; the other
+  side only where the client has consented (clients.SharingConsent, to that side at an office
+  they serve) or the law allows (the joint work-oriented follow-up). A client sees every side of
+  their own record. Further per-category rules hang on ``RECORD_RULES``.
+- Who can change who sees what (``may_change_access_of``, ``may_decide_grant``): administrators
+  change other staff members' roles, clearances and employer through accounts.services, never
+  their own; a kode 6 clearance or the administrator role needs a second administrator.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from django.utils.translation import gettext as _
 from skreddersy.core import audit
 from skreddersy.core.errors import AccessDenied
 from skreddersy.core.models import Role
+from skreddersy.core.records import LEGAL_BASIS, SIDE_OF, RecordCategory
 
 FOLLOWUP_ROLES = frozenset(
     {Role.COUNSELLOR, Role.TEAM_LEADER, Role.OFFICE_LEADER, Role.SECOND_APPROVER, Role.JOB_SPECIALIST,
@@ -52,6 +61,7 @@ class Actor:
     kode6: bool = False
     kode7: bool = False
     skjermet: bool = False
+    employer: str | None = None  # "state" or "municipal" (StaffMember.Employer); None for clients
 
     @property
     def is_client(self) -> bool:
@@ -96,6 +106,7 @@ def _make_actor(user, staff, client_id, roles, offices) -> Actor:
         kode6=bool(staff and staff.clearance_strictly_confidential),
         kode7=bool(staff and (staff.clearance_confidential or staff.clearance_strictly_confidential)),
         skjermet=bool(staff and staff.clearance_skjermet),
+        employer=staff.employer if staff is not None else None,
     )
 
 
@@ -255,6 +266,84 @@ def _require_seen(user, client, what: str) -> None:
         raise AccessDenied("Du har ikke tilgang til denne brukeren.")
 
 
+# --- state and municipal records ------------------------------------------------------------------
+# Everything below judges *which records* of a client the actor sees, once ``can_see_client``
+# holds. A record's category (core.records.RecordCategory) says which side of the office holds it.
+
+# Extra rules per category, each ``rule(actor, client) -> Q`` on the record model, ANDed with
+# the side rule for rows of that category. Empty today; issue 17's KVP period (seen only by the
+# municipal staff following it) hangs its rule here, for example
+#     RECORD_RULES[RecordCategory.KVP] = lambda a, client: Q(object_id__in=<periods a.staff follows>)
+RECORD_RULES: dict = {}
+
+
+def _sides_rule(a: Actor, category: str) -> bool | None:
+    """The side rule for one category, without the client's consents: True (own side, or the law
+    allows), None (the other side: only with a consent)."""
+    if SIDE_OF[RecordCategory(category)] == a.employer or category in LEGAL_BASIS:
+        return True
+    return None
+
+
+def _consented(a: Actor, client):
+    """The categories the client has consented to share with the actor's side at the client's
+    office (a subquery: no query of its own). A consent names one office: when the client moves,
+    the new office asks again."""
+    from skreddersy.clients.models import SharingConsent
+
+    return SharingConsent.objects.filter(
+        client_id=client.pk, recipient_side=a.employer, office_id=client.office_id, withdrawn_at__isnull=True,
+    ).values("category")
+
+
+def record_filter(user, client, *, field: str = "category") -> Q:
+    """A Q on a side-bearing record model (field ``category``) keeping the rows of ``client``
+    that ``user`` may see by the state/municipal rule (sosialtjenesteloven § 44, Nav-loven § 7).
+    Callers have already checked ``can_see_client``; a user who may not see the client sees
+    nothing here either."""
+    a = actor(user)
+    if a.is_client:
+        return Q() if client.pk == a.client_id else Q(pk__in=[])
+    if a.employer is None or not can_see_client(user, client):
+        return Q(pk__in=[])
+    direct = [c for c in RecordCategory.values if _sides_rule(a, c)]
+    q = Q(**{f"{field}__in": direct}) | Q(**{f"{field}__in": _consented(a, client)})
+    for category, rule in RECORD_RULES.items():
+        q &= ~Q(**{field: category}) | rule(a, client)
+    return q
+
+
+def record_categories(user, client) -> frozenset[str]:
+    """The categories of ``client``'s records that ``user`` sees by the side rule (one query for
+    the consents; for pages that say what is hidden, and for tests). ``RECORD_RULES`` restrict
+    rows within a category and are not reflected here."""
+    a = actor(user)
+    if a.is_client:
+        return frozenset(RecordCategory.values) if client.pk == a.client_id else frozenset()
+    if a.employer is None or not can_see_client(user, client):
+        return frozenset()
+    consented = set(_consented(a, client).values_list("category", flat=True))
+    return frozenset(c for c in RecordCategory.values if _sides_rule(a, c) or c in consented)
+
+
+def can_see_record(user, client, category: str) -> bool:
+    """One record of ``client`` in ``category`` (RECORD_RULES aside)."""
+    return category in record_categories(user, client)
+
+
+def writable_note_categories(user) -> tuple[str, ...]:
+    """The sides a staff member may file a note on, their own employer's first (the default).
+    Municipal staff also do the state's follow-up by delegation in the partnership agreement, so
+    they may file a state note; state staff do no social-services work, so they file state notes
+    only (a state note never lands in the municipality's record)."""
+    from skreddersy.core.records import RecordSide, note_category
+
+    a = actor(user)
+    if a.employer == RecordSide.MUNICIPAL:
+        return (RecordCategory.MUNICIPAL_NOTES, RecordCategory.STATE_NOTES)
+    return (note_category(a.employer),) if a.employer else ()
+
+
 def sees_internal_notes(user) -> bool:
     """Internal notes and Nav-only journal entries: staff who follow up, never the client."""
     return actor(user).does_followup
@@ -349,6 +438,22 @@ def is_analyst(user) -> bool:
 def is_administrator(user) -> bool:
     a = actor(user)
     return Role.ADMINISTRATOR in a.roles or bool(getattr(user, "is_superuser", False))
+
+
+def may_change_access_of(user, staff) -> bool:
+    """Change a staff member's roles, clearances or employer (through accounts.services): an
+    administrator, never on their own record."""
+    return is_administrator(user) and staff is not None and staff.user_id != getattr(user, "pk", None)
+
+
+def may_decide_grant(user, grant) -> bool:
+    """Approve or refuse a pending grant: an administrator other than the one who asked (four
+    eyes), and never on their own record."""
+    return may_change_access_of(user, grant.staff) and grant.requested_by_id != getattr(user, "pk", None)
+
+
+def can_view_grants(user) -> bool:
+    return is_administrator(user)
 
 
 def can_view_audit_log(user) -> bool:

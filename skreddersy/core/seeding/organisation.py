@@ -90,11 +90,12 @@ def seed_staff(ctx: SeedContext) -> None:
     ctx.staff_by_role = {r: [] for r in Role.values}
     ctx.staff_offices = {}
 
-    def add(role_list, office_ids, *, username=None, kode7=False, skjermet=False, kode6=False, superuser=False):
+    def add(role_list, office_ids, *, username=None, kode7=False, skjermet=False, kode6=False, superuser=False, draw=None):
         nonlocal ident_seq
+        draw = draw or rng  # a login added later draws from its own stream, so the rest of the data stays as it was
         uid, sid = user_ids.take(), staff_ids.take()
-        first = rng.choice(names.FIRST_NAMES)
-        last = rng.choice(names.LAST_NAMES)
+        first = draw.choice(names.FIRST_NAMES)
+        last = draw.choice(names.LAST_NAMES)
         if username is None:
             key = role_list[0]
             counters[key] = counters.get(key, 0) + 1
@@ -102,16 +103,17 @@ def seed_staff(ctx: SeedContext) -> None:
         ident_seq += 1
         letter = "Z"
         users.add((uid, password, superuser, username, "", "", "", superuser, True, now, "staff"))
-        employer = "municipal" if rng.random() < 0.455 else "state"
+        employer = "municipal" if draw.random() < 0.455 else "state"
         staff.add((sid, uid, f"{letter}{ident_seq}", f"{first} {last}", employer, kode6, kode7, skjermet))
         for r in role_list:
             roles.add((sid, r))
             ctx.staff_by_role[r].append(sid)
         for oid in office_ids:
-            members.add((sid, oid, rng.choice(teams[oid]) if role_list[0] in ("counsellor", "job_specialist") else None))
+            members.add((sid, oid, draw.choice(teams[oid]) if role_list[0] in ("counsellor", "job_specialist") else None))
         ctx.staff_offices[sid] = list(office_ids)
         if demo:
-            ctx.demo_logins.append((username, DEMO_PASSWORD, ", ".join(str(Role(r).label) for r in role_list)))
+            side = "kommunalt tilsatt" if employer == "municipal" else "statlig tilsatt"
+            ctx.demo_logins.append((username, DEMO_PASSWORD, ", ".join(str(Role(r).label) for r in role_list) + f" ({side})"))
         return sid
 
     if demo:
@@ -132,6 +134,8 @@ def seed_staff(ctx: SeedContext) -> None:
         add(["analyst"], [], username="analytiker")
         add(["administrator"], [], username="admin", superuser=True)
         add(["counsellor"], [offices[2].pk], username="veileder.kode6", kode6=True, kode7=True)
+        # a second administrator: kode 6 and the administrator role need two (four eyes, /tilganger/)
+        add(["administrator"], [], username="admin2", superuser=True, draw=random.Random("admin2"))
     else:
         for o in offices:
             for r in _staff_plan(ctx, o.size_band):

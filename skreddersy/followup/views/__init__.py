@@ -48,6 +48,7 @@ from skreddersy.followup.views.person import (
     thread_older,
 )
 from skreddersy.followup.views.plan import activity_edit, activity_new, mapping_edit
+from skreddersy.followup.views.sharing import client_sharing, person_sharing
 from skreddersy.followup.views.tasks import reminder_edit, task_done, task_inbox, task_new, task_reassign, task_undo
 
 __all__ = [
@@ -57,7 +58,7 @@ __all__ = [
     "person_activities", "person_notes", "person_threads", "thread_older",
     "overview_page", "person_journal", "person_page", "task_done", "thread_new", "thread_no_reply", "thread_reply",
     "category_bulk", "overview_columns", "reminder_edit", "saved_filter_delete", "saved_filter_new", "task_inbox",
-    "task_new", "task_reassign", "task_undo",
+    "task_new", "task_reassign", "task_undo", "client_sharing", "person_sharing",
     "assign_bulk", "client_edit", "client_transfer", "counsellor_overview", "cover_end", "cover_new", "handout_queue",
     "pending_resolve", "register_client", "rule_delete", "rules_page",
 ]

@@ -16,13 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from skreddersy.clients import selectors as client_selectors
 from skreddersy.followup import forms, selectors, services
 from skreddersy.followup.views._common import FORM_ERRORS, is_htmx, person_url, saved, staff_view
+from skreddersy.policy import access
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def contact_new(request, client_id: int):
     form = forms.ContactForm(
-        request.POST or None, initial={"channel": request.GET.get("kanal") or "phone", "shared_with_client": True}
+        request.POST or None,
+        initial={"channel": request.GET.get("kanal") or "phone", "shared_with_client": True},
+        note_categories=access.writable_note_categories(request.user),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -36,6 +39,7 @@ def contact_new(request, client_id: int):
                 shared_with_client=d.get("shared_with_client", False),
                 minutes=d.get("minutes"),
                 documentation_minutes=d.get("documentation_minutes"),
+                category=d.get("category") or None,
             )
             saved(request, _("Samtalereferatet er lagret."), f"referat-{note.pk}")
             return redirect(person_url(client_id) + f"?referat={note.pk}#referat-{note.pk}")

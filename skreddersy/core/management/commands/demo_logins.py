@@ -26,7 +26,8 @@ class Command(BaseCommand):
         for u in staff:
             roles = ", ".join(r.get_role_display() for r in u.staff.roles.all())
             offices = ", ".join(o.name for o in u.staff.offices.all()) or "alle kontor (ingen personopplysninger)"
-            self.stdout.write(f"    {u.username:<24} {roles:<28} {offices}")
+            side = "kommunal" if u.staff.employer == "municipal" else "statlig"  # decides which records they see
+            self.stdout.write(f"    {u.username:<24} {roles:<28} {side:<9} {offices}")
         self.stdout.write("  Brukere (innbyggere)")
         for u in clients:
             self.stdout.write(f"    {u.username:<24} sin egen aktivitetsplan og dialog")

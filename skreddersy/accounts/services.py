@@ -1,0 +1,219 @@
+"""Writes for who can see what: roles, clearances (kode 6, kode 7, skjermet) and the employer
+(which decides the side of the records a staff member sees). Every change is an
+``AccessGrant`` row (who asked, for whom, what, why, when) and an audit entry; nothing else
+writes these fields (the admin shows them read-only).
+
+Four eyes: a kode 6 clearance and the administrator role take effect only when a second
+administrator approves them (``approve_grant``); until then they are pending and change
+nothing. Taking access away, and the other grants, take effect at once. Nobody changes their
+own record, and nobody approves their own request (``policy.access.may_change_access_of``,
+``may_decide_grant``). See docs/decisions/0033-grants-record-sides.md.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from skreddersy.core import audit, clock
+from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from skreddersy.core.models import AccessGrant, StaffMember, StaffRole
+from skreddersy.policy import access
+
+What = AccessGrant.What
+Change = AccessGrant.Change
+Status = AccessGrant.Status
+
+# What needs a second administrator before it takes effect (when given; taking away is at once).
+FOUR_EYES = frozenset({What.KODE6, What.ADMINISTRATOR})
+CLEARANCE_FIELDS = {
+    What.KODE6: "clearance_strictly_confidential",
+    What.KODE7: "clearance_confidential",
+    What.SKJERMET: "clearance_skjermet",
+}
+EMPLOYERS = {What.EMPLOYER_STATE: StaffMember.Employer.STATE, What.EMPLOYER_MUNICIPAL: StaffMember.Employer.MUNICIPAL}
+REASON_MIN = 10
+REASON_MAX = 1000
+
+
+def has(staff: StaffMember, what: str) -> bool:
+    """Whether ``staff`` holds ``what`` now."""
+    if what in CLEARANCE_FIELDS:
+        return bool(getattr(staff, CLEARANCE_FIELDS[what]))
+    if what in EMPLOYERS:
+        return staff.employer == EMPLOYERS[what]
+    return StaffRole.objects.filter(staff=staff, role=what).exists()
+
+
+def _deny(user, message: str, what: str, obj=None):
+    audit.record(user, None, audit.DENIED, what, why=message[:200], obj=obj)
+    return AccessDenied(message)
+
+
+def _reason(reason, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise (
+            InvalidInput("Begrunnelsen mangler.", field=field)
+            if not reason
+            else InvalidInput(
+                f"Skriv en begrunnelse på minst {REASON_MIN} tegn: hvorfor trengs endringen?", field=field
+            )
+        )
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"Begrunnelsen kan være høyst {REASON_MAX} tegn.", field=field)
+    return reason
+
+
+def _apply(grant: AccessGrant) -> None:
+    """Make the grant take effect on the staff member's record."""
+    staff = StaffMember.objects.select_for_update().get(pk=grant.staff_id)
+    give = grant.change == Change.GRANT
+    if grant.what in CLEARANCE_FIELDS:
+        setattr(staff, CLEARANCE_FIELDS[grant.what], give)
+        staff.save(update_fields=[CLEARANCE_FIELDS[grant.what]])
+    elif grant.what in EMPLOYERS:
+        staff.employer = EMPLOYERS[grant.what]
+        staff.save(update_fields=["employer"])
+    elif give:
+        StaffRole.objects.get_or_create(staff=staff, role=grant.what)
+    else:
+        StaffRole.objects.filter(staff=staff, role=grant.what).delete()
+    if grant.what == What.ADMINISTRATOR:  # the administrator role opens the admin site, and nothing else does
+        user = staff.user
+        user.is_staff = give or user.is_superuser
+        user.save(update_fields=["is_staff"])
+
+
+def _label(grant: AccessGrant) -> str:
+    return f"tilgang: {grant.change} {grant.what}"
+
+
+def request_grant(*, user, staff: StaffMember | int, what: str, change: str, reason: str) -> AccessGrant:
+    """Give (``change="grant"``) or take away (``"revoke"``) a role, clearance or employer.
+    Takes effect at once, or (kode 6 and the administrator role, when given) is left pending
+    for a second administrator. Refused for one's own record, for non-administrators, and for a
+    change that changes nothing; a reason of at least ``REASON_MIN`` characters is required."""
+    if not access.is_administrator(user):
+        raise _deny(user, "Bare administratorer kan endre roller og tilganger.", "tilgang: endre")
+    target = _staff(staff)
+    if not access.may_change_access_of(user, target):
+        raise _deny(
+            user,
+            "Du kan ikke endre dine egne roller eller tilganger. Be en annen administrator.",
+            "tilgang: endre egen",
+            obj=target,
+        )
+    errors = {}
+    if what not in What.values:
+        errors["what"] = "Velg en rolle, tilgang eller tilsetting fra listen."
+    if change not in Change.values:
+        errors["change"] = "Velg om tilgangen skal gis eller tas bort."
+    elif what in EMPLOYERS and change == Change.REVOKE:
+        errors["change"] = "Tilsettingsforholdet kan ikke tas bort, bare endres: velg det nye."
+    try:
+        reason = _reason(reason)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput("Endringen kan ikke lagres.", errors=errors)
+    now = clock.now()
+    four_eyes = what in FOUR_EYES and change == Change.GRANT
+    try:
+        with transaction.atomic():
+            # what the staff member holds now, read under a lock (never from the caller's copy)
+            locked = StaffMember.objects.select_for_update().get(pk=target.pk)
+            if has(locked, what) == (change == Change.GRANT):
+                raise InvalidInput(
+                    f"{target.display_name} har allerede dette."
+                    if change == Change.GRANT
+                    else f"{target.display_name} har ikke dette.",
+                    field="what",
+                )
+            grant = AccessGrant.objects.create(
+                staff=target,
+                what=what,
+                change=change,
+                reason=reason,
+                requested_by=user,
+                requested_at=now,
+                status=Status.PENDING if four_eyes else Status.EFFECTIVE,
+                decided_by=None if four_eyes else user,
+                decided_at=None if four_eyes else now,
+            )
+            if not four_eyes:
+                _apply(grant)
+            audit.record(
+                user, None, audit.WRITE, _label(grant) + (" (venter)" if four_eyes else ""), why=reason, obj=grant
+            )
+    except IntegrityError:
+        raise Conflict("Det finnes allerede en endring av dette som venter på godkjenning.", field="what") from None
+    return grant
+
+
+def approve_grant(*, user, grant: AccessGrant | int) -> AccessGrant:
+    """A second administrator approves a pending grant: it takes effect now."""
+    return _decide(user, grant, approve=True, reason="")
+
+
+def refuse_grant(*, user, grant: AccessGrant | int, reason: str) -> AccessGrant:
+    """An administrator (not the one it is for) refuses a pending grant, with a reason; nothing
+    changes on the staff member's record. The one who asked may withdraw it the same way."""
+    return _decide(user, grant, approve=False, reason=reason)
+
+
+def _decide(user, grant, *, approve: bool, reason: str) -> AccessGrant:
+    what = "tilgang: godkjenn" if approve else "tilgang: avvis"
+    if not access.is_administrator(user):
+        raise _deny(user, "Bare administratorer kan godkjenne eller avvise tilgangsendringer.", what)
+    grant_id = grant.pk if isinstance(grant, AccessGrant) else grant
+    if not isinstance(grant_id, int):
+        raise NotFound("Fant ikke endringen.")
+    if not approve:
+        reason = _reason(reason, "decision_reason")
+    denied = None
+    with transaction.atomic():
+        grant = AccessGrant.objects.select_for_update().select_related("staff").filter(pk=grant_id).first()
+        if grant is None:
+            raise NotFound("Fant ikke endringen.")
+        if grant.status != Status.PENDING:
+            raise Conflict(f"Endringen er allerede {grant.get_status_display().lower()}.")
+        own_request = grant.requested_by_id == user.pk
+        allowed = (
+            access.may_decide_grant(user, grant)
+            if approve
+            else (access.may_change_access_of(user, grant.staff) or (own_request and grant.staff.user_id != user.pk))
+        )
+        if not allowed:
+            denied = (
+                "Du kan ikke godkjenne eller avvise endringer av dine egne tilganger."
+                if grant.staff.user_id == user.pk
+                else "En annen administrator enn den som ba om endringen må godkjenne den (fire øyne)."
+            )
+        else:
+            grant.status = Status.EFFECTIVE if approve else Status.REFUSED
+            grant.decided_by, grant.decided_at, grant.decision_reason = user, clock.now(), reason
+            grant.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+            if approve and has(grant.staff, grant.what) != (grant.change == Change.GRANT):
+                _apply(grant)
+            audit.record(user, None, audit.WRITE, f"{what} {grant.what}", why=reason or grant.reason, obj=grant)
+    if denied:  # audited outside the transaction, which wrote nothing
+        raise _deny(user, denied, what, obj=grant)
+    return grant
+
+
+def _staff(staff) -> StaffMember:
+    """The staff member as stored now (an instance given is read again: it may be stale)."""
+    pk = staff.pk if isinstance(staff, StaffMember) else staff
+    found = StaffMember.objects.select_related("user").filter(pk=pk).first() if isinstance(pk, int) else None
+    if found is None:
+        raise NotFound("Fant ingen Nav-ansatt med denne id-en.", field="staff")
+    return found
+
+
+def staff_by_ident(nav_ident: str) -> StaffMember:
+    """The staff member with ``nav_ident`` (for the form that names them), or InvalidInput."""
+    ident = (nav_ident or "").strip().upper()
+    found = StaffMember.objects.select_related("user").filter(nav_ident=ident).first() if ident else None
+    if found is None:
+        raise InvalidInput("Fant ingen Nav-ansatt med denne Nav-identen.", field="nav_ident")
+    return found
