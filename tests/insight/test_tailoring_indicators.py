@@ -244,3 +244,65 @@ def test_pages_exports_and_api(caseload, client):
     assert r.status_code == 403
     r = client.get("/api/v1/innsikt/skreddersom/", {"level": "office", "unit": caseload["a"].pk, "start": "13-2026"})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "from"
+
+
+def test_beside_the_survey_office_table_and_the_model_on_operational_data(caseload, client):
+    """Part 2: a closed wave's self-report next to operational figures, and the multilevel model."""
+    from skreddersy.insight import services as survey_services
+    from skreddersy.insight.models import Response
+
+    survey_services.load_item_bank(user=None)
+    survey = survey_services.create_survey(user=caseload["analyst"].user, name="U", item_keys=["ind_tailored"],
+                                           background=["caseload"])
+    wave = survey_services.open_wave(user=caseload["analyst"].user, survey=survey, label="Vår",
+                                     office_ids=[caseload["a"].pk, caseload["b"].pk],
+                                     opens_at=at(1), closes_at=at(30))
+    for office, score in ((caseload["a"], 4), (caseload["b"], 2)):
+        Response.objects.bulk_create([Response(wave=wave, office=office, answers={"ind_tailored": score}, caseload="lt25")
+                                      for _ in range(6)])
+    services.refresh_indicators(today=dt.date(2026, 4, 15))
+    with pytest.raises(AccessDenied):
+        selectors.beside_survey(caseload["leader_a"].user, wave.pk)
+    res = selectors.beside_survey(caseload["analyst"].user, wave.pk)
+    by = {o["office"].pk: o for o in res.offices}
+    assert by[caseload["a"].pk]["self_report"] == pytest.approx(4.0)
+    assert by[caseload["a"].pk]["figures"]["fit_top"].value == pytest.approx(75.0)
+    # one counsellor with >= 5 choices is too few for a model: a message, no coefficients
+    assert res.model is None and "minst 5 valg" in res.model_error
+    client.force_login(caseload["analyst"].user)
+    r = client.get(f"/innsikt/skreddersom/undersokelse/{wave.pk}/")
+    assert r.status_code == 200 and "Selvrapportert" in r.content.decode()
+    r = client.get(f"/api/v1/innsikt/skreddersom/undersokelse/{wave.pk}")
+    assert r.status_code == 200 and r.json()["model"] is None
+
+
+def test_the_model_finds_fill_pressure_when_it_is_there(caseload):
+    """Leaf figures built so that best fit (%) = 90 - 0.16 x fill pressure (%) plus noise (fill_n of
+    40 choices drawn 0-40, so 0.4 points per choice = 0.16 per percentage point): the multilevel
+    model recovers the negative, significant coefficient."""
+    import random
+
+    from skreddersy.insight import services as survey_services
+    from skreddersy.insight.models import Response
+
+    rng = random.Random(3)
+    offices = [f.office(caseload["county"], name=f"Nav M{i}") for i in range(6)]
+    for o in offices:
+        for _ in range(8):
+            s = f.staff(Role.COUNSELLOR, offices=[o])
+            fill = rng.randint(0, 40)
+            n = 40
+            top = round(n * (0.9 - 0.004 * fill) + rng.uniform(-1.5, 1.5))
+            TailoringFigure.objects.create(month=M, family="choices", level="counsellor", staff=s, office=o,
+                                           contributors=1, counts={"n": n, "top": top, "fill_n": fill}, hidden=True)
+    survey_services.load_item_bank(user=None)
+    survey = survey_services.create_survey(user=caseload["analyst"].user, name="U", item_keys=["ind_tailored"],
+                                           background=["caseload"])
+    wave = survey_services.open_wave(user=caseload["analyst"].user, survey=survey, label="Vår",
+                                     office_ids=[o.pk for o in offices], opens_at=at(1), closes_at=at(30))
+    Response.objects.bulk_create([Response(wave=wave, office=o, answers={"ind_tailored": 3}) for o in offices
+                                  for _ in range(5)])
+    res = selectors.beside_survey(caseload["analyst"].user, wave.pk)
+    assert res.model is not None and res.model.n == 48
+    row = res.model.fixed.iloc[1]
+    assert row["B"] == pytest.approx(-0.16, abs=0.04) and row["p"] < 0.001

@@ -21,3 +21,8 @@ class ReportQuery(Schema):
 @router.get("/")
 def indicators(request, q: Query[ReportQuery]):
     return selectors.report(request.user, q.level, q.unit, start=q.start, end=q.end, by=q.by).to_dict()
+
+
+@router.get("/undersokelse/{wave_id}")
+def beside_survey(request, wave_id: int):
+    return selectors.beside_survey(request.user, wave_id).to_dict()

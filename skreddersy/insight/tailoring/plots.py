@@ -40,3 +40,27 @@ def svg_trend(report) -> str | None:
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg"):]
+
+
+def svg_coefficients(model) -> str | None:
+    """Fixed effects of the multilevel model with 95 % intervals (the constant left out)."""
+    if model is None:
+        return None
+    fixed = model.fixed.iloc[1:]
+    if fixed.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(6.2, 0.5 * len(fixed) + 1.2))
+    y = list(range(len(fixed)))[::-1]
+    b = fixed["B"].to_numpy()
+    lo, hi = fixed["KI nedre"].to_numpy(), fixed["KI øvre"].to_numpy()
+    ax.errorbar(b, y, xerr=[b - lo, hi - b], fmt="o", color=COLOURS[0], capsize=3)
+    ax.axvline(0, color="#555", lw=0.8)
+    ax.set_yticks(y, [textwrap.shorten(str(i), 46) for i in fixed.index], fontsize=8)
+    ax.set_xlabel("B med 95 % konfidensintervall (prosentpoeng per enhet)")
+    ax.set_title(f"Andel beste treff: veiledere i kontor (n = {model.n}, {model.groups} kontor, ICC = {model.icc:.2f})",
+                 fontsize=9)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]

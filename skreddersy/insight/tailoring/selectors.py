@@ -285,8 +285,13 @@ def choices_for(user) -> dict:
         counties = []
     if a.office_ids and a.is_leader:
         offices = [(o.pk, str(o)) for o in Office.objects.filter(pk__in=a.office_ids).order_by("number")]
+    waves = []
+    if access.can_see_regional_tailoring(user):
+        from skreddersy.insight.models import Wave
+
+        waves = list(Wave.objects.select_related("survey").filter(closes_at__lte=clock.now()).order_by("-closes_at")[:10])
     return {"own": access.can_see_own_tailoring(user), "offices": offices, "counties": counties,
-            "national": access.can_see_regional_tailoring(user)}
+            "national": access.can_see_regional_tailoring(user), "waves": waves}
 
 
 def export_frame(rep: TailoringReport):
@@ -306,3 +311,108 @@ def export_frame(rep: TailoringReport):
                                 "hidden": int(f.hidden)})
     return pd.DataFrame.from_records(records, columns=["level", "unit", "month", "indicator", "numerator",
                                                        "denominator", "value", "hidden"])
+
+
+# --- beside the survey (part 2) ------------------------------------------------------------------
+
+SELF_REPORT_ITEM = "ind_tailored"  # "Jeg tilpasser aktivitetskravene til den enkelte" (the published study)
+MIN_CHOICES = 5  # a counsellor enters the model with at least this many measure choices in the period
+
+
+@dataclass
+class BesideSurvey:
+    wave: object
+    months: list[dt.date]
+    offices: list[dict]  # office, respondents, self-report mean (None: hidden), operational figures
+    model: object | None  # analysis.MultilevelResult
+    model_error: str | None
+    model_n: int = 0
+    model_offices: int = 0
+    notes: list[str] = field(default_factory=list)
+    plot: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"wave": self.wave.pk, "months": [m.strftime("%Y-%m") for m in self.months],
+                "offices": [{"office": o["office"].number, "respondents": o["respondents"], "self_report": o["self_report"],
+                             **{k: (None if f.hidden else f.value) for k, f in o["figures"].items()}} for o in self.offices],
+                "model": self.model.to_dict() if self.model is not None else None, "model_error": self.model_error,
+                "notes": self.notes}
+
+
+def beside_survey(user, wave_id: int) -> BesideSurvey:
+    """For a closed survey wave: per office, the self-reported individualisation next to the
+    operational indicators for the twelve months up to the wave's close; and the study's model
+    re-estimated on operational data: does fill pressure (and caseload, standing in for the
+    modelled workload of issue 14, not yet available) predict a lower share of best-fit choices,
+    counsellors in offices (random intercept)? Analysts only: the model uses per-counsellor rows."""
+    from skreddersy.core.lazy import pandas as pd
+    from skreddersy.insight import selectors as survey_selectors
+    from skreddersy.insight.analysis import AnalysisError, random_intercept
+    from skreddersy.insight.anonymity import results_released
+
+    if not access.can_see_regional_tailoring(user):
+        raise AccessDenied(_("Sammenligningen med undersøkelsen er for analytikere."))
+    wave = survey_selectors.wave_for(user, wave_id)
+    if not results_released(wave):
+        raise InvalidInput(_("Undersøkelsen kan sammenlignes når runden er stengt og alle svar er frigitt."), field="wave")
+    close = wave.closes_at.date()
+    months = period(_add_months(dt.date(close.year, close.month, 1), -11).strftime("%Y-%m"), close.strftime("%Y-%m"))
+    ctx = survey_selectors.survey_context(wave.survey)
+    frame = survey_selectors.wave_frame(wave, ctx)
+    notes = []
+    if SELF_REPORT_ITEM not in frame:
+        notes.append(_("Undersøkelsen har ikke påstanden om å tilpasse aktivitetskrav; bare driftstallene vises."))
+    counts = {int(k): int(v) for k, v in frame.groupby("office").size().items()} if len(frame) else {}
+    from skreddersy.core.suppression import suppressed_groups
+
+    hidden_offices = suppressed_groups(counts, total_shown=True, label=str)
+    office_ids = sorted(counts)
+    units = [(f"office-{o}", "", "office", {"level": "office", "office_id": o}) for o in office_ids]
+    figures, _latest = _load_bulk(units, months) if units else ({}, None)
+    offices = []
+    names = {o.pk: o for o in Office.objects.filter(pk__in=office_ids)}
+    shown_keys = ["fit_top", "fill_lower_expected", "fill_lower_not_expected", "need_linked", "near_copy",
+                  "plans_client_added"]
+    for o in office_ids:
+        row = _rows([(f"office-{o}", str(names.get(o, o)), "office", {})], months, figures, own=False)[0]
+        small = o in hidden_offices
+        mean = None
+        if not small and SELF_REPORT_ITEM in frame:
+            mean = float(frame.loc[frame["office"] == o, SELF_REPORT_ITEM].mean())
+        offices.append({"office": names.get(o), "respondents": None if small else counts[o], "self_report": mean,
+                        "figures": {k: row.total[k] for k in shown_keys}})
+    # the model: per counsellor over the period
+    leaves = TailoringFigure.objects.filter(level="counsellor", family="choices", month__gte=months[0],
+                                            month__lte=months[-1]).values_list("staff_id", "office_id", "counts")
+    per: dict = {}
+    for staff_id, office_id, c in leaves.iterator():
+        acc = per.setdefault((staff_id, office_id), {"n": 0, "top": 0, "fill_n": 0})
+        for k in acc:
+            acc[k] += c.get(k, 0)
+    from django.db.models import Count
+
+    from skreddersy.clients.models import Client
+
+    caseload = dict(Client.objects.filter(counsellor__isnull=False).values("counsellor_id").annotate(n=Count("id"))
+                    .values_list("counsellor_id", "n"))
+    rows = [{"staff": s, "office": o, "fit_top": 100.0 * v["top"] / v["n"], "fill_pressure": 100.0 * v["fill_n"] / v["n"],
+             "caseload": float(caseload.get(s, 0))} for (s, o), v in per.items() if v["n"] >= MIN_CHOICES]
+    data = pd.DataFrame(rows, columns=["staff", "office", "fit_top", "fill_pressure", "caseload"])
+    labels = {"fit_top": str(_("Andel valg med beste treff (%)")),
+              "fill_pressure": str(_("Andel valg der kontoret forventet plassen fylt (%)")),
+              "caseload": str(_("Antall brukere i porteføljen"))}
+    model, error = None, None
+    try:
+        if data.empty:
+            raise AnalysisError(_("Ingen veiledere med minst %(n)s valg av tiltak i perioden.") % {"n": MIN_CHOICES})
+        predictors = [p for p in ("fill_pressure", "caseload") if data[p].nunique() > 1]
+        for p in {"fill_pressure", "caseload"} - set(predictors):
+            notes.append(_("%(v)s er lik for alle veilederne og er tatt ut av modellen.") % {"v": labels[p]})
+        model = random_intercept(data, "fit_top", predictors, group="office", labels=labels)
+    except AnalysisError as exc:
+        error = exc.message
+    notes.append(_("Arbeidsbelastning slik sak 4 av 9 modellerer den er ikke tilgjengelig ennå; porteføljestørrelse "
+                   "(antall brukere) står i stedet."))
+    audit.record(user, None, audit.READ, "innsikt: skreddersøm mot undersøkelse", obj=wave)
+    return BesideSurvey(wave, months, offices, model, error, len(data), int(data["office"].nunique()) if len(data) else 0,
+                        notes)

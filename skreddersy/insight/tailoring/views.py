@@ -58,3 +58,16 @@ def export(request, fmt: str):
     response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/x-spss-sav")
     response["Content-Disposition"] = f'attachment; filename="skreddersom-{rep.level}.{fmt}"'
     return response
+
+
+@login_required
+def beside_survey(request, wave_id: int):
+    ctx, status = {"res": None, "error": None}, 200
+    try:
+        res = selectors.beside_survey(request.user, wave_id)
+        res.plot = plots.svg_coefficients(res.model)
+        ctx["res"] = res
+    except (InvalidInput, NotFound) as exc:
+        ctx["error"] = exc.message
+        status = exc.status
+    return render(request, "insight/tailoring/beside.html", ctx, status=status)
