@@ -55,23 +55,35 @@ def populate() -> None:
     user = User.objects.filter(username="benk.tl.analytiker").first()
     if user is None:
         user = User.objects.create_user(username="benk.tl.analytiker", password="benk-passord-123", kind="staff")
-        staff = StaffMember.objects.create(user=user, nav_ident="T000015", display_name="Benk Analytiker", employer="state")
+        staff = StaffMember.objects.create(
+            user=user, nav_ident="T000015", display_name="Benk Analytiker", employer="state"
+        )
         StaffRole.objects.create(staff=staff, role=Role.ANALYST)
     if not CalibrationRound.objects.filter(title="Benk: kalibrering").exists():
         offices = list(Office.objects.order_by("number").values_list("id", flat=True)[:40])
         now = clock.now()
-        rnd = services.create_round(user=user, title="Benk: kalibrering", office_ids=offices,
-                                    opens_at=now - dt.timedelta(days=10), closes_at=now + dt.timedelta(days=1),
-                                    vignettes=DEMO_VIGNETTES)
+        rnd = services.create_round(
+            user=user,
+            title="Benk: kalibrering",
+            office_ids=offices,
+            opens_at=now - dt.timedelta(days=10),
+            closes_at=now + dt.timedelta(days=1),
+            vignettes=DEMO_VIGNETTES,
+        )
         rng = random.Random(15)
         qs = questions.questions()
         vids = list(Vignette.objects.filter(round=rnd).values_list("id", flat=True))
         rows = []
         for _ in range(ANSWER_SETS):
-            rows.append(CalibrationAnswerSet(
-                round=rnd, office_id=rng.choice(offices), received_on=timezone.localdate(now),
-                receipt_hash=token_hash(new_token()),
-                answers={str(v): {q["key"]: rng.choice(q["choices"][:4])[0] for q in qs} for v in vids}))
+            rows.append(
+                CalibrationAnswerSet(
+                    round=rnd,
+                    office_id=rng.choice(offices),
+                    received_on=timezone.localdate(now),
+                    receipt_hash=token_hash(new_token()),
+                    answers={str(v): {q["key"]: rng.choice(q["choices"][:4])[0] for q in qs} for v in vids},
+                )
+            )
         CalibrationAnswerSet.objects.bulk_create(rows, batch_size=1000)
         services.seal(rnd)
     del OfficeMembership
@@ -102,12 +114,13 @@ def run(args) -> dict:
     today = last.date()
 
     # the largest office and a leader there (created for the benchmark if it has none)
-    office_id = (OfficeMembership.objects.values("office_id").annotate(n=Count("id")).order_by("-n")[0]["office_id"])
+    office_id = OfficeMembership.objects.values("office_id").annotate(n=Count("id")).order_by("-n")[0]["office_id"]
     leader = StaffMember.objects.filter(memberships__office_id=office_id, roles__role=Role.OFFICE_LEADER).first()
     if leader is None:
         u = User.objects.create_user(username=f"benk.tl.leder{office_id}", password="benk-passord-123", kind="staff")
-        leader = StaffMember.objects.create(user=u, nav_ident=f"L{office_id:06d}"[-7:], display_name="Benk Leder",
-                                            employer="state")
+        leader = StaffMember.objects.create(
+            user=u, nav_ident=f"L{office_id:06d}"[-7:], display_name="Benk Leder", employer="state"
+        )
         StaffRole.objects.create(staff=leader, role=Role.OFFICE_LEADER)
         OfficeMembership.objects.create(staff=leader, office_id=office_id)
     analyst = User.objects.get(username="benk.tl.analytiker")
@@ -132,8 +145,10 @@ def run(args) -> dict:
         national_page.append(time.perf_counter() - t0)
         assert r.status_code == 200, r.status_code
         t0 = time.perf_counter()
-        r2 = c.get("/api/v1/innsikt/skreddersom/", {"level": "national", "by": "office", "start": period["from"],
-                                                      "end": period["to"]})
+        r2 = c.get(
+            "/api/v1/innsikt/skreddersom/",
+            {"level": "national", "by": "office", "start": period["from"], "end": period["to"]},
+        )
         national_api.append(time.perf_counter() - t0)
         assert r2.status_code == 200
     rnd = CalibrationRound.objects.get(title="Benk: kalibrering")
@@ -154,12 +169,20 @@ def run(args) -> dict:
     hidden = TailoringFigure.objects.filter(level="office", hidden=True).count()
     offices = TailoringFigure.objects.filter(level="office").count()
     return {
-        "scale": {"offices": Office.objects.count(), "activities": Activity.objects.count(),
-                  "tailoring_rows": rows, "office_cells": offices, "office_cells_hidden": hidden,
-                  "calibration_answer_sets": res.respondents, "vignettes": len(res.vignettes),
-                  "months": 12, "largest_office_members": OfficeMembership.objects.filter(office_id=office_id).count()},
+        "scale": {
+            "offices": Office.objects.count(),
+            "activities": Activity.objects.count(),
+            "tailoring_rows": rows,
+            "office_cells": offices,
+            "office_cells_hidden": hidden,
+            "calibration_answer_sets": res.respondents,
+            "vignettes": len(res.vignettes),
+            "months": 12,
+            "largest_office_members": OfficeMembership.objects.filter(office_id=office_id).count(),
+        },
         "refresh_13_months_s": round(refresh_s, 2),
-        "pages_peak_rss_mib": rss_pages, "refresh_peak_rss_mib": rss_refresh,
+        "pages_peak_rss_mib": rss_pages,
+        "refresh_peak_rss_mib": rss_refresh,
         "one_office_12_months_page": timings(office_page) | {"status": office_status},
         "national_by_office_12_months_page": timings(national_page),
         "national_by_office_12_months_api": timings(national_api) | {"bytes": len(r2.content)},

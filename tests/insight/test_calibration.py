@@ -20,22 +20,39 @@ from tests import factories as f
 def lab(db):
     county = f.county("46")
     a, b, c = f.office(county, name="Nav A"), f.office(county, name="Nav B"), f.office(county, name="Nav C")
-    people = {"a": a, "b": b, "c": c, "analyst": f.staff(Role.ANALYST),
-              "leader_a": f.staff(Role.OFFICE_LEADER, offices=[a]),
-              "leader_c": f.staff(Role.OFFICE_LEADER, offices=[c]),
-              "ca": [f.staff(Role.COUNSELLOR, offices=[a]) for _ in range(6)],
-              "cb": [f.staff(Role.COUNSELLOR, offices=[b]) for _ in range(6)],
-              "cc": [f.staff(Role.COUNSELLOR, offices=[c]) for _ in range(2)]}
+    people = {
+        "a": a,
+        "b": b,
+        "c": c,
+        "analyst": f.staff(Role.ANALYST),
+        "leader_a": f.staff(Role.OFFICE_LEADER, offices=[a]),
+        "leader_c": f.staff(Role.OFFICE_LEADER, offices=[c]),
+        "ca": [f.staff(Role.COUNSELLOR, offices=[a]) for _ in range(6)],
+        "cb": [f.staff(Role.COUNSELLOR, offices=[b]) for _ in range(6)],
+        "cc": [f.staff(Role.COUNSELLOR, offices=[c]) for _ in range(2)],
+    }
     now = clock.now()
     people["round"] = services.create_round(
-        user=people["analyst"].user, title="Runde", office_ids=[a.pk, b.pk, c.pk], opens_at=now - dt.timedelta(hours=1),
-        closes_at=now + dt.timedelta(days=7), vignettes=DEMO_VIGNETTES)
+        user=people["analyst"].user,
+        title="Runde",
+        office_ids=[a.pk, b.pk, c.pk],
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=7),
+        vignettes=DEMO_VIGNETTES,
+    )
     return people
 
 
 def answers_for(rnd, need_group="SITUASJONSBESTEMT_INNSATS"):
-    return {str(v.pk): {"need_group": need_group, "main_goal": "SKAFFE_ARBEID", "requirement": "none",
-                        "measure_type": "none"} for v in Vignette.objects.filter(round=rnd)}
+    return {
+        str(v.pk): {
+            "need_group": need_group,
+            "main_goal": "SKAFFE_ARBEID",
+            "requirement": "none",
+            "measure_type": "none",
+        }
+        for v in Vignette.objects.filter(round=rnd)
+    }
 
 
 def test_answers_are_anonymous_and_the_receipt_shows_them(lab):
@@ -49,7 +66,11 @@ def test_answers_are_anonymous_and_the_receipt_shows_them(lab):
     assert fields == {"id", "round", "office", "received_on", "receipt_hash", "answers"}
     assert receipt not in str(stored.__dict__) and stored.receipt_hash != receipt
     assert isinstance(stored.received_on, dt.date) and not isinstance(stored.received_on, dt.datetime)
-    assert not {fld.name for fld in CalibrationInvitation._meta.get_fields()} & {"answer", "receipt_hash", "answered_at"}
+    assert not {fld.name for fld in CalibrationInvitation._meta.get_fields()} & {
+        "answer",
+        "receipt_hash",
+        "answered_at",
+    }
     new = AuditEntry.objects.exclude(id__in=before)
     assert all(e.actor_id is None and e.object_id is None for e in new)
     assert all(e.at.hour == 0 or e.at.minute == 0 for e in new)  # day only (start of day)
@@ -64,8 +85,10 @@ def test_results_only_after_sealing_and_offices_under_five_hidden_with_a_complem
     rnd = lab["round"]
     for s in lab["ca"] + lab["cb"][:5]:
         services.submit_answers(user=s.user, round_id=rnd.pk, answers=answers_for(rnd))
-    receipts = [services.submit_answers(user=s.user, round_id=rnd.pk, answers=answers_for(rnd, "STANDARD_INNSATS"))
-                for s in lab["cc"]]
+    receipts = [
+        services.submit_answers(user=s.user, round_id=rnd.pk, answers=answers_for(rnd, "STANDARD_INNSATS"))
+        for s in lab["cc"]
+    ]
     with pytest.raises(InvalidInput, match="stengt"):
         selectors.results(lab["analyst"].user, rnd.pk)
     services.close_round(user=lab["analyst"].user, round_id=rnd.pk)
@@ -103,18 +126,41 @@ def test_fewer_than_two_answers_per_vignette_gives_a_message(lab):
 def test_bad_rounds_and_answers_are_refused_with_a_reason(lab):
     now = clock.now()
     with pytest.raises(InvalidInput, match="Kasus 1"):
-        services.create_round(user=lab["analyst"].user, title="X", office_ids=[lab["a"].pk], opens_at=now,
-                              closes_at=now + dt.timedelta(days=1), vignettes=[{"title": "", "situation": "s"}])
+        services.create_round(
+            user=lab["analyst"].user,
+            title="X",
+            office_ids=[lab["a"].pk],
+            opens_at=now,
+            closes_at=now + dt.timedelta(days=1),
+            vignettes=[{"title": "", "situation": "s"}],
+        )
     with pytest.raises(InvalidInput, match="need_group"):
-        services.create_round(user=lab["analyst"].user, title="X", office_ids=[lab["a"].pk], opens_at=now,
-                              closes_at=now + dt.timedelta(days=1),
-                              vignettes=[{"title": "t", "situation": "s", "reference": {"need_group": "GRUPPE_X"}}])
+        services.create_round(
+            user=lab["analyst"].user,
+            title="X",
+            office_ids=[lab["a"].pk],
+            opens_at=now,
+            closes_at=now + dt.timedelta(days=1),
+            vignettes=[{"title": "t", "situation": "s", "reference": {"need_group": "GRUPPE_X"}}],
+        )
     with pytest.raises(AccessDenied):
-        services.create_round(user=lab["ca"][0].user, title="X", office_ids=[lab["a"].pk], opens_at=now,
-                              closes_at=now + dt.timedelta(days=1), vignettes=DEMO_VIGNETTES)
+        services.create_round(
+            user=lab["ca"][0].user,
+            title="X",
+            office_ids=[lab["a"].pk],
+            opens_at=now,
+            closes_at=now + dt.timedelta(days=1),
+            vignettes=DEMO_VIGNETTES,
+        )
     with pytest.raises(AccessDenied):
-        services.create_round(user=lab["leader_a"].user, title="X", office_ids=[lab["b"].pk], opens_at=now,
-                              closes_at=now + dt.timedelta(days=1), vignettes=DEMO_VIGNETTES)
+        services.create_round(
+            user=lab["leader_a"].user,
+            title="X",
+            office_ids=[lab["b"].pk],
+            opens_at=now,
+            closes_at=now + dt.timedelta(days=1),
+            vignettes=DEMO_VIGNETTES,
+        )
     rnd = lab["round"]
     partial = answers_for(rnd)
     first = next(iter(partial))

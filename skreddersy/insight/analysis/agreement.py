@@ -50,7 +50,7 @@ def _fleiss_parts(c: np.ndarray):
     n = c.sum(axis=1)[0]
     p_i = ((c * c).sum(axis=1) - n) / (n * (n - 1))
     p_j = c.sum(axis=0) / c.sum()
-    pe = float((p_j ** 2).sum())
+    pe = float((p_j**2).sum())
     if np.isclose(pe, 1.0):
         return None, p_i
     return (float(p_i.mean()) - pe) / (1 - pe), p_i
@@ -154,15 +154,30 @@ class Agreement:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"level": self.level, "categories": list(self.categories), "cases": self.cases, "raters": self.raters,
-                "fleiss_kappa": self.kappa, "fleiss_kappa_ci": list(self.kappa_ci),
-                "krippendorff_alpha": self.alpha, "krippendorff_alpha_ci": list(self.alpha_ci),
-                "reference_share": self.reference_share, "notes": self.notes,
-                "per_case": [c.__dict__ for c in self.per_case]}
+        return {
+            "level": self.level,
+            "categories": list(self.categories),
+            "cases": self.cases,
+            "raters": self.raters,
+            "fleiss_kappa": self.kappa,
+            "fleiss_kappa_ci": list(self.kappa_ci),
+            "krippendorff_alpha": self.alpha,
+            "krippendorff_alpha_ci": list(self.alpha_ci),
+            "reference_share": self.reference_share,
+            "notes": self.notes,
+            "per_case": [c.__dict__ for c in self.per_case],
+        }
 
 
-def agreement(counts, *, level: str = "nominal", categories: list | None = None, references: list | None = None,
-              bootstrap: int = BOOTSTRAP, seed: int = 15) -> Agreement:
+def agreement(
+    counts,
+    *,
+    level: str = "nominal",
+    categories: list | None = None,
+    references: list | None = None,
+    bootstrap: int = BOOTSTRAP,
+    seed: int = 15,
+) -> Agreement:
     """Fleiss' kappa and Krippendorff's alpha (``level``) with bootstrap CIs over cases, the spread
     per case and agreement with the reference answers (category index per case, or None)."""
     c = _check(counts, equal=True)
@@ -184,7 +199,7 @@ def agreement(counts, *, level: str = "nominal", categories: list | None = None,
         n = c.sum(axis=1)[0]
         pbar = w @ p_i / u
         pj = (w @ c) / (u * n)
-        pe = (pj ** 2).sum(axis=1)
+        pe = (pj**2).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             kb = np.where(np.isclose(pe, 1), np.nan, (pbar - pe) / (1 - pe))
         ob = (w @ o.reshape(u, -1)).reshape(bootstrap, c.shape[1], c.shape[1])
@@ -205,7 +220,30 @@ def agreement(counts, *, level: str = "nominal", categories: list | None = None,
             ref_share = float(row[ref] / row.sum())
             ref_hits += row[ref]
             ref_total += row.sum()
-        per_case.append(CaseSpread(i, [int(x) for x in row], int(row.sum()), float(p_i[i]), modal,
-                                   float(row[modal] / row.sum()), len(chosen), spread, ref, ref_share))
-    return Agreement(level, cats, u, int(c.sum(axis=1)[0]), kappa, kappa_ci, alpha, alpha_ci, per_case,
-                     float(ref_hits / ref_total) if ref_total else None, notes)
+        per_case.append(
+            CaseSpread(
+                i,
+                [int(x) for x in row],
+                int(row.sum()),
+                float(p_i[i]),
+                modal,
+                float(row[modal] / row.sum()),
+                len(chosen),
+                spread,
+                ref,
+                ref_share,
+            )
+        )
+    return Agreement(
+        level,
+        cats,
+        u,
+        int(c.sum(axis=1)[0]),
+        kappa,
+        kappa_ci,
+        alpha,
+        alpha_ci,
+        per_case,
+        float(ref_hits / ref_total) if ref_total else None,
+        notes,
+    )

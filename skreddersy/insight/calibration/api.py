@@ -31,7 +31,18 @@ def answer(request, round_id: int, payload: AnswersIn):
 @router.post("/kvittering")
 def receipt(request, payload: ReceiptIn):
     r = selectors.receipt(payload.receipt)
-    return {"round": r["round"].pk, "released": r["released"],
-            "vignettes": [{"id": row["vignette"].pk, "title": row["vignette"].title,
-                           "answers": [{"question": str(i["question"]), "own": str(i["own"]),
-                                        "same_share": i["same_share"]} for i in row["items"]]} for row in r["rows"]]}
+    return {
+        "round": r["round"].pk,
+        "released": r["released"],
+        "vignettes": [
+            {
+                "id": row["vignette"].pk,
+                "title": row["vignette"].title,
+                "answers": [
+                    {"question": str(i["question"]), "own": str(i["own"]), "same_share": i["same_share"]}
+                    for i in row["items"]
+                ],
+            }
+            for row in r["rows"]
+        ],
+    }

@@ -15,10 +15,14 @@ class RoundForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("Åpner (ÅÅÅÅ-MM-DD TT:MM)"))
     closes_at = forms.DateTimeField(label=_("Stenger (ÅÅÅÅ-MM-DD TT:MM)"))
     vignettes = forms.CharField(
-        label=_("Kasus (JSON-liste)"), widget=forms.Textarea(attrs={"rows": 14, "class": "aksel-textarea__input"}),
+        label=_("Kasus (JSON-liste)"),
+        widget=forms.Textarea(attrs={"rows": 14, "class": "aksel-textarea__input"}),
         initial=json.dumps(DEMO_VIGNETTES[:2], ensure_ascii=False, indent=1),
-        help_text=_("Hvert kasus: title, situation, needs, wishes og eventuelt reference med need_group, main_goal, "
-                    "requirement og measure_type. Ingen virkelige personer."))
+        help_text=_(
+            "Hvert kasus: title, situation, needs, wishes og eventuelt reference med need_group, main_goal, "
+            "requirement og measure_type. Ingen virkelige personer."
+        ),
+    )
 
     def __init__(self, *args, office_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,5 +40,8 @@ class RoundForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    receipt = forms.CharField(label=_("Kvitteringskode"), max_length=100,
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "class": "aksel-text-field__input"}))
+    receipt = forms.CharField(
+        label=_("Kvitteringskode"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "aksel-text-field__input"}),
+    )

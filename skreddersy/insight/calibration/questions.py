@@ -14,13 +14,30 @@ NONE = "none"
 def questions() -> list[dict]:
     types = [(t["code"], t["name_no"]) for t in reference.measure_types()]
     return [
-        {"key": "need_group", "label": _("Innsatsgruppe"), "level": "ordinal",
-         "choices": [(c.value, c.label) for c in NeedGroup]},
-        {"key": "main_goal", "label": _("Hovedmål"), "level": "nominal", "choices": [(c.value, c.label) for c in MainGoal]},
-        {"key": "requirement", "label": _("Aktivitetskrav (og hvilken aktivitet)"), "level": "nominal",
-         "choices": [(NONE, _("Ikke aktivitetskrav")), *((t.value, t.label) for t in Activity.Type)]},
-        {"key": "measure_type", "label": _("Tiltakstype"), "level": "nominal",
-         "choices": [(NONE, _("Ikke tiltak nå")), *types]},
+        {
+            "key": "need_group",
+            "label": _("Innsatsgruppe"),
+            "level": "ordinal",
+            "choices": [(c.value, c.label) for c in NeedGroup],
+        },
+        {
+            "key": "main_goal",
+            "label": _("Hovedmål"),
+            "level": "nominal",
+            "choices": [(c.value, c.label) for c in MainGoal],
+        },
+        {
+            "key": "requirement",
+            "label": _("Aktivitetskrav (og hvilken aktivitet)"),
+            "level": "nominal",
+            "choices": [(NONE, _("Ikke aktivitetskrav")), *((t.value, t.label) for t in Activity.Type)],
+        },
+        {
+            "key": "measure_type",
+            "label": _("Tiltakstype"),
+            "level": "nominal",
+            "choices": [(NONE, _("Ikke tiltak nå")), *types],
+        },
     ]
 
 

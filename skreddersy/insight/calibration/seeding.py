@@ -35,12 +35,20 @@ def seed(ctx) -> None:
         return
     office_ids = list(ctx.office_ids if not ctx.national else ctx.office_ids[:20])
     now = ctx.now
-    closed = CalibrationRound.objects.create(title="Kalibrering: innsatsgruppe og aktivitetskrav (demo)",
-                                             intro="Åtte oppdiktede kasus.", opens_at=now - dt.timedelta(days=40),
-                                             closes_at=now - dt.timedelta(days=10), created_by=None)
-    opened = CalibrationRound.objects.create(title="Kalibrering: ny runde (demo)", intro="Samme kasus, ny runde.",
-                                             opens_at=now - dt.timedelta(days=2), closes_at=now + dt.timedelta(days=20),
-                                             created_by=None)
+    closed = CalibrationRound.objects.create(
+        title="Kalibrering: innsatsgruppe og aktivitetskrav (demo)",
+        intro="Åtte oppdiktede kasus.",
+        opens_at=now - dt.timedelta(days=40),
+        closes_at=now - dt.timedelta(days=10),
+        created_by=None,
+    )
+    opened = CalibrationRound.objects.create(
+        title="Kalibrering: ny runde (demo)",
+        intro="Samme kasus, ny runde.",
+        opens_at=now - dt.timedelta(days=2),
+        closes_at=now + dt.timedelta(days=20),
+        created_by=None,
+    )
     clean = services.validate_vignettes(DEMO_VIGNETTES)
     qs = questions.questions()
     for rnd in (closed, opened):
@@ -63,11 +71,19 @@ def seed(ctx) -> None:
         invs.append(CalibrationInvitation(round=closed, staff_id=staff_id, office_id=office_id, used=used))
         invs.append(CalibrationInvitation(round=opened, staff_id=staff_id, office_id=office_id, used=False))
         if used:
-            answers = {str(v.pk): {q["key"]: _draw(rng, q, (v.reference or {}).get(q["key"]), i in SPLIT) for q in qs}
-                       for i, v in enumerate(vignettes)}
-            sets.append(CalibrationAnswerSet(round=closed, office_id=office_id, answers=answers,
-                                             received_on=timezone.localdate(closed.closes_at) - dt.timedelta(days=rng.randint(1, 25)),
-                                             receipt_hash=token_hash(new_token())))
+            answers = {
+                str(v.pk): {q["key"]: _draw(rng, q, (v.reference or {}).get(q["key"]), i in SPLIT) for q in qs}
+                for i, v in enumerate(vignettes)
+            }
+            sets.append(
+                CalibrationAnswerSet(
+                    round=closed,
+                    office_id=office_id,
+                    answers=answers,
+                    received_on=timezone.localdate(closed.closes_at) - dt.timedelta(days=rng.randint(1, 25)),
+                    receipt_hash=token_hash(new_token()),
+                )
+            )
     CalibrationInvitation.objects.bulk_create(invs, batch_size=ctx.batch)
     CalibrationAnswerSet.objects.bulk_create(sets, batch_size=ctx.batch)
     services.seal(closed)

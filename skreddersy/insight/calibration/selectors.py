@@ -29,8 +29,12 @@ def home(user) -> dict:
     now = clock.now()
     to_answer = []
     if a.staff is not None:
-        to_answer = [inv.round for inv in CalibrationInvitation.objects.select_related("round").filter(
-            staff=a.staff, used=False, round__opens_at__lte=now, round__closes_at__gt=now, round__sealed=False)]
+        to_answer = [
+            inv.round
+            for inv in CalibrationInvitation.objects.select_related("round").filter(
+                staff=a.staff, used=False, round__opens_at__lte=now, round__closes_at__gt=now, round__sealed=False
+            )
+        ]
     scope = access.calibration_office_scope(user)
     rounds = []
     if scope is None:
@@ -51,8 +55,13 @@ def round_to_answer(user, round_id: int) -> dict:
         inv = CalibrationInvitation.objects.select_related("round").filter(round_id=round_id, staff=a.staff).first()
     if inv is None:
         raise NotFound(_("Du er ikke invitert til denne runden."))
-    return {"round": inv.round, "used": inv.used, "open": inv.round.is_open() and not inv.round.sealed,
-            "vignettes": list(Vignette.objects.filter(round=inv.round)), "questions": questions.questions()}
+    return {
+        "round": inv.round,
+        "used": inv.used,
+        "open": inv.round.is_open() and not inv.round.sealed,
+        "vignettes": list(Vignette.objects.filter(round=inv.round)),
+        "questions": questions.questions(),
+    }
 
 
 def builder_options(user) -> list[tuple[int, str]]:
@@ -83,10 +92,15 @@ class RoundResults:
     offices: list[dict] = field(default_factory=list)  # office, n (None: hidden), link allowed
 
     def to_dict(self) -> dict:
-        return {"round": self.round.pk, "title": self.round.title, "office": self.office.pk if self.office else None,
-                "respondents": self.respondents, "vignettes": [{"id": v.pk, "title": v.title} for v in self.vignettes],
-                "offices": [{"office": o["office"].number, "respondents": o["n"]} for o in self.offices],
-                "questions": [{"key": q.key, "labels": q.labels, **q.result.to_dict()} for q in self.questions]}
+        return {
+            "round": self.round.pk,
+            "title": self.round.title,
+            "office": self.office.pk if self.office else None,
+            "respondents": self.respondents,
+            "vignettes": [{"id": v.pk, "title": v.title} for v in self.vignettes],
+            "offices": [{"office": o["office"].number, "respondents": o["n"]} for o in self.offices],
+            "questions": [{"key": q.key, "labels": q.labels, **q.result.to_dict()} for q in self.questions],
+        }
 
     def to_frame(self):
         from skreddersy.core.lazy import pandas as pd
@@ -95,12 +109,21 @@ class RoundResults:
         for q in self.questions:
             for c in q.result.per_case:
                 v = self.vignettes[c.index]
-                rows.append({"question": q.key, "vignette": v.title, "answers": c.n,
-                             "agreeing_pairs": round(c.agreeing_pairs, 4), "modal": q.labels[c.modal],
-                             "modal_share": round(c.modal_share, 4), "distinct": c.distinct, "spread": c.spread,
-                             "reference": q.labels[c.reference] if c.reference is not None else "",
-                             "reference_share": None if c.reference_share is None else round(c.reference_share, 4),
-                             **{f"n_{i + 1}": k for i, k in enumerate(c.counts)}})
+                rows.append(
+                    {
+                        "question": q.key,
+                        "vignette": v.title,
+                        "answers": c.n,
+                        "agreeing_pairs": round(c.agreeing_pairs, 4),
+                        "modal": q.labels[c.modal],
+                        "modal_share": round(c.modal_share, 4),
+                        "distinct": c.distinct,
+                        "spread": c.spread,
+                        "reference": q.labels[c.reference] if c.reference is not None else "",
+                        "reference_share": None if c.reference_share is None else round(c.reference_share, 4),
+                        **{f"n_{i + 1}": k for i, k in enumerate(c.counts)},
+                    }
+                )
         return pd.DataFrame(rows)
 
 
@@ -119,16 +142,21 @@ def _visible_round(user, round_id: int) -> CalibrationRound:
 def office_counts(rnd: CalibrationRound) -> tuple[dict[int, int], set[int]]:
     from django.db.models import Count
 
-    counts = dict(CalibrationAnswerSet.objects.filter(round=rnd).values_list("office_id").annotate(n=Count("id"))
-                  .values_list("office_id", "n"))
+    counts = dict(
+        CalibrationAnswerSet.objects.filter(round=rnd)
+        .values_list("office_id")
+        .annotate(n=Count("id"))
+        .values_list("office_id", "n")
+    )
     return counts, suppression.suppressed_groups(counts, total_shown=True, label=str)
 
 
 def results(user, round_id: int, *, office_id: int | None = None, bootstrap: int = BOOTSTRAP) -> RoundResults:
     rnd = _visible_round(user, round_id)
     if not rnd.sealed:
-        raise InvalidInput(_("Resultatene vises når runden er stengt, slik at ingen enkeltsvar kan regnes ut."),
-                           field="round")
+        raise InvalidInput(
+            _("Resultatene vises når runden er stengt, slik at ingen enkeltsvar kan regnes ut."), field="round"
+        )
     counts, hidden = office_counts(rnd)
     scope = access.calibration_office_scope(user)
     office = None
@@ -139,21 +167,33 @@ def results(user, round_id: int, *, office_id: int | None = None, bootstrap: int
         if scope is not None and office_id not in scope:
             raise AccessDenied(_("Du kan se resultater for kontorene du leder."))
         if office_id in hidden or counts.get(office_id, 0) < suppression.MIN_GROUP:
-            raise InvalidInput(_("Færre enn %(n)s svar fra kontoret (eller skjult for å verne et annet lite kontor): "
-                                 "ingen tall vises.") % {"n": suppression.MIN_GROUP}, field="office")
+            raise InvalidInput(
+                _(
+                    "Færre enn %(n)s svar fra kontoret (eller skjult for å verne et annet lite kontor): "
+                    "ingen tall vises."
+                )
+                % {"n": suppression.MIN_GROUP},
+                field="office",
+            )
     sets = CalibrationAnswerSet.objects.filter(round=rnd)
     if office_id is not None:
         sets = sets.filter(office_id=office_id)
     answers = list(sets.values_list("answers", flat=True))
     if office_id is None and 0 < len(answers) < suppression.MIN_GROUP:
-        raise InvalidInput(_("Færre enn %(n)s svar i runden: ingen tall vises.") % {"n": suppression.MIN_GROUP},
-                           field="round")
+        raise InvalidInput(
+            _("Færre enn %(n)s svar i runden: ingen tall vises.") % {"n": suppression.MIN_GROUP}, field="round"
+        )
     vignettes = list(Vignette.objects.filter(round=rnd))
     qresults = [_question(q, vignettes, answers, bootstrap) for q in questions.questions()]
     audit.record(user, None, audit.READ, "kalibrering: resultater", obj=rnd)
-    offices = [{"office": o, "n": None if o.pk in hidden or counts.get(o.pk, 0) < suppression.MIN_GROUP
-                else counts.get(o.pk, 0), "allowed": scope is None or o.pk in scope}
-               for o in rnd.offices.order_by("number")]
+    offices = [
+        {
+            "office": o,
+            "n": None if o.pk in hidden or counts.get(o.pk, 0) < suppression.MIN_GROUP else counts.get(o.pk, 0),
+            "allowed": scope is None or o.pk in scope,
+        }
+        for o in rnd.offices.order_by("number")
+    ]
     return RoundResults(rnd, vignettes, len(answers), office, qresults, offices)
 
 
@@ -169,8 +209,13 @@ def _question(q: dict, vignettes: list, answers: list[dict], bootstrap: int) -> 
             if val in index:
                 counts[row, index[val]] += 1
     refs = [index.get((v.reference or {}).get(q["key"])) for v in vignettes]
-    res = A.agreement(counts, level=q["level"], categories=cats, references=refs if any(r is not None for r in refs) else None,
-                      bootstrap=bootstrap)
+    res = A.agreement(
+        counts,
+        level=q["level"],
+        categories=cats,
+        references=refs if any(r is not None for r in refs) else None,
+        bootstrap=bootstrap,
+    )
     return QuestionResult(q["key"], str(q["label"]), q["level"], [str(lab) for _c, lab in q["choices"]], res)
 
 
@@ -207,10 +252,18 @@ def receipt(code: str) -> dict:
             own = mine.get(q["key"])
             dist = distribution.get((v.pk, q["key"])) if distribution else None
             total = sum(dist.values()) if dist else 0
-            items.append({"question": q["label"], "own": labels.get(own, own),
-                          "same_share": (100.0 * dist.get(own, 0) / total) if dist else None,
-                          "distribution": [(labels.get(c, c), n, 100.0 * n / total) for c, n in
-                                           sorted(dist.items(), key=lambda kv: -kv[1])] if dist else None,
-                          "reference": labels.get((v.reference or {}).get(q["key"])) if rnd.sealed else None})
+            items.append(
+                {
+                    "question": q["label"],
+                    "own": labels.get(own, own),
+                    "same_share": (100.0 * dist.get(own, 0) / total) if dist else None,
+                    "distribution": [
+                        (labels.get(c, c), n, 100.0 * n / total) for c, n in sorted(dist.items(), key=lambda kv: -kv[1])
+                    ]
+                    if dist
+                    else None,
+                    "reference": labels.get((v.reference or {}).get(q["key"])) if rnd.sealed else None,
+                }
+            )
         rows.append({"vignette": v, "items": items})
     return {"round": rnd, "rows": rows, "released": distribution is not None}

@@ -52,12 +52,16 @@ def validate_vignettes(vignettes) -> list[dict]:
     out = []
     for i, v in enumerate(vignettes, start=1):
         if not isinstance(v, dict):
-            raise InvalidInput(_("Kasus %(i)s må være et objekt med tittel og situasjon.") % {"i": i}, field="vignettes")
+            raise InvalidInput(
+                _("Kasus %(i)s må være et objekt med tittel og situasjon.") % {"i": i}, field="vignettes"
+            )
         errors: dict = {}
-        clean = {"title": _text(v.get("title"), "title", errors, required=True, limit=200),
-                 "situation": _text(v.get("situation"), "situation", errors, required=True, limit=4000),
-                 "needs": _text(v.get("needs", ""), "needs", errors, required=False, limit=4000),
-                 "wishes": _text(v.get("wishes", ""), "wishes", errors, required=False, limit=4000)}
+        clean = {
+            "title": _text(v.get("title"), "title", errors, required=True, limit=200),
+            "situation": _text(v.get("situation"), "situation", errors, required=True, limit=4000),
+            "needs": _text(v.get("needs", ""), "needs", errors, required=False, limit=4000),
+            "wishes": _text(v.get("wishes", ""), "wishes", errors, required=False, limit=4000),
+        }
         ref = v.get("reference") or {}
         if not isinstance(ref, dict):
             errors["reference"] = _("Fasitsvaret må være et objekt.")
@@ -75,8 +79,16 @@ def validate_vignettes(vignettes) -> list[dict]:
     return out
 
 
-def create_round(*, user, title: str, office_ids: list[int], opens_at: dt.datetime, closes_at: dt.datetime,
-                 vignettes: list[dict], intro: str = "") -> CalibrationRound:
+def create_round(
+    *,
+    user,
+    title: str,
+    office_ids: list[int],
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    vignettes: list[dict],
+    intro: str = "",
+) -> CalibrationRound:
     """A round for the staff with a follow-up role at the chosen offices (invited once, for their
     first chosen office). Analysts choose any office; an office leader their own."""
     if not access.can_build_calibration(user):
@@ -96,20 +108,24 @@ def create_round(*, user, title: str, office_ids: list[int], opens_at: dt.dateti
         raise InvalidInput(_("Runden må stenge etter at den åpner."), field="closes_at")
     clean = validate_vignettes(vignettes)
     with transaction.atomic():
-        rnd = CalibrationRound.objects.create(title=title[:200], intro=(intro or "").strip(), opens_at=opens_at,
-                                              closes_at=closes_at, created_by=user)
+        rnd = CalibrationRound.objects.create(
+            title=title[:200], intro=(intro or "").strip(), opens_at=opens_at, closes_at=closes_at, created_by=user
+        )
         rnd.offices.set(offices)
         Vignette.objects.bulk_create([Vignette(round=rnd, position=i, **v) for i, v in enumerate(clean)])
         staff_ids = set(StaffRole.objects.filter(role__in=ANSWERING_ROLES).values_list("staff_id", flat=True))
         chosen = [o.pk for o in offices]
         first: dict[int, int] = {}
-        for staff_id, office_id in OfficeMembership.objects.filter(office_id__in=chosen).values_list("staff_id", "office_id"):
+        for staff_id, office_id in OfficeMembership.objects.filter(office_id__in=chosen).values_list(
+            "staff_id", "office_id"
+        ):
             if staff_id in staff_ids:
                 prev = first.get(staff_id)
                 if prev is None or chosen.index(office_id) < chosen.index(prev):
                     first[staff_id] = office_id
-        CalibrationInvitation.objects.bulk_create([CalibrationInvitation(round=rnd, staff_id=s, office_id=o)
-                                                   for s, o in sorted(first.items())])
+        CalibrationInvitation.objects.bulk_create(
+            [CalibrationInvitation(round=rnd, staff_id=s, office_id=o) for s, o in sorted(first.items())]
+        )
         record(user, None, WRITE, "kalibrering: ny runde", obj=rnd)
     return rnd
 
@@ -150,16 +166,21 @@ def submit_answers(*, user, round_id: int, answers: dict) -> str:
     with transaction.atomic():
         if CalibrationInvitation.objects.filter(pk=inv.pk, used=False).update(used=True) != 1:
             raise Conflict(_("Du har allerede svart på denne runden. Takk!"))
-        AuditEntry.objects.create(at=_start_of_day(now), actor=None, client_id=None, action=WRITE,
-                                  what="kalibrering: svar levert")
+        AuditEntry.objects.create(
+            at=_start_of_day(now), actor=None, client_id=None, action=WRITE, what="kalibrering: svar levert"
+        )
     try:
         with transaction.atomic():
             rnd = CalibrationRound.objects.select_for_update().get(pk=inv.round_id)
             if not rnd.is_open() or rnd.sealed:
                 raise Conflict(_("Runden er ikke åpen for svar nå."))
-            CalibrationAnswerSet.objects.create(round_id=inv.round_id, office_id=inv.office_id,
-                                                received_on=timezone.localdate(now), receipt_hash=token_hash(receipt),
-                                                answers=clean)
+            CalibrationAnswerSet.objects.create(
+                round_id=inv.round_id,
+                office_id=inv.office_id,
+                received_on=timezone.localdate(now),
+                receipt_hash=token_hash(receipt),
+                answers=clean,
+            )
     except Conflict:
         CalibrationInvitation.objects.filter(pk=inv.pk).update(used=False)
         raise

@@ -40,8 +40,15 @@ def new_round(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                rnd = services.create_round(user=request.user, title=d["title"], intro=d["intro"], office_ids=d["offices"],
-                                            opens_at=d["opens_at"], closes_at=d["closes_at"], vignettes=d["vignettes"])
+                rnd = services.create_round(
+                    user=request.user,
+                    title=d["title"],
+                    intro=d["intro"],
+                    office_ids=d["offices"],
+                    opens_at=d["opens_at"],
+                    closes_at=d["closes_at"],
+                    vignettes=d["vignettes"],
+                )
                 messages.success(request, _("Runden er laget."))
                 return redirect("insight_calibration_home" if rnd else "insight_calibration_home")
             except (InvalidInput, NotFound) as exc:
@@ -55,8 +62,10 @@ def answer(request, round_id: int):
     page = selectors.round_to_answer(request.user, round_id)
     errors, values, status = {}, {}, 200
     if request.method == "POST" and page["open"] and not page["used"]:
-        answers = {str(v.pk): {q["key"]: request.POST.get(f"v{v.pk}_{q['key']}", "") for q in page["questions"]}
-                   for v in page["vignettes"]}
+        answers = {
+            str(v.pk): {q["key"]: request.POST.get(f"v{v.pk}_{q['key']}", "") for q in page["questions"]}
+            for v in page["vignettes"]
+        }
         values = {f"v{vid}_{k}": val for vid, a in answers.items() for k, val in a.items()}
         try:
             code = services.submit_answers(user=request.user, round_id=round_id, answers=answers)
@@ -64,14 +73,38 @@ def answer(request, round_id: int):
             errors = exc.errors or {"__all__": exc.message}
             status = exc.status
         else:
-            mine = [{"vignette": v, "answers": [(q["label"], dict(q["choices"]).get(answers[str(v.pk)][q["key"]]))
-                                                for q in page["questions"]]} for v in page["vignettes"]]
-            return _no_store(render(request, "insight/calibration/receipt_issued.html",
-                                    {"round": page["round"], "code": code, "mine": mine}))
-    page["items"] = [{"vignette": v, "fields": [
-        {"name": f"v{v.pk}_{q['key']}", "label": q["label"], "choices": q["choices"],
-         "value": values.get(f"v{v.pk}_{q['key']}", ""), "error": errors.get(f"v{v.pk}_{q['key']}")}
-        for q in page["questions"]]} for v in page["vignettes"]]
+            mine = [
+                {
+                    "vignette": v,
+                    "answers": [
+                        (q["label"], dict(q["choices"]).get(answers[str(v.pk)][q["key"]])) for q in page["questions"]
+                    ],
+                }
+                for v in page["vignettes"]
+            ]
+            return _no_store(
+                render(
+                    request,
+                    "insight/calibration/receipt_issued.html",
+                    {"round": page["round"], "code": code, "mine": mine},
+                )
+            )
+    page["items"] = [
+        {
+            "vignette": v,
+            "fields": [
+                {
+                    "name": f"v{v.pk}_{q['key']}",
+                    "label": q["label"],
+                    "choices": q["choices"],
+                    "value": values.get(f"v{v.pk}_{q['key']}", ""),
+                    "error": errors.get(f"v{v.pk}_{q['key']}"),
+                }
+                for q in page["questions"]
+            ],
+        }
+        for v in page["vignettes"]
+    ]
     page["error_summary"] = errors.get("__all__") or (_("Svar på alle spørsmålene for hvert kasus.") if errors else "")
     return _no_store(render(request, "insight/calibration/answer.html", page, status=status))
 
@@ -117,11 +150,22 @@ def results_export(request, round_id: int, fmt: str):
     office = request.GET.get("office", "")
     res = selectors.results(request.user, round_id, office_id=int(office) if office.isdigit() else None)
     frame = res.to_frame()
-    data = insight_io.Labelled(frame, {"question": "Spørsmål", "vignette": "Kasus", "answers": "Antall svar",
-                                       "agreeing_pairs": "Andel enige par", "modal": "Vanligste svar",
-                                       "modal_share": "Andel vanligste svar", "distinct": "Ulike svar",
-                                       "spread": "Spredning", "reference": "Fasitsvar",
-                                       "reference_share": "Andel lik fasit"}, {})
+    data = insight_io.Labelled(
+        frame,
+        {
+            "question": "Spørsmål",
+            "vignette": "Kasus",
+            "answers": "Antall svar",
+            "agreeing_pairs": "Andel enige par",
+            "modal": "Vanligste svar",
+            "modal_share": "Andel vanligste svar",
+            "distinct": "Ulike svar",
+            "spread": "Spredning",
+            "reference": "Fasitsvar",
+            "reference_share": "Andel lik fasit",
+        },
+        {},
+    )
     body = insight_io.to_csv_bytes(frame) if fmt == "csv" else insight_io.to_sav_bytes(data)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/x-spss-sav")
     response["Content-Disposition"] = f'attachment; filename="kalibrering-{round_id}.{fmt}"'

@@ -26,11 +26,19 @@ LEVELS = ("national", "county", "office", "team", "counsellor")
 
 # --- what a lower-fit choice's reason says, grouped (first matching group wins) -----------------
 REASON_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("client_wish", _("Brukerens ønske"), ("ønske", "ønsker", "vil ", "vil helst", "foretrekker", "selv valgt", "brukers valg")),
+    (
+        "client_wish",
+        _("Brukerens ønske"),
+        ("ønske", "ønsker", "vil ", "vil helst", "foretrekker", "selv valgt", "brukers valg"),
+    ),
     ("waiting", _("Ventetid eller oppstart"), ("vente", "venteliste", "oppstart", "raskere", "ledig plass", "snart")),
     ("travel", _("Reisevei eller sted"), ("reise", "avstand", "nærmere", "buss", "kollektiv", "bor ", "km")),
     ("language", _("Språk"), ("språk", "norsk", "tolk", "engelsk")),
-    ("fill", _("Plassene skal fylles"), ("fylle", "fylles", "fylt", "kapasitet", "måltall", "plassene", "ledige plasser")),
+    (
+        "fill",
+        _("Plassene skal fylles"),
+        ("fylle", "fylles", "fylt", "kapasitet", "måltall", "plassene", "ledige plasser"),
+    ),
     ("schedule", _("Tidspunkt, omsorg eller helse"), ("barn", "barnehage", "helse", "tidspunkt", "deltid", "omsorg")),
 ]
 OTHER_REASON = ("other", _("Annet"))
@@ -61,8 +69,16 @@ NEED_SEVERITY = 2  # a mapped need counts from "betydelig utfordring"
 BENDING_DAYS = 30
 
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "choices": ("n", "top", "rank_sum", "fill_n", "fill_lower", "nofill_n", "nofill_lower",
-                *(f"reason_{k}" for k in REASON_KEYS)),
+    "choices": (
+        "n",
+        "top",
+        "rank_sum",
+        "fill_n",
+        "fill_lower",
+        "nofill_n",
+        "nofill_lower",
+        *(f"reason_{k}" for k in REASON_KEYS),
+    ),
     "requirements": ("n", "linked", "near_copy"),
     "plans": ("n", "client_added"),
     "mappings": ("n", "client_view"),
@@ -70,8 +86,12 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "referrals": ("n", "bent"),
 }
 FAMILY_LABELS = {
-    "choices": _("valg av tiltak"), "requirements": _("aktivitetskrav"), "plans": _("aktivitetsplaner"),
-    "mappings": _("kartlegginger"), "approvals": _("forslag godtatt av bruker"), "referrals": _("henvisninger"),
+    "choices": _("valg av tiltak"),
+    "requirements": _("aktivitetskrav"),
+    "plans": _("aktivitetsplaner"),
+    "mappings": _("kartlegginger"),
+    "approvals": _("forslag godtatt av bruker"),
+    "referrals": _("henvisninger"),
 }
 
 
@@ -92,45 +112,134 @@ class Indicator:
 
 
 INDICATORS: list[Indicator] = [
-    Indicator("fit_top", "choices", _("Valg med beste treff"),
-              _("Andelen av veilederens valg av tiltak der tilbudet som ble valgt, sto øverst i treff-listen (rang 1)."),
-              "top", "n", _("valg med rang 1"), _("valg av tiltak")),
-    Indicator("fit_mean_rank", "choices", _("Gjennomsnittlig rang"),
-              _("Gjennomsnittlig plass i treff-listen for tilbudet som ble valgt (1 er beste treff)."),
-              "rank_sum", "n", _("sum av rangene"), _("valg av tiltak"), kind="mean", unit=_("rang")),
-    Indicator("fill_lower_expected", "choices", _("Dårligere treff der kontoret forventet plassen fylt"),
-              _("Blant valg der kontoret forventet at plassen skulle fylles: andelen som ikke var beste treff. "
-                "Sammenlign med neste linje: er andelen høyere, henger fyllingspresset sammen med dårligere treff."),
-              "fill_lower", "fill_n", _("valg med dårligere treff"), _("valg der plassen var forventet fylt")),
-    Indicator("fill_lower_not_expected", "choices", _("Dårligere treff der kontoret ikke forventet plassen fylt"),
-              _("Blant valg der kontoret ikke forventet plassen fylt: andelen som ikke var beste treff."),
-              "nofill_lower", "nofill_n", _("valg med dårligere treff"), _("valg uten forventning om fylling")),
-    Indicator("need_linked", "requirements", _("Aktivitetskrav knyttet til kartlagt behov"),
-              _("Andelen aktivitetskrav der aktiviteten retter seg mot et behovsområde veilederen kartla med alvorlighet "
-                "2 eller 3 i brukerens siste kartlegging før kravet (tiltak: tiltakstypens behovsområder; andre "
-                "aktiviteter: områdene typen hører til)."),
-              "linked", "n", _("krav knyttet til behov"), _("aktivitetskrav")),
-    Indicator("near_copy", "requirements", _("Konsekvenstekst som er nær kopi"),
-              _("Andelen aktivitetskrav der konsekvensteksten er en nær kopi av en annen konsekvens samme veileder "
-                "skrev de 12 månedene før: TF-IDF-cosinuslikhet minst 0,9 på normalisert tekst (små bokstaver, "
-                "bare ord og tall). Lavere andel betyr mer tilpasset ordlyd."),
-              "near_copy", "n", _("nær kopi"), _("aktivitetskrav")),
-    Indicator("plans_client_added", "plans", _("Planer der brukeren la til aktiviteter"),
-              _("Blant aktivitetsplaner med nye aktiviteter i måneden: andelen der brukeren selv la til minst én. "
-                "Publisert: 25 %."), "client_added", "n", _("planer med brukerens aktiviteter"),
-              _("planer med nye aktiviteter"), published="25 %"),
-    Indicator("mappings_client_view", "mappings", _("Kartlegginger med brukerens egen vurdering"),
-              _("Andelen kartlegginger der brukerens egen vurdering er fylt ut for minst ett behovsområde."),
-              "client_view", "n", _("med brukerens vurdering"), _("kartlegginger")),
-    Indicator("approval_days", "approvals", _("Tid fra forslag til godkjenning"),
-              _("Gjennomsnittlig tid fra veilederen foreslo en aktivitet til brukeren godtok den, for aktiviteter "
-                "brukeren godtok."), "hours_sum", "n", _("sum av timer"), _("godtatte forslag"),
-              kind="mean", unit=_("dager"), scale=24.0),
-    Indicator("bending", "referrals", _("Innsatsgruppe endret rett før henvisning"),
-              _("Andelen henvisninger til et tiltak som er åpent for brukerens nye innsatsgruppe, men ikke for den "
-                "gamle, der innsatsgruppen ble endret i et vedtak de siste 30 dagene før henvisningen. "
-                "Publisert: 10 % av veilederne sier de gjør dette ofte."), "bent", "n",
-              _("henvisninger etter endret gruppe"), _("henvisninger"), published="10 %"),
+    Indicator(
+        "fit_top",
+        "choices",
+        _("Valg med beste treff"),
+        _("Andelen av veilederens valg av tiltak der tilbudet som ble valgt, sto øverst i treff-listen (rang 1)."),
+        "top",
+        "n",
+        _("valg med rang 1"),
+        _("valg av tiltak"),
+    ),
+    Indicator(
+        "fit_mean_rank",
+        "choices",
+        _("Gjennomsnittlig rang"),
+        _("Gjennomsnittlig plass i treff-listen for tilbudet som ble valgt (1 er beste treff)."),
+        "rank_sum",
+        "n",
+        _("sum av rangene"),
+        _("valg av tiltak"),
+        kind="mean",
+        unit=_("rang"),
+    ),
+    Indicator(
+        "fill_lower_expected",
+        "choices",
+        _("Dårligere treff der kontoret forventet plassen fylt"),
+        _(
+            "Blant valg der kontoret forventet at plassen skulle fylles: andelen som ikke var beste treff. "
+            "Sammenlign med neste linje: er andelen høyere, henger fyllingspresset sammen med dårligere treff."
+        ),
+        "fill_lower",
+        "fill_n",
+        _("valg med dårligere treff"),
+        _("valg der plassen var forventet fylt"),
+    ),
+    Indicator(
+        "fill_lower_not_expected",
+        "choices",
+        _("Dårligere treff der kontoret ikke forventet plassen fylt"),
+        _("Blant valg der kontoret ikke forventet plassen fylt: andelen som ikke var beste treff."),
+        "nofill_lower",
+        "nofill_n",
+        _("valg med dårligere treff"),
+        _("valg uten forventning om fylling"),
+    ),
+    Indicator(
+        "need_linked",
+        "requirements",
+        _("Aktivitetskrav knyttet til kartlagt behov"),
+        _(
+            "Andelen aktivitetskrav der aktiviteten retter seg mot et behovsområde veilederen kartla med alvorlighet "
+            "2 eller 3 i brukerens siste kartlegging før kravet (tiltak: tiltakstypens behovsområder; andre "
+            "aktiviteter: områdene typen hører til)."
+        ),
+        "linked",
+        "n",
+        _("krav knyttet til behov"),
+        _("aktivitetskrav"),
+    ),
+    Indicator(
+        "near_copy",
+        "requirements",
+        _("Konsekvenstekst som er nær kopi"),
+        _(
+            "Andelen aktivitetskrav der konsekvensteksten er en nær kopi av en annen konsekvens samme veileder "
+            "skrev de 12 månedene før: TF-IDF-cosinuslikhet minst 0,9 på normalisert tekst (små bokstaver, "
+            "bare ord og tall). Lavere andel betyr mer tilpasset ordlyd."
+        ),
+        "near_copy",
+        "n",
+        _("nær kopi"),
+        _("aktivitetskrav"),
+    ),
+    Indicator(
+        "plans_client_added",
+        "plans",
+        _("Planer der brukeren la til aktiviteter"),
+        _(
+            "Blant aktivitetsplaner med nye aktiviteter i måneden: andelen der brukeren selv la til minst én. "
+            "Publisert: 25 %."
+        ),
+        "client_added",
+        "n",
+        _("planer med brukerens aktiviteter"),
+        _("planer med nye aktiviteter"),
+        published="25 %",
+    ),
+    Indicator(
+        "mappings_client_view",
+        "mappings",
+        _("Kartlegginger med brukerens egen vurdering"),
+        _("Andelen kartlegginger der brukerens egen vurdering er fylt ut for minst ett behovsområde."),
+        "client_view",
+        "n",
+        _("med brukerens vurdering"),
+        _("kartlegginger"),
+    ),
+    Indicator(
+        "approval_days",
+        "approvals",
+        _("Tid fra forslag til godkjenning"),
+        _(
+            "Gjennomsnittlig tid fra veilederen foreslo en aktivitet til brukeren godtok den, for aktiviteter "
+            "brukeren godtok."
+        ),
+        "hours_sum",
+        "n",
+        _("sum av timer"),
+        _("godtatte forslag"),
+        kind="mean",
+        unit=_("dager"),
+        scale=24.0,
+    ),
+    Indicator(
+        "bending",
+        "referrals",
+        _("Innsatsgruppe endret rett før henvisning"),
+        _(
+            "Andelen henvisninger til et tiltak som er åpent for brukerens nye innsatsgruppe, men ikke for den "
+            "gamle, der innsatsgruppen ble endret i et vedtak de siste 30 dagene før henvisningen. "
+            "Publisert: 10 % av veilederne sier de gjør dette ofte."
+        ),
+        "bent",
+        "n",
+        _("henvisninger etter endret gruppe"),
+        _("henvisninger"),
+        published="10 %",
+    ),
 ]
 INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
 NOT_AVAILABLE = [
@@ -155,6 +264,7 @@ def value(ind: Indicator, counts: dict) -> float | None:
 
 # --- from leaf counts to published cells -------------------------------------------------------
 
+
 @dataclass
 class Organisation:
     """Where each (counsellor, office) leaf sits: its team, the office's county."""
@@ -166,8 +276,13 @@ class Organisation:
 def unit_keys(staff_id: int, office_id: int, org: Organisation) -> list[tuple]:
     """The units from the leaf up: (counsellor, office), team, office, county, national."""
     team = org.team_of.get((staff_id, office_id))
-    return [("counsellor", staff_id, office_id), ("team", office_id, team or 0), ("office", office_id),
-            ("county", org.office_county.get(office_id, 0)), ("national",)]
+    return [
+        ("counsellor", staff_id, office_id),
+        ("team", office_id, team or 0),
+        ("office", office_id),
+        ("county", org.office_county.get(office_id, 0)),
+        ("national",),
+    ]
 
 
 @dataclass
@@ -195,8 +310,13 @@ def cells(family: str, leaves: pd.DataFrame, org: Organisation) -> list[Cell]:
     f["county"] = f["office_id"].map(lambda o: org.office_county.get(o, 0)).astype(int)
     f["national"] = 0
     f["active"] = f["staff_id"].where(f["n"] > 0)
-    levels = [("counsellor", ["staff_id", "office_id"]), ("team", ["office_id", "team"]), ("office", ["office_id"]),
-              ("county", ["county"]), ("national", ["national"])]
+    levels = [
+        ("counsellor", ["staff_id", "office_id"]),
+        ("team", ["office_id", "team"]),
+        ("office", ["office_id"]),
+        ("county", ["county"]),
+        ("national", ["national"]),
+    ]
     for month, frame in f.groupby("month", sort=True):
         counts: dict[tuple, dict] = {}
         contributors: dict[tuple, int] = {}
@@ -245,6 +365,7 @@ def leaf_frame(records: pd.DataFrame, family: str) -> pd.DataFrame:
 
 
 # --- per-record components ---------------------------------------------------------------------
+
 
 def choice_components(frame: pd.DataFrame) -> pd.DataFrame:
     """frame: staff_id, office_id, month, fit_rank, office_expected_fill, reason."""

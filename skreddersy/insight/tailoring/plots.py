@@ -21,11 +21,20 @@ def svg_trend(report) -> str | None:
     drawn = 0
     for n, ind in enumerate(shares):
         ys = [row.cells[(ind.key, m)].value for m in report.months]
-        ys = [y if y is not None and not row.cells[(ind.key, m)].hidden else float("nan") for y, m in zip(ys, report.months, strict=True)]
+        ys = [
+            y if y is not None and not row.cells[(ind.key, m)].hidden else float("nan")
+            for y, m in zip(ys, report.months, strict=True)
+        ]
         if all(y != y for y in ys):
             continue
-        ax.plot(range(len(labels)), ys, marker="o", ms=3, color=COLOURS[n % len(COLOURS)],
-                label=textwrap.shorten(str(ind.label), 48))
+        ax.plot(
+            range(len(labels)),
+            ys,
+            marker="o",
+            ms=3,
+            color=COLOURS[n % len(COLOURS)],
+            label=textwrap.shorten(str(ind.label), 48),
+        )
         drawn += 1
     if not drawn:
         plt.close(fig)
@@ -33,13 +42,15 @@ def svg_trend(report) -> str | None:
     ax.set_xticks(range(len(labels)), labels, fontsize=7)
     ax.set_ylim(0, 100)
     ax.set_ylabel("Prosent")
-    ax.set_title(textwrap.shorten(f"{row.label}: andeler per måned (tomt punkt: skjult eller ingen data)", 90), fontsize=9)
+    ax.set_title(
+        textwrap.shorten(f"{row.label}: andeler per måned (tomt punkt: skjult eller ingen data)", 90), fontsize=9
+    )
     ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def svg_coefficients(model) -> str | None:
@@ -57,10 +68,12 @@ def svg_coefficients(model) -> str | None:
     ax.axvline(0, color="#555", lw=0.8)
     ax.set_yticks(y, [textwrap.shorten(str(i), 46) for i in fixed.index], fontsize=8)
     ax.set_xlabel("B med 95 % konfidensintervall (prosentpoeng per enhet)")
-    ax.set_title(f"Andel beste treff: veiledere i kontor (n = {model.n}, {model.groups} kontor, ICC = {model.icc:.2f})",
-                 fontsize=9)
+    ax.set_title(
+        f"Andel beste treff: veiledere i kontor (n = {model.n}, {model.groups} kontor, ICC = {model.icc:.2f})",
+        fontsize=9,
+    )
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]

@@ -27,8 +27,11 @@ def seed_choices(*, seed: int = 15, batch: int = 2000) -> int:
     pressure: dict[int, bool] = {}
     rows = []
     written = 0
-    refs = (Referral.objects.filter(match_choice__isnull=True)
-            .values_list("id", "client_id", "offering_id", "office_id", "created_by_id", "created_at").order_by("id"))
+    refs = (
+        Referral.objects.filter(match_choice__isnull=True)
+        .values_list("id", "client_id", "offering_id", "office_id", "created_by_id", "created_at")
+        .order_by("id")
+    )
     for rid, cid, oid, office_id, user_id, at in refs.iterator():
         if office_id not in pressure:
             pressure[office_id] = rng.random() < 0.4
@@ -37,9 +40,22 @@ def seed_choices(*, seed: int = 15, batch: int = 2000) -> int:
         rank = rng.choice((2, 2, 3, 4, 6)) if lower else 1
         reason = rng.choice(REASONS[2:3] + REASONS[7:] if fill and rng.random() < 0.5 else REASONS) if lower else ""
         score = round(rng.uniform(0.3, 0.95), 3)
-        rows.append(MatchChoice(client_id=cid, offering_id=oid, referral_id=rid, chosen_by_id=user_id, chosen_at=at,
-                                fit_rank=rank, fit_score=score if rank > 1 else score + 0.05, best_offering_id=oid,
-                                best_score=score + 0.05, shown=[], reason=reason, office_expected_fill=fill))
+        rows.append(
+            MatchChoice(
+                client_id=cid,
+                offering_id=oid,
+                referral_id=rid,
+                chosen_by_id=user_id,
+                chosen_at=at,
+                fit_rank=rank,
+                fit_score=score if rank > 1 else score + 0.05,
+                best_offering_id=oid,
+                best_score=score + 0.05,
+                shown=[],
+                reason=reason,
+                office_expected_fill=fill,
+            )
+        )
         if len(rows) >= batch:
             MatchChoice.objects.bulk_create(rows)
             written += len(rows)

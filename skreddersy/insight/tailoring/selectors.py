@@ -92,9 +92,21 @@ class TailoringReport:
 
     def tables(self) -> list[dict]:
         """Per indicator: its rows with the month figures in order and the period figure."""
-        return [{"indicator": ind, "rows": [{"label": r.label, "level": r.level, "total": r.total[ind.key],
-                                             "cells": [r.cells[(ind.key, m)] for m in self.months]} for r in self.rows]}
-                for ind in self.indicators]
+        return [
+            {
+                "indicator": ind,
+                "rows": [
+                    {
+                        "label": r.label,
+                        "level": r.level,
+                        "total": r.total[ind.key],
+                        "cells": [r.cells[(ind.key, m)] for m in self.months],
+                    }
+                    for r in self.rows
+                ],
+            }
+            for ind in self.indicators
+        ]
 
     def reason_rows(self) -> list[dict]:
         out = []
@@ -103,8 +115,16 @@ class TailoringReport:
                 out.append({"label": r.label, "hidden": True, "cells": []})
                 continue
             total = sum(r.reasons.values())
-            out.append({"label": r.label, "hidden": False, "total": total,
-                        "cells": [(r.reasons[k], 100.0 * r.reasons[k] / total if total else None) for k in engine.REASON_KEYS]})
+            out.append(
+                {
+                    "label": r.label,
+                    "hidden": False,
+                    "total": total,
+                    "cells": [
+                        (r.reasons[k], 100.0 * r.reasons[k] / total if total else None) for k in engine.REASON_KEYS
+                    ],
+                }
+            )
         return out
 
     @property
@@ -116,19 +136,39 @@ class TailoringReport:
             if f.hidden:
                 return {"hidden": True}
             return {"numerator": f.numerator, "denominator": f.denominator, "value": f.value}
+
         return {
-            "title": self.title, "level": self.level, "months": [m.strftime("%Y-%m") for m in self.months],
+            "title": self.title,
+            "level": self.level,
+            "months": [m.strftime("%Y-%m") for m in self.months],
             "computed_at": self.computed_at.isoformat() if self.computed_at else None,
-            "indicators": [{"key": i.key, "label": str(i.label), "definition": str(i.definition),
-                            "numerator": str(i.numerator_label), "denominator": str(i.denominator_label),
-                            "kind": i.kind, "unit": str(i.unit) or ("%" if i.kind == "share" else "")}
-                           for i in self.indicators],
+            "indicators": [
+                {
+                    "key": i.key,
+                    "label": str(i.label),
+                    "definition": str(i.definition),
+                    "numerator": str(i.numerator_label),
+                    "denominator": str(i.denominator_label),
+                    "kind": i.kind,
+                    "unit": str(i.unit) or ("%" if i.kind == "share" else ""),
+                }
+                for i in self.indicators
+            ],
             "not_available": [{"label": str(a), "why": str(b)} for a, b in self.not_available],
-            "rows": [{"key": r.key, "label": r.label, "level": r.level,
-                      "period": {k: fig(f) for k, f in r.total.items()},
-                      "months": {i.key: {m.strftime("%Y-%m"): fig(r.cells[(i.key, m)]) for m in self.months}
-                                 for i in self.indicators},
-                      "lower_fit_reasons": r.reasons} for r in self.rows],
+            "rows": [
+                {
+                    "key": r.key,
+                    "label": r.label,
+                    "level": r.level,
+                    "period": {k: fig(f) for k, f in r.total.items()},
+                    "months": {
+                        i.key: {m.strftime("%Y-%m"): fig(r.cells[(i.key, m)]) for m in self.months}
+                        for i in self.indicators
+                    },
+                    "lower_fit_reasons": r.reasons,
+                }
+                for r in self.rows
+            ],
         }
 
 
@@ -171,8 +211,8 @@ def _load(filters: list[tuple[str, dict]], months: list[dt.date]) -> tuple[dict,
     for key, flt in filters:
         summed: dict = {}
         for fam, month, counts, hidden, at in TailoringFigure.objects.filter(
-                month__gte=months[0], month__lte=months[-1], **flt).values_list(
-                "family", "month", "counts", "hidden", "computed_at"):
+            month__gte=months[0], month__lte=months[-1], **flt
+        ).values_list("family", "month", "counts", "hidden", "computed_at"):
             latest = at if latest is None or at > latest else latest
             acc, was_hidden = summed.get((key, fam, month), ({}, False))
             for c, v in counts.items():
@@ -182,7 +222,9 @@ def _load(filters: list[tuple[str, dict]], months: list[dt.date]) -> tuple[dict,
     return out, latest
 
 
-def report(user, level: str, unit_id: int | None = None, *, start: str = "", end: str = "", by: str = "") -> TailoringReport:
+def report(
+    user, level: str, unit_id: int | None = None, *, start: str = "", end: str = "", by: str = ""
+) -> TailoringReport:
     months = period(start, end)
     a = access.actor(user)
     own = False
@@ -200,13 +242,25 @@ def report(user, level: str, unit_id: int | None = None, *, start: str = "", end
         units = [(f"office-{office.pk}", str(office), "office", {"level": "office", "office_id": office.pk})]
         if access.sees_team_tailoring(user, office.pk):
             teams = {t.pk: t.name for t in Team.objects.filter(office=office)}
-            team_ids = sorted(set(TailoringFigure.objects.filter(level="team", office_id=office.pk, month__gte=months[0],
-                                                                  month__lte=months[-1]).values_list("team_id", flat=True)),
-                              key=lambda t: (t is None, teams.get(t, "")))
+            team_ids = sorted(
+                set(
+                    TailoringFigure.objects.filter(
+                        level="team", office_id=office.pk, month__gte=months[0], month__lte=months[-1]
+                    ).values_list("team_id", flat=True)
+                ),
+                key=lambda t: (t is None, teams.get(t, "")),
+            )
             for t in team_ids:
-                units.append((f"team-{office.pk}-{t or 0}", teams.get(t, _("Uten team")), "team",
-                              {"level": "team", "office_id": office.pk, "team_id": t} if t else
-                              {"level": "team", "office_id": office.pk, "team_id__isnull": True}))
+                units.append(
+                    (
+                        f"team-{office.pk}-{t or 0}",
+                        teams.get(t, _("Uten team")),
+                        "team",
+                        {"level": "team", "office_id": office.pk, "team_id": t}
+                        if t
+                        else {"level": "team", "office_id": office.pk, "team_id__isnull": True},
+                    )
+                )
         title = _("Skreddersømtall for %(o)s") % {"o": office}
     elif level == "county":
         if not access.can_see_regional_tailoring(user):
@@ -215,19 +269,25 @@ def report(user, level: str, unit_id: int | None = None, *, start: str = "", end
         if county is None:
             raise NotFound(_("Fant ikke fylket."))
         units = [(f"county-{county.pk}", county.name, "county", {"level": "county", "county_id": county.pk})]
-        units += [(f"office-{o.pk}", str(o), "office", {"level": "office", "office_id": o.pk})
-                  for o in Office.objects.filter(county=county).order_by("number")]
+        units += [
+            (f"office-{o.pk}", str(o), "office", {"level": "office", "office_id": o.pk})
+            for o in Office.objects.filter(county=county).order_by("number")
+        ]
         title = _("Skreddersømtall for %(c)s") % {"c": county.name}
     elif level == "national":
         if not access.can_see_regional_tailoring(user):
             raise AccessDenied(_("Tall for fylker og hele landet er for analytikere."))
         units = [("national", _("Hele landet"), "national", {"level": "national"})]
         if by == "office":
-            units += [(f"office-{o.pk}", str(o), "office", {"level": "office", "office_id": o.pk})
-                      for o in Office.objects.order_by("number")]
+            units += [
+                (f"office-{o.pk}", str(o), "office", {"level": "office", "office_id": o.pk})
+                for o in Office.objects.order_by("number")
+            ]
         else:
-            units += [(f"county-{c.pk}", c.name, "county", {"level": "county", "county_id": c.pk})
-                      for c in County.objects.order_by("code")]
+            units += [
+                (f"county-{c.pk}", c.name, "county", {"level": "county", "county_id": c.pk})
+                for c in County.objects.order_by("code")
+            ]
         title = _("Skreddersømtall for hele landet")
     else:
         raise InvalidInput(_("Ukjent nivå."), field="level")
@@ -239,11 +299,18 @@ def report(user, level: str, unit_id: int | None = None, *, start: str = "", end
     focal_key = units[0][0]
     focal = [(fam, m) for (k, fam, m) in figures if k == focal_key]
     if not focal:
-        raise InvalidInput(_("Ingen tall for denne perioden: ingen registreringer å telle. Velg en annen periode."),
-                           field="from")
+        raise InvalidInput(
+            _("Ingen tall for denne perioden: ingen registreringer å telle. Velg en annen periode."), field="from"
+        )
     if not own and all(figures[(focal_key, fam, m)][1] for fam, m in focal):
-        raise InvalidInput(_("Gruppen er for liten: tallene bygger på færre enn %(n)s veiledere eller saker i hver "
-                             "måned, så de vises ikke.") % {"n": MIN_GROUP}, field="unit")
+        raise InvalidInput(
+            _(
+                "Gruppen er for liten: tallene bygger på færre enn %(n)s veiledere eller saker i hver "
+                "måned, så de vises ikke."
+            )
+            % {"n": MIN_GROUP},
+            field="unit",
+        )
     rows = _rows(units, months, figures, own=own)
     return TailoringReport(title=title, level=level, months=months, rows=rows, computed_at=latest, own=own)
 
@@ -259,9 +326,11 @@ def _load_bulk(units, months) -> tuple[dict, dt.datetime | None]:
             wanted[("national", None)] = key
     out, latest = {}, None
     levels = {lv for lv, _i in wanted}
-    for lv, office_id, county_id, fam, month, counts, hidden, at in TailoringFigure.objects.filter(
-            level__in=levels, month__gte=months[0], month__lte=months[-1]).values_list(
-            "level", "office_id", "county_id", "family", "month", "counts", "hidden", "computed_at").iterator():
+    for lv, office_id, county_id, fam, month, counts, hidden, at in (
+        TailoringFigure.objects.filter(level__in=levels, month__gte=months[0], month__lte=months[-1])
+        .values_list("level", "office_id", "county_id", "family", "month", "counts", "hidden", "computed_at")
+        .iterator()
+    ):
         ident = office_id if lv == "office" else county_id if lv == "county" else None
         key = wanted.get((lv, ident))
         if key is None:
@@ -289,9 +358,16 @@ def choices_for(user) -> dict:
     if access.can_see_regional_tailoring(user):
         from skreddersy.insight.models import Wave
 
-        waves = list(Wave.objects.select_related("survey").filter(closes_at__lte=clock.now()).order_by("-closes_at")[:10])
-    return {"own": access.can_see_own_tailoring(user), "offices": offices, "counties": counties,
-            "national": access.can_see_regional_tailoring(user), "waves": waves}
+        waves = list(
+            Wave.objects.select_related("survey").filter(closes_at__lte=clock.now()).order_by("-closes_at")[:10]
+        )
+    return {
+        "own": access.can_see_own_tailoring(user),
+        "offices": offices,
+        "counties": counties,
+        "national": access.can_see_regional_tailoring(user),
+        "waves": waves,
+    }
 
 
 def export_frame(rep: TailoringReport):
@@ -304,13 +380,21 @@ def export_frame(rep: TailoringReport):
         for ind in rep.indicators:
             for m in [*rep.months, None]:
                 f = r.total[ind.key] if m is None else r.cells[(ind.key, m)]
-                records.append({"level": r.level, "unit": r.label, "month": m.strftime("%Y-%m") if m else "periode",
-                                "indicator": ind.key, "numerator": None if f.hidden else f.numerator,
-                                "denominator": None if f.hidden else f.denominator,
-                                "value": None if f.hidden or f.value is None else round(f.value, 4),
-                                "hidden": int(f.hidden)})
-    return pd.DataFrame.from_records(records, columns=["level", "unit", "month", "indicator", "numerator",
-                                                       "denominator", "value", "hidden"])
+                records.append(
+                    {
+                        "level": r.level,
+                        "unit": r.label,
+                        "month": m.strftime("%Y-%m") if m else "periode",
+                        "indicator": ind.key,
+                        "numerator": None if f.hidden else f.numerator,
+                        "denominator": None if f.hidden else f.denominator,
+                        "value": None if f.hidden or f.value is None else round(f.value, 4),
+                        "hidden": int(f.hidden),
+                    }
+                )
+    return pd.DataFrame.from_records(
+        records, columns=["level", "unit", "month", "indicator", "numerator", "denominator", "value", "hidden"]
+    )
 
 
 # --- beside the survey (part 2) ------------------------------------------------------------------
@@ -332,11 +416,22 @@ class BesideSurvey:
     plot: str | None = None
 
     def to_dict(self) -> dict:
-        return {"wave": self.wave.pk, "months": [m.strftime("%Y-%m") for m in self.months],
-                "offices": [{"office": o["office"].number, "respondents": o["respondents"], "self_report": o["self_report"],
-                             **{k: (None if f.hidden else f.value) for k, f in o["figures"].items()}} for o in self.offices],
-                "model": self.model.to_dict() if self.model is not None else None, "model_error": self.model_error,
-                "notes": self.notes}
+        return {
+            "wave": self.wave.pk,
+            "months": [m.strftime("%Y-%m") for m in self.months],
+            "offices": [
+                {
+                    "office": o["office"].number,
+                    "respondents": o["respondents"],
+                    "self_report": o["self_report"],
+                    **{k: (None if f.hidden else f.value) for k, f in o["figures"].items()},
+                }
+                for o in self.offices
+            ],
+            "model": self.model.to_dict() if self.model is not None else None,
+            "model_error": self.model_error,
+            "notes": self.notes,
+        }
 
 
 def beside_survey(user, wave_id: int) -> BesideSurvey:
@@ -354,7 +449,9 @@ def beside_survey(user, wave_id: int) -> BesideSurvey:
         raise AccessDenied(_("Sammenligningen med undersøkelsen er for analytikere."))
     wave = survey_selectors.wave_for(user, wave_id)
     if not results_released(wave):
-        raise InvalidInput(_("Undersøkelsen kan sammenlignes når runden er stengt og alle svar er frigitt."), field="wave")
+        raise InvalidInput(
+            _("Undersøkelsen kan sammenlignes når runden er stengt og alle svar er frigitt."), field="wave"
+        )
     close = wave.closes_at.date()
     months = period(_add_months(dt.date(close.year, close.month, 1), -11).strftime("%Y-%m"), close.strftime("%Y-%m"))
     ctx = survey_selectors.survey_context(wave.survey)
@@ -371,19 +468,32 @@ def beside_survey(user, wave_id: int) -> BesideSurvey:
     figures, _latest = _load_bulk(units, months) if units else ({}, None)
     offices = []
     names = {o.pk: o for o in Office.objects.filter(pk__in=office_ids)}
-    shown_keys = ["fit_top", "fill_lower_expected", "fill_lower_not_expected", "need_linked", "near_copy",
-                  "plans_client_added"]
+    shown_keys = [
+        "fit_top",
+        "fill_lower_expected",
+        "fill_lower_not_expected",
+        "need_linked",
+        "near_copy",
+        "plans_client_added",
+    ]
     for o in office_ids:
         row = _rows([(f"office-{o}", str(names.get(o, o)), "office", {})], months, figures, own=False)[0]
         small = o in hidden_offices
         mean = None
         if not small and SELF_REPORT_ITEM in frame:
             mean = float(frame.loc[frame["office"] == o, SELF_REPORT_ITEM].mean())
-        offices.append({"office": names.get(o), "respondents": None if small else counts[o], "self_report": mean,
-                        "figures": {k: row.total[k] for k in shown_keys}})
+        offices.append(
+            {
+                "office": names.get(o),
+                "respondents": None if small else counts[o],
+                "self_report": mean,
+                "figures": {k: row.total[k] for k in shown_keys},
+            }
+        )
     # the model: per counsellor over the period
-    leaves = TailoringFigure.objects.filter(level="counsellor", family="choices", month__gte=months[0],
-                                            month__lte=months[-1]).values_list("staff_id", "office_id", "counts")
+    leaves = TailoringFigure.objects.filter(
+        level="counsellor", family="choices", month__gte=months[0], month__lte=months[-1]
+    ).values_list("staff_id", "office_id", "counts")
     per: dict = {}
     for staff_id, office_id, c in leaves.iterator():
         acc = per.setdefault((staff_id, office_id), {"n": 0, "top": 0, "fill_n": 0})
@@ -393,14 +503,29 @@ def beside_survey(user, wave_id: int) -> BesideSurvey:
 
     from skreddersy.clients.models import Client
 
-    caseload = dict(Client.objects.filter(counsellor__isnull=False).values("counsellor_id").annotate(n=Count("id"))
-                    .values_list("counsellor_id", "n"))
-    rows = [{"staff": s, "office": o, "fit_top": 100.0 * v["top"] / v["n"], "fill_pressure": 100.0 * v["fill_n"] / v["n"],
-             "caseload": float(caseload.get(s, 0))} for (s, o), v in per.items() if v["n"] >= MIN_CHOICES]
+    caseload = dict(
+        Client.objects.filter(counsellor__isnull=False)
+        .values("counsellor_id")
+        .annotate(n=Count("id"))
+        .values_list("counsellor_id", "n")
+    )
+    rows = [
+        {
+            "staff": s,
+            "office": o,
+            "fit_top": 100.0 * v["top"] / v["n"],
+            "fill_pressure": 100.0 * v["fill_n"] / v["n"],
+            "caseload": float(caseload.get(s, 0)),
+        }
+        for (s, o), v in per.items()
+        if v["n"] >= MIN_CHOICES
+    ]
     data = pd.DataFrame(rows, columns=["staff", "office", "fit_top", "fill_pressure", "caseload"])
-    labels = {"fit_top": str(_("Andel valg med beste treff (%)")),
-              "fill_pressure": str(_("Andel valg der kontoret forventet plassen fylt (%)")),
-              "caseload": str(_("Antall brukere i porteføljen"))}
+    labels = {
+        "fit_top": str(_("Andel valg med beste treff (%)")),
+        "fill_pressure": str(_("Andel valg der kontoret forventet plassen fylt (%)")),
+        "caseload": str(_("Antall brukere i porteføljen")),
+    }
     model, error = None, None
     try:
         if data.empty:
@@ -411,8 +536,13 @@ def beside_survey(user, wave_id: int) -> BesideSurvey:
         model = random_intercept(data, "fit_top", predictors, group="office", labels=labels)
     except AnalysisError as exc:
         error = exc.message
-    notes.append(_("Arbeidsbelastning slik sak 4 av 9 modellerer den er ikke tilgjengelig ennå; porteføljestørrelse "
-                   "(antall brukere) står i stedet."))
+    notes.append(
+        _(
+            "Arbeidsbelastning slik sak 4 av 9 modellerer den er ikke tilgjengelig ennå; porteføljestørrelse "
+            "(antall brukere) står i stedet."
+        )
+    )
     audit.record(user, None, audit.READ, "innsikt: skreddersøm mot undersøkelse", obj=wave)
-    return BesideSurvey(wave, months, offices, model, error, len(data), int(data["office"].nunique()) if len(data) else 0,
-                        notes)
+    return BesideSurvey(
+        wave, months, offices, model, error, len(data), int(data["office"].nunique()) if len(data) else 0, notes
+    )

@@ -46,7 +46,8 @@ def _month(at) -> dt.date:
 def organisation() -> engine.Organisation:
     return engine.Organisation(
         office_county=dict(Office.objects.values_list("id", "county_id")),
-        team_of={(s, o): t for s, o, t in OfficeMembership.objects.values_list("staff_id", "office_id", "team_id")})
+        team_of={(s, o): t for s, o, t in OfficeMembership.objects.values_list("staff_id", "office_id", "team_id")},
+    )
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
@@ -61,9 +62,11 @@ def collect(start: dt.datetime, end: dt.datetime) -> dict[str, pd.DataFrame]:
 
     # measure choices
     rows = []
-    for user_id, office_id, at, rank, fill, reason in MatchChoice.objects.filter(
-            chosen_at__gte=start, chosen_at__lt=end).values_list(
-            "chosen_by_id", "client__office_id", "chosen_at", "fit_rank", "office_expected_fill", "reason").iterator():
+    for user_id, office_id, at, rank, fill, reason in (
+        MatchChoice.objects.filter(chosen_at__gte=start, chosen_at__lt=end)
+        .values_list("chosen_by_id", "client__office_id", "chosen_at", "fit_rank", "office_expected_fill", "reason")
+        .iterator()
+    ):
         staff = staff_of_user.get(user_id)
         if staff is not None:
             rows.append((staff, office_id, _month(at), rank, fill, reason))
@@ -73,21 +76,28 @@ def collect(start: dt.datetime, end: dt.datetime) -> dict[str, pd.DataFrame]:
     out["requirements"] = _requirements(start, end, staff_of_user)
 
     # plans: plans with activities added in the month, attributed to the client's counsellor
-    plans = (Activity.objects.filter(created_at__gte=start, created_at__lt=end, client__counsellor__isnull=False)
-             .annotate(m=TruncMonth("created_at"))
-             .values("plan_id", "client__counsellor_id", "client__office_id", "m")
-             .annotate(by_client=Max(Case(When(created_by_role="client", then=1), default=0, output_field=IntegerField())))
-             .values_list("client__counsellor_id", "client__office_id", "m", "by_client"))
-    rows = [(s, o, engine.month_of(timezone.localtime(m) if timezone.is_aware(m) else m), 1, c)
-            for s, o, m, c in plans.iterator()]
+    plans = (
+        Activity.objects.filter(created_at__gte=start, created_at__lt=end, client__counsellor__isnull=False)
+        .annotate(m=TruncMonth("created_at"))
+        .values("plan_id", "client__counsellor_id", "client__office_id", "m")
+        .annotate(by_client=Max(Case(When(created_by_role="client", then=1), default=0, output_field=IntegerField())))
+        .values_list("client__counsellor_id", "client__office_id", "m", "by_client")
+    )
+    rows = [
+        (s, o, engine.month_of(timezone.localtime(m) if timezone.is_aware(m) else m), 1, c)
+        for s, o, m, c in plans.iterator()
+    ]
     out["plans"] = _frame(rows, ["staff_id", "office_id", "month", "n", "client_added"])
 
     # mappings with the client's own view
     client_view = NeedAssessment.objects.filter(mapping_id=OuterRef("pk"), client_severity__isnull=False)
     rows = []
-    for user_id, office_id, at, cv in (NeedsMapping.objects.filter(created_at__gte=start, created_at__lt=end)
-                                       .annotate(cv=Exists(client_view))
-                                       .values_list("created_by_id", "client__office_id", "created_at", "cv").iterator()):
+    for user_id, office_id, at, cv in (
+        NeedsMapping.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(cv=Exists(client_view))
+        .values_list("created_by_id", "client__office_id", "created_at", "cv")
+        .iterator()
+    ):
         staff = staff_of_user.get(user_id)
         if staff is not None:
             rows.append((staff, office_id, _month(at), 1, int(cv)))
@@ -95,9 +105,13 @@ def collect(start: dt.datetime, end: dt.datetime) -> dict[str, pd.DataFrame]:
 
     # proposals the client approved
     rows = []
-    for user_id, office_id, at, approved in (Activity.objects.filter(
-            created_at__gte=start, created_at__lt=end, created_by_role="counsellor", client_approved_at__isnull=False)
-            .values_list("created_by_id", "client__office_id", "created_at", "client_approved_at").iterator()):
+    for user_id, office_id, at, approved in (
+        Activity.objects.filter(
+            created_at__gte=start, created_at__lt=end, created_by_role="counsellor", client_approved_at__isnull=False
+        )
+        .values_list("created_by_id", "client__office_id", "created_at", "client_approved_at")
+        .iterator()
+    ):
         staff = staff_of_user.get(user_id)
         if staff is not None:
             rows.append((staff, office_id, _month(at), 1, max(0.0, (approved - at).total_seconds() / 3600)))
@@ -109,9 +123,11 @@ def collect(start: dt.datetime, end: dt.datetime) -> dict[str, pd.DataFrame]:
 
 def _requirements(start, end, staff_of_user) -> pd.DataFrame:
     since = start - text.WINDOW
-    reqs = list(Activity.objects.filter(is_requirement=True, created_at__gte=since, created_at__lt=end)
-                .values_list("id", "created_by_id", "client_id", "client__office_id", "created_at", "type", "consequence")
-                .iterator())
+    reqs = list(
+        Activity.objects.filter(is_requirement=True, created_at__gte=since, created_at__lt=end)
+        .values_list("id", "created_by_id", "client_id", "client__office_id", "created_at", "type", "consequence")
+        .iterator()
+    )
     cols = ["staff_id", "office_id", "month", "n", "linked", "near_copy"]
     if not reqs:
         return _frame([], cols)
@@ -135,12 +151,14 @@ def _requirements(start, end, staff_of_user) -> pd.DataFrame:
         v.sort()
     severe: dict[int, set[str]] = defaultdict(set)
     for mid, domain in NeedAssessment.objects.filter(
-            mapping__client_id__in=clients, counsellor_severity__gte=engine.NEED_SEVERITY).values_list("mapping_id", "domain"):
+        mapping__client_id__in=clients, counsellor_severity__gte=engine.NEED_SEVERITY
+    ).values_list("mapping_id", "domain"):
         severe[mid].add(domain)
     measure_domains: dict[int, set[str]] = defaultdict(set)
     measures = window_reqs.filter(type="measure").values("id")
     for aid, addresses in Referral.objects.filter(activity_id__in=measures).values_list(
-            "activity_id", "offering__measure_type__addresses"):
+        "activity_id", "offering__measure_type__addresses"
+    ):
         measure_domains[aid] |= set(addresses or [])
     rows = []
     for i in in_window:
@@ -157,15 +175,21 @@ def _requirements(start, end, staff_of_user) -> pd.DataFrame:
 
 
 def _referrals(start, end, staff_of_user) -> pd.DataFrame:
-    refs = list(Referral.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
-        "created_by_id", "office_id", "created_at", "client_id", "offering__measure_type__eligible_groups").iterator())
+    refs = list(
+        Referral.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values_list("created_by_id", "office_id", "created_at", "client_id", "offering__measure_type__eligible_groups")
+        .iterator()
+    )
     cols = ["staff_id", "office_id", "month", "n", "bent"]
     if not refs:
         return _frame([], cols)
     decisions: dict[int, list] = defaultdict(list)
     clients = Referral.objects.filter(created_at__gte=start, created_at__lt=end).values("client_id")
-    for cid, at, group in NeedsDecision.objects.filter(status="sent", client_id__in=clients).values_list(
-            "client_id", "sent_at", "need_group").iterator():
+    for cid, at, group in (
+        NeedsDecision.objects.filter(status="sent", client_id__in=clients)
+        .values_list("client_id", "sent_at", "need_group")
+        .iterator()
+    ):
         decisions[cid].append((at, group))
     rows = []
     for user_id, office_id, at, cid, eligible in refs:
@@ -206,8 +230,18 @@ def refresh_indicators(*, months: int = DEFAULT_MONTHS, today: dt.date | None = 
             kw["office_id"], kw["team_id"] = u[1], (u[2] or None)
         elif u[0] == "counsellor":
             kw["staff_id"], kw["office_id"] = u[1], u[2]
-        rows.append(TailoringFigure(month=c.month, family=c.family, level=u[0], contributors=c.contributors,
-                                    counts=c.counts, hidden=c.hidden, computed_at=now, **kw))
+        rows.append(
+            TailoringFigure(
+                month=c.month,
+                family=c.family,
+                level=u[0],
+                contributors=c.contributors,
+                counts=c.counts,
+                hidden=c.hidden,
+                computed_at=now,
+                **kw,
+            )
+        )
     with transaction.atomic():
         TailoringFigure.objects.filter(month__gte=start_month, month__lt=end_month).delete()
         TailoringFigure.objects.bulk_create(rows, batch_size=2000)

@@ -56,8 +56,9 @@ def cosine_matrix(texts: Sequence[str]) -> np.ndarray:
     return x @ x.T
 
 
-def near_copies(items: Sequence[tuple[dt.datetime, str]], *, threshold: float = THRESHOLD,
-                window: dt.timedelta = WINDOW) -> list[bool]:
+def near_copies(
+    items: Sequence[tuple[dt.datetime, str]], *, threshold: float = THRESHOLD, window: dt.timedelta = WINDOW
+) -> list[bool]:
     """For one counsellor's consequences ``(written at, text)``: whether each is a near-copy of
     another one written before it (at most ``window`` earlier). The IDF is fitted on these texts.
     Identical normalised texts are compared once (the matrix is over distinct texts)."""

@@ -15,9 +15,16 @@ from . import selectors
 
 plots = lazy("skreddersy.insight.tailoring.plots")  # matplotlib loads on first use
 
-EXPORT_LABELS = {"level": "Nivå", "unit": "Enhet", "month": "Måned (ÅÅÅÅ-MM, eller periode)", "indicator": "Indikator",
-                 "numerator": "Teller", "denominator": "Nevner", "value": "Verdi (prosent eller snitt)",
-                 "hidden": "Skjult (færre enn 5 eller komplementært skjult)"}
+EXPORT_LABELS = {
+    "level": "Nivå",
+    "unit": "Enhet",
+    "month": "Måned (ÅÅÅÅ-MM, eller periode)",
+    "indicator": "Indikator",
+    "numerator": "Teller",
+    "denominator": "Nevner",
+    "value": "Verdi (prosent eller snitt)",
+    "hidden": "Skjult (færre enn 5 eller komplementært skjult)",
+}
 
 
 def _params(request) -> dict:
@@ -25,15 +32,25 @@ def _params(request) -> dict:
     unit = g.get("unit", "")
     if unit and not unit.isdigit():
         raise InvalidInput("Ugyldig enhet.", field="unit")
-    return {"level": g.get("level", ""), "unit_id": int(unit) if unit else None, "start": g.get("from", ""),
-            "end": g.get("to", ""), "by": g.get("by", "")}
+    return {
+        "level": g.get("level", ""),
+        "unit_id": int(unit) if unit else None,
+        "start": g.get("from", ""),
+        "end": g.get("to", ""),
+        "by": g.get("by", ""),
+    }
 
 
 @login_required
 def page(request):
     user = request.user
-    ctx = {"options": selectors.choices_for(user), "query": request.GET.urlencode(), "report": None, "error": None,
-           "params": request.GET}
+    ctx = {
+        "options": selectors.choices_for(user),
+        "query": request.GET.urlencode(),
+        "report": None,
+        "error": None,
+        "params": request.GET,
+    }
     status = 200
     if request.GET.get("level"):
         try:
