@@ -50,6 +50,8 @@ def _register_routers():
         ("skreddersy.work.api", "/arbeid/"),
         ("skreddersy.insight.api", "/innsikt/"),
         ("skreddersy.insight.toolkit.api", "/innsikt/verktoy/"),
+        ("skreddersy.insight.tailoring.api", "/innsikt/skreddersom/"),
+        ("skreddersy.insight.calibration.api", "/innsikt/kalibrering/"),
     ):
         try:
             mod = importlib.import_module(module)

@@ -22,6 +22,10 @@ MODULES = [
     "skreddersy/work/api.py",
     "skreddersy/insight/toolkit/views.py",
     "skreddersy/insight/toolkit/api.py",
+    "skreddersy/insight/tailoring/views.py",
+    "skreddersy/insight/tailoring/api.py",
+    "skreddersy/insight/calibration/views.py",
+    "skreddersy/insight/calibration/api.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "skreddersy/followup/views").glob("*.py")),
 ]
 

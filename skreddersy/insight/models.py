@@ -21,7 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from skreddersy.core import clock
-from skreddersy.core.models import Office, StaffMember
+from skreddersy.core.models import County, Office, StaffMember, Team
 
 # --- background questions (fixed; their codes are the analysis coding of the published study) ---
 
@@ -339,3 +339,110 @@ class Response(models.Model):
         ]
         verbose_name = _("svar")
         verbose_name_plural = _("svar")
+
+
+# --- tailoring indicators (issue 15) ---------------------------------------------------------------
+
+class TailoringFigure(models.Model):
+    """One unit's counts for one family of tailoring indicators in one month, as the monthly
+    refresh (``insight.tailoring.services.refresh_indicators``) computed them, with the suppression
+    decision taken over the whole country at once (``hidden``: never shown to anyone but, for a
+    counsellor's own row, that counsellor). Level "counsellor" rows are one counsellor's work at
+    one office."""
+
+    month = models.DateField()
+    family = models.CharField(max_length=20)
+    level = models.CharField(max_length=12)
+    county = models.ForeignKey(County, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    contributors = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    hidden = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["level", "month"], name="tailoring_level_month"),
+            models.Index(fields=["office", "level", "month"], name="tailoring_office_month"),
+            models.Index(fields=["staff", "month"], name="tailoring_staff_month"),
+        ]
+        verbose_name = _("skreddersømtall")
+        verbose_name_plural = _("skreddersømtall")
+
+
+# --- calibration lab (issue 15) ------------------------------------------------------------------
+
+class CalibrationRound(models.Model):
+    """A round of anonymised case vignettes that counsellors answer independently, to see how far
+    they agree on need group, main goal, activity requirement and measure type."""
+
+    title = models.CharField(_("navn"), max_length=200)
+    intro = models.TextField(_("innledning"), blank=True)
+    offices = models.ManyToManyField(Office, related_name="calibration_rounds")
+    opens_at = models.DateTimeField(_("åpner"))
+    closes_at = models.DateTimeField(_("stenger"))
+    sealed = models.BooleanField(default=False)  # closed and its rows rewritten together (see services)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
+                                              name="calibration_closes_after_opening")]
+        verbose_name = _("kalibreringsrunde")
+        verbose_name_plural = _("kalibreringsrunder")
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, at=None) -> bool:
+        at = at or clock.now()
+        return self.opens_at <= at < self.closes_at
+
+
+class Vignette(models.Model):
+    """An invented client's situation (no real person), with the analyst's reference answer where set."""
+
+    round = models.ForeignKey(CalibrationRound, on_delete=models.CASCADE, related_name="vignettes")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("tittel"), max_length=200)
+    situation = models.TextField(_("situasjon"))
+    needs = models.TextField(_("behov"), blank=True)
+    wishes = models.TextField(_("ønsker"), blank=True)
+    reference = models.JSONField(_("fasitsvar"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+
+
+class CalibrationInvitation(models.Model):
+    """One staff member invited to one round, and whether they have answered; never which answers."""
+
+    round = models.ForeignKey(CalibrationRound, on_delete=models.CASCADE, related_name="invitations")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "staff"], name="calibration_invited_once")]
+
+
+class CalibrationAnswerSet(models.Model):
+    """One counsellor's answers to every vignette of a round. Nothing leads to the person: a random
+    key (the rowid on SQLite), the office, the day, and the SHA-256 hash of the receipt only the
+    counsellor was shown."""
+
+    id = RandomKeyField(primary_key=True)
+    round = models.ForeignKey(CalibrationRound, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField()
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    answers = models.JSONField(default=dict)  # vignette id -> {need_group, main_goal, requirement, measure_type}
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "office"], name="calibration_round_office")]

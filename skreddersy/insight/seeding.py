@@ -93,6 +93,23 @@ def _responses(ctx, wave, per_office: dict[int, tuple[int, int]], extra_items: l
 
 
 def seed(ctx) -> None:
+    _seed_survey(ctx)
+    _seed_tailoring(ctx)
+
+
+def _seed_tailoring(ctx) -> None:
+    """Issue 15: measure choices behind the referrals, the calibration lab's demo rounds, and the
+    first computation of the tailoring indicators."""
+    from skreddersy.insight.calibration import seeding as calibration_seeding
+    from skreddersy.insight.tailoring import seeding as tailoring_seeding
+    from skreddersy.insight.tailoring import services as tailoring_services
+
+    tailoring_seeding.seed_choices(seed=ctx.rng.randint(0, 10**6), batch=ctx.batch)
+    calibration_seeding.seed(ctx)
+    tailoring_services.refresh_indicators(today=ctx.now.date())
+
+
+def _seed_survey(ctx) -> None:
     load_item_bank(user=None)
     keys = STUDY_ITEMS + [k for k in EXTRA_ITEMS if Item.objects.filter(key=k).exists()]
     survey, created = Survey.objects.get_or_create(name=SURVEY_NAME, defaults={

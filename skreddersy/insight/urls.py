@@ -22,4 +22,6 @@ urlpatterns = [
     path("replikasjon/terum-sadeghi-2021/", views.replication_page, name="insight_replication"),
     path("replikasjon/terum-sadeghi-2021/korrigert/", views.replication_corrected, name="insight_replication_corrected"),
     path("", include("skreddersy.insight.toolkit.urls")),
+    path("", include("skreddersy.insight.tailoring.urls")),
+    path("", include("skreddersy.insight.calibration.urls")),
 ]

@@ -684,3 +684,40 @@ def caseload_q(user, prefix: str = "") -> Q:
     if len(ids) == 1:
         return Q(**{f"{prefix}counsellor_id": ids[0]})
     return Q(**{f"{prefix}counsellor_id__in": ids})
+
+
+# --- tailoring indicators and the calibration lab (insight, issue 15) --------------------------
+# Staff figures rule (DESIGN.md): one counsellor's tailoring figures are shown to that counsellor
+# only; leaders see their offices and teams (groups of 5 or more, suppressed below that);
+# analysts see offices, counties and the country. Calibration answers are anonymous: a leader or
+# analyst sees a round's results once it has closed, for 5 or more respondents.
+
+
+def can_see_own_tailoring(user) -> bool:
+    return actor(user).does_followup
+
+
+def can_see_office_tailoring(user, office_id: int) -> bool:
+    return is_analyst(user) or can_view_office(user, office_id)
+
+
+def sees_team_tailoring(user, office_id: int) -> bool:
+    """The team breakdown of an office: its leaders (not analysts, who see offices and up)."""
+    return can_view_office(user, office_id)
+
+
+def can_see_regional_tailoring(user) -> bool:
+    return is_analyst(user)
+
+
+def can_build_calibration(user) -> bool:
+    a = actor(user)
+    return is_analyst(user) or (a.staff is not None and Role.OFFICE_LEADER in a.roles)
+
+
+def calibration_office_scope(user) -> frozenset | None:
+    """Offices whose calibration results ``user`` may see (None: all): analysts all, leaders their own."""
+    if is_analyst(user):
+        return None
+    a = actor(user)
+    return a.office_ids if a.is_leader else frozenset()
