@@ -379,7 +379,8 @@ def seed_long_histories(*, now, batch: int = 20000, sizes=None) -> list[int]:
     threads = BulkWriter(Thread, ["id", "client", "subject", "activity", "created_at", "last_message_at", "awaiting_nav_reply"], batch)
     msgs = BulkWriter(Message, ["id", "thread", "sender", "from_client", "body", "sent_at", "read_by_client_at", "read_by_nav_at",
                                 "suggested_route", "route"], batch)
-    notes = BulkWriter(MeetingNote, ["id", "client", "channel", "held_at", "summary", "shared_with_client", "written_by", "created_at"], batch)
+    notes = BulkWriter(MeetingNote, ["id", "client", "channel", "held_at", "summary", "shared_with_client", "written_by", "created_at",
+                                     "category"], batch)
     tasks = BulkWriter(Task, ["client", "owner", "kind", "title", "deadline", "status", "created_at", "done_at", "message", "decision"], batch)
     entries = journal.seed_writer(batch)
     written = []
@@ -395,8 +396,8 @@ def seed_long_histories(*, now, batch: int = 20000, sizes=None) -> list[int]:
         plan_id = plan.pk if plan else ActivityPlan.objects.create(client_id=cid, created_at=start).pk
         rows_before = entries.count + len(entries.rows)
 
-        def j(at, kind, summary, actor, otype="", oid=None, visible=True, cid=cid):
-            entries.add((cid, ts(at), kind, summary[:300], actor, otype, oid, visible))
+        def j(at, kind, summary, actor, otype="", oid=None, visible=True, category="followup", cid=cid):
+            entries.add((cid, ts(at), kind, summary[:300], actor, otype, oid, visible, category))
 
         # activities: most finished over the years, a dozen open, a few requirements not yet approved
         for i in range(n_act):
@@ -454,8 +455,8 @@ def seed_long_histories(*, now, batch: int = 20000, sizes=None) -> list[int]:
                 nid = ranges[MeetingNote].take()
                 channel = weighted(rng, [("meeting", 45), ("phone", 35), ("sms", 12), ("video", 8)])
                 shared = rng.random() < 0.85
-                notes.add((nid, cid, channel, ts(at), rng.choice(NOTE_SUMMARIES), shared, staff_id, ts(at)))
-                j(at, "note", "Samtalereferat" if shared else "Internt notat", nav_user, "MeetingNote", nid, shared)
+                notes.add((nid, cid, channel, ts(at), rng.choice(NOTE_SUMMARIES), shared, staff_id, ts(at), "state_notes"))
+                j(at, "note", "Samtalereferat" if shared else "Internt notat", nav_user, "MeetingNote", nid, shared, "state_notes")
             else:
                 j(at, "task", rng.choice(["Oppgave utført: Følg opp jobbsøking", "Oppgave utført: Ring bruker om tiltaksplass",
                                           "Oppgave opprettet: Kall inn til oppfølgingsmøte"]), nav_user, "", None, False)
