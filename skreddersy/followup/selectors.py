@@ -14,6 +14,7 @@ from skreddersy.clients.selectors import get_client
 from skreddersy.core import audit, clock, reference
 from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Role
+from skreddersy.followup import meetings, notices, ratings
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
@@ -88,6 +89,11 @@ class Person:
     notes: list[MeetingNote] | None = None
     notifications: list[Notification] | None = None
     contact_preference: ContactPreference | None = None
+    # issue 17: meetings, formal notices before a sanction and the client's own ratings
+    # (followup.meetings, followup.notices, followup.ratings)
+    meetings: list | None = None
+    notices: list | None = None
+    ratings: object = None
 
     def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
         groups = []
@@ -103,6 +109,13 @@ class Person:
             if d.status in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
                 return d
         return None
+
+    @property
+    def upcoming_meetings(self) -> list:
+        """Meetings not yet over (planned) or cancelled ahead, soonest first: what Min side shows."""
+        now = clock.now()
+        return sorted((m for m in self.meetings or () if m.ends_at >= now and m.status in ("planned", "cancelled")),
+                      key=lambda m: m.starts_at)
 
     @property
     def current_mapping(self) -> NeedsMapping | None:
@@ -167,7 +180,23 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     if is_nav:  # the delivery status of the newest notifications, and how the client is reached
         p.notifications = list(Notification.objects.filter(client_id=client.pk).order_by("-due_at", "-id")[:10])
         p.contact_preference = ContactPreference.objects.filter(client_id=client.pk).first()
+    _kept_informed(p, user, client.pk, is_nav)
     return p
+
+
+def _kept_informed(p: Person, user, client_id: int, is_nav: bool) -> None:
+    """The person page's and Min side's meetings, notices and own ratings (issue 17); a client
+    opening Min side has read their notices (the read receipt, information only)."""
+    p.meetings = meetings.for_client(client_id)
+    p.notices = notices.for_client(client_id, is_nav=is_nav)
+    p.ratings = ratings.trend_for(client_id, is_nav=is_nav)
+    latest = {}
+    for n in p.notices:  # newest first: the first per activity is its current notice
+        latest.setdefault(n.activity_id, n)
+    for a in p.activities:
+        a.latest_notice = latest.get(a.pk)
+    if not is_nav and access.actor(user).client_id == client_id:
+        notices.mark_read(client_id, p.notices)
 
 
 # --- journal ----------------------------------------------------------------------------------------

@@ -33,6 +33,15 @@ urlpatterns = [
     path("oversikt/filter/<int:filter_id>/slett/", views.saved_filter_delete, name="saved_filter_delete"),
     path("oversikt/kolonner/", views.overview_columns, name="overview_columns"),
     path("oversikt/kategori/", views.category_bulk, name="category_bulk"),
+    # issue 17: meetings, forhåndsorientering, the client's ratings (analysts)
+    path("bruker/<int:client_id>/mote/nytt/", views.meeting_new, name="meeting_new"),
+    path("mote/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("mote/<int:meeting_id>/avlys/", views.meeting_cancel, name="meeting_cancel"),
+    path("moteplan/", views.meeting_week, name="meeting_week"),
+    path("moteplan/i-dag/", views.meetings_today, name="meetings_today"),
+    path("aktivitet/<int:activity_id>/krav/", views.requirement_page, name="requirement_page"),
+    path("forhandsorientering/<int:notice_id>/brev/", views.notice_letter, name="notice_letter"),
+    path("innsikt/egenvurderinger/", views.rating_aggregates, name="rating_aggregates"),
     # Clients: Min side
     path("min-side/logg-inn/", views.ClientLoginView.as_view(), name="client_login"),
     path("min-side/", views.client_home, name="client_home"),
@@ -41,5 +50,8 @@ urlpatterns = [
     path("min-side/kartlegging/", views.client_mapping, name="client_mapping"),
     path("min-side/varsler/", views.client_notification_preferences, name="client_notification_preferences"),
     path("min-side/skriv/", views.client_message_new, name="client_message_new"),
+    path("min-side/aktivitet/<int:activity_id>/uenig/", views.client_activity_disagree, name="client_activity_disagree"),
+    path("min-side/forhandsorientering/<int:notice_id>/svar/", views.client_notice_respond, name="client_notice_respond"),
+    path("min-side/egenvurdering/", views.client_ratings, name="client_ratings"),
     path("min-side/dialog/<int:thread_id>/svar/", views.client_thread_reply, name="client_thread_reply"),
 ]

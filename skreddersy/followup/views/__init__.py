@@ -3,6 +3,13 @@ Thin: parse a form, call one selector (to show) or one service (to act), render.
 
 from skreddersy.followup.views.decisions import assessment_new, decision_action, decision_detail, decision_new
 from skreddersy.followup.views.dialogue import contact_new, message_route, thread_new, thread_no_reply, thread_reply
+from skreddersy.followup.views.kept_informed import (
+    client_activity_disagree,
+    client_notice_respond,
+    client_ratings,
+    rating_aggregates,
+)
+from skreddersy.followup.views.meetings import meeting_cancel, meeting_detail, meeting_new, meeting_week, meetings_today
 from skreddersy.followup.views.minside import (
     ClientLoginView,
     client_activity_approve,
@@ -12,6 +19,7 @@ from skreddersy.followup.views.minside import (
     client_message_new,
     client_thread_reply,
 )
+from skreddersy.followup.views.notices import notice_letter, requirement_page
 from skreddersy.followup.views.notify import (
     client_notification_preferences,
     notification_letter,
@@ -36,4 +44,7 @@ __all__ = [
     "overview_page", "person_journal", "person_page", "task_done", "thread_new", "thread_no_reply", "thread_reply",
     "category_bulk", "overview_columns", "reminder_edit", "saved_filter_delete", "saved_filter_new", "task_inbox",
     "task_new", "task_reassign", "task_undo",
+    # issue 17
+    "client_activity_disagree", "client_notice_respond", "client_ratings", "rating_aggregates", "meeting_cancel",
+    "meeting_detail", "meeting_new", "meeting_week", "meetings_today", "notice_letter", "requirement_page",
 ]
