@@ -387,4 +387,4 @@ class NoticeResponseForm(StyledForm):
 
 class DisagreeForm(StyledForm):
     body = forms.CharField(label=_("Hva er du uenig i, eller hva lurer du på?"), widget=forms.Textarea(attrs={"rows": 6}),
-                           max_length=5000)
+                           max_length=5000, error_messages={"required": _("Skriv hva du er uenig i eller lurer på.")})

@@ -34,8 +34,11 @@ Status = Meeting.Status
 MIN_MINUTES, MAX_MINUTES = 10, 8 * 60
 MAX_AHEAD = dt.timedelta(days=366)
 # The meeting note's channel for each way of meeting
-NOTE_CHANNEL = {Mode.IN_PERSON: MeetingNote.Channel.MEETING, Mode.VIDEO: MeetingNote.Channel.VIDEO,
-                Mode.PHONE: MeetingNote.Channel.PHONE}
+NOTE_CHANNEL = {
+    Mode.IN_PERSON: MeetingNote.Channel.MEETING,
+    Mode.VIDEO: MeetingNote.Channel.VIDEO,
+    Mode.PHONE: MeetingNote.Channel.PHONE,
+}
 
 
 def _staff(user) -> StaffMember:
@@ -48,7 +51,11 @@ def _staff(user) -> StaffMember:
 def _meeting(value) -> Meeting:
     if isinstance(value, Meeting):
         return value
-    m = Meeting.objects.select_related("client", "counsellor").filter(pk=value).first() if isinstance(value, int) else None
+    m = (
+        Meeting.objects.select_related("client", "counsellor").filter(pk=value).first()
+        if isinstance(value, int)
+        else None
+    )
     if m is None:
         raise NotFound("Fant ikke møtet.")
     return m
@@ -60,14 +67,26 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def overlapping(counsellor_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude: int | None = None):
     """The counsellor's planned meetings that overlap [starts_at, ends_at)."""
-    qs = Meeting.objects.filter(counsellor_id=counsellor_id, status=Status.PLANNED, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    qs = Meeting.objects.filter(
+        counsellor_id=counsellor_id, status=Status.PLANNED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
     return qs.exclude(pk=exclude) if exclude else qs
 
 
 # --- writes -------------------------------------------------------------------------------------
 
-def book_meeting(*, user, client: Client | int, starts_at: dt.datetime | None, minutes: int | None, mode: str,
-                 place: str = "", participants: str = "", agenda: str = "") -> Meeting:
+
+def book_meeting(
+    *,
+    user,
+    client: Client | int,
+    starts_at: dt.datetime | None,
+    minutes: int | None,
+    mode: str,
+    place: str = "",
+    participants: str = "",
+    agenda: str = "",
+) -> Meeting:
     """Book a meeting with the client for the acting counsellor. Refused with a message naming the
     field: a time in the past, a meeting overlapping another of the counsellor's, a meeting in
     person without a place. The client is notified in the same transaction."""
@@ -109,15 +128,35 @@ def book_meeting(*, user, client: Client | int, starts_at: dt.datetime | None, m
         if clash is not None:
             local = timezone.localtime(clash.starts_at)
             end = timezone.localtime(clash.ends_at)
-            raise InvalidInput("Møtet kan ikke bookes.", errors={
-                "starts_at": f"Du har et annet møte {local:%d.%m.%Y} kl. {local:%H:%M}–{end:%H:%M} som overlapper. Velg et annet tidspunkt."})
-        m = Meeting.objects.create(client=client, counsellor=staff, starts_at=starts_at, ends_at=ends_at, mode=mode,
-                                   place=place, participants=participants, agenda=agenda, created_by=user,
-                                   created_at=now, updated_at=now)
+            raise InvalidInput(
+                "Møtet kan ikke bookes.",
+                errors={
+                    "starts_at": f"Du har et annet møte {local:%d.%m.%Y} kl. {local:%H:%M}–{end:%H:%M} som overlapper. Velg et annet tidspunkt."
+                },
+            )
+        m = Meeting.objects.create(
+            client=client,
+            counsellor=staff,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            mode=mode,
+            place=place,
+            participants=participants,
+            agenda=agenda,
+            created_by=user,
+            created_at=now,
+            updated_at=now,
+        )
         notify(client_id=client.pk, kind="meeting", at=now)
         local = timezone.localtime(starts_at)
-        journal.append(client_id=client.pk, kind=journal.Kind.NOTE, actor=user, obj=m, at=now,
-                       summary=f"Møte booket {local:%d.%m.%Y} kl. {local:%H:%M} ({m.get_mode_display().lower()})")
+        journal.append(
+            client_id=client.pk,
+            kind=journal.Kind.NOTE,
+            actor=user,
+            obj=m,
+            at=now,
+            summary=f"Møte booket {local:%d.%m.%Y} kl. {local:%H:%M} ({m.get_mode_display().lower()})",
+        )
         a["obj"] = m
     return m
 
@@ -128,25 +167,43 @@ def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_clien
     with audited_write(user, meeting.client_id, "møte: gjennomført") as a:
         access.require_nav(user, meeting.client, what="møte: gjennomført")
         if meeting.status != Status.PLANNED:
-            raise Conflict(f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status")
+            raise Conflict(
+                f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status"
+            )
         now = clock.now()
         if meeting.starts_at > now + dt.timedelta(minutes=5):
             raise InvalidInput("Møtet har ikke begynt ennå; registrer det når det er holdt.", field="summary")
         summary = (summary or "").strip()
         if not summary:
             raise InvalidInput("Skriv referatet fra møtet.", field="summary")
-        note = MeetingNote.objects.create(client_id=meeting.client_id, channel=NOTE_CHANNEL[meeting.mode],
-                                          held_at=meeting.starts_at, summary=summary, shared_with_client=shared_with_client,
-                                          written_by=_staff(user), created_at=now)
-        n = Meeting.objects.filter(pk=meeting.pk, status=Status.PLANNED).update(status=Status.HELD, note=note, updated_at=now)
+        note = MeetingNote.objects.create(
+            client_id=meeting.client_id,
+            channel=NOTE_CHANNEL[meeting.mode],
+            held_at=meeting.starts_at,
+            summary=summary,
+            shared_with_client=shared_with_client,
+            written_by=_staff(user),
+            created_at=now,
+        )
+        n = Meeting.objects.filter(pk=meeting.pk, status=Status.PLANNED).update(
+            status=Status.HELD, note=note, updated_at=now
+        )
         if n == 0:
             raise Conflict("Møtet er registrert av noen andre samtidig. Last inn på nytt.", field="status")
-        Client.objects.filter(Q(pk=meeting.client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=meeting.starts_at))).update(
-            last_contact_at=meeting.starts_at)
+        Client.objects.filter(
+            Q(pk=meeting.client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=meeting.starts_at))
+        ).update(last_contact_at=meeting.starts_at)
         meeting.refresh_from_db()
         label = "Samtalereferat" if shared_with_client else "Internt notat"
-        journal.append(client_id=meeting.client_id, kind=journal.Kind.NOTE, actor=user, obj=note, at=meeting.starts_at,
-                       visible_to_client=shared_with_client, summary=f"Møte gjennomført. {label} ({note.get_channel_display().lower()})")
+        journal.append(
+            client_id=meeting.client_id,
+            kind=journal.Kind.NOTE,
+            actor=user,
+            obj=note,
+            at=meeting.starts_at,
+            visible_to_client=shared_with_client,
+            summary=f"Møte gjennomført. {label} ({note.get_channel_display().lower()})",
+        )
         a["obj"] = meeting
     return meeting
 
@@ -159,10 +216,14 @@ def record_outcome(*, user, meeting: Meeting | int, status: str) -> Meeting:
         if status not in (Status.NO_SHOW, Status.CANCELLED):
             raise InvalidInput("Velg «møtte ikke» eller «avlyst».", field="status")
         if meeting.status != Status.PLANNED:
-            raise Conflict(f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status")
+            raise Conflict(
+                f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status"
+            )
         now = clock.now()
         if status == Status.NO_SHOW and meeting.starts_at > now:
-            raise InvalidInput("Et møte kan registreres som «møtte ikke» først når møtetidspunktet er passert.", field="status")
+            raise InvalidInput(
+                "Et møte kan registreres som «møtte ikke» først når møtetidspunktet er passert.", field="status"
+            )
         n = Meeting.objects.filter(pk=meeting.pk, status=Status.PLANNED).update(status=status, updated_at=now)
         if n == 0:
             raise Conflict("Møtet er registrert av noen andre samtidig. Last inn på nytt.", field="status")
@@ -173,7 +234,9 @@ def record_outcome(*, user, meeting: Meeting | int, status: str) -> Meeting:
             summary = f"Møte {local:%d.%m.%Y} kl. {local:%H:%M} avlyst"
         else:
             summary = f"Bruker møtte ikke til møtet {local:%d.%m.%Y} kl. {local:%H:%M}"
-        journal.append(client_id=meeting.client_id, kind=journal.Kind.NOTE, actor=user, obj=meeting, at=now, summary=summary)
+        journal.append(
+            client_id=meeting.client_id, kind=journal.Kind.NOTE, actor=user, obj=meeting, at=now, summary=summary
+        )
         a["obj"] = meeting
     return meeting
 
@@ -186,27 +249,41 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
     now = now or clock.now()
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     start, end = _midnight(tomorrow), _midnight(tomorrow + dt.timedelta(days=1))
-    due = list(Meeting.objects.filter(status=Status.PLANNED, reminder_sent_at__isnull=True, starts_at__gte=start,
-                                      starts_at__lt=end).values_list("pk", "client_id", "starts_at")[:5000])
+    due = list(
+        Meeting.objects.filter(
+            status=Status.PLANNED, reminder_sent_at__isnull=True, starts_at__gte=start, starts_at__lt=end
+        ).only("pk", "client_id", "starts_at")[:5000]
+    )
     done = 0
-    for pk, client_id, starts_at in due:
+    for m in due:
         with transaction.atomic():
-            if not Meeting.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            if not Meeting.objects.filter(pk=m.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
                 continue  # another worker reminded it
-            notify(client_id=client_id, kind="meeting", at=now)
-            local = timezone.localtime(starts_at)
-            journal.append(client_id=client_id, kind=journal.Kind.NOTE, object_type="Meeting", at=now,
-                           summary=f"Påminnelse sendt om møtet {local:%d.%m.%Y} kl. {local:%H:%M}", visible_to_client=False)
+            notify(client_id=m.client_id, kind="meeting", at=now)
+            local = timezone.localtime(m.starts_at)
+            journal.append(
+                client_id=m.client_id,
+                kind=journal.Kind.NOTE,
+                obj=m,
+                at=now,
+                visible_to_client=False,
+                summary=f"Påminnelse sendt om møtet {local:%d.%m.%Y} kl. {local:%H:%M}",
+            )
             done += 1
     return done
 
 
 # --- reads ----------------------------------------------------------------------------------------
 
+
 def for_client(client_id: int) -> list[Meeting]:
     """The client's meetings (upcoming first, then the last ones held), for the person aggregate,
     which has checked access and audited."""
-    return list(Meeting.objects.filter(client_id=client_id).select_related("counsellor", "note").order_by("-starts_at", "-id")[:20])
+    return list(
+        Meeting.objects.filter(client_id=client_id)
+        .select_related("counsellor", "note")
+        .order_by("-starts_at", "-id")[:20]
+    )
 
 
 def booking_form(*, user, client_id: int) -> Client:
@@ -250,8 +327,12 @@ def _between(user, start: dt.datetime, end: dt.datetime) -> list[Meeting]:
     if not access.actor(user).does_followup:
         raise AccessDenied("Møteplanen er for veiledere.")
     visible = Client.objects.filter(access.client_filter(user)).values("pk")
-    return list(Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=visible)
-                .exclude(status=Status.CANCELLED).select_related("client").order_by("starts_at", "id"))
+    return list(
+        Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=visible)
+        .exclude(status=Status.CANCELLED)
+        .select_related("client")
+        .order_by("starts_at", "id")
+    )
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -273,7 +354,7 @@ def week(*, user, day: dt.date | None = None) -> Week:
 
 
 def today_for(*, user) -> list[Meeting]:
-    """"Møter i dag" on the overview: the acting counsellor's meetings today (one audit read entry)."""
+    """ "Møter i dag" on the overview: the acting counsellor's meetings today (one audit read entry)."""
     today = clock.today()
     meetings = _between(user, _midnight(today), _midnight(today + dt.timedelta(days=1)))
     audit.record_reads(user, sorted({m.client_id for m in meetings}), "møter i dag", why="oversikt")

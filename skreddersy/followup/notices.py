@@ -52,23 +52,38 @@ _COMMON_END = (
     "gått ut eller du har svart. Du har rett til å se dokumentene i saken din (forvaltningsloven § 18)."
 )
 
-BASES: dict[str, Basis] = {b.key: b for b in (
-    Basis("aap", "folketrygdloven § 11-9", "arbeidsavklaringspenger (AAP)",
-          r"folketrygdloven\s*§\s*11-|ftrl\.?\s*§\s*11-|\bAAP\b",
-          "Vi har registrert at du ikke har gjennomført aktiviteten «{title}», som er et aktivitetskrav i planen din. "
-          "Hvis du ikke har en rimelig grunn, kan arbeidsavklaringspengene dine bli redusert etter folketrygdloven "
-          "§ 11-9. Det betyr: {consequence}" + _COMMON_END),
-    Basis("social", "sosialtjenesteloven § 20 a", "økonomisk stønad (sosialhjelp)",
-          r"sosialtjenesteloven\s*§\s*20|sotjl\.?\s*§\s*20",
-          "Vi har registrert at du ikke har gjennomført aktiviteten «{title}», som er et vilkår for den økonomiske "
-          "stønaden din. Hvis du ikke har en rimelig grunn, kan stønaden bli redusert etter sosialtjenesteloven "
-          "§ 20 a. Det betyr: {consequence}" + _COMMON_END),
-    Basis("unemployment", "folketrygdloven § 4-20", "dagpenger",
-          r"folketrygdloven\s*§\s*4-|ftrl\.?\s*§\s*4-|dagpenger",
-          "Vi har registrert at du ikke har gjennomført aktiviteten «{title}», som er et krav for å få dagpenger. "
-          "Hvis du ikke har en rimelig grunn, kan dagpengene dine bli stanset etter folketrygdloven § 4-20. "
-          "Det betyr: {consequence}" + _COMMON_END),
-)}
+BASES: dict[str, Basis] = {
+    b.key: b
+    for b in (
+        Basis(
+            "aap",
+            "folketrygdloven § 11-9",
+            "arbeidsavklaringspenger (AAP)",
+            r"folketrygdloven\s*§\s*11-|ftrl\.?\s*§\s*11-|\bAAP\b",
+            "Vi har registrert at du ikke har gjennomført aktiviteten «{title}», som er et aktivitetskrav i planen din. "
+            "Hvis du ikke har en rimelig grunn, kan arbeidsavklaringspengene dine bli redusert etter folketrygdloven "
+            "§ 11-9. Det betyr: {consequence}" + _COMMON_END,
+        ),
+        Basis(
+            "social",
+            "sosialtjenesteloven § 20 a",
+            "økonomisk stønad (sosialhjelp)",
+            r"sosialtjenesteloven\s*§\s*20|sotjl\.?\s*§\s*20",
+            "Vi har registrert at du ikke har gjennomført aktiviteten «{title}», som er et vilkår for den økonomiske "
+            "stønaden din. Hvis du ikke har en rimelig grunn, kan stønaden bli redusert etter sosialtjenesteloven "
+            "§ 20 a. Det betyr: {consequence}" + _COMMON_END,
+        ),
+        Basis(
+            "unemployment",
+            "folketrygdloven § 4-20",
+            "dagpenger",
+            r"folketrygdloven\s*§\s*4-|ftrl\.?\s*§\s*4-|dagpenger",
+            "Vi har registrert at du ikke har gjennomført aktiviteten «{title}», som er et krav for å få dagpenger. "
+            "Hvis du ikke har en rimelig grunn, kan dagpengene dine bli stanset etter folketrygdloven § 4-20. "
+            "Det betyr: {consequence}" + _COMMON_END,
+        ),
+    )
+}
 
 
 def basis_for(activity: Activity) -> Basis | None:
@@ -89,8 +104,11 @@ def standard_text(activity: Activity, deadline: dt.date | None = None) -> str:
     b = basis_for(activity)
     if b is None:
         return ""
-    return b.text.format(title=activity.title, consequence=activity.consequence,
-                         deadline=(deadline or default_deadline()).strftime("%d.%m.%Y"))
+    return b.text.format(
+        title=activity.title,
+        consequence=activity.consequence,
+        deadline=(deadline or default_deadline()).strftime("%d.%m.%Y"),
+    )
 
 
 def sanction_refusal(notice: AdvanceNotice | None, today: dt.date) -> str:
@@ -102,9 +120,11 @@ def sanction_refusal(notice: AdvanceNotice | None, today: dt.date) -> str:
     if notice.recommended_at is not None:
         return "Det er allerede innstilt på sanksjon etter denne forhåndsorienteringen."
     if notice.responded_at is None and today <= notice.deadline:
-        return (f"Brukeren har frist til {notice.deadline:%d.%m.%Y} med å svare på forhåndsorienteringen og har ikke "
-                "svart ennå. Du kan innstille på sanksjon når brukeren har svart eller fristen er ute "
-                "(forvaltningsloven § 16).")
+        return (
+            f"Brukeren har frist til {notice.deadline:%d.%m.%Y} med å svare på forhåndsorienteringen og har ikke "
+            "svart ennå. Du kan innstille på sanksjon når brukeren har svart eller fristen er ute "
+            "(forvaltningsloven § 16)."
+        )
     return ""
 
 
@@ -120,7 +140,11 @@ def _activity(value) -> Activity:
 def _notice(value) -> AdvanceNotice:
     if isinstance(value, AdvanceNotice):
         return value
-    n = AdvanceNotice.objects.select_related("client", "activity").filter(pk=value).first() if isinstance(value, int) else None
+    n = (
+        AdvanceNotice.objects.select_related("client", "activity").filter(pk=value).first()
+        if isinstance(value, int)
+        else None
+    )
     if n is None:
         raise NotFound("Fant ikke forhåndsorienteringen.")
     return n
@@ -142,6 +166,7 @@ def _by_letter(client: Client) -> bool:
 
 # --- writes -------------------------------------------------------------------------------------
 
+
 def send_notice(*, user, activity: Activity | int, text: str, deadline: dt.date | None) -> AdvanceNotice:
     """Send a forhåndsorientering on an activity requirement tied to a benefit. The client is
     notified (SMS or e-mail saying only that something waits on Min side) in the same transaction;
@@ -153,12 +178,16 @@ def send_notice(*, user, activity: Activity | int, text: str, deadline: dt.date 
         basis = basis_for(activity)
         if basis is None:
             if not activity.is_requirement:
-                raise InvalidInput("Forhåndsorientering sendes bare for et aktivitetskrav. Denne aktiviteten er ikke et krav.",
-                                   field="activity")
+                raise InvalidInput(
+                    "Forhåndsorientering sendes bare for et aktivitetskrav. Denne aktiviteten er ikke et krav.",
+                    field="activity",
+                )
             raise InvalidInput(
                 f"Aktivitetskravet er ikke knyttet til en ytelse: hjemmelen «{activity.legal_basis}» viser ikke til "
                 "AAP (folketrygdloven § 11-9), dagpenger (folketrygdloven § 4-20) eller økonomisk stønad "
-                "(sosialtjenesteloven § 20 a). Rett hjemmelen på kravet først.", field="activity")
+                "(sosialtjenesteloven § 20 a). Rett hjemmelen på kravet først.",
+                field="activity",
+            )
         errors = {}
         text = (text or "").strip()
         if not text:
@@ -167,27 +196,46 @@ def send_notice(*, user, activity: Activity | int, text: str, deadline: dt.date 
         if deadline is None:
             errors["deadline"] = "Sett en svarfrist (forvaltningsloven § 16)."
         elif deadline < today + dt.timedelta(days=MIN_DAYS):
-            errors["deadline"] = f"Svarfristen må være minst {MIN_DAYS} dager fram i tid, slik at brukeren rekker å svare."
+            errors["deadline"] = (
+                f"Svarfristen må være minst {MIN_DAYS} dager fram i tid, slik at brukeren rekker å svare."
+            )
         elif deadline > today + dt.timedelta(days=MAX_DAYS):
             errors["deadline"] = f"Svarfristen kan være høyst {MAX_DAYS} dager fram i tid."
         if errors:
             raise InvalidInput("Forhåndsorienteringen kan ikke sendes.", errors=errors)
         if activity.status not in (Activity.Status.PLANNED, Activity.Status.ONGOING, Activity.Status.PROPOSED):
-            raise InvalidInput("Kravet er avsluttet; en forhåndsorientering gjelder et krav som fortsatt gjelder.",
-                               field="activity")
-        open_notice = AdvanceNotice.objects.filter(activity=activity, responded_at__isnull=True, recommended_at__isnull=True,
-                                                   deadline__gte=today).exists()
+            raise InvalidInput(
+                "Kravet er avsluttet; en forhåndsorientering gjelder et krav som fortsatt gjelder.", field="activity"
+            )
+        open_notice = AdvanceNotice.objects.filter(
+            activity=activity, responded_at__isnull=True, recommended_at__isnull=True, deadline__gte=today
+        ).exists()
         if open_notice:
-            raise Conflict("Det finnes allerede en forhåndsorientering på dette kravet som venter på svar.", field="activity")
+            raise Conflict(
+                "Det finnes allerede en forhåndsorientering på dette kravet som venter på svar.", field="activity"
+            )
         now = clock.now()
         letter = _by_letter(client)
         notice = AdvanceNotice.objects.create(
-            activity=activity, client=client, basis=basis.key, text=text, deadline=deadline, sent_at=now,
-            sent_by=_staff(user), channel=AdvanceNotice.Channel.LETTER if letter else AdvanceNotice.Channel.DIGITAL)
+            activity=activity,
+            client=client,
+            basis=basis.key,
+            text=text,
+            deadline=deadline,
+            sent_at=now,
+            sent_by=_staff(user),
+            channel=AdvanceNotice.Channel.LETTER if letter else AdvanceNotice.Channel.DIGITAL,
+        )
         notify(client_id=client.pk, kind="requirement", at=now)
         how = "som brev" if letter else "på Min side"
-        journal.append(client_id=client.pk, kind=journal.Kind.ACTIVITY, actor=user, obj=notice, at=now,
-                       summary=f"Forhåndsorientering sendt {how} ({basis.law}), svarfrist {deadline:%d.%m.%Y}: {activity.title}")
+        journal.append(
+            client_id=client.pk,
+            kind=journal.Kind.ACTIVITY,
+            actor=user,
+            obj=notice,
+            at=now,
+            summary=f"Forhåndsorientering sendt {how} ({basis.law}), svarfrist {deadline:%d.%m.%Y}: {activity.title}",
+        )
         a["obj"] = notice
     return notice
 
@@ -205,13 +253,21 @@ def respond_to_notice(*, user, notice: AdvanceNotice | int, response: str) -> Ad
         if notice.recommended_at is not None:
             raise Conflict("Nav har allerede innstilt i saken. Skriv en melding til veilederen din.", field="response")
         now = clock.now()
-        n = AdvanceNotice.objects.filter(pk=notice.pk, responded_at__isnull=True).update(response=response, responded_at=now)
+        n = AdvanceNotice.objects.filter(pk=notice.pk, responded_at__isnull=True).update(
+            response=response, responded_at=now
+        )
         if n == 0:
             raise Conflict("Forhåndsorienteringen er allerede besvart.", field="response")
         notice.refresh_from_db()
         who = "bruker" if by_client else "veileder (svar gitt muntlig eller per post)"
-        journal.append(client_id=notice.client_id, kind=journal.Kind.ACTIVITY, actor=user, obj=notice, at=now,
-                       summary=f"Svar på forhåndsorientering registrert av {who}: {notice.activity.title}")
+        journal.append(
+            client_id=notice.client_id,
+            kind=journal.Kind.ACTIVITY,
+            actor=user,
+            obj=notice,
+            at=now,
+            summary=f"Svar på forhåndsorientering registrert av {who}: {notice.activity.title}",
+        )
         a["obj"] = notice
     return notice
 
@@ -230,16 +286,24 @@ def recommend_sanction(*, user, activity: Activity | int, reason: str) -> Advanc
             raise Conflict(refusal, field="reason")
         reason = (reason or "").strip()
         if not reason:
-            raise InvalidInput("Begrunn innstillingen (hva er ikke oppfylt, og hvordan brukerens svar er vurdert).",
-                               field="reason")
+            raise InvalidInput(
+                "Begrunn innstillingen (hva er ikke oppfylt, og hvordan brukerens svar er vurdert).", field="reason"
+            )
         now = clock.now()
-        AdvanceNotice.objects.filter(pk=notice.pk).update(recommended_at=now, recommended_by=_staff(user),
-                                                          recommendation=reason)
+        AdvanceNotice.objects.filter(pk=notice.pk).update(
+            recommended_at=now, recommended_by=_staff(user), recommendation=reason
+        )
         notice.refresh_from_db()
         answered = "etter brukerens svar" if notice.responded_at else "etter at svarfristen gikk ut uten svar"
-        journal.append(client_id=activity.client_id, kind=journal.Kind.ACTIVITY, actor=user, obj=notice, at=now,
-                       visible_to_client=False,
-                       summary=f"Innstilling om sanksjon {answered} ({BASES[notice.basis].law}): {activity.title}")
+        journal.append(
+            client_id=activity.client_id,
+            kind=journal.Kind.ACTIVITY,
+            actor=user,
+            obj=notice,
+            at=now,
+            visible_to_client=False,
+            summary=f"Innstilling om sanksjon {answered} ({BASES[notice.basis].law}): {activity.title}",
+        )
         a["obj"] = notice
     return notice
 
@@ -255,12 +319,23 @@ def mark_read(client_id: int, notices: list[AdvanceNotice]) -> None:
         AdvanceNotice.objects.filter(pk__in=[n.pk for n in unread], read_at__isnull=True).update(read_at=now)
         for n in unread:
             n.read_at = now
-        journal.append_many([{"client_id": client_id, "kind": journal.Kind.ACTIVITY, "object_type": "AdvanceNotice",
-                          "object_id": n.pk, "summary": "Forhåndsorientering lest av bruker på Min side",
-                              "visible_to_client": True} for n in unread])
+        journal.append_many(
+            [
+                {
+                    "client_id": client_id,
+                    "kind": journal.Kind.ACTIVITY,
+                    "object_type": "AdvanceNotice",
+                    "object_id": n.pk,
+                    "summary": "Forhåndsorientering lest av bruker på Min side",
+                    "visible_to_client": True,
+                }
+                for n in unread
+            ]
+        )
 
 
 # --- reads ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class RequirementPage:
@@ -282,8 +357,11 @@ class RequirementPage:
     @property
     def can_send(self) -> bool:
         c = self.current
-        return self.basis is not None and self.activity.is_open and (
-            c is None or c.responded_at is not None or c.recommended_at is not None or c.deadline < clock.today())
+        return (
+            self.basis is not None
+            and self.activity.is_open
+            and (c is None or c.responded_at is not None or c.recommended_at is not None or c.deadline < clock.today())
+        )
 
 
 def requirement_page(*, user, activity_id: int) -> RequirementPage:
@@ -292,7 +370,11 @@ def requirement_page(*, user, activity_id: int) -> RequirementPage:
     if act is None:
         raise NotFound("Fant ikke aktiviteten.")
     client = get_client(user=user, client_id=act.client_id, what="aktivitetskrav", nav=True)
-    notices = list(AdvanceNotice.objects.filter(activity=act).select_related("sent_by", "recommended_by").order_by("-sent_at", "-id"))
+    notices = list(
+        AdvanceNotice.objects.filter(activity=act)
+        .select_related("sent_by", "recommended_by")
+        .order_by("-sent_at", "-id")
+    )
     refusal = sanction_refusal(notices[0] if notices else None, clock.today())
     deadline = default_deadline()
     return RequirementPage(act, client, basis_for(act), notices, refusal, standard_text(act, deadline), deadline)
@@ -310,4 +392,6 @@ def get_notice(*, user, notice_id: int) -> AdvanceNotice:
 def for_client(client_id: int, *, is_nav: bool) -> list[AdvanceNotice]:
     """The notices of a client, newest first, for the person aggregate (which has checked access
     and audited); a client opening Min side marks the digital ones read."""
-    return list(AdvanceNotice.objects.filter(client_id=client_id).select_related("activity").order_by("-sent_at", "-id")[:20])
+    return list(
+        AdvanceNotice.objects.filter(client_id=client_id).select_related("activity").order_by("-sent_at", "-id")[:20]
+    )

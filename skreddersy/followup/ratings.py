@@ -32,8 +32,12 @@ from skreddersy.policy import access
 
 INSTRUMENT = "jobseeker_outcomes"
 # (key, months after the period's start, label)
-OCCASIONS = (("start", 0, "Ved start"), ("m3", 3, "Etter 3 måneder"), ("m12", 12, "Etter 12 måneder"),
-             ("m18", 18, "Etter 18 måneder"))
+OCCASIONS = (
+    ("start", 0, "Ved start"),
+    ("m3", 3, "Etter 3 måneder"),
+    ("m12", 12, "Etter 12 måneder"),
+    ("m18", 18, "Etter 18 måneder"),
+)
 OCCASION_LABELS = {k: label for k, _, label in OCCASIONS}
 DONT_KNOW = "vet_ikke"
 MIN_GROUP = 5  # no figure for a group smaller than this (DESIGN.md, privacy patterns)
@@ -63,8 +67,17 @@ def items() -> list[Item]:
     out = []
     for it in inst["items"]:
         if "options_no" in it:
-            out.append(Item(it["key"], it["text"], 0, len(it["options_no"]) - 1, tuple(it["options_no"]),
-                            it.get("extra_option_no", ""), {}))
+            out.append(
+                Item(
+                    it["key"],
+                    it["text"],
+                    0,
+                    len(it["options_no"]) - 1,
+                    tuple(it["options_no"]),
+                    it.get("extra_option_no", ""),
+                    {},
+                )
+            )
         else:
             points = bank["scales"][it["scale"]]["points"]
             out.append(Item(it["key"], it["text"], min(points), max(points), (), "", it.get("anchors_no", {})))
@@ -100,13 +113,16 @@ def _open_period(client_id: int) -> FollowUpPeriod | None:
 
 # --- writes -------------------------------------------------------------------------------------
 
+
 def _parse(item: Item, raw) -> tuple[int | None, bool] | None:
     """(value, dont_know) for one answer, None if left blank; InvalidInput naming the item's scale."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, str) and raw.strip() == DONT_KNOW:
         if not item.extra_option:
-            raise InvalidInput("Svaret kan ikke lagres.", errors={item.key: "Dette spørsmålet har ikke «vet ikke» som svar."})
+            raise InvalidInput(
+                "Svaret kan ikke lagres.", errors={item.key: "Dette spørsmålet har ikke «vet ikke» som svar."}
+            )
         return None, True
     try:
         value = int(raw.strip()) if isinstance(raw, str) else int(raw)
@@ -116,7 +132,9 @@ def _parse(item: Item, raw) -> tuple[int | None, bool] | None:
         value = None
     if value is None or not item.low <= value <= item.high:
         if item.options:
-            msg = f"Velg ett av de {len(item.options)} svaralternativene" + (f" eller «{item.extra_option}»." if item.extra_option else ".")
+            msg = f"Velg ett av de {len(item.options)} svaralternativene" + (
+                f" eller «{item.extra_option}»." if item.extra_option else "."
+            )
         else:
             msg = f"Svaret må være et helt tall fra {item.low} til {item.high}."
         raise InvalidInput("Svaret kan ikke lagres.", errors={item.key: msg})
@@ -132,7 +150,9 @@ def record_ratings(*, user, client: Client | int, answers: dict) -> list[SelfRat
         access.require_client_self(user, client, what="egenvurdering")
         period = _open_period(client.pk)
         if period is None:
-            raise InvalidInput("Du har ingen oppfølgingsperiode hos Nav nå, så det er ingenting å svare på.", field="period")
+            raise InvalidInput(
+                "Du har ingen oppfølgingsperiode hos Nav nå, så det er ingenting å svare på.", field="period"
+            )
         occ = occasion_on(period.start, clock.today())
         if occ is None:
             raise InvalidInput("Oppfølgingsperioden din har ikke startet ennå.", field="period")
@@ -152,20 +172,32 @@ def record_ratings(*, user, client: Client | int, answers: dict) -> list[SelfRat
         if errors:
             raise InvalidInput("Noen svar er utenfor skalaen. Ingenting er lagret.", errors=errors)
         if not parsed:
-            raise InvalidInput("Du har ikke svart på noe. Det er frivillig å svare; trykk «Avbryt» hvis du ikke vil.",
-                               field="answers")
+            raise InvalidInput(
+                "Du har ikke svart på noe. Det er frivillig å svare; trykk «Avbryt» hvis du ikke vil.", field="answers"
+            )
         now = clock.now()
         SelfRating.objects.filter(period=period, occasion=occ[0]).delete()
-        rows = SelfRating.objects.bulk_create([
-            SelfRating(client=client, period=period, occasion=occ[0], item=k, value=v, dont_know=dk, answered_at=now)
-            for k, (v, dk) in parsed.items()])
-        journal.append(client_id=client.pk, kind=journal.Kind.MAPPING, actor=user, at=now,
-                       summary=f"Bruker svarte på egenvurdering ({OCCASION_LABELS[occ[0]].lower()}, {len(rows)} spørsmål)")
+        rows = SelfRating.objects.bulk_create(
+            [
+                SelfRating(
+                    client=client, period=period, occasion=occ[0], item=k, value=v, dont_know=dk, answered_at=now
+                )
+                for k, (v, dk) in parsed.items()
+            ]
+        )
+        journal.append(
+            client_id=client.pk,
+            kind=journal.Kind.MAPPING,
+            actor=user,
+            at=now,
+            summary=f"Bruker svarte på egenvurdering ({OCCASION_LABELS[occ[0]].lower()}, {len(rows)} spørsmål)",
+        )
         a["obj"] = None
     return rows
 
 
 # --- reads ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Point:
@@ -209,11 +241,15 @@ def disagreement(work_ability: int | None, reduced: bool | None) -> str:
     if work_ability is None or reduced is None:
         return ""
     if reduced and work_ability >= HIGH:
-        return (f"Brukeren vurderer egen arbeidsevne som god ({work_ability} av 10), mens arbeidsevnevurderingen "
-                "konkluderer med nedsatt arbeidsevne.")
+        return (
+            f"Brukeren vurderer egen arbeidsevne som god ({work_ability} av 10), mens arbeidsevnevurderingen "
+            "konkluderer med nedsatt arbeidsevne."
+        )
     if not reduced and work_ability <= LOW:
-        return (f"Brukeren vurderer egen arbeidsevne som lav ({work_ability} av 10), mens arbeidsevnevurderingen "
-                "konkluderer med at arbeidsevnen ikke er nedsatt.")
+        return (
+            f"Brukeren vurderer egen arbeidsevne som lav ({work_ability} av 10), mens arbeidsevnevurderingen "
+            "konkluderer med at arbeidsevnen ikke er nedsatt."
+        )
     return ""
 
 
@@ -231,8 +267,12 @@ def trend_for(client_id: int, *, is_nav: bool) -> Trend:
     flag = ""
     if is_nav and points:
         latest_wa = next((p.work_ability for p in reversed(points) if p.work_ability is not None), None)
-        aev = WorkCapacityAssessment.objects.filter(client_id=client_id).order_by("-assessed_at").values_list(
-            "reduced_work_capacity", flat=True).first()
+        aev = (
+            WorkCapacityAssessment.objects.filter(client_id=client_id)
+            .order_by("-assessed_at")
+            .values_list("reduced_work_capacity", flat=True)
+            .first()
+        )
         flag = disagreement(latest_wa, aev)
     period = _open_period(client_id)
     occ = occasion_on(period.start, clock.today()) if period else None
@@ -277,8 +317,11 @@ def aggregates(*, user) -> list[Cell]:
     if not access.is_analyst(user):
         raise AccessDenied("Egenvurderingene vises bare samlet, og bare for analytikere.")
     numeric = [i.key for i in items() if not i.options]
-    rows = (SelfRating.objects.filter(item__in=numeric, dont_know=False).values("occasion", "item")
-            .annotate(n=Count("id"), mean=Avg("value"), sd=StdDev("value", sample=True)))
+    rows = (
+        SelfRating.objects.filter(item__in=numeric, dont_know=False)
+        .values("occasion", "item")
+        .annotate(n=Count("id"), mean=Avg("value"), sd=StdDev("value", sample=True))
+    )
     found = {(r["occasion"], r["item"]): r for r in rows}
     cells = []
     for occ, _, _ in OCCASIONS:
@@ -288,6 +331,13 @@ def aggregates(*, user) -> list[Cell]:
                 cells.append(Cell(occ, item, None, None, None))
             else:
                 sd = r["sd"]
-                cells.append(Cell(occ, item, r["n"], round(float(r["mean"]), 2),
-                                  None if sd is None or math.isnan(sd) else round(float(sd), 2)))
+                cells.append(
+                    Cell(
+                        occ,
+                        item,
+                        r["n"],
+                        round(float(r["mean"]), 2),
+                        None if sd is None or math.isnan(sd) else round(float(sd), 2),
+                    )
+                )
     return cells

@@ -32,28 +32,45 @@ def frozen():
 def case(org, frozen):
     client = f.client(org["a"], org["counsellor"], login=True)
     nav = f.fresh_user(org["counsellor"])
-    req = services.add_activity(user=nav, client=client, title="Møte på arbeidstrening", type="measure",
-                                is_requirement=True, legal_basis="folketrygdloven § 11-7 (AAP: aktivitetsplikt)",
-                                consequence="AAP kan bli redusert med én dags ytelse per dag du uteblir.")
+    req = services.add_activity(
+        user=nav,
+        client=client,
+        title="Møte på arbeidstrening",
+        type="measure",
+        is_requirement=True,
+        legal_basis="folketrygdloven § 11-7 (AAP: aktivitetsplikt)",
+        consequence="AAP kan bli redusert med én dags ytelse per dag du uteblir.",
+    )
     return {"nav": nav, "me": f.fresh_user(client.user), "client": client, "req": req}
 
 
 def _send(case, days=14, text="Tekst til brukeren"):
-    return notices.send_notice(user=case["nav"], activity=case["req"], text=text, deadline=TODAY + dt.timedelta(days=days))
+    return notices.send_notice(
+        user=case["nav"], activity=case["req"], text=text, deadline=TODAY + dt.timedelta(days=days)
+    )
 
 
 # --- the rule, over every combination of dates and answers -----------------------------------------
 
-@given(deadline_offset=st.integers(-60, 60), today_offset=st.integers(-60, 60), answered=st.booleans(),
-       read=st.booleans(), recommended=st.booleans())
+
+@given(
+    deadline_offset=st.integers(-60, 60),
+    today_offset=st.integers(-60, 60),
+    answered=st.booleans(),
+    read=st.booleans(),
+    recommended=st.booleans(),
+)
 def test_sanction_rule_over_dates_and_answers(deadline_offset, today_offset, answered, read, recommended):
     """A recommendation is allowed exactly when a notice exists, none was recommended on it yet,
     and the client answered or the deadline (the last day to answer) is behind us. Reading it does
     not count."""
     base = dt.date(2026, 6, 1)
-    n = AdvanceNotice(deadline=base + dt.timedelta(days=deadline_offset),
-                      responded_at=T0 if answered else None, read_at=T0 if read else None,
-                      recommended_at=T0 if recommended else None)
+    n = AdvanceNotice(
+        deadline=base + dt.timedelta(days=deadline_offset),
+        responded_at=T0 if answered else None,
+        read_at=T0 if read else None,
+        recommended_at=T0 if recommended else None,
+    )
     today = base + dt.timedelta(days=today_offset)
     refusal = notices.sanction_refusal(n, today)
     allowed = (not recommended) and (answered or today > n.deadline)
@@ -78,7 +95,9 @@ def test_recommend_sanction_follows_the_rule_through_the_service(case, days_afte
         allowed = answered or days_after_send > 14
         journal_before = JournalEntry.objects.count()
         if allowed:
-            n = notices.recommend_sanction(user=case["nav"], activity=case["req"].pk, reason="Ikke møtt uten rimelig grunn.")
+            n = notices.recommend_sanction(
+                user=case["nav"], activity=case["req"].pk, reason="Ikke møtt uten rimelig grunn."
+            )
             assert n.recommended_at is not None
             last = JournalEntry.objects.order_by("-id").first()
             assert "Innstilling om sanksjon" in last.summary and last.visible_to_client is False
@@ -108,14 +127,24 @@ def test_reading_the_notice_does_not_open_for_a_sanction(case):
 
 # --- sending --------------------------------------------------------------------------------------
 
+
 def test_standard_text_per_legal_basis(org, frozen):
     client = f.client(org["a"], org["counsellor"])
     nav = f.fresh_user(org["counsellor"])
-    for basis, law in (("sosialtjenesteloven § 20 a (vilkår)", "sosialtjenesteloven § 20 a"),
-                       ("folketrygdloven § 11-7", "folketrygdloven § 11-9"),
-                       ("folketrygdloven § 4-20 (dagpenger)", "folketrygdloven § 4-20")):
-        act = services.add_activity(user=nav, client=client, title="Kurs", type="course", is_requirement=True,
-                                    legal_basis=basis, consequence="Ytelsen kan bli redusert.")
+    for basis, law in (
+        ("sosialtjenesteloven § 20 a (vilkår)", "sosialtjenesteloven § 20 a"),
+        ("folketrygdloven § 11-7", "folketrygdloven § 11-9"),
+        ("folketrygdloven § 4-20 (dagpenger)", "folketrygdloven § 4-20"),
+    ):
+        act = services.add_activity(
+            user=nav,
+            client=client,
+            title="Kurs",
+            type="course",
+            is_requirement=True,
+            legal_basis=basis,
+            consequence="Ytelsen kan bli redusert.",
+        )
         text = notices.standard_text(act, TODAY + dt.timedelta(days=14))
         assert law in text and "Kurs" in text and "Ytelsen kan bli redusert." in text
         assert (TODAY + dt.timedelta(days=14)).strftime("%d.%m.%Y") in text
@@ -131,8 +160,15 @@ def test_sending_notifies_the_client_and_journals(case):
 def test_notice_on_a_requirement_with_no_benefit_is_refused_with_a_specific_message(org, frozen):
     client = f.client(org["a"], org["counsellor"])
     nav = f.fresh_user(org["counsellor"])
-    act = services.add_activity(user=nav, client=client, title="Kurs", type="course", is_requirement=True,
-                                legal_basis="arbeidsmiljøloven § 4-6", consequence="Ingen.")
+    act = services.add_activity(
+        user=nav,
+        client=client,
+        title="Kurs",
+        type="course",
+        is_requirement=True,
+        legal_basis="arbeidsmiljøloven § 4-6",
+        consequence="Ingen.",
+    )
     events = sum(Notification.objects.filter(client=client).values_list("events", flat=True))
     with pytest.raises(InvalidInput) as exc:
         notices.send_notice(user=nav, activity=act, text="x", deadline=TODAY + dt.timedelta(days=14))
@@ -141,7 +177,9 @@ def test_notice_on_a_requirement_with_no_benefit_is_refused_with_a_specific_mess
     with pytest.raises(InvalidInput, match="ikke et krav"):
         notices.send_notice(user=nav, activity=plain, text="x", deadline=TODAY + dt.timedelta(days=14))
     assert not AdvanceNotice.objects.exists()
-    assert sum(Notification.objects.filter(client=client).values_list("events", flat=True)) == events + 1  # the plain activity only
+    assert (
+        sum(Notification.objects.filter(client=client).values_list("events", flat=True)) == events + 1
+    )  # the plain activity only
 
 
 @pytest.mark.parametrize("days, field", [(3, "deadline"), (90, "deadline")])

@@ -26,8 +26,9 @@ def client_activity_disagree(request, client_id: int, activity_id: int):
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     activity = selectors.get_activity(user=request.user, activity_id=activity_id)
-    return render(request, "followup/client_disagree_form.html", {"form": form, "a": activity},
-                  status=422 if form.errors else 200)
+    return render(
+        request, "followup/client_disagree_form.html", {"form": form, "a": activity}, status=422 if form.errors else 200
+    )
 
 
 @client_view
@@ -61,9 +62,18 @@ def client_ratings(request, client_id: int):
     values = {k: str(v) for k, v in page.current.items()}
     values.update({k: v for k, v in given.items() if v})
     questions = [(it, values.get(it.key, ""), errors.get(it.key, "")) for it in page.items]
-    return render(request, "followup/client_ratings.html", {
-        "page": page, "questions": questions, "errors": errors or bool(summary), "summary": summary,
-        "dont_know": ratings.DONT_KNOW}, status=422 if summary else 200)
+    return render(
+        request,
+        "followup/client_ratings.html",
+        {
+            "page": page,
+            "questions": questions,
+            "errors": errors or bool(summary),
+            "summary": summary,
+            "dont_know": ratings.DONT_KNOW,
+        },
+        status=422 if summary else 200,
+    )
 
 
 @login_required
@@ -74,6 +84,13 @@ def rating_aggregates(request):
     rows = []
     for key, _m, label in ratings.OCCASIONS:
         rows.append((label, [c for c in cells if c.occasion == key]))
-    return render(request, "followup/rating_aggregates.html", {"rows": rows, "items": items,
-                                                                "columns": [c.item for c in cells if c.occasion == "start"],
-                                                                "min_group": ratings.MIN_GROUP})
+    return render(
+        request,
+        "followup/rating_aggregates.html",
+        {
+            "rows": rows,
+            "items": items,
+            "columns": [c.item for c in cells if c.occasion == "start"],
+            "min_group": ratings.MIN_GROUP,
+        },
+    )

@@ -22,16 +22,24 @@ def meeting_new(request, client_id: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            meetings.book_meeting(user=request.user, client=client_id, starts_at=d["starts_at"], minutes=d["minutes"],
-                                  mode=d["mode"], place=d.get("place") or "", participants=d.get("participants") or "",
-                                  agenda=d["agenda"])
+            meetings.book_meeting(
+                user=request.user,
+                client=client_id,
+                starts_at=d["starts_at"],
+                minutes=d["minutes"],
+                mode=d["mode"],
+                place=d.get("place") or "",
+                participants=d.get("participants") or "",
+                agenda=d["agenda"],
+            )
             messages.success(request, _("Møtet er booket. Brukeren får varsel og ser møtet på Min side."))
             return redirect(person_url(client_id, "moter"))
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     client = meetings.booking_form(user=request.user, client_id=client_id)
-    return render(request, "followup/meeting_form.html", {"client": client, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request, "followup/meeting_form.html", {"client": client, "form": form}, status=422 if form.errors else 200
+    )
 
 
 @staff_view
@@ -47,15 +55,23 @@ def meeting_detail(request, meeting_id: int):
                 messages.success(request, _("Møtet er registrert som «%(s)s».") % {"s": m.get_status_display().lower()})
                 return redirect(person_url(m.client_id, "moter"))
             if form.is_valid():
-                m = meetings.record_held(user=request.user, meeting=meeting_id, summary=form.cleaned_data["summary"],
-                                         shared_with_client=form.cleaned_data.get("shared_with_client", False))
+                m = meetings.record_held(
+                    user=request.user,
+                    meeting=meeting_id,
+                    summary=form.cleaned_data["summary"],
+                    shared_with_client=form.cleaned_data.get("shared_with_client", False),
+                )
                 messages.success(request, _("Møtet er registrert som gjennomført, og referatet er lagret."))
                 return redirect(person_url(m.client_id, "referater"))
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     m = meetings.get_meeting(user=request.user, meeting_id=meeting_id)
-    return render(request, "followup/meeting_detail.html", {"m": m, "client": m.client, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "followup/meeting_detail.html",
+        {"m": m, "client": m.client, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 def _week_of(value: str | None) -> dt.date | None:
@@ -80,8 +96,11 @@ def meeting_week(request):
 @staff_view
 def meetings_today(request):
     """The overview's "møter i dag" panel (an htmx fragment)."""
-    return render(request, "followup/_meetings_today.html", {"meetings": meetings.today_for(user=request.user),
-                                                              "week_url": reverse("meeting_week")})
+    return render(
+        request,
+        "followup/_meetings_today.html",
+        {"meetings": meetings.today_for(user=request.user), "week_url": reverse("meeting_week")},
+    )
 
 
 @staff_view
