@@ -118,6 +118,13 @@ class Person:
                       key=lambda m: m.starts_at)
 
     @property
+    def meetings_for_page(self) -> list:
+        """The person page's order: meetings still ahead (soonest first), then the past (newest first)."""
+        now = clock.now()
+        ahead = sorted((m for m in self.meetings or () if m.ends_at >= now), key=lambda m: m.starts_at)
+        return ahead + [m for m in self.meetings or () if m.ends_at < now]
+
+    @property
     def current_mapping(self) -> NeedsMapping | None:
         return self.mappings[0] if self.mappings else None
 
