@@ -253,9 +253,10 @@ def disagreement(work_ability: int | None, reduced: bool | None) -> str:
     return ""
 
 
-def trend_for(client_id: int, *, is_nav: bool) -> Trend:
+def trend_for(client_id: int, *, is_nav: bool, assessments: list | None = None) -> Trend:
     """The client's ratings by occasion (for the person aggregate, which has checked access and
-    audited); the flag for Nav only."""
+    audited). For Nav the flag, against the newest of ``assessments`` (the aggregate has them
+    loaded already, newest first); for the client the occasion open now instead."""
     rows = list(SelfRating.objects.filter(client_id=client_id).order_by("answered_at", "id"))
     by: dict[tuple, Point] = {}
     for r in rows:
@@ -264,19 +265,15 @@ def trend_for(client_id: int, *, is_nav: bool) -> Trend:
             by[k] = Point(r.occasion, OCCASION_LABELS.get(r.occasion, r.occasion), r.answered_at, {})
         by[k].values[r.item] = r.value
     points = sorted(by.values(), key=lambda p: p.answered_at)
-    flag = ""
-    if is_nav and points:
+    if is_nav:
         latest_wa = next((p.work_ability for p in reversed(points) if p.work_ability is not None), None)
-        aev = (
-            WorkCapacityAssessment.objects.filter(client_id=client_id)
-            .order_by("-assessed_at")
-            .values_list("reduced_work_capacity", flat=True)
-            .first()
-        )
-        flag = disagreement(latest_wa, aev)
+        if assessments is None:
+            assessments = list(WorkCapacityAssessment.objects.filter(client_id=client_id).order_by("-assessed_at")[:1])
+        aev = max(assessments, key=lambda a: a.assessed_at).reduced_work_capacity if assessments else None
+        return Trend(points, disagreement(latest_wa, aev))
     period = _open_period(client_id)
     occ = occasion_on(period.start, clock.today()) if period else None
-    return Trend(points, flag, occ[0] if occ else "")
+    return Trend(points, "", occ[0] if occ else "")
 
 
 @dataclass

@@ -196,7 +196,7 @@ def _kept_informed(p: Person, user, client_id: int, is_nav: bool) -> None:
     opening Min side has read their notices (the read receipt, information only)."""
     p.meetings = meetings.for_client(client_id)
     p.notices = notices.for_client(client_id, is_nav=is_nav)
-    p.ratings = ratings.trend_for(client_id, is_nav=is_nav)
+    p.ratings = ratings.trend_for(client_id, is_nav=is_nav, assessments=p.assessments if is_nav else None)
     latest = {}
     for n in p.notices:  # newest first: the first per activity is its current notice
         latest.setdefault(n.activity_id, n)
