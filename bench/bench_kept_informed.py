@@ -25,7 +25,7 @@ def _world(scale: float):
     from django.db import transaction
     from django.utils import timezone
 
-    from skreddersy.clients.models import Client, FollowUpPeriod
+    from skreddersy.clients.models import FollowUpPeriod
     from skreddersy.core import clock
     from skreddersy.followup.models import Activity, ActivityPlan, AdvanceNotice, Meeting, SelfRating
     from tests import factories as f
@@ -144,7 +144,7 @@ def run(args) -> dict:
     # booking: a free slot (18:00 on a random future day) and, as often, a clash (09:00 on a booked day)
     book, refused = [], []
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    for i in range(60 if quick else 300):
+    for _ in range(60 if quick else 300):
         s = staff[rng.randrange(len(staff))]
         c = clients[rng.randrange(len(clients))]
         day = tomorrow + dt.timedelta(days=rng.randrange(150))
