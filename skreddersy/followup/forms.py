@@ -363,6 +363,10 @@ class MeetingForm(StyledForm):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000,
                              help_text=_("Brukeren ser agendaen på Min side."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].conditional = True  # required for a meeting in person: never marked optional
+
 
 class MeetingHeldForm(StyledForm):
     summary = forms.CharField(label=_("Referat"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
