@@ -483,7 +483,9 @@ def disagree_with_activity(*, user, activity: Activity | int, body: str) -> Thre
             thread = Thread.objects.create(client_id=activity.client_id, activity=activity, created_at=now,
                                            subject=f"Uenig eller spørsmål: {activity.title}"[:200])
         thread.client = activity.client
-        _post(user, thread, body, from_client=True)
+        msg = _post(user, thread, body, from_client=True)
+        Task.objects.filter(message__thread=thread, kind=Task.Kind.ANSWER_MESSAGE, status=Task.Status.OPEN).update(
+            title=f"Svar innen 48 timer: bruker er uenig eller har spørsmål om «{activity.title}»"[:200], message=msg)
         Activity.objects.filter(pk=activity.pk).update(client_disagreed_at=now)
         what = "aktivitetskravet" if activity.is_requirement else "aktiviteten"
         journal.append(client_id=activity.client_id, kind=Kind.ACTIVITY, actor=user, obj=activity, at=now,

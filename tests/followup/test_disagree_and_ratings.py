@@ -48,7 +48,8 @@ def test_disagreeing_opens_a_message_tied_to_the_activity_and_marks_it(case):
     )
     thread = services.disagree_with_activity(user=case["me"], activity=act.pk, body="Jeg kan ikke ta kurset på dagtid.")
     assert thread.activity_id == act.pk and thread.awaiting_nav_reply
-    assert Task.objects.filter(client=case["client"], kind="answer_message", status="open").exists()
+    task = Task.objects.get(client=case["client"], kind="answer_message", status="open")
+    assert "uenig eller har spørsmål om «Kurs i Excel»" in task.title
     page = selectors.person(user=case["nav"], client_id=case["client"].pk)
     shown = next(a for a in page.activities if a.pk == act.pk)
     assert shown.disagreement_open
