@@ -140,7 +140,7 @@ def test_book_meeting_client_sees_it_on_a_phone_and_disagrees_counsellor_sees_it
     assert plan.get_by_text("Bruker er ikke enig / har spørsmål").is_visible()
     assert page.locator("#dialog").get_by_text("nattskift på tirsdager").is_visible()
     assert (
-        page.locator("#oppgaver")
+        page.locator("#oppgaver strong")
         .get_by_text("bruker er uenig eller har spørsmål om «Jobbklubb hver tirsdag»")
         .is_visible()
     )
