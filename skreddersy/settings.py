@@ -266,6 +266,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS = {
     "skreddersy.core.tasks.housekeeping": 60 * 60,
     "skreddersy.notifications.tasks.drain_notifications": 30,
+    # the day-before reminder of meetings with the client (followup/meetings.py), through the outbox
+    "skreddersy.followup.tasks.remind_meetings": 15 * 60,
     # sealed survey answers into the results in batches of at least five (insight/anonymity.py)
     "skreddersy.insight.tasks.release_pending_responses": 15 * 60,
 }

@@ -456,3 +456,53 @@ class SharingConsentForm(StyledForm):
         if by_client:
             del self.fields["on_paper"]
             self.fields["categories"].label = _("Dette kan deles")
+
+
+# --- issue 17: meetings, formal notice before a sanction, disagreement, own ratings -------------------
+
+MEETING_MINUTES = [(15, _("15 minutter")), (30, _("30 minutter")), (45, _("45 minutter")), (60, _("1 time")),
+                   (90, _("1,5 time")), (120, _("2 timer"))]
+
+
+class MeetingForm(StyledForm):
+    starts_at = forms.DateTimeField(label=_("Tidspunkt"), widget=DateTimeInput,
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
+    minutes = forms.TypedChoiceField(label=_("Varighet"), choices=MEETING_MINUTES, coerce=int, initial=45)
+    mode = forms.ChoiceField(label=_("Møteform"), choices=[("in_person", _("Oppmøte")), ("video", _("Video")),
+                                                           ("phone", _("Telefon"))], widget=forms.RadioSelect, initial="in_person")
+    place = forms.CharField(label=_("Sted"), max_length=200, required=False,
+                            help_text=_("Kreves ved oppmøte. Ved video: lenken sendes i en melding; ved telefon: hvem ringer hvem."))
+    participants = forms.CharField(label=_("Deltakere"), max_length=300, required=False,
+                                   help_text=_("For eksempel tolk, arbeidsgiver eller fastlege, i tillegg til deg og brukeren."))
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000,
+                             help_text=_("Brukeren ser agendaen på Min side."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].conditional = True  # required for a meeting in person: never marked optional
+
+
+class MeetingHeldForm(StyledForm):
+    summary = forms.CharField(label=_("Referat"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    shared_with_client = forms.BooleanField(label=_("Del referatet med brukeren"), required=False, initial=True)
+
+
+class NoticeForm(StyledForm):
+    text = forms.CharField(label=_("Tekst til brukeren"), widget=forms.Textarea(attrs={"rows": 12}), max_length=10000,
+                           help_text=_("Standardteksten for hjemmelen. Tilpass den til brukeren: enkle ord, hva som er "
+                                       "registrert, og hva brukeren kan gjøre."))
+    deadline = forms.DateField(label=_("Svarfrist"), widget=DateInput,
+                               help_text=_("Forvaltningsloven § 16: brukeren skal få rimelig tid til å uttale seg (minst 7 dager)."))
+
+
+class SanctionForm(StyledForm):
+    reason = forms.CharField(label=_("Begrunnelse for innstillingen"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+
+class NoticeResponseForm(StyledForm):
+    response = forms.CharField(label=_("Ditt svar"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class DisagreeForm(StyledForm):
+    body = forms.CharField(label=_("Hva er du uenig i, eller hva lurer du på?"), widget=forms.Textarea(attrs={"rows": 6}),
+                           max_length=5000, error_messages={"required": _("Skriv hva du er uenig i eller lurer på.")})

@@ -135,6 +135,9 @@ class Activity(models.Model):
     legal_basis = models.CharField(_("hjemmel"), max_length=200, blank=True)
     consequence = models.TextField(_("konsekvens hvis kravet ikke oppfylles"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    # "Jeg er ikke enig / jeg har spørsmål" on Min side: when the client last disagreed or asked (the
+    # message itself is a thread tied to the activity); open until the client approves after it
+    client_disagreed_at = models.DateTimeField(_("bruker uenig eller har spørsmål"), null=True, blank=True)
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -153,6 +156,12 @@ class Activity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PROPOSED, self.Status.PLANNED, self.Status.ONGOING)
+
+    @property
+    def disagreement_open(self) -> bool:
+        """The client said they disagree or have a question, and has not approved since."""
+        d = self.client_disagreed_at
+        return d is not None and (self.client_approved_at is None or self.client_approved_at < d)
 
 
 class Thread(models.Model):
@@ -344,3 +353,106 @@ class OverviewSettings(models.Model):
 
     owner = models.OneToOneField(StaffMember, on_delete=models.CASCADE, related_name="overview_settings")
     columns = models.JSONField(default=list)
+
+
+# --- the client kept informed (issue 17): formal notice before a sanction, meetings, own ratings ---
+
+class AdvanceNotice(models.Model):
+    """Forhåndsorientering: the formal notice, before a benefit can be reduced or stopped, that an
+    activity requirement is not met, with a deadline to respond (forvaltningsloven § 16). A
+    sanction recommendation (``recommended_at``) is written only once the client has responded or
+    the deadline has passed (``followup.notices.sanction_refusal``)."""
+
+    class Channel(models.TextChoices):
+        DIGITAL = "digital", _("Min side")
+        LETTER = "letter", _("Brev")
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="notices")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="advance_notices")
+    basis = models.CharField(_("hjemmel"), max_length=40, help_text="a key of followup.notices.BASES")
+    text = models.TextField(_("tekst"))
+    deadline = models.DateField(_("svarfrist"))
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.DIGITAL)
+    sent_at = models.DateTimeField(default=clock.now)
+    sent_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField(_("lest av bruker"), null=True, blank=True)
+    response = models.TextField(_("brukers svar"), blank=True)
+    responded_at = models.DateTimeField(_("svart"), null=True, blank=True)
+    recommended_at = models.DateTimeField(_("innstilling om sanksjon"), null=True, blank=True)
+    recommended_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recommendation = models.TextField(_("begrunnelse for innstillingen"), blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["activity", "-sent_at"], name="notice_activity_sent")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(responded_at__isnull=True) | ~models.Q(response=""),
+                                   name="notice_response_has_text"),
+            models.CheckConstraint(condition=models.Q(recommended_at__isnull=True) | ~models.Q(recommendation=""),
+                                   name="notice_recommendation_has_reason"),
+        ]
+
+
+class Meeting(models.Model):
+    """A meeting booked with the client (møte): shown on Min side, reminded the day before, and
+    when held turned into a meeting note (``note``) in one step; a no-show is recorded as such."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("Oppmøte")
+        VIDEO = "video", _("Video")
+        PHONE = "phone", _("Telefon")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planlagt")
+        HELD = "held", _("Gjennomført")
+        NO_SHOW = "no_show", _("Bruker møtte ikke")
+        CANCELLED = "cancelled", _("Avlyst")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="meetings")
+    counsellor = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField(_("tidspunkt"))
+    ends_at = models.DateTimeField(_("slutt"))
+    mode = models.CharField(_("møteform"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    place = models.CharField(_("sted"), max_length=200, blank=True)
+    participants = models.CharField(_("deltakere"), max_length=300, blank=True)
+    agenda = models.TextField(_("agenda"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    note = models.OneToOneField(MeetingNote, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["counsellor", "starts_at"], name="meeting_counsellor_start"),
+            models.Index(fields=["client", "starts_at"], name="meeting_client_start"),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"),
+        ]
+
+
+class SelfRating(models.Model):
+    """The client's own answer to one job-seeker item of the item bank (instruments.json,
+    ``jobseeker_outcomes``) at one occasion of a follow-up period (start, 3, 12, 18 months).
+    Voluntary and never used in a benefit decision. ``value`` is the scale point (for an item with
+    options, the option's index); ``dont_know`` the item's extra option."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="self_ratings")
+    period = models.ForeignKey("clients.FollowUpPeriod", on_delete=models.CASCADE, related_name="self_ratings")
+    occasion = models.CharField(max_length=8)
+    item = models.CharField(max_length=40)
+    value = models.SmallIntegerField(null=True, blank=True)
+    dont_know = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "occasion", "item"], name="self_rating_once_per_occasion"),
+            models.CheckConstraint(condition=(models.Q(value__isnull=False, dont_know=False)
+                                                       | models.Q(value__isnull=True, dont_know=True)), name="self_rating_value_or_dont_know"),
+        ]

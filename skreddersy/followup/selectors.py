@@ -14,6 +14,7 @@ from skreddersy.clients.selectors import get_client
 from skreddersy.core import audit, clock, reference
 from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Role
+from skreddersy.followup import meetings, notices, ratings
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
@@ -154,6 +155,11 @@ class Person:
     awaiting_more: bool = False  # more threads await Nav's reply than shown at the top
     notes_more: bool = False
     focus_message_id: int | None = None
+    # issue 17: meetings, formal notices before a sanction and the client's own ratings
+    # (followup.meetings, followup.notices, followup.ratings)
+    meetings: list | None = None
+    notices: list | None = None
+    ratings: object = None
 
     def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
         groups = []
@@ -207,6 +213,20 @@ class Person:
     def all_threads(self) -> list[Thread]:
         """The awaiting threads then the rest of the first screen (Min side shows them together)."""
         return list(self.awaiting or ()) + list(self.threads or ())
+
+    @property
+    def upcoming_meetings(self) -> list:
+        """Meetings not yet over (planned) or cancelled ahead, soonest first: what Min side shows."""
+        now = clock.now()
+        return sorted((m for m in self.meetings or () if m.ends_at >= now and m.status in ("planned", "cancelled")),
+                      key=lambda m: m.starts_at)
+
+    @property
+    def meetings_for_page(self) -> list:
+        """The person page's order: meetings still ahead (soonest first), then the past (newest first)."""
+        now = clock.now()
+        ahead = sorted((m for m in self.meetings or () if m.ends_at >= now), key=lambda m: m.starts_at)
+        return ahead + [m for m in self.meetings or () if m.ends_at < now]
 
     @property
     def current_mapping(self) -> NeedsMapping | None:
@@ -340,7 +360,23 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
         p.contact_preference = ContactPreference.objects.filter(client_id=client.pk).first()
     if focus:
         _add_focus(p, focus, notes_visible=access.record_filter(user, client))
+    _kept_informed(p, user, client.pk, is_nav)
     return p
+
+
+def _kept_informed(p: Person, user, client_id: int, is_nav: bool) -> None:
+    """The person page's and Min side's meetings, notices and own ratings (issue 17); a client
+    opening Min side has read their notices (the read receipt, information only)."""
+    p.meetings = meetings.for_client(client_id)
+    p.notices = notices.for_client(client_id, is_nav=is_nav)
+    p.ratings = ratings.trend_for(client_id, is_nav=is_nav, assessments=p.assessments if is_nav else None)
+    latest = {}
+    for n in p.notices:  # newest first: the first per activity is its current notice
+        latest.setdefault(n.activity_id, n)
+    for a in p.activities:
+        a.latest_notice = latest.get(a.pk)
+    if not is_nav and access.actor(user).client_id == client_id:
+        notices.mark_read(client_id, p.notices)
 
 
 def _add_focus(p: Person, focus: dict, *, notes_visible) -> None:

@@ -468,6 +468,38 @@ def approve_activity(*, user, activity: Activity | int, expected_version: int) -
     return current
 
 
+def disagree_with_activity(*, user, activity: Activity | int, body: str) -> Thread:
+    """"Jeg er ikke enig / jeg har spørsmål": the client's message about an activity Nav proposed
+    (or a requirement), in a thread tied to the activity. It marks the activity for the counsellor
+    (shown on the plan until the client approves after it) and, like every message from the
+    client, gives the counsellor a task to answer it within 48 hours."""
+    activity = _activity(activity)
+    with audited_write(user, activity.client_id, "aktivitet: uenig") as a:
+        access.require_client_self(user, activity.client, what="aktivitet: uenig")
+        if not activity.is_open:
+            raise InvalidInput("Aktiviteten er avsluttet. Skriv en vanlig melding til veilederen din.", field="body")
+        body = (body or "").strip()
+        if not body:
+            raise InvalidInput("Skriv hva du er uenig i eller lurer på.", field="body")
+        if len(body) > 5000:
+            raise InvalidInput("Meldingen kan være høyst 5000 tegn.", field="body")
+        now = clock.now()
+        thread = Thread.objects.filter(client_id=activity.client_id, activity=activity).order_by("-last_message_at").first()
+        if thread is None:
+            thread = Thread.objects.create(client_id=activity.client_id, activity=activity, created_at=now,
+                                           subject=f"Uenig eller spørsmål: {activity.title}"[:200])
+        thread.client = activity.client
+        msg = _post(user, thread, body, from_client=True)
+        Task.objects.filter(message__thread=thread, kind=Task.Kind.ANSWER_MESSAGE, status=Task.Status.OPEN).update(
+            title=f"Svar innen 48 timer: bruker er uenig eller har spørsmål om «{activity.title}»"[:200], message=msg)
+        Activity.objects.filter(pk=activity.pk).update(client_disagreed_at=now)
+        what = "aktivitetskravet" if activity.is_requirement else "aktiviteten"
+        journal.append(client_id=activity.client_id, kind=Kind.ACTIVITY, actor=user, obj=activity, at=now,
+                       summary=f"Bruker er ikke enig eller har spørsmål om {what}: {activity.title}")
+        a["obj"] = thread
+    return thread
+
+
 # --- dialogue ------------------------------------------------------------------------------------
 
 def start_thread(*, user, client: Client | int, subject: str, body: str, activity: Activity | None = None) -> Thread:

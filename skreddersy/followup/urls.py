@@ -50,6 +50,15 @@ urlpatterns = [
     path("bruker/ny/", views.register_client, name="register_client"),
     path("bruker/<int:client_id>/endre/", views.client_edit, name="client_edit"),
     path("bruker/<int:client_id>/flytt/", views.client_transfer, name="client_transfer"),
+    # issue 17: meetings, forhåndsorientering, the client's ratings (analysts)
+    path("bruker/<int:client_id>/mote/nytt/", views.meeting_new, name="meeting_new"),
+    path("mote/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("mote/<int:meeting_id>/avlys/", views.meeting_cancel, name="meeting_cancel"),
+    path("moteplan/", views.meeting_week, name="meeting_week"),
+    path("moteplan/i-dag/", views.meetings_today, name="meetings_today"),
+    path("aktivitet/<int:activity_id>/krav/", views.requirement_page, name="requirement_page"),
+    path("forhandsorientering/<int:notice_id>/brev/", views.notice_letter, name="notice_letter"),
+    path("innsikt/egenvurderinger/", views.rating_aggregates, name="rating_aggregates"),
     # Clients: Min side
     path("min-side/logg-inn/", views.ClientLoginView.as_view(), name="client_login"),
     path("min-side/", views.client_home, name="client_home"),
@@ -59,5 +68,8 @@ urlpatterns = [
     path("min-side/deling/", views.client_sharing, name="client_sharing"),
     path("min-side/varsler/", views.client_notification_preferences, name="client_notification_preferences"),
     path("min-side/skriv/", views.client_message_new, name="client_message_new"),
+    path("min-side/aktivitet/<int:activity_id>/uenig/", views.client_activity_disagree, name="client_activity_disagree"),
+    path("min-side/forhandsorientering/<int:notice_id>/svar/", views.client_notice_respond, name="client_notice_respond"),
+    path("min-side/egenvurdering/", views.client_ratings, name="client_ratings"),
     path("min-side/dialog/<int:thread_id>/svar/", views.client_thread_reply, name="client_thread_reply"),
 ]

@@ -12,7 +12,7 @@ from skreddersy.clients import services as client_services
 from skreddersy.core import clock
 from skreddersy.core.errors import AccessDenied, ServiceError
 from skreddersy.core.models import AuditEntry
-from skreddersy.followup import selectors, services
+from skreddersy.followup import meetings, notices, ratings, selectors, services
 from skreddersy.followup.models import Message
 from tests import factories as f
 
@@ -66,6 +66,20 @@ def _thread(e):
 
 def _task(e):
     return services.create_task(user=e["nav"], client=e["client"], title="Ring", deadline=clock.now() + dt.timedelta(days=1))
+
+
+def _requirement(e):
+    return services.add_activity(user=e["nav"], client=e["client"], title="Jobbklubb", type="course", is_requirement=True,
+                                 legal_basis="folketrygdloven § 11-7", consequence="AAP kan bli redusert.")
+
+
+def _notice(e):
+    return notices.send_notice(user=e["nav"], activity=_requirement(e), text="Tekst",
+                               deadline=clock.today() + dt.timedelta(days=14))
+
+
+def _answered(e):
+    return notices.respond_to_notice(user=e["me"], notice=_notice(e), response="Jeg var syk.")
 
 
 def _stale_activity(e):
@@ -128,6 +142,29 @@ SERVICES = {
     "approve_activity": (services.approve_activity, "me",
                          lambda e: (lambda a: dict(activity=a, expected_version=a.version))(_activity(e)),
                          [lambda e: (lambda av: dict(activity=av[0], expected_version=av[1]))(_stale_activity(e))]),
+    "disagree_with_activity": (services.disagree_with_activity, "me",
+                               lambda e: dict(activity=_activity(e), body="Jeg er ikke enig."),
+                               [lambda e: dict(activity=_activity(e), body=" ")]),
+    # issue 17: forhåndsorientering, meetings and the client's own ratings (followup/notices.py,
+    # meetings.py, ratings.py)
+    "send_notice": (notices.send_notice, "nav",
+                    lambda e: dict(activity=_requirement(e), text="Tekst", deadline=clock.today() + dt.timedelta(days=14)),
+                    [lambda e: dict(activity=_requirement(e), text="Tekst", deadline=clock.today() + dt.timedelta(days=2)),
+                     lambda e: dict(activity=_activity(e), text="Tekst", deadline=clock.today() + dt.timedelta(days=14))]),
+    "respond_to_notice": (notices.respond_to_notice, "me",
+                          lambda e: dict(notice=_notice(e), response="Jeg var syk."),
+                          [lambda e: dict(notice=_notice(e), response=" ")]),
+    "recommend_sanction": (notices.recommend_sanction, "nav",
+                           lambda e: dict(activity=_answered(e).activity_id, reason="Ikke rimelig grunn."),
+                           [lambda e: dict(activity=_notice(e).activity_id, reason="Før fristen.")]),
+    "book_meeting": (meetings.book_meeting, "nav",
+                     lambda e: dict(client=e["client"], starts_at=clock.now() + dt.timedelta(days=1), minutes=30, mode="phone",
+                                    agenda="Plan"),
+                     [lambda e: dict(client=e["client"], starts_at=clock.now() - dt.timedelta(days=1), minutes=30,
+                                     mode="phone", agenda="Plan")]),
+    "record_ratings": (ratings.record_ratings, "me",
+                       lambda e: dict(client=e["client"], answers={"work_ability": "6"}),
+                       [lambda e: dict(client=e["client"], answers={"work_ability": "11"})]),
     "start_thread": (services.start_thread, "me",
                      lambda e: dict(client=e["client"], subject="Spørsmål", body="Hei"),
                      [lambda e: dict(client=e["client"], subject="Spørsmål", body=" ")]),

@@ -16,6 +16,13 @@ from skreddersy.followup.views.caseloads import (
 )
 from skreddersy.followup.views.decisions import assessment_new, decision_action, decision_detail, decision_new
 from skreddersy.followup.views.dialogue import contact_new, message_route, thread_new, thread_no_reply, thread_reply
+from skreddersy.followup.views.kept_informed import (
+    client_activity_disagree,
+    client_notice_respond,
+    client_ratings,
+    rating_aggregates,
+)
+from skreddersy.followup.views.meetings import meeting_cancel, meeting_detail, meeting_new, meeting_week, meetings_today
 from skreddersy.followup.views.minside import (
     ClientLoginView,
     client_activity_approve,
@@ -25,6 +32,7 @@ from skreddersy.followup.views.minside import (
     client_message_new,
     client_thread_reply,
 )
+from skreddersy.followup.views.notices import notice_letter, requirement_page
 from skreddersy.followup.views.notify import (
     client_notification_preferences,
     notification_letter,
@@ -61,4 +69,7 @@ __all__ = [
     "task_new", "task_reassign", "task_undo", "client_sharing", "person_sharing",
     "assign_bulk", "client_edit", "client_transfer", "counsellor_overview", "cover_end", "cover_new", "handout_queue",
     "pending_resolve", "register_client", "rule_delete", "rules_page",
+    # issue 17
+    "client_activity_disagree", "client_notice_respond", "client_ratings", "rating_aggregates", "meeting_cancel",
+    "meeting_detail", "meeting_new", "meeting_week", "meetings_today", "notice_letter", "requirement_page",
 ]

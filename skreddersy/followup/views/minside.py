@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from skreddersy.accounts.views import LoginView
 from skreddersy.clients import selectors as client_selectors
 from skreddersy.clients import services as client_services
-from skreddersy.core import reference
+from skreddersy.core import clock, reference
 from skreddersy.core.errors import Conflict
 from skreddersy.followup import forms, selectors, services
 from skreddersy.followup.views._common import FORM_ERRORS, client_view
@@ -36,7 +36,7 @@ def client_home(request, client_id: int):
     finished = [a for a in page.activities if not a.is_open]
     return render(request, "followup/client_home.html", {
         "p": page, "client": page.client, "waiting": waiting, "active": active, "finished": finished,
-        "reply_form": forms.ReplyForm(),
+        "reply_form": forms.ReplyForm(), "now": clock.now(),
     })
 
 

@@ -1,0 +1,361 @@
+"""Meetings with the client: booking, the day-before reminder, the counsellor's week (møteplan),
+"meeting today" for the overview, and the outcome (held, with its meeting note in one step, or a
+no-show).
+
+Services (writes) and selectors (reads) of this one concept, held to the same layering as
+``services.py`` and ``selectors.py`` (.importlinter). The client hears of a booking and of the
+reminder through the notification outbox (``notify``, in the same transaction), whose texts say
+only that something waits on Min side: never the time, the place or the agenda.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from skreddersy import journal
+from skreddersy.clients.models import Client
+from skreddersy.clients.selectors import get_client
+from skreddersy.clients.services import load_client
+from skreddersy.core import audit, clock
+from skreddersy.core.audit import audited_write
+from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from skreddersy.core.models import StaffMember
+from skreddersy.followup.models import Meeting, MeetingNote
+from skreddersy.notifications.outbox import notify
+from skreddersy.policy import access
+
+Mode = Meeting.Mode
+Status = Meeting.Status
+MIN_MINUTES, MAX_MINUTES = 10, 8 * 60
+MAX_AHEAD = dt.timedelta(days=366)
+# The meeting note's channel for each way of meeting
+NOTE_CHANNEL = {
+    Mode.IN_PERSON: MeetingNote.Channel.MEETING,
+    Mode.VIDEO: MeetingNote.Channel.VIDEO,
+    Mode.PHONE: MeetingNote.Channel.PHONE,
+}
+
+
+def _staff(user) -> StaffMember:
+    staff = access.actor(user).staff
+    if staff is None:
+        raise AccessDenied("Bare Nav-ansatte kan gjøre dette.")
+    return staff
+
+
+def _meeting(value) -> Meeting:
+    if isinstance(value, Meeting):
+        return value
+    m = (
+        Meeting.objects.select_related("client", "counsellor").filter(pk=value).first()
+        if isinstance(value, int)
+        else None
+    )
+    if m is None:
+        raise NotFound("Fant ikke møtet.")
+    return m
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def overlapping(counsellor_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude: int | None = None):
+    """The counsellor's planned meetings that overlap [starts_at, ends_at)."""
+    qs = Meeting.objects.filter(
+        counsellor_id=counsellor_id, status=Status.PLANNED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    return qs.exclude(pk=exclude) if exclude else qs
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+def book_meeting(
+    *,
+    user,
+    client: Client | int,
+    starts_at: dt.datetime | None,
+    minutes: int | None,
+    mode: str,
+    place: str = "",
+    participants: str = "",
+    agenda: str = "",
+) -> Meeting:
+    """Book a meeting with the client for the acting counsellor. Refused with a message naming the
+    field: a time in the past, a meeting overlapping another of the counsellor's, a meeting in
+    person without a place. The client is notified in the same transaction."""
+    client = load_client(client)
+    with audited_write(user, client.pk, "møte: book") as a:
+        access.require_nav(user, client, what="møte: book")
+        staff = _staff(user)
+        now = clock.now()
+        errors = {}
+        if mode not in Mode.values:
+            errors["mode"] = "Velg oppmøte, video eller telefon."
+        place = (place or "").strip()
+        if mode == Mode.IN_PERSON and not place:
+            errors["place"] = "Skriv hvor dere skal møtes (for eksempel Nav-kontorets adresse og møterom)."
+        if len(place) > 200:
+            errors["place"] = "Stedet kan være høyst 200 tegn."
+        participants = (participants or "").strip()
+        if len(participants) > 300:
+            errors["participants"] = "Deltakerlisten kan være høyst 300 tegn."
+        agenda = (agenda or "").strip()
+        if not agenda:
+            errors["agenda"] = "Skriv hva møtet skal handle om, så brukeren kan forberede seg."
+        if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+            errors["minutes"] = f"Varighet må være fra {MIN_MINUTES} minutter til {MAX_MINUTES // 60} timer."
+        if starts_at is None:
+            errors["starts_at"] = "Velg dato og klokkeslett."
+        else:
+            starts_at = _aware(starts_at)
+            if starts_at <= now:
+                errors["starts_at"] = "Møtet kan ikke være tilbake i tid. Velg et tidspunkt fram i tid."
+            elif starts_at > now + MAX_AHEAD:
+                errors["starts_at"] = "Møtet kan bookes høyst ett år fram i tid."
+        if errors:
+            raise InvalidInput("Møtet kan ikke bookes.", errors=errors)
+        ends_at = starts_at + dt.timedelta(minutes=minutes)
+        if connection.features.has_select_for_update:  # two bookings at once for one counsellor: one waits
+            list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk", flat=True))
+        clash = overlapping(staff.pk, starts_at, ends_at).order_by("starts_at").first()
+        if clash is not None:
+            local = timezone.localtime(clash.starts_at)
+            end = timezone.localtime(clash.ends_at)
+            raise InvalidInput(
+                "Møtet kan ikke bookes.",
+                errors={
+                    "starts_at": f"Du har et annet møte {local:%d.%m.%Y} kl. {local:%H:%M}–{end:%H:%M} som overlapper. Velg et annet tidspunkt."
+                },
+            )
+        m = Meeting.objects.create(
+            client=client,
+            counsellor=staff,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            mode=mode,
+            place=place,
+            participants=participants,
+            agenda=agenda,
+            created_by=user,
+            created_at=now,
+            updated_at=now,
+        )
+        notify(client_id=client.pk, kind="meeting", at=now)
+        local = timezone.localtime(starts_at)
+        journal.append(
+            client_id=client.pk,
+            kind=journal.Kind.NOTE,
+            actor=user,
+            obj=m,
+            at=now,
+            summary=f"Møte booket {local:%d.%m.%Y} kl. {local:%H:%M} ({m.get_mode_display().lower()})",
+        )
+        a["obj"] = m
+    return m
+
+
+def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_client: bool = True) -> Meeting:
+    """The meeting was held: write its meeting note (samtalereferat) and mark it held, in one step."""
+    meeting = _meeting(meeting)
+    with audited_write(user, meeting.client_id, "møte: gjennomført") as a:
+        access.require_nav(user, meeting.client, what="møte: gjennomført")
+        if meeting.status != Status.PLANNED:
+            raise Conflict(
+                f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status"
+            )
+        now = clock.now()
+        if meeting.starts_at > now + dt.timedelta(minutes=5):
+            raise InvalidInput("Møtet har ikke begynt ennå; registrer det når det er holdt.", field="summary")
+        summary = (summary or "").strip()
+        if not summary:
+            raise InvalidInput("Skriv referatet fra møtet.", field="summary")
+        note = MeetingNote.objects.create(
+            client_id=meeting.client_id,
+            channel=NOTE_CHANNEL[meeting.mode],
+            held_at=meeting.starts_at,
+            summary=summary,
+            shared_with_client=shared_with_client,
+            written_by=_staff(user),
+            created_at=now,
+        )
+        n = Meeting.objects.filter(pk=meeting.pk, status=Status.PLANNED).update(
+            status=Status.HELD, note=note, updated_at=now
+        )
+        if n == 0:
+            raise Conflict("Møtet er registrert av noen andre samtidig. Last inn på nytt.", field="status")
+        Client.objects.filter(
+            Q(pk=meeting.client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=meeting.starts_at))
+        ).update(last_contact_at=meeting.starts_at)
+        meeting.refresh_from_db()
+        label = "Samtalereferat" if shared_with_client else "Internt notat"
+        journal.append(
+            client_id=meeting.client_id,
+            kind=journal.Kind.NOTE,
+            actor=user,
+            obj=note,
+            at=meeting.starts_at,
+            visible_to_client=shared_with_client,
+            summary=f"Møte gjennomført. {label} ({note.get_channel_display().lower()})",
+        )
+        a["obj"] = meeting
+    return meeting
+
+
+def record_outcome(*, user, meeting: Meeting | int, status: str) -> Meeting:
+    """A no-show (after the meeting's start) or a cancellation."""
+    meeting = _meeting(meeting)
+    with audited_write(user, meeting.client_id, "møte: utfall") as a:
+        access.require_nav(user, meeting.client, what="møte: utfall")
+        if status not in (Status.NO_SHOW, Status.CANCELLED):
+            raise InvalidInput("Velg «møtte ikke» eller «avlyst».", field="status")
+        if meeting.status != Status.PLANNED:
+            raise Conflict(
+                f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status"
+            )
+        now = clock.now()
+        if status == Status.NO_SHOW and meeting.starts_at > now:
+            raise InvalidInput(
+                "Et møte kan registreres som «møtte ikke» først når møtetidspunktet er passert.", field="status"
+            )
+        n = Meeting.objects.filter(pk=meeting.pk, status=Status.PLANNED).update(status=status, updated_at=now)
+        if n == 0:
+            raise Conflict("Møtet er registrert av noen andre samtidig. Last inn på nytt.", field="status")
+        meeting.refresh_from_db()
+        local = timezone.localtime(meeting.starts_at)
+        if status == Status.CANCELLED:
+            notify(client_id=meeting.client_id, kind="meeting", at=now)
+            summary = f"Møte {local:%d.%m.%Y} kl. {local:%H:%M} avlyst"
+        else:
+            summary = f"Bruker møtte ikke til møtet {local:%d.%m.%Y} kl. {local:%H:%M}"
+        journal.append(
+            client_id=meeting.client_id, kind=journal.Kind.NOTE, actor=user, obj=meeting, at=now, summary=summary
+        )
+        a["obj"] = meeting
+    return meeting
+
+
+def send_reminders(*, now: dt.datetime | None = None) -> int:
+    """The day-before reminder (periodic task): every planned meeting starting tomorrow (local
+    date) that has had no reminder is announced to its client through the outbox, once. A
+    meeting booked today for tomorrow gets it too; one booked for today gets the booking's notice
+    only. Returns how many were reminded. System work: journalled, not audited."""
+    now = now or clock.now()
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    start, end = _midnight(tomorrow), _midnight(tomorrow + dt.timedelta(days=1))
+    due = list(
+        Meeting.objects.filter(
+            status=Status.PLANNED, reminder_sent_at__isnull=True, starts_at__gte=start, starts_at__lt=end
+        ).only("pk", "client_id", "starts_at")[:5000]
+    )
+    done = 0
+    for m in due:
+        with transaction.atomic():
+            if not Meeting.objects.filter(pk=m.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+                continue  # another worker reminded it
+            notify(client_id=m.client_id, kind="meeting", at=now)
+            local = timezone.localtime(m.starts_at)
+            journal.append(
+                client_id=m.client_id,
+                kind=journal.Kind.NOTE,
+                obj=m,
+                at=now,
+                visible_to_client=False,
+                summary=f"Påminnelse sendt om møtet {local:%d.%m.%Y} kl. {local:%H:%M}",
+            )
+            done += 1
+    return done
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+def for_client(client_id: int) -> list[Meeting]:
+    """The client's meetings (upcoming first, then the last ones held), for the person aggregate,
+    which has checked access and audited."""
+    return list(
+        Meeting.objects.filter(client_id=client_id)
+        .select_related("counsellor", "note")
+        .order_by("-starts_at", "-id")[:20]
+    )
+
+
+def booking_form(*, user, client_id: int) -> Client:
+    return get_client(user=user, client_id=client_id, what="møte: book", nav=True)
+
+
+def get_meeting(*, user, meeting_id: int) -> Meeting:
+    m = Meeting.objects.select_related("client", "counsellor", "note").filter(pk=meeting_id).first()
+    if m is None:
+        raise NotFound("Fant ikke møtet.")
+    get_client(user=user, client_id=m.client_id, what="møte", nav=True)
+    return m
+
+
+@dataclass
+class Week:
+    monday: dt.date
+    days: list[tuple[dt.date, list[Meeting]]]
+    today: dt.date
+
+    @property
+    def previous(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)
+
+    @property
+    def iso(self) -> str:
+        y, w, _ = self.monday.isocalendar()
+        return f"{y}-W{w:02d}"
+
+    @property
+    def count(self) -> int:
+        return sum(len(ms) for _, ms in self.days)
+
+
+def _between(user, start: dt.datetime, end: dt.datetime) -> list[Meeting]:
+    staff = _staff(user)
+    if not access.actor(user).does_followup:
+        raise AccessDenied("Møteplanen er for veiledere.")
+    visible = Client.objects.filter(access.client_filter(user)).values("pk")
+    return list(
+        Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=visible)
+        .exclude(status=Status.CANCELLED)
+        .select_related("client")
+        .order_by("starts_at", "id")
+    )
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def week(*, user, day: dt.date | None = None) -> Week:
+    """Møteplan: the acting counsellor's meetings in the week of ``day`` (Monday to Sunday), by day.
+    One audit read entry holding the clients shown."""
+    today = clock.today()
+    day = day or today
+    monday = day - dt.timedelta(days=day.weekday())
+    meetings = _between(user, _midnight(monday), _midnight(monday + dt.timedelta(days=7)))
+    by_day = {monday + dt.timedelta(days=i): [] for i in range(7)}
+    for m in meetings:
+        by_day[timezone.localdate(m.starts_at)].append(m)
+    audit.record_reads(user, sorted({m.client_id for m in meetings}), "møteplan", why="møteplan")
+    return Week(monday, list(by_day.items()), today)
+
+
+def today_for(*, user) -> list[Meeting]:
+    """ "Møter i dag" on the overview: the acting counsellor's meetings today (one audit read entry)."""
+    today = clock.today()
+    meetings = _between(user, _midnight(today), _midnight(today + dt.timedelta(days=1)))
+    audit.record_reads(user, sorted({m.client_id for m in meetings}), "møter i dag", why="oversikt")
+    return meetings
