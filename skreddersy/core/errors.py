@@ -79,3 +79,23 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
+
+
+# A value the database cannot hold: an integer beyond 64 bits (SQLite raises OverflowError before
+# the statement runs; PostgreSQL answers with a DataError such as "bigint out of range"), or any
+# other value it refuses as data. Validation should stop these first; this is the net under it, so
+# that such input is a 422 with a message and never a 500. The transaction around the write has
+# rolled back by the time the error reaches the handler.
+OUT_OF_RANGE_MESSAGE = "Et tall eller en verdi i forespørselen er utenfor det som kan lagres."
+
+
+def out_of_range_errors() -> tuple[type[BaseException], ...]:
+    from django.db import DataError
+
+    return (OverflowError, DataError)
+
+
+def out_of_range(exc: BaseException) -> InvalidInput:
+    from django.utils.translation import gettext
+
+    return InvalidInput(gettext(OUT_OF_RANGE_MESSAGE))

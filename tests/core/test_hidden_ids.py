@@ -42,8 +42,17 @@ PARAMS = {
 # and its allocations, the employer register, surveys and their waves. That they exist is no
 # secret (Nav's offices and measures are public; a survey round is announced to the whole office),
 # so a role that may not use one is told so (403), and these routes are not compared here.
-ORGANISATION = {"office_id", "county_id", "team_id", "offering_id", "employer_id", "target_id", "allocation_id",
-                "wave_id", "survey_id"}
+ORGANISATION = {
+    "office_id",
+    "county_id",
+    "team_id",
+    "offering_id",
+    "employer_id",
+    "target_id",
+    "allocation_id",
+    "wave_id",
+    "survey_id",
+}
 # Not ids: fixed words a route takes beside the id.
 WORDS = {"action": "send", "fmt": "csv", "key": None, "token": None}
 
@@ -52,14 +61,25 @@ CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
 @pytest.fixture
 def world(db):
-    call_command("seed", "--scale", "demo", "--seed", "3", "--clients", "150", "--no-progress", stdout=StringIO(),
-                 stderr=StringIO())
+    call_command(
+        "seed",
+        "--scale",
+        "demo",
+        "--seed",
+        "3",
+        "--clients",
+        "150",
+        "--no-progress",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     from tests import factories as f
 
     other_office = f.office(f.county("46"), name="Nav Andre")
     actors = {
-        "counsellor_elsewhere": f.staff("counsellor", "second_approver", "team_leader", "job_specialist",
-                                        offices=[other_office]).user,
+        "counsellor_elsewhere": f.staff(
+            "counsellor", "second_approver", "team_leader", "job_specialist", offices=[other_office]
+        ).user,
         "analyst": StaffMember.objects.filter(roles__role="analyst").first().user,
     }
     someone = apps.get_model("clients.Client").objects.filter(user__isnull=False).first()
@@ -73,13 +93,19 @@ def world(db):
     from skreddersy.notifications import outbox
 
     with transaction.atomic():
-        outbox.notify(client_id=apps.get_model("clients.Client").objects.exclude(pk=someone.pk).order_by("-pk").first().pk, kind="message")
+        outbox.notify(
+            client_id=apps.get_model("clients.Client").objects.exclude(pk=someone.pk).order_by("-pk").first().pk,
+            kind="message",
+        )
     colleague = StaffMember.objects.filter(roles__role="counsellor").first()
     SavedFilter.objects.create(owner=colleague, name="Mine", params={})
     from skreddersy.work.models import Employer, PresentationConsent
 
-    PresentationConsent.objects.create(client=apps.get_model("clients.Client").objects.exclude(pk=someone.pk).first(),
-                                       employer=Employer.objects.first(), recorded_by=colleague)
+    PresentationConsent.objects.create(
+        client=apps.get_model("clients.Client").objects.exclude(pk=someone.pk).first(),
+        employer=Employer.objects.first(),
+        recorded_by=colleague,
+    )
     return actors
 
 
@@ -144,7 +170,7 @@ def _normalise(body: bytes, *ids: str) -> str:
 
 def _where(a: str, b: str) -> str:
     i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    return f"\n  hidden:  ...{a[max(0, i - 80):i + 400]!r}\n  missing: ...{b[max(0, i - 80):i + 400]!r}"
+    return f"\n  hidden:  ...{a[max(0, i - 80) : i + 400]!r}\n  missing: ...{b[max(0, i - 80) : i + 400]!r}"
 
 
 def _compare(user, method, url_hidden, url_missing, ids, **kwargs):
@@ -181,8 +207,10 @@ def test_pages_answer_a_hidden_id_as_a_missing_one(world, actor):
                 a, b = _compare(user, method, hidden, missing, all_ids, **headers)
                 checked += 1
                 if a != b:
-                    differ.append(f"{method.upper()} {route} {headers or ''}: hidden {a[0]} vs missing {b[0]}"
-                                  + ("" if a[0] != b[0] else _where(a[1], b[1])))
+                    differ.append(
+                        f"{method.upper()} {route} {headers or ''}: hidden {a[0]} vs missing {b[0]}"
+                        + ("" if a[0] != b[0] else _where(a[1], b[1]))
+                    )
     assert checked > 50
     assert not differ, "\n".join(differ)
 
@@ -200,8 +228,11 @@ def _example(schema: dict, components: dict):
         return schema["default"]
     kind = schema.get("type")
     if kind == "object":
-        return {k: _example(v, components) for k, v in schema.get("properties", {}).items()
-                if k in schema.get("required", [])}
+        return {
+            k: _example(v, components)
+            for k, v in schema.get("properties", {}).items()
+            if k in schema.get("required", [])
+        }
     if kind == "array":
         return []
     if kind == "integer":
@@ -231,8 +262,8 @@ def test_api_answers_a_hidden_id_as_a_missing_one(world, actor):
         body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
         if body is not None:
             kwargs = {"data": json.dumps(_example(body, components)), "content_type": "application/json"}
-        hidden = re.sub(r"{(\w+)}", lambda m: ids[m.group(1)][0], path)
-        missing = re.sub(r"{(\w+)}", lambda m: ids[m.group(1)][1], path)
+        hidden = re.sub(r"{(\w+)}", lambda m, ids=ids: ids[m.group(1)][0], path)
+        missing = re.sub(r"{(\w+)}", lambda m, ids=ids: ids[m.group(1)][1], path)
         a, b = _compare(user, method, hidden, missing, [x for v in ids.values() for x in v], **kwargs)
         checked += 1
         if a != b:
