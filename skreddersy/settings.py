@@ -202,11 +202,12 @@ if X_FRAME_OPTIONS not in ("DENY", "SAMEORIGIN"):
 SECURE_REFERRER_POLICY = os.environ.get("SKREDDERSY_REFERRER_POLICY", "same-origin").strip()
 # Content-Security-Policy on every page (core.middleware.SecurityHeaders): scripts only from our own
 # static files (no inline script, no eval); styles also inline, because the server-rendered SVG
-# plots (matplotlib) carry their styles inline and a style cannot run code; no framing, no plugins.
+# plots (matplotlib) carry their styles inline and a style cannot run code; fonts also from Nav's
+# CDN, where Aksel's stylesheet loads them; no framing, no plugins.
 CONTENT_SECURITY_POLICY = os.environ.get(
     "SKREDDERSY_CONTENT_SECURITY_POLICY",
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "font-src 'self' data: https://cdn.nav.no; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'",
 ).strip()
 
