@@ -49,6 +49,12 @@ class NeedsDecision(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
     version = models.PositiveIntegerField(default=1)
+    # The second approver's reason when the decision was last returned to its drafter (shown in full
+    # on the draft and on the drafter's task until it is sent again); a database default, so bulk
+    # writers that name their columns (the seed) need not know it.
+    return_reason = models.TextField(_("begrunnelse for retur"), blank=True, default="", db_default="")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-sent_at", "-drafted_at"]
