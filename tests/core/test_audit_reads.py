@@ -10,6 +10,9 @@ import random
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from skreddersy.core import audit, clock
 from skreddersy.core.models import AuditEntry
@@ -82,3 +85,43 @@ def test_who_has_seen_a_client_matches_an_independent_scan():
         assert paged == expected
         for e in audit.entries_about(c, limit=3):
             assert e.actor_id in {a.pk for a in actors} and e.what and e.action in {"read", "write", "denied"}
+
+
+class TestWhoHasSeenAcrossTimeWindows(HypothesisTestCase):
+    """On PostgreSQL the lookup reads the last month, the last year and the rest in turn and stops
+    when the page is full (audit.SEEN_WINDOWS_DAYS). Whatever the spread of entries over time,
+    entries exactly on a window's edge included, and whatever the page asked for, the answer is the
+    same as a plain newest-first scan of every entry that covers the client."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        ages=st.lists(
+            st.one_of(
+                st.integers(min_value=-86_400, max_value=4 * 366 * 86_400),  # seconds before now (a little after, too)
+                st.sampled_from([d * 86_400 + e for d in audit.SEEN_WINDOWS_DAYS for e in (-1, 0, 1)]),
+            ),
+            min_size=0,
+            max_size=40,
+        ),
+        limit=st.integers(min_value=1, max_value=12),
+        offset=st.integers(min_value=0, max_value=45),
+    )
+    def test_pages_equal_a_plain_scan(self, ages, limit, offset):
+        actor = f.staff("counsellor").user
+        now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+        target, other = 7_000_001, 7_000_002
+        try:
+            for i, age in enumerate(ages):
+                clock.freeze(now - dt.timedelta(seconds=age))
+                if i % 3 == 0:
+                    audit.record(actor, target, audit.READ, "personkort")
+                elif i % 3 == 1:
+                    audit.record_reads(actor, [other, target], "oversikt")
+                else:
+                    audit.record_reads(actor, [other, 7_000_003], "oversikt")  # not the client
+            clock.freeze(now)
+            expected = [e.pk for e in AuditEntry.objects.order_by("-at", "-id") if target in _covers(e)]
+            got = [e.pk for e in audit.entries_about(target, limit=limit, offset=offset)]
+            assert got == expected[offset:offset + limit]
+        finally:
+            clock.freeze(None)
