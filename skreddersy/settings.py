@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skreddersy.policy.context_processors.acting",
+                "skreddersy.followup.context_processors.approvals",
             ],
         },
     },

@@ -117,6 +117,8 @@ class DecisionOut(Schema):
     approver: str | None
     sent_at: dt.datetime | None
     version: int
+    return_reason: str = ""  # the second approver's reason when it was last returned ("" if never)
+    returned_at: dt.datetime | None = None
 
 
 class ActivityOut(Schema):
@@ -213,6 +215,7 @@ class TaskOut(Schema):
     deadline: dt.datetime
     status: str
     owner: str | None
+    note: str = ""  # e.g. the second approver's reason on a returned decision, or a colleague's note
 
 
 class JournalOut(Schema):
@@ -267,12 +270,13 @@ def _decision(d) -> dict:
         "id": d.pk, "status": d.status, "need_group": d.need_group, "main_goal": d.main_goal, "justification": d.justification,
         "assessment_id": d.assessment_id, "drafted_by": d.drafted_by.display_name, "drafted_at": d.drafted_at,
         "approver": d.approver.display_name if d.approver_id else None, "sent_at": d.sent_at, "version": d.version,
+        "return_reason": d.return_reason, "returned_at": d.returned_at,
     }
 
 
 def _task(t) -> dict:
     return {"id": t.pk, "kind": t.kind, "title": t.title, "deadline": t.deadline, "status": t.status,
-            "owner": t.owner.display_name if t.owner_id else None}
+            "owner": t.owner.display_name if t.owner_id else None, "note": t.note}
 
 
 def _thread(t) -> dict:

@@ -12,6 +12,7 @@ from skreddersy.clients.models import MainGoal, NeedGroup
 from skreddersy.core import login, reference
 from skreddersy.core.forms import apply_service_error  # noqa: F401  (the one mapping, used by every app)
 from skreddersy.core.records import CONSENT_CATEGORIES, NOTE_CATEGORIES, RecordCategory
+from skreddersy.followup import rules
 from skreddersy.followup.models import Activity, Category, MeetingNote, Message, Task
 from skreddersy.followup.overview import AGE_BANDS, PRIORITY_GROUPS, SORTS, STATUSES
 
@@ -20,8 +21,25 @@ SELECT = "aksel-select__input"
 TEXTAREA = "aksel-textarea__input"
 
 
+class RequiredWhen:
+    """A field a rule requires only for some values of another field (``controller``): for example a
+    justification for every need group but standard. The form marks it required while the rule
+    applies to the value on the page (no "(valgfritt)", aria-required), and static/skreddersy/forms.js
+    follows the user's changes through the data attributes. The rule itself stays in rules.py or
+    the service: this only says, on the page, what they will demand."""
+
+    def __init__(self, controller: str, values):
+        self.controller = controller
+        self.values = frozenset(values)
+
+    @property
+    def values_attr(self) -> str:
+        return " ".join(sorted(self.values))
+
+
 class StyledForm(forms.Form):
-    """Adds Aksel classes and aria-describedby for errors/help to every widget."""
+    """Adds Aksel classes and aria-describedby for errors/help to every widget, and marks the fields
+    a rule requires (``RequiredWhen``) as required while the rule applies."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,6 +54,35 @@ class StyledForm(forms.Form):
                 pass
             else:
                 w.attrs.setdefault("class", INPUT)
+        self.mark_rules()
+
+    def controller_value(self, name: str) -> str:
+        """The value of ``name`` as the page shows it: the submitted one, else the initial one
+        (a checked box reads "on", as a browser submits it)."""
+        field = self.fields.get(name)
+        if self.is_bound:
+            if isinstance(field.widget, forms.CheckboxInput):
+                return "on" if field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)) else ""
+            value = self.data.get(self.add_prefix(name), "")
+        else:
+            value = self.get_initial_for_field(field, name) if field is not None else ""
+            if isinstance(value, bool):
+                return "on" if value else ""
+        return "" if value is None else str(value)
+
+    def rule_applies(self, name: str) -> bool:
+        rw = getattr(self.fields[name], "required_when", None)
+        return rw is not None and self.controller_value(rw.controller) in rw.values
+
+    def mark_rules(self) -> None:
+        for name, f in self.fields.items():
+            if getattr(f, "required_when", None) is None:
+                continue
+            f.rule_applies = self.rule_applies(name)
+            if f.rule_applies:
+                f.widget.attrs["aria-required"] = "true"
+            else:
+                f.widget.attrs.pop("aria-required", None)
 
     def full_clean(self):
         super().full_clean()
@@ -135,9 +182,21 @@ class DecisionForm(StyledForm):
                                     help_text=_("Kreves for spesielt tilpasset og varig tilpasset innsats."))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, assessments=(), **kwargs):
+    def __init__(self, *args, assessments=(), current_group: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_assessments(assessments)
+        self.set_current_group(current_group)
+
+    def set_current_group(self, current_group: str | None) -> None:
+        """The rules of § 14 a as the page must show them: a justification for every group but
+        standard (and for standard too when the client leaves a permanent group), an assessment for
+        the groups that need reduced work capacity (rules.py decides both)."""
+        groups = list(reference.need_groups())
+        self.fields["justification"].required_when = RequiredWhen(
+            "need_group", [g for g in groups if rules.requires_justification(g, current_group)])
+        self.fields["assessment"].required_when = RequiredWhen(
+            "need_group", [g for g in groups if rules.requires_assessment(g)])
+        self.mark_rules()
 
     def set_assessments(self, assessments) -> None:
         self.fields["assessment"].widget.choices = [("", _("Ingen"))] + [
@@ -243,8 +302,9 @@ class ActivityForm(StyledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].widget.attrs["list"] = "legal-basis-hints"
-        for name in ("legal_basis", "consequence"):  # required for a requirement: never marked optional
-            self.fields[name].conditional = True
+        for name in ("legal_basis", "consequence"):  # required for an activity requirement
+            self.fields[name].required_when = RequiredWhen("is_requirement", ["on"])
+        self.mark_rules()
 
     def clean(self):
         data = super().clean()

@@ -53,6 +53,8 @@ class NeedsDecision(models.Model):
     # The second approver's reason when they last sent the draft back, shown in full on the draft
     # and on the counsellor's person page (a database default: bulk writers need not name it).
     return_reason = models.TextField(_("grunn til retur"), blank=True, default="", db_default="")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-sent_at", "-drafted_at"]

@@ -470,7 +470,9 @@ def decisions(*, user, client_id: int) -> list[NeedsDecision]:
 
 
 def _decision(decision_id: int) -> NeedsDecision:
-    d = NeedsDecision.objects.select_related("client", "assessment", "drafted_by", "approver").filter(pk=decision_id).first()
+    d = (NeedsDecision.objects.select_related("client", "assessment", "assessment__assessed_by", "drafted_by", "approver",
+                                              "returned_by")
+         .filter(pk=decision_id).first())
     if d is None:
         raise NotFound("Fant ikke vedtaket.")
     return d
@@ -516,6 +518,7 @@ class DecisionPage:
     client: Client
     assessments: list[WorkCapacityAssessment]
     can_approve: bool
+    current: NeedsDecision | None = None  # the client's current sent decision (its group changes the rules)
 
     @property
     def editable(self) -> bool:
@@ -527,7 +530,11 @@ def decision_page(*, user, decision_id: int) -> DecisionPage:
     d = _decision(decision_id)
     get_client(user=user, client_id=d.client_id, what="14a-vedtak", nav=True)
     can_approve = d.status == NeedsDecision.Status.AWAITING_APPROVAL and access.can_approve_decision(user, d)
-    return DecisionPage(d, d.client, _assessments(d.client_id), can_approve)
+    current = None
+    if d.status != NeedsDecision.Status.SENT:
+        current = (NeedsDecision.objects.filter(client_id=d.client_id, status=NeedsDecision.Status.SENT)
+                   .order_by("-sent_at", "-id").first())
+    return DecisionPage(d, d.client, _assessments(d.client_id), can_approve, current)
 
 
 @dataclass
@@ -551,6 +558,21 @@ def approval_queue(*, user) -> ApprovalQueue:
     items = list(qs[:500])
     audit.record_reads(user, [d.client_id for d in items], "beslutterkø")
     return ApprovalQueue(items, a.staff.pk)
+
+
+def approvals_waiting(*, user) -> int | None:
+    """How many decisions wait for this second approver: those in their queue (approval_queue)
+    that they did not draft themselves. None for anyone who is not a second approver. A count
+    only, no client shown, so no read entry; one statement."""
+    a = access.actor(user)
+    if a.staff is None or Role.SECOND_APPROVER not in a.roles:
+        return None
+    return (
+        NeedsDecision.objects.filter(status=NeedsDecision.Status.AWAITING_APPROVAL)
+        .filter(client__in=Client.objects.filter(access.client_filter(user)))
+        .exclude(drafted_by_id=a.staff.pk)
+        .count()
+    )
 
 
 # --- activity plan -------------------------------------------------------------------------------------

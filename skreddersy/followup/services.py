@@ -288,12 +288,16 @@ def return_decision(*, user, decision: NeedsDecision | int, reason: str) -> Need
         if not reason.strip():
             raise InvalidInput("Skriv hvorfor vedtaket returneres.", field="reason")
         decision.status = NeedsDecision.Status.DRAFT
-        decision.return_reason = reason.strip()
         decision.version += 1
+        decision.return_reason = reason.strip()
+        decision.returned_at = clock.now()
+        decision.returned_by = _staff(user)
         decision.save()
         Task.objects.filter(decision=decision, status=Task.Status.OPEN).update(status=Task.Status.CANCELLED, done_at=clock.now())
+        # the drafter's task carries the reason (the task's note holds 500 characters; the draft holds it all)
+        note = decision.return_reason if len(decision.return_reason) <= 500 else decision.return_reason[:499] + "…"
         Task.objects.create(client=decision.client, owner=decision.drafted_by, kind=Task.Kind.OTHER, decision=decision,
-                            title="Vedtak returnert fra beslutter", deadline=clock.now() + dt.timedelta(days=3))
+                            title="Vedtak returnert fra beslutter", deadline=clock.now() + dt.timedelta(days=3), note=note)
         journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=False,
                        summary=f"§ 14 a-vedtak returnert fra beslutter: {reason.strip()[:200]}")
         a["obj"] = decision

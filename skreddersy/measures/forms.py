@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skreddersy.core import reference
 from skreddersy.core.models import County
+from skreddersy.followup.forms import StyledForm
 from skreddersy.measures.models import MeasureType, Outcome, PriorityGroup
 
 
@@ -54,7 +55,7 @@ class CompleteForm(forms.Form):
     ended_on = forms.DateField(label=_("Sluttdato"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(StyledForm):
     wanted_domains = forms.MultipleChoiceField(label=_("Bruker vil jobbe med"), required=False, widget=forms.CheckboxSelectMultiple)
     preferred_types = forms.MultipleChoiceField(label=_("Ønskede tiltakstyper"), required=False, widget=forms.CheckboxSelectMultiple)
     max_travel_km = forms.IntegerField(label=_("Maks reiseavstand (km)"), required=False, min_value=1, max_value=1000)

@@ -175,8 +175,9 @@ def test_decision_with_second_approver(page, live_server, office_world):
     shot(page, "08-approval-queue")
     page.get_by_role("link", name=re.compile("Beslutt")).first.click()
     shot(page, "09-decision-approve")
-    page.get_by_role("button", name="Godkjenn og send vedtaket").click()
-    page.wait_for_load_state()
+    page.get_by_text("Godkjenn og send vedtaket", exact=True).click()  # opens the confirmation step
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ja, godkjenn og send").click()
     assert page.get_by_text("godkjent og sendt").is_visible()
     page.goto(base + f"/bruker/{ola.pk}/")
     vedtak = page.locator("#vedtak")

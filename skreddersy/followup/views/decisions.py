@@ -27,6 +27,7 @@ def _fields(d: dict) -> dict:
 
 def _detail(request, page: selectors.DecisionPage, form, *, conflict=None, status=200):
     form.set_assessments(page.assessments)
+    form.set_current_group(page.current.need_group if page.current else None)
     return render(request, "followup/decision_detail.html", {
         "client": page.client, "decision": page.decision, "form": form, "editable": page.editable, "conflict": conflict,
         "can_approve": page.can_approve, "return_form": forms.ReturnDecisionForm(),
@@ -61,7 +62,8 @@ def decision_new(request, client_id: int):
                 # The draft is saved; show it with what must be fixed before it can be sent.
                 form = _with_version(request, decision.version)
                 forms.apply_service_error(form, exc)
-                messages.info(request, _("Utkastet er lagret, men kan ikke sendes ennå."))
+                # a warning, not a green "saved": the page shows what must be fixed
+                messages.warning(request, _("Utkastet er lagret, men kan ikke sendes ennå."))
                 return _detail(request, selectors.decision_page(user=request.user, decision_id=decision.pk), form, status=422)
             messages.success(request, _sent_message(decision))
             return redirect(person_url(decision.client_id, "vedtak"))
@@ -72,6 +74,7 @@ def decision_new(request, client_id: int):
     if request.method == "GET" and page.current:
         form = forms.DecisionForm(initial={"need_group": page.current.need_group, "main_goal": page.current.main_goal})
     form.set_assessments(page.assessments)
+    form.set_current_group(page.current.need_group if page.current else None)
     return render(request, "followup/decision_form.html", {
         "client": page.client, "form": form, "current": page.current, "assessments": page.assessments,
     }, status=422 if form.errors else 200)
@@ -84,9 +87,11 @@ def decision_detail(request, decision_id: int):
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        saved = False
         try:
             decision = services.update_draft(user=request.user, decision=decision_id, expected_version=d.get("version") or -1,
                                              **_fields(d))
+            saved = True
             if "submit" in request.POST:
                 decision = services.submit_decision(user=request.user, decision=decision, expected_version=decision.version)
                 messages.success(request, _sent_message(decision))
@@ -101,6 +106,8 @@ def decision_detail(request, decision_id: int):
                 conflict = exc.message
             else:
                 forms.apply_service_error(form, exc)
+            if saved:
+                messages.warning(request, _("Utkastet er lagret, men kan ikke sendes ennå."))
             return _detail(request, page, form, conflict=conflict, status=409 if conflict else 422)
     page = selectors.decision_page(user=request.user, decision_id=decision_id)
     if request.method == "GET":

@@ -85,6 +85,7 @@ def overview_page(request):
                 for key, label, n in ov.counter_items]
     sort_links = {key: _with(params, sort=key) for key in overview.SORTS}
     used = [k for k in _DETAIL_FILTERS if request.GET.get(k)] + (["q"] if q.q else [])
+    summary = _filter_summary(form, options, used, q)
     # the filter block folds to one line once the list has been filtered or sorted
     folded = bool(used) or bool(q.status) or "sort" in request.GET
     ctx = {
@@ -92,6 +93,7 @@ def overview_page(request):
         "person_prefix": reverse("person", args=[0])[:-2],
         "flag_labels": overview.FLAG_LABELS, "is_leader": ov.is_leader, "is_approver": ov.is_approver,
         "counters": counters, "sort_links": sort_links, "filters_used": len(used), "folded": folded,
+        "filter_summary": summary,
         "htmx": is_htmx(request),
         "columns": set(ov.columns), "column_choices": [(k, _(v), k in ov.columns) for k, v in overview.COLUMNS.items()],
         "saved_filters": [(s.pk, s.name, urlencode(s.params)) for s in ov.saved_filters],
@@ -101,6 +103,28 @@ def overview_page(request):
     if is_htmx(request):
         return render(request, "followup/_overview_table.html", ctx)
     return render(request, "followup/overview.html", ctx)
+
+
+def _filter_summary(form, options, used, q) -> list[str]:
+    """The filters in use as one line of short labels ("Innsatsgruppe: Standard innsats", "Trenger tolk"),
+    for the folded filter block."""
+    out = []
+    for k in used:
+        field = form.fields.get(k)
+        label = str(field.label) if field is not None and field.label else k
+        if k in options:
+            chosen = next((str(lab) for v, lab, sel in options[k] if sel and v), "")
+            if chosen:
+                out.append(f"{label}: {chosen}")
+        elif k == "q":
+            out.append(_("Søk: «%(q)s»") % {"q": q.q})
+        elif getattr(field.widget, "input_type", "") == "checkbox":
+            out.append(label)
+        else:
+            value = getattr(q, k, "") or form.data.get(k, "")
+            if value:
+                out.append(f"{label}: {value}")
+    return out
 
 
 def _back(request):

@@ -1,0 +1,346 @@
+"""axe-core on every page: 0 serious or critical accessibility violations.
+
+The pages are found by walking Django's URL patterns (so a new page is checked from the day it is
+added); each pattern's ids are filled from the demo data for a role that may see it: counsellor,
+leader, second approver, analyst, job specialist, method supervisor, the client on Min side, and
+nobody (the login pages). A pattern that answers a GET with HTML is a page and is checked; one
+that answers 405 (a POST-only action) or with a file (CSV, PDF, SPSS) is not a page. A pattern
+whose ids this test cannot fill fails it, naming the pattern: teach ``FILL`` how to find one.
+Decision record: docs/decisions/0037-forms-axe-core.md."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+from playwright.sync_api import Error as PlaywrightError
+
+from tests import factories as f
+from tests.browser.conftest import SHOTS
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are ordinary sync code
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+AXE_SHA256 = "KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="  # axe-core's own sri-history.json for 4.14.1
+BLOCKING = {"serious", "critical"}
+SKIP_PREFIXES = ("admin/", "api/", "i18n/")  # Django's admin (not ours), the JSON API, the language switch (POST)
+NOT_PAGES = {
+    "logout": "POST only; a GET would log out",
+    "health": "plain-text health check for the load balancer",
+    "insight_answer_link": "a survey invitation token: consumed on use and redirects to the answer form (checked as insight_answer)",
+}
+
+
+def _patterns(patterns=None, prefix=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            route = prefix + str(p.pattern)
+            if not route.startswith(SKIP_PREFIXES):
+                yield from _patterns(p.url_patterns, route)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def _people():
+    """One login per role, from the demo data (``manage.py demo_logins`` lists the same)."""
+    from skreddersy.core.models import User  # noqa: PLC0415
+
+    names = {
+        "counsellor": "veileder1",
+        "leader": "leder.bergenhus",
+        "approver": "beslutter.bergenhus",
+        "analyst": "analytiker",
+        "job_specialist": "jobbspesialist.bergenhus",
+        "supervisor": "metodeveileder.bergenhus",
+        "team_leader": "teamleder.bergenhus",
+        "admin": "admin",
+    }
+    people = {role: User.objects.get(username=u) for role, u in names.items()}
+    people["client"] = User.objects.filter(kind="client").order_by("username").first()
+    return people
+
+
+def _fill(user):
+    """Ids a user may open, per URL keyword: a list of candidates, best first."""
+    from skreddersy.clients.models import Client  # noqa: PLC0415
+    from skreddersy.core.models import Team  # noqa: PLC0415
+    from skreddersy.followup import models as fm  # noqa: PLC0415
+    from skreddersy.insight import models as im  # noqa: PLC0415
+    from skreddersy.measures import models as mm  # noqa: PLC0415
+    from skreddersy.notifications.models import Notification  # noqa: PLC0415
+    from skreddersy.policy import access  # noqa: PLC0415
+    from skreddersy.work import models as wm  # noqa: PLC0415
+
+    a = access.actor(user)
+    if a.is_client:
+        clients = Client.objects.filter(user=user)
+    else:
+        clients = Client.objects.filter(access.client_filter(user))
+    cids = list(clients.order_by("pk").values_list("pk", flat=True)[:200])
+    rich = list(fm.NeedsDecision.objects.filter(client_id__in=cids).values_list("client_id", flat=True)[:3])
+
+    def ids(qs, n=3):
+        return list(qs.values_list("pk", flat=True)[:n])
+
+    staff_offices = list(a.office_ids) if not a.is_client else []
+    return {
+        "client_id": rich + cids[:3],
+        "decision_id": ids(fm.NeedsDecision.objects.filter(client_id__in=cids).order_by("-status", "-pk")),
+        "activity_id": ids(fm.Activity.objects.filter(client_id__in=cids).order_by("client_approved_at", "pk")),
+        "thread_id": ids(fm.Thread.objects.filter(client_id__in=cids)),
+        "message_id": ids(fm.Message.objects.filter(thread__client_id__in=cids)),
+        "task_id": ids(fm.Task.objects.filter(client_id__in=cids)),
+        "filter_id": ids(fm.SavedFilter.objects.filter(owner__user=user)),
+        "notification_id": ids(Notification.objects.filter(client_id__in=cids)),
+        "offering_id": ids(mm.MeasureOffering.objects.order_by("pk")),
+        "referral_id": ids(mm.Referral.objects.filter(client_id__in=cids)),
+        "employer_id": ids(wm.Employer.objects.order_by("pk")),
+        "case_id": ids(wm.IpsCase.objects.filter(client_id__in=cids).order_by("pk")),
+        "office_id": staff_offices[:3],
+        "team_id": ids(Team.objects.filter(fidelity_reviews__isnull=False).distinct().order_by("pk"))
+        + ids(Team.objects.order_by("pk")),
+        "wave_id": ids(im.Wave.objects.order_by("-pk")),
+        "survey_id": ids(im.Survey.objects.order_by("pk")),
+        "key": list(im.Item.objects.order_by("pk").values_list("key", flat=True)[:2]),
+        # ids that belong together in one URL: (names, candidate value tuples)
+        "pairs": [
+            (
+                ("case_id", "follow_along_id"),
+                list(
+                    wm.FollowAlong.objects.filter(start__case__client_id__in=cids).values_list("start__case_id", "pk")[
+                        :3
+                    ]
+                ),
+            ),
+            (
+                ("case_id", "start_id"),
+                list(wm.JobStart.objects.filter(case__client_id__in=cids).values_list("case_id", "pk")[:3]),
+            ),
+            (
+                ("client_id", "consent_id"),
+                list(wm.PresentationConsent.objects.filter(client_id__in=cids).values_list("client_id", "pk")[:3]),
+            ),
+        ],
+    }
+
+
+# The role that sees a page as its users do, by URL prefix (most specific first); the others are
+# tried after it when it is refused.
+ROLE_BY_PREFIX = [
+    ("min-side/innsyn/", "client"),
+    ("min-side/", "client"),
+    ("beslutter/", "approver"),
+    ("tilgangslogg/", "admin"),
+    ("tiltak/tildeling/nasjonalt/", "admin"),
+    ("tiltak/tildeling/", "leader"),
+    ("tiltak/resultater/", "leader"),
+    ("arbeid/metodeveileder/", "supervisor"),
+    ("arbeid/troskap/", "supervisor"),
+    ("arbeid/resultater/", "leader"),
+    ("arbeid/", "job_specialist"),
+    ("innsikt/", "analyst"),
+    ("", "counsellor"),
+]
+ORDER = [
+    "counsellor",
+    "approver",
+    "leader",
+    "team_leader",
+    "analyst",
+    "job_specialist",
+    "supervisor",
+    "client",
+    "admin",
+]
+
+
+def _roles_for(route: str) -> list[str]:
+    first = next(role for prefix, role in ROLE_BY_PREFIX if route.startswith(prefix))
+    return [first] + [r for r in ORDER if r != first]
+
+
+def _urls(route: str, pattern: URLPattern, fill: dict) -> list[str] | None:
+    """Candidate URLs for one pattern (None: a keyword this test cannot fill)."""
+
+    names = list(pattern.pattern.regex.groupindex)
+    if not names:
+        return ["/" + route]
+    for pair, rows in fill.get("pairs", []):
+        if set(pair) == set(names):
+            values = [dict(zip(pair, row, strict=True)) for row in rows]
+            return ["/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m, v=v: str(v[m.group(1)]), route) for v in values]
+    if any(n not in fill for n in names if n not in ("action", "fmt", "token")):
+        return None  # (a pair this role has no rows for is [] above: not seen by this role)
+    if any(n in ("action", "fmt", "token") for n in names):
+        return []  # POST actions with a verb, file exports, one-time tokens: not pages
+    out = []
+    for i in range(3):
+        values = {n: fill[n][min(i, len(fill[n]) - 1)] for n in names if fill[n]}
+        if len(values) < len(names):
+            break
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m, v=values: str(v[m.group(1)]), route)
+        if url not in out:
+            out.append(url)
+    return out
+
+
+def _login(page, base, user, role):
+    page.context.clear_cookies()
+    if role == "anonymous":
+        return
+    path = "/min-side/logg-inn/" if role == "client" else "/logg-inn/"
+    page.goto(base + path)
+    page.get_by_label("Brukernavn").fill(user.username)
+    page.get_by_label("Passord").fill(f.PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+
+
+def _axe(page, fragment: bool = False) -> list[dict]:
+    """axe's violations on the page. A fragment (an htmx part served on its own URL, without <html>
+    and <title>) is checked for everything but the rules about a whole document."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text())
+    off = ["document-title", "html-has-lang", "landmark-one-main", "page-has-heading-one", "region"] if fragment else []
+    result = page.evaluate(
+        """async (off) => {
+        const rules = Object.fromEntries(off.map(id => [id, {enabled: false}]));
+        const r = await axe.run(document, {resultTypes: ['violations'], rules});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(0, 3).join(' '))}));
+    }""",
+        off,
+    )
+    return result
+
+
+def _start_survey(page, base) -> None:
+    """The questionnaire opens only after the invited person's own button on Innsikt (a POST)."""
+    page.goto(base + "/innsikt/")
+    button = page.locator("form[action*='/innsikt/svar/start/'] button").first
+    if button.count():
+        with page.expect_navigation():
+            button.click()
+
+
+# pages reached only through another step, done (as the role) before the page is opened
+PRELUDES = {"insight_answer": _start_survey}
+
+
+def _set_passwords():
+    from skreddersy.core.models import User  # noqa: PLC0415
+
+    User.objects.update(password=f._hashed_password())
+
+
+def test_axe_finds_no_serious_or_critical_violations_on_any_page(page, live_server):
+    digest = base64.b64encode(hashlib.sha256(AXE.read_bytes()).digest()).decode()
+    assert digest == AXE_SHA256, "tests/browser/vendor/axe-*.min.js is not the published axe-core 4.14.1"
+    call_command("seed", scale="demo", seed=1, clients=60, no_progress=True)
+    _set_passwords()
+    people = _people()
+    fills = {role: _fill(u) for role, u in people.items()}
+    base = live_server.url
+    page.set_default_timeout(30_000)
+
+    # visit by role, so each login happens once
+    plan: dict[str, list[tuple[str, str]]] = {}
+    unfilled, checked, not_pages, fragments = [], [], [], []
+    for route, pattern in _patterns():
+        name = pattern.name or route
+        if name in NOT_PAGES:
+            continue
+        roles = ["anonymous"] if name in ("login", "client_login") else _roles_for(route)
+        candidates = {r: _urls(route, pattern, fills.get(r, {})) for r in roles}
+        if all(c is None for c in candidates.values()):
+            unfilled.append(route)
+            continue
+        plan.setdefault(name, [])
+        for r in roles:
+            for url in candidates.get(r) or []:
+                plan[name].append((r, url))
+    assert not unfilled, f"teach _fill how to find ids for these URL patterns: {unfilled}"
+
+    failures: dict[str, list] = {}
+    minor: dict[str, list] = {}
+    current_role = None
+    for name, tries in plan.items():
+        if not tries:
+            not_pages.append(name)
+            continue
+        ok = False
+        for role, url in tries:
+            if role != current_role:
+                _login(page, base, people.get(role), role)
+                current_role = role
+            if name in PRELUDES:
+                PRELUDES[name](page, base)
+            # Chromium answers an empty 405 or a file download with an error, not a page: then
+            # ask again without rendering, to tell which it was
+            fragment = False
+            try:
+                resp = page.goto(base + url, timeout=180_000)
+                status, ctype = resp.status, resp.headers.get("content-type", "")
+                fragment = status == 200 and "<html" not in resp.text()[:2000].lower()
+            except PlaywrightError:
+                probe = page.request.get(base + url, max_redirects=0, fail_on_status_code=False, timeout=180_000)
+                status, ctype = probe.status, probe.headers.get("content-type", "")
+            if status == 405 or (status == 200 and "text/html" not in ctype):
+                not_pages.append(name)
+                ok = True
+                break
+            if status != 200:
+                continue
+            try:  # late parts (hx-trigger=load) belong to the page; a slow one is checked as it stands
+                page.wait_for_load_state("networkidle", timeout=60_000)
+            except PlaywrightError:
+                pass
+            found = _axe(page, fragment)
+            if fragment:
+                fragments.append(name)
+            bad = [v for v in found if v["impact"] in BLOCKING]
+            if bad:
+                failures[f"{url} ({role})"] = bad
+                page.screenshot(path=str(SHOTS / f"axe-{name}.png"), full_page=True)
+            others = [f"{v['id']} ({v['impact']})" for v in found if v["impact"] not in BLOCKING]
+            if others:
+                minor[url] = others
+            checked.append((name, url, role))
+            ok = True
+            break
+        if not ok:
+            failures[name] = [f"no role got a 200 page: tried {tries}"]
+    print(
+        json.dumps(
+            {
+                "checked": len(checked),
+                "fragments": fragments,
+                "not_pages": sorted(not_pages),
+                "moderate_or_minor": minor,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
+    assert not failures, json.dumps(failures, ensure_ascii=False, indent=1)
+    # every role's own pages were among those checked
+    assert {r for _n, _u, r in checked} >= {
+        "counsellor",
+        "approver",
+        "leader",
+        "analyst",
+        "job_specialist",
+        "client",
+        "anonymous",
+    }
+    assert len(checked) >= 40
