@@ -88,8 +88,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # CSP and no-store on every page and API answer (after WhiteNoise: static files stay cacheable)
-    "skreddersy.core.middleware.SecurityHeaders",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skreddersy.core.middleware.BokmaalUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,8 +98,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skreddersy.core.middleware.AuditDenials",
     "skreddersy.core.middleware.ServiceErrorPages",
-    # an API request with an Idempotency-Key: its work and the stored answer in one transaction
-    "skreddersy.core.middleware.Idempotency",
     # last: turns a locked-out login (from the axes backend) into the 429 page
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,16 +199,6 @@ X_FRAME_OPTIONS = os.environ.get("SKREDDERSY_X_FRAME_OPTIONS", "DENY").strip().u
 if X_FRAME_OPTIONS not in ("DENY", "SAMEORIGIN"):
     raise ImproperlyConfigured(f"SKREDDERSY_X_FRAME_OPTIONS={X_FRAME_OPTIONS!r}: expected DENY or SAMEORIGIN.")
 SECURE_REFERRER_POLICY = os.environ.get("SKREDDERSY_REFERRER_POLICY", "same-origin").strip()
-# Content-Security-Policy on every page (core.middleware.SecurityHeaders): scripts only from our own
-# static files (no inline script, no eval); styles also inline, because the server-rendered SVG
-# plots (matplotlib) carry their styles inline and a style cannot run code; fonts also from Nav's
-# CDN, where Aksel's stylesheet loads them; no framing, no plugins.
-CONTENT_SECURITY_POLICY = os.environ.get(
-    "SKREDDERSY_CONTENT_SECURITY_POLICY",
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data: https://cdn.nav.no; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'; object-src 'none'",
-).strip()
 
 # Failed-login throttle (django-axes, docs/decisions/0017): this many failures against one
 # normalised username (core/login.py) lock it for the cool-off period, on every login form (staff,
@@ -286,9 +272,6 @@ PERIODIC_TASKS = {
     # sealed survey answers into the results in batches of at least five (insight/anonymity.py)
     "skreddersy.insight.tasks.release_pending_responses": 15 * 60,
 }
-# Idempotency keys on unsafe API requests (core/idempotency.py) are kept this long, then housekeeping
-# deletes them; a retry within it gets the first answer.
-IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
 # Finished task results are kept this many days for inspection, then housekeeping deletes them.
 TASK_RESULT_RETENTION_DAYS = 14
 

@@ -15,18 +15,6 @@ from skreddersy.policy import access
 AUDIT_PAGE = 100
 
 
-def database_answers() -> bool:
-    """Whether the database answers a trivial query (``/helse/``). Never raises."""
-    from django.db import DatabaseError, connection
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except (DatabaseError, OSError):
-        return False
-
-
 def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None, page=None):
     """The audit log, newest first: all of it as a queryset, or with ``page`` (a page number as
     given, read leniently) one page of ``AUDIT_PAGE`` entries, read here. Administrators only.

@@ -20,46 +20,6 @@ class BokmaalUnlessChosen:
         return self.get_response(request)
 
 
-class SecurityHeaders:
-    """Headers every dynamic response carries (static files are answered by WhiteNoise before this
-    runs, so they stay cacheable):
-
-    - ``Content-Security-Policy`` (``settings.CONTENT_SECURITY_POLICY``): scripts only from the
-      product's own static files, no inline script, no eval (htmx is configured for it in
-      ``base.html``), no framing, forms post only here;
-    - ``Cache-Control: no-store`` (with ``private`` and the rest of Django's ``never_cache``): pages
-      and API answers carry personal data, which no browser cache or proxy may keep.
-    HSTS and secure cookies come from Django's ``SecurityMiddleware`` and the settings."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from django.utils.cache import add_never_cache_headers
-
-        response = self.get_response(request)
-        if settings.CONTENT_SECURITY_POLICY:
-            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        add_never_cache_headers(response)
-        return response
-
-
-class Idempotency:
-    """``Idempotency-Key`` on the JSON API's unsafe requests: a retry gets the first answer and the
-    work is done once (``core/idempotency.py``)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path.startswith("/api/"):
-            from skreddersy.core import idempotency
-
-            if idempotency.applies(request):
-                return idempotency.handle(request, self.get_response)
-        return self.get_response(request)
-
-
 class ServiceErrorPages:
     """The one way a ``ServiceError`` becomes a page: a view that does not turn it into form
     errors lets it rise, and this renders ``error.html`` with the error's own status (403, 404,
@@ -73,10 +33,8 @@ class ServiceErrorPages:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from skreddersy.core.errors import ServiceError, out_of_range, out_of_range_errors
+        from skreddersy.core.errors import ServiceError
 
-        if isinstance(exception, out_of_range_errors()):
-            return error_page(request, out_of_range(exception))
         if not isinstance(exception, ServiceError):
             return None
         return error_page(request, exception)

@@ -320,22 +320,3 @@ class ContainsId(models.Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} @> ARRAY[%s]::bigint[]", [*lhs_params, int(self.rhs)]
         return f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE value = %s)", [*lhs_params, int(self.rhs)]
-
-
-class IdempotencyKey(models.Model):
-    """An unsafe API request made with an ``Idempotency-Key`` header, and the answer it got, so a
-    retry with the same key (after a dropped connection) gets the same answer without the work
-    being done again. Keys are scoped per user and kept ``IDEMPOTENCY_KEY_TTL_SECONDS`` (24 hours);
-    the housekeeping task deletes older ones. See ``core/idempotency.py``."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    # SHA-256 of method, path, query and body: the same key with another request is refused
-    fingerprint = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=clock.now, db_index=True)
-    status_code = models.PositiveSmallIntegerField(null=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    body = models.BinaryField(default=b"")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]

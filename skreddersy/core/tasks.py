@@ -30,8 +30,7 @@ logger = logging.getLogger(__name__)
 @task()
 def housekeeping() -> dict:
     """Delete what nothing needs any more: expired sessions, failed logins (django-axes' attempts)
-    older than the throttle window, finished task results older than ``TASK_RESULT_RETENTION_DAYS``
-    and API idempotency keys past ``IDEMPOTENCY_KEY_TTL_SECONDS``. Returns counts."""
+    older than the throttle window, and finished task results older than ``TASK_RESULT_RETENTION_DAYS``. Returns counts."""
     from axes.models import AccessAttempt
     from django_tasks_db.models import DBTaskResult
 
@@ -42,10 +41,7 @@ def housekeeping() -> dict:
     old_failures, _ = AccessAttempt.objects.filter(attempt_time__lt=failure_cutoff).delete()
     result_cutoff = now - dt.timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
     old_results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=result_cutoff).delete()
-    from skreddersy.core import idempotency
-
-    counts = {"expired_sessions": expired_sessions, "login_failures": old_failures, "task_results": old_results,
-              "idempotency_keys": idempotency.delete_expired()}
+    counts = {"expired_sessions": expired_sessions, "login_failures": old_failures, "task_results": old_results}
     logger.info("housekeeping: %s", counts)
     return counts
 

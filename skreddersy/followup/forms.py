@@ -144,9 +144,9 @@ class OverviewFilterForm(forms.Form):
     manual = forms.BooleanField(label=_("Manuell oppfølging"), required=False)
     sort = forms.ChoiceField(label=_("Sorter etter"), required=False, choices=[(k, _(v)) for k, v in SORTS.items()])
     scope = forms.ChoiceField(required=False, choices=[("mine", _("Mine brukere")), ("office", _("Hele kontoret"))])
-    office = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    counsellor = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)  # overview.MAX_PAGE
+    office = forms.IntegerField(required=False, min_value=1)
+    counsellor = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1)
     status = forms.ChoiceField(required=False, choices=[("", _("Alle"))] + [(k, _(v)) for k, v in STATUSES.items()])
     category = forms.ChoiceField(label=_("Kategori"), required=False, choices=[("", _("Alle"))] + list(Category.choices))
     age_band = forms.ChoiceField(label=_("Alder"), required=False,

@@ -38,7 +38,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from skreddersy.core import audit
-from skreddersy.core.errors import AccessDenied, Hidden
+from skreddersy.core.errors import AccessDenied
 from skreddersy.core.models import Role
 from skreddersy.core.records import LEGAL_BASIS, SIDE_OF, RecordCategory
 
@@ -256,15 +256,14 @@ def protection_refusal(*, kode6: bool, kode7: bool, skjermet_clearance: bool, ad
 
 
 def require_client(user, client, *, what: str) -> None:
-    """Raise ``Hidden`` (an ``AccessDenied`` that answers 404, like a missing record, so ids
-    cannot be probed) and audit the attempt, unless ``user`` may see ``client``."""
+    """Raise AccessDenied (and audit the attempt) unless ``user`` may see ``client``."""
     _require_seen(user, client, what)
 
 
 def _require_seen(user, client, what: str) -> None:
     if not can_see_client(user, client):
         audit.record(user, client.pk, audit.DENIED, what, why="ingen tilgang")
-        raise Hidden("Du har ikke tilgang til denne brukeren.")
+        raise AccessDenied("Du har ikke tilgang til denne brukeren.")
 
 
 # --- state and municipal records ------------------------------------------------------------------
@@ -382,8 +381,6 @@ def require_client_self(user, client, *, what: str) -> None:
     a = actor(user)
     if not (a.is_client and a.client_id == client.pk):
         audit.record(user, client.pk, audit.DENIED, what, why="bare brukeren selv")
-        if not can_see_client(user, client):
-            raise Hidden("Bare brukeren selv kan gjøre dette.")
         raise AccessDenied("Bare brukeren selv kan gjøre dette.")
 
 
@@ -586,8 +583,6 @@ def can_work_case(user, case) -> bool:
 def require_case(user, case, *, what: str) -> None:
     if not can_work_case(user, case):
         audit.record(user, case.client_id, audit.DENIED, what, why="ikke kandidatens jobbspesialist eller metodeveileder")
-        if not can_see_client(user, case.client):
-            raise Hidden("Du følger ikke opp denne kandidaten.")
         raise AccessDenied("Du følger ikke opp denne kandidaten.")
 
 
