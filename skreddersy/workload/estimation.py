@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from skreddersy.core import clock
 from skreddersy.core.errors import InvalidInput
 
 from .model import FACTOR_LABELS, FACTOR_NAMES
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TRAIN_MONTHS = 11  # a year of recorded time: 11 months to estimate, the 12th to test
 
@@ -67,6 +69,7 @@ def fit_weights(
     test_month: str = "",
 ) -> WeightEstimateResult:
     """OLS of y on the 0/1 facts in ``x`` (clients x factors) with the analysis engine."""
+    import numpy as np  # loaded when weights are estimated, not at start-up (core/lazy.py)
     import pandas as pd
 
     from skreddersy.insight.analysis import AnalysisError, hierarchical_ols
@@ -137,6 +140,7 @@ def monthly_minutes(office_id: int | None, starts: list[dt.datetime], ids: np.nd
     """Recorded minutes (with client + documentation) per client (rows in the order of the sorted
     ``ids``) and month, one statement of conditional aggregation (no date functions, so both
     databases use the (office, at) index), read in chunks into one array."""
+    import numpy as np  # loaded when weights are estimated, not at start-up (core/lazy.py)
     from django.db import connection
 
     from skreddersy.timeuse.models import TimeEntry
@@ -169,6 +173,7 @@ def monthly_minutes(office_id: int | None, starts: list[dt.datetime], ids: np.nd
 
 def estimate_from_records(office_id: int | None, *, today: dt.date | None = None) -> WeightEstimateResult:
     """Build the client frame from the database and fit (office, or nationally for None)."""
+    import numpy as np  # loaded when weights are estimated, not at start-up (core/lazy.py)
     from django.utils import timezone
 
     from .facts import office_facts

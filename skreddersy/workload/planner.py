@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from skreddersy.policy.access import protection_refusal
 
 from .model import minutes_per_month_to_hours_per_week
@@ -101,6 +99,7 @@ def _hours(minutes: float) -> str:
 
 def _solve(counsellors, clients, *, full: bool, ignore: frozenset = frozenset(), time_limit: float = TIME_LIMIT):
     """Returns (status, moves as {(class index, to): count}, classes) with status 'ok', 'limit' or 'infeasible'."""
+    import numpy as np  # the analysis stack loads only when a plan is computed (core/lazy.py)
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
@@ -162,6 +161,7 @@ def _solve_flow(counsellors, clients, *, ignore: frozenset = frozenset(), time_l
     variables. Weights count conservatively (the lightest of a class when leaving, the heaviest of
     a pool when arriving), so the plan holds for the real weights.
     Returns (status, [(client, from, to, weight)])."""
+    import numpy as np  # the analysis stack loads only when a plan is computed (core/lazy.py)
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_merge_grants_and_idempotency'),
+        ('core', '0006_access_grants'),
         ('followup', '0006_merge_kept_informed'),
     ]
 
