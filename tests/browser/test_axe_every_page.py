@@ -38,6 +38,12 @@ NOT_PAGES = {
     "logout": "POST only; a GET would log out",
     "health": "plain-text health check for the load balancer",
     "insight_answer_link": "a survey invitation token: consumed on use and redirects to the answer form (checked as insight_answer)",
+    "grant_decide": "POST only: approve or refuse a grant (the page is /tilganger/)",
+    "handout_rule_delete": "POST only (the page is fordeling/regler/)",
+    "pending_resolve": "POST only (the page is fordeling/)",
+    "cover_end": "POST only (the page is veilederoversikt/)",
+    "meeting_cancel": "POST only (the page is mote/<id>/)",
+    "insight_calibration_close": "POST only (the page is innsikt/kalibrering/<id>/)",
 }
 
 
@@ -112,6 +118,9 @@ def _fill(user):
         "wave_id": ids(im.Wave.objects.order_by("-pk")),
         "survey_id": ids(im.Survey.objects.order_by("pk")),
         "key": list(im.Item.objects.order_by("pk").values_list("key", flat=True)[:2]),
+        "meeting_id": ids(fm.Meeting.objects.filter(client_id__in=cids).order_by("pk")),
+        "notice_id": ids(fm.AdvanceNotice.objects.filter(client_id__in=cids).order_by("pk")),
+        "round_id": ids(im.CalibrationRound.objects.order_by("-pk")),
         # ids that belong together in one URL: (names, candidate value tuples)
         "pairs": [
             (
@@ -199,7 +208,11 @@ def _login(page, base, user, role):
     if role == "anonymous":
         return
     path = "/min-side/logg-inn/" if role == "client" else "/logg-inn/"
-    page.goto(base + path)
+    try:
+        page.goto(base + path)
+    except PlaywrightError:  # the page before (a redirect, an htmx load) was still navigating: once more
+        page.wait_for_load_state()
+        page.goto(base + path)
     page.get_by_label("Brukernavn").fill(user.username)
     page.get_by_label("Passord").fill(f.PASSWORD)
     page.get_by_role("button", name="Logg inn").click()

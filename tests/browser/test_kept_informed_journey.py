@@ -138,7 +138,8 @@ def test_book_meeting_client_sees_it_on_a_phone_and_disagrees_counsellor_sees_it
     page.goto(base + f"/bruker/{ola.pk}/")
     plan = page.locator("#plan")
     assert plan.get_by_text("Bruker er ikke enig / har spørsmål").is_visible()
-    assert page.locator("#dialog").get_by_text("nattskift på tirsdager").is_visible()
+    # the client's message awaits Nav's reply: it stands first, under "Trenger handling"
+    assert page.locator("#venter-svar").get_by_text("nattskift på tirsdager").is_visible()
     assert (
         page.locator("#oppgaver strong")
         .get_by_text("bruker er uenig eller har spørsmål om «Jobbklubb hver tirsdag»")
