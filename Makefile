@@ -5,6 +5,8 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Debian packages for the tests; waits for the package lock when another install is running.
+APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -13,7 +15,7 @@ PORT ?= 8000
 KEY_FILE := var/secret_key
 DEMO_ENV = SKREDDERSY_SECRET_KEY="$${SKREDDERSY_SECRET_KEY:-$$(cat $(KEY_FILE))}" SKREDDERSY_INSECURE_COOKIES=1 SKREDDERSY_SSL_REDIRECT=0
 
-.PHONY: run test bench install browser peers lint fmt migrate seed-national vendor clean
+.PHONY: run test bench install browser peers lint fmt migrate seed-national vendor clean gettext messages catalogues
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,7 +23,24 @@ $(STAMP): requirements/base.txt requirements/dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) catalogues
+
+# GNU gettext: msgfmt compiles the translation catalogues, xgettext finds the translatable text
+# (makemessages, and the test that every string has its English).
+gettext:
+	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || { echo "Installing GNU gettext for the translation catalogues"; \
+	  ($(APT) update -qq && $(APT) install -y -qq gettext) \
+	  || { echo "Could not install gettext: run 'sudo apt-get install gettext' and retry."; exit 1; }; }
+
+# The compiled catalogues (locale/*/LC_MESSAGES/django.mo) are built here from the .po files and
+# never committed (.gitignore).
+catalogues: gettext
+	@for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o "$${po%.po}.mo" "$$po" || exit 1; done
+
+# Refresh the catalogues from the source after adding or changing text: no source locations, so
+# two branches that add strings in different files do not clash on every line number.
+messages: $(STAMP) gettext
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemessages -l en -l nn --no-location -i tests -i bench -i scripts -i static -i var -i test-results
 
 $(KEY_FILE):
 	@mkdir -p $(dir $@)
@@ -32,7 +51,7 @@ migrate: install $(KEY_FILE)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 
 # The web server and the task worker (manage.py worker) side by side; Ctrl-C stops both.
-run: migrate
+run: migrate catalogues
 	$(DEMO_ENV) $(BIN)/python manage.py seed --scale demo --seed 1 --if-empty
 	$(DEMO_ENV) $(BIN)/python manage.py demo_logins
 	@echo "skreddersy: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
@@ -41,7 +60,7 @@ run: migrate
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:
 	@test -x /usr/bin/chromium || { echo "Installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) \
+	  ($(APT) update -qq && $(APT) install -y -qq chromium fonts-dejavu-core) \
 	  || { echo "Could not install chromium: run 'sudo apt-get install chromium' and retry."; exit 1; }; }
 
 # GNU PSPP and R (with survey and haven) from Debian for the peer tests (marked `peers`), which
@@ -50,10 +69,10 @@ peers:
 	@{ command -v pspp >/dev/null && command -v Rscript >/dev/null && \
 	   Rscript -e 'suppressMessages({library(survey); library(haven)})' >/dev/null 2>&1; } || \
 	  { echo "Installing GNU PSPP and R (survey, haven) from Debian for the peer tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pspp r-base-core r-cran-survey r-cran-haven) \
+	  ($(APT) update -qq && $(APT) install -y -qq pspp r-base-core r-cran-survey r-cran-haven) \
 	  || { echo "Could not install pspp and R: run 'sudo apt-get install pspp r-base-core r-cran-survey r-cran-haven' and retry."; exit 1; }; }
 
-test: install browser peers
+test: install browser peers catalogues
 	bash scripts/test.sh
 
 bench: install

@@ -1,10 +1,10 @@
 """Caseload overview ("Min oversikt") at national scale, HTML page and JSON, through the whole
 Django stack (middleware, session, access policy, audit insert, template).
 
-Targets (issue 13, with all status counters): a counsellor with ~200 clients p95 ≤ 120 ms (HTML) and
-≤ 60 ms (JSON); the task inbox for 200 clients ≤ 50 ms. Earlier targets (issue 4): a counsellor with ~200 clients p95 ≤ 100 ms (HTML) and ≤ 50 ms (JSON), with a
-query count that does not grow with caseload; an office overview (~5,000 clients, 100 per page)
-p95 ≤ 150 ms. Uses the lead's national data set (bench/common.seed_national, reused when seeded).
+Targets (issue 13, with all status counters, checked in ``meets_targets``): a counsellor with ~200
+clients p95 ≤ 120 ms (HTML) and ≤ 60 ms (JSON), with a query count that does not grow with the
+caseload; an office overview (~5,000 clients, 100 per page) p95 ≤ 150 ms; the task inbox for 200
+clients ≤ 50 ms. (Issue 4 had 100 and 50 ms for the overview, before the counters.) Uses the lead's national data set (bench/common.seed_national, reused when seeded).
 """
 
 from __future__ import annotations
@@ -25,13 +25,16 @@ def _measure(http, url: str, n: int, warm: int = 5) -> tuple[dict, int, int]:
     with CaptureQueriesContext(connection) as ctx:
         resp = http.get(url)
     queries = len(ctx.captured_queries)
-    samples = []
+    samples, cpu = [], []
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         resp = http.get(url)
+        cpu.append(time.process_time() - c0)
         samples.append(time.perf_counter() - t0)
         assert resp.status_code == 200
-    return timings(samples), queries, len(resp.content)
+    # wall time, and this process's CPU time per request: on a loaded machine the wall time holds the
+    # wait for a CPU, the CPU time does not (on SQLite it covers the database's work too)
+    return timings(samples) | {"cpu": timings(cpu)}, queries, len(resp.content)
 
 
 def _session_engine() -> str:
@@ -81,7 +84,8 @@ def run(args) -> dict:
 
     out = {"scale": "national", "clients_in_db": Client.objects.count(), "samples_per_case": n, "sessions": sessions,
            "data": "national seed (bench/common.seed_national)",
-           "targets": {"counsellor_html_p95_ms": 100, "counsellor_json_p95_ms": 50, "office_p95_ms": 150}}
+           "targets": {"counsellor_html_p95_ms": 120, "counsellor_json_p95_ms": 60, "office_p95_ms": 150,
+                       "task_inbox_p95_ms": 50}}
     hb, hs, hl = login(big), login(small), login(leader)
     cases = {
         "counsellor_html": (hb, "/oversikt/"),
@@ -91,6 +95,10 @@ def run(args) -> dict:
         # issue 13: every page carries the eleven status counters (one statement); urgency is the default sort
         "counsellor_json_counter_overdue": (hb, "/api/v1/overview?status=overdue"),
         "counsellor_html_by_name": (hb, "/oversikt/?sort=name"),
+        # issue 13's detail filters: the measure type (an EXISTS over the open plan's activities) and a combination
+        "counsellor_json_measure_type": (hb, "/api/v1/overview?measure_type=ARBEIDSTRENING"),
+        "counsellor_html_detail_filters": (hb, "/oversikt/?activity_type=measure&followup_mode=digital&age_band=30_39"),
+        "office_json_measure_type": (hl, "/api/v1/overview?scope=office&per_page=100&measure_type=AVKLARING"),
         "counsellor_task_inbox_html": (hb, "/oppgaver/"),
         "counsellor_task_inbox_json": (hb, "/api/v1/tasks"),
         "office_html_100_per_page": (hl, "/oversikt/?scope=office"),
@@ -119,10 +127,14 @@ def run(args) -> dict:
         "page_of_200": {"small_caseload": q_small_200, "large_caseload": q_big_200,
                         "grows": q_big_200 > q_small_200},
     }
-    out["meets_targets"] = {
-        "counsellor_html": results["counsellor_html"]["latency"]["p95_ms"] <= 100,
-        "counsellor_json": results["counsellor_json"]["latency"]["p95_ms"] <= 50,
-        "office": results["office_html_100_per_page"]["latency"]["p95_ms"] <= 150,
+    p95 = {name: r["latency"]["p95_ms"] for name, r in results.items()}
+    out["meets_targets"] = {  # issue 13
+        "counsellor_html": p95["counsellor_html"] <= 120,
+        "counsellor_json": p95["counsellor_json"] <= 60,
+        "counsellor_json_whole_caseload": p95["counsellor_json_whole_caseload"] <= 60,
+        "office": p95["office_html_100_per_page"] <= 150,
+        "task_inbox_html": p95["counsellor_task_inbox_html"] <= 50,
+        "task_inbox_json": p95["counsellor_task_inbox_json"] <= 50,
     }
     out["peak_rss_mib"] = peak_rss_mib()
     out["load_average"] = [round(x, 1) for x in os.getloadavg()]

@@ -117,6 +117,13 @@ def run(args) -> dict:
         assert r.status_code == 200
         queries.append(len(ctx.captured_queries))
 
+    api, url_api = [], f"/api/v1/arbeidsbelastning/kontor/{office.pk}"
+    if web.get(url_api).status_code == 200:  # the JSON API (absent before it existed)
+        for _ in range(5 if args.quick else 15):
+            t = time.perf_counter()
+            assert web.get(url_api).status_code == 200
+            api.append(time.perf_counter() - t)
+
     t = time.perf_counter()
     estimate_from_records(office.pk)  # the first run in a process also imports pandas and statsmodels
     est_cold = time.perf_counter() - t
@@ -143,6 +150,7 @@ def run(args) -> dict:
         "time_entries": TimeEntry.objects.count(),
         "office": {"clients": n_clients, "counsellors_with_clients": n_counsellors},
         "workload_page": timings(page) | {"queries": max(queries)},
+        "workload_api": timings(api) if api else None,
         "estimate_office": timings(est)
         | {
             "cold_first_run_ms": round(est_cold * 1000),

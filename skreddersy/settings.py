@@ -88,16 +88,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP and no-store on every page and API answer (after WhiteNoise: static files stay cacheable)
+    "skreddersy.core.middleware.SecurityHeaders",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skreddersy.core.middleware.BokmaalUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "skreddersy.core.middleware.UserLanguage",
+    "skreddersy.policy.language.ClientWrittenStandard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skreddersy.core.middleware.AuditDenials",
     "skreddersy.core.middleware.ServiceErrorPages",
+    # an API request with an Idempotency-Key: its work and the stored answer in one transaction
+    "skreddersy.core.middleware.Idempotency",
     # last: turns a locked-out login (from the axes backend) into the 429 page
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,6 +205,16 @@ X_FRAME_OPTIONS = os.environ.get("SKREDDERSY_X_FRAME_OPTIONS", "DENY").strip().u
 if X_FRAME_OPTIONS not in ("DENY", "SAMEORIGIN"):
     raise ImproperlyConfigured(f"SKREDDERSY_X_FRAME_OPTIONS={X_FRAME_OPTIONS!r}: expected DENY or SAMEORIGIN.")
 SECURE_REFERRER_POLICY = os.environ.get("SKREDDERSY_REFERRER_POLICY", "same-origin").strip()
+# Content-Security-Policy on every page (core.middleware.SecurityHeaders): scripts only from our own
+# static files (no inline script, no eval); styles also inline, because the server-rendered SVG
+# plots (matplotlib) carry their styles inline and a style cannot run code; fonts also from Nav's
+# CDN, where Aksel's stylesheet loads them; no framing, no plugins.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "SKREDDERSY_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data: https://cdn.nav.no; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'",
+).strip()
 
 # Failed-login throttle (django-axes, docs/decisions/0017): this many failures against one
 # normalised username (core/login.py) lock it for the cool-off period, on every login form (staff,
@@ -222,8 +238,10 @@ AXES_SENSITIVE_PARAMETERS = ["password", "username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
+LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# British English dates ("8 December 2026") and the named formats the templates use: skreddersy/formats/
+FORMAT_MODULE_PATH = ["skreddersy.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
@@ -271,7 +289,20 @@ PERIODIC_TASKS = {
     "skreddersy.followup.tasks.remind_meetings": 15 * 60,
     # sealed survey answers into the results in batches of at least five (insight/anonymity.py)
     "skreddersy.insight.tasks.release_pending_responses": 15 * 60,
+    # each counsellor's modelled workload, stored for the follow-up overview's red light (workload/services.py)
+    "skreddersy.workload.tasks.refresh_loads": 60 * 60,
+    # the tailoring indicators (13 months, the whole country) and sealing of closed calibration
+    # rounds (insight/tailoring/services.py): nightly, see PERIODIC_TASK_HOURS
+    "skreddersy.insight.tasks.refresh_tailoring": 20 * 60 * 60,
 }
+# Periodic tasks enqueued only within these local hours [first, end): the nightly ones. An interval
+# of 20 h with hours (1, 5) runs once every night, at the first schedule check after 01:00.
+PERIODIC_TASK_HOURS = {
+    "skreddersy.insight.tasks.refresh_tailoring": (1, 5),
+}
+# Idempotency keys on unsafe API requests (core/idempotency.py) are kept this long, then housekeeping
+# deletes them; a retry within it gets the first answer.
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
 # Finished task results are kept this many days for inspection, then housekeeping deletes them.
 TASK_RESULT_RETENTION_DAYS = 14
 

@@ -51,3 +51,10 @@ def rerun_on_file_sqlite(request, tmp_path):
         return True
 
     return rerun
+
+
+def pytest_configure(config):
+    # The compiled catalogues are not committed: build any missing or stale one (make does too).
+    from tests.i18n.catalogues import compile_stale
+
+    compile_stale()

@@ -112,3 +112,28 @@ def test_followup_history_is_written_by_followups_part_for_every_client_the_clie
     for c in Client.objects.all():
         latest = NeedsDecision.objects.filter(client=c, status="sent").order_by("-sent_at").first()
         assert c.need_group == (latest.need_group if latest else "")
+
+
+def test_demo_shows_meetings_notices_own_ratings_and_a_kvp():
+    """Issue 17: the demo's clients with logins have meetings ahead (Min side and the counsellor's
+    week show them), and there are formal notices, the clients' own ratings (enough for the analysts'
+    aggregate page, n >= 5) and a KVP period run by a municipal counsellor."""
+    from skreddersy.clients.models import KvpPeriod
+    from skreddersy.followup.models import AdvanceNotice, Meeting, SelfRating
+
+    _seed(n=300)
+    logins = Client.objects.exclude(user__password="!")
+    assert logins.exists()
+    assert all(Meeting.objects.filter(client=c, status="planned").exists() for c in logins)
+    by_counsellor: dict = {}
+    for m in Meeting.objects.order_by("starts_at"):
+        by_counsellor.setdefault(m.counsellor_id, []).append(m)
+    for ms in by_counsellor.values():  # a counsellor's meetings never overlap
+        assert all(a.ends_at <= b.starts_at for a, b in zip(ms, ms[1:], strict=False))
+    assert Meeting.objects.exclude(status="planned").exists()
+    # each login has a formal notice waiting for their answer on Min side
+    assert all(AdvanceNotice.objects.filter(client=c, responded_at__isnull=True).exists() for c in logins)
+    assert SelfRating.objects.filter(occasion="start").values("client").distinct().count() >= 5
+    kvp = KvpPeriod.objects.first()
+    assert kvp is not None and kvp.end is None
+    assert {s.employer for s in kvp.followers.all()} == {"municipal"}

@@ -39,3 +39,15 @@ class GrantForm(StyledForm):
 class RefuseGrantForm(StyledForm):
     decision_reason = forms.CharField(label=_("Begrunnelse for avslaget"), max_length=1000,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PasswordResetForm(StyledForm):
+    """An administrator sets another login's password (accounts.services.reset_password)."""
+
+    password = forms.CharField(label=_("Nytt passord"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(label=_("Nytt passord en gang til"), strip=False,
+                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    reason = forms.CharField(label=_("Begrunnelse"), max_length=1000,
+                             help_text=_("Hvorfor settes passordet? Begrunnelsen lagres i tilgangsloggen, passordet ikke."),
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -8,11 +8,23 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from skreddersy.core import audit
-from skreddersy.core.errors import AccessDenied
-from skreddersy.core.models import AccessGrant, AuditEntry, StaffMember
+from skreddersy.core.errors import AccessDenied, NotFound
+from skreddersy.core.models import AccessGrant, AuditEntry, StaffMember, User
 from skreddersy.policy import access
 
 AUDIT_PAGE = 100
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query (``/helse/``). Never raises."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except (DatabaseError, OSError):
+        return False
 
 
 def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None, page=None):
@@ -116,3 +128,34 @@ def grants(*, user, page=1, staff_id: int | None = None) -> GrantsPage:
     history = Paginator(qs.order_by("-requested_at", "-id"), GRANTS_PAGE).get_page(page)
     history.object_list = list(history.object_list)
     return GrantsPage(pending=pending, history=history)
+
+
+# --- an administrator sets another login's password (accounts.services.reset_password) ------------------
+
+PASSWORD_RESET = "passord: satt av administrator"
+
+
+def password_target(*, user, target: User | int) -> User:
+    """The login whose password ``user`` may set, or AccessDenied (audited) / NotFound."""
+    pk = target.pk if isinstance(target, User) else target
+    found = User.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    if not access.is_administrator(user):
+        # the same refusal whether the id names a login or not, so the answer does not tell which
+        # logins exist (the audit entry names the login when there is one)
+        message = "Bare administratorer kan sette passord for andre."
+        audit.record(user, None, audit.DENIED, PASSWORD_RESET, why=message, obj=found)
+        raise AccessDenied(message)
+    if found is None:
+        raise NotFound("Fant ingen bruker med denne id-en.", field="user")
+    if not access.may_reset_password_of(user, found):
+        if not access.is_administrator(user):
+            message = "Bare administratorer kan sette passord for andre."
+        elif found.pk == user.pk:
+            message = ("Du kan ikke sette ditt eget passord her. En administrators passord settes på serveren "
+                       "(manage.py changepassword).")
+        else:
+            message = ("En administrators passord kan ikke settes av en annen administrator her (det ville gått "
+                       "rundt kravet om to administratorer). Det gjøres på serveren med manage.py changepassword.")
+        audit.record(user, None, audit.DENIED, PASSWORD_RESET, why=message[:200], obj=found)
+        raise AccessDenied(message)
+    return found

@@ -12,11 +12,15 @@ own record, and nobody approves their own request (``policy.access.may_change_ac
 
 from __future__ import annotations
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from skreddersy.accounts import selectors
+from skreddersy.accounts.selectors import PASSWORD_RESET
 from skreddersy.core import audit, clock
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from skreddersy.core.models import AccessGrant, StaffMember, StaffRole
+from skreddersy.core.models import AccessGrant, StaffMember, StaffRole, User
 from skreddersy.policy import access
 
 What = AccessGrant.What
@@ -217,3 +221,49 @@ def staff_by_ident(nav_ident: str) -> StaffMember:
     if found is None:
         raise InvalidInput("Fant ingen Nav-ansatt med denne Nav-identen.", field="nav_ident")
     return found
+
+
+# --- an administrator sets another login's password ------------------------------------------------
+
+def reset_password(*, user, target: User | int, password: str, password_again: str, reason: str) -> User:
+    """Set a new password for another login, as the grants do: who (the administrator), whom (the
+    login) and why (a reason of at least ``REASON_MIN`` characters) in the audit trail; the
+    password itself is never recorded. The login's sessions end (Django's session hash). Refused
+    for one's own login, for other administrators and superusers, and for non-administrators."""
+    found = selectors.password_target(user=user, target=target)
+    errors = {}
+    try:
+        reason = _reason(reason)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if not password:
+        errors["password"] = "Skriv det nye passordet."
+    elif password != password_again:
+        errors["password_again"] = "Passordene er ikke like."
+    else:
+        try:
+            validate_password(password, user=found)
+        except ValidationError as exc:
+            errors["password"] = " ".join(exc.messages)
+    if errors:
+        raise InvalidInput("Passordet er ikke satt.", errors=errors)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=found.pk)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        audit.record(user, None, audit.WRITE, PASSWORD_RESET, why=reason, obj=locked)
+    return locked
+
+
+def set_language(*, user, language: str) -> str:
+    """Remember the language ``user`` chose with the switch (a code from settings.LANGUAGES; an
+    unknown one is refused). Returns the code saved."""
+    from skreddersy.core.language import supported
+
+    code = supported(language)
+    if code is None:
+        raise InvalidInput("Språket finnes ikke.", field="language")
+    if user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
+    return code

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from skreddersy.accounts import selectors, services
-from skreddersy.accounts.forms import GrantForm, LoginForm, RefuseGrantForm
+from skreddersy.accounts.forms import GrantForm, LoginForm, PasswordResetForm, RefuseGrantForm
 from skreddersy.core.errors import Conflict, InvalidInput, NotFound
 from skreddersy.core.forms import apply_service_error
 from skreddersy.policy import access
@@ -22,6 +22,37 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+@require_POST
+def set_language(request):
+    """The language switch (on every page, the login pages too). Saves the choice in the language
+    cookie and, for a logged-in user, on the user (``User.language``), so it follows them to the
+    next login on any device and survives logging out; before login it is saved at login
+    (``accounts.apps``). A code the product does not have gives bokmål and a notice, never an error."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from skreddersy.core import language
+
+    wanted = request.POST.get("language", "")
+    code = language.supported(wanted)
+    if code is None:
+        code = language.fallback()
+        messages.warning(request, language.notice(wanted))
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("home")
+    if request.user.is_authenticated:
+        services.set_language(user=request.user, language=code)
+    else:
+        request.session[LANGUAGE_CHOSEN] = code
+    response = redirect(target)
+    language.set_cookie(response, code)
+    return response
+
+
+# The session key a choice made before login waits under until the login saves it on the user.
+LANGUAGE_CHOSEN = "language_chosen"
 
 
 @require_POST
@@ -107,6 +138,26 @@ def grant_decide(request, grant_id: int, action: str):
     return redirect("grants")
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_reset(request, user_id: int):
+    """An administrator sets another login's password, with a reason (who, whom and why in the
+    audit trail, as for the grants). The admin site's password page comes here."""
+    target = selectors.password_target(user=request.user, target=user_id)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.reset_password(user=request.user, target=target.pk, password=d["password"],
+                                    password_again=d["password_again"], reason=d["reason"])
+            messages.success(request, _("Passordet for %(u)s er satt, og endringen er logget.") % {"u": target.username})
+            return redirect("grants")
+        except InvalidInput as exc:
+            apply_service_error(form, exc)
+    return render(request, "accounts/password_reset.html", {"form": form, "target": target},
+                  status=422 if form.errors else 200)
+
+
 def _page_number(request) -> int:
     try:
         return max(1, min(int(request.GET.get("side") or 1), 10_000))
@@ -124,4 +175,8 @@ def own_access_log(request):
 
 
 def health(request):
+    """For the load balancer and monitoring: 200 when the product can answer, 503 when its
+    database cannot (so the instance is taken out of rotation rather than serving 500s)."""
+    if not selectors.database_answers():
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from skreddersy import journal
 from skreddersy.clients.models import AssignmentRule, Client, Cover, NeedGroup
-from skreddersy.core import audit, clock
+from skreddersy.core import audit, clock, languages
 from skreddersy.core.errors import AccessDenied, InvalidInput, ServiceError
 from skreddersy.core.models import Office, StaffMember
 from skreddersy.policy import access
@@ -481,3 +483,30 @@ def suggest(rules: list[AssignmentRule], client: Client, today: dt.date | None =
         if rule.office_id == client.office_id and rule_matches(rule, client, today):
             return rule
     return None
+
+
+@dataclass(frozen=True)
+class SamiRoute:
+    """Where a Sámi-speaking client goes (sameloven ch. 3): a counsellor at the office who speaks
+    the client's Sámi language, or, when none does, an interpreter (``speaker`` None)."""
+
+    speaker: StaffMember | None
+    speaker_ids: frozenset[int]
+    reason: str
+
+
+def sami_route(client: Client, counsellors: list[StaffMember]) -> SamiRoute | None:
+    """The routing suggestion for a client whose preferred language is Sámi (None otherwise):
+    the first of ``counsellors`` (the office's, in name order) who speaks it, the current
+    counsellor first when they do."""
+    if not languages.is_sami(client.language):
+        return None
+    speakers = [s for s in counsellors if s.speaks(client.language)]
+    current = next((s for s in speakers if s.pk == client.counsellor_id), None)
+    speaker = current or (speakers[0] if speakers else None)
+    name = languages.language_name(client.language)
+    if speaker is None:
+        reason = _("Ingen ved kontoret snakker %(l)s: bestill tolk (sameloven kap. 3)") % {"l": name}
+    else:
+        reason = _("Snakker %(l)s (sameloven kap. 3)") % {"l": name}
+    return SamiRoute(speaker, frozenset(s.pk for s in speakers), reason)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from skreddersy.core import clock, collation, fnr
+from skreddersy.core import clock, collation, fnr, languages
 from skreddersy.core.models import Office, StaffMember
 from skreddersy.core.records import CONSENT_CATEGORIES, RecordSide
 
@@ -62,7 +62,11 @@ class Client(models.Model):
     long_term_unemployed = models.BooleanField(_("langtidsledig"), default=False)
     reduced_work_capacity = models.BooleanField(_("nedsatt arbeidsevne"), default=False)
 
-    language = models.CharField(_("språk"), max_length=8, default="nb")
+    language = models.CharField(_("foretrukket språk"), max_length=8, default="nb",
+                                help_text=_("Språkkode (ISO 639), for eksempel nb, se (nordsamisk), smj (lulesamisk), sma (sørsamisk), ar."))
+    # Bokmål or nynorsk (core.languages): Min side, notifications and the § 14 a letter follow it.
+    written_standard = models.CharField(_("målform"), max_length=2, choices=languages.WRITTEN_STANDARDS,
+                                        default=languages.BOKMAL, db_default=languages.BOKMAL)
     needs_interpreter = models.BooleanField(_("behov for tolk"), default=False)
     manual_followup = models.BooleanField(_("manuell oppfølging"), default=False, help_text=_("Ikke digital bruker"))
 
@@ -102,6 +106,19 @@ class Client(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def render_language(self) -> str:
+        """The language the product's own words are shown in for this client (core.languages)."""
+        return languages.render_language(client_standard=self.written_standard, client_language=self.language)
+
+    @property
+    def is_sami(self) -> bool:
+        return languages.is_sami(self.language)
+
+    @property
+    def language_name(self) -> str:
+        return languages.language_name(self.language)
+
+    @property
     def masked_fnr(self) -> str:
         return fnr.mask(self.fnr)
 
@@ -125,17 +142,89 @@ class Client(models.Model):
 
 
 class FollowUpPeriod(models.Model):
-    """Oppfølgingsperiode: from registration to the end of follow-up (open while ``end`` is empty)."""
+    """Oppfølgingsperiode: from registration to the end of follow-up (open while ``end`` is empty).
+    At most one open period per client. Started and ended only by ``followup.periods`` (audited,
+    journalled); an ended period keeps why it ended (``EndReason``, a fixed list)."""
+
+    class EndReason(models.TextChoices):
+        WORK = "work", _("Kommet i arbeid")
+        EDUCATION = "education", _("Begynt på utdanning")
+        NO_NEED = "no_need", _("Har ikke lenger behov for arbeidsrettet oppfølging")
+        CLIENT_REQUEST = "client_request", _("Brukeren ønsker ikke oppfølging")
+        MOVED_ABROAD = "moved_abroad", _("Flyttet utenlands")
+        OTHER_SERVICE = "other_service", _("Følges opp av en annen tjeneste")
+        DECEASED = "deceased", _("Død")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="periods")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    # database defaults: the seed's bulk writers name only client, start and end
+    end_reason = models.CharField(_("årsak til avslutning"), max_length=20, choices=EndReason.choices, blank=True,
+                                  default="", db_default="")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-start"]
+        ordering = ["-start", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")), name="period_end_after_start"),
+            # two counsellors starting a period at once: one of them is refused
+            models.UniqueConstraint(fields=["client"], condition=models.Q(end__isnull=True), name="one_open_period_per_client"),
         ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None
+
+
+class ModeChange(models.Model):
+    """A switch between digital and manual follow-up (``Client.manual_followup``), with the
+    reason, within a follow-up period. Written only by ``followup.periods.switch_mode``."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="mode_changes")
+    period = models.ForeignKey(FollowUpPeriod, on_delete=models.CASCADE, related_name="mode_changes")
+    manual = models.BooleanField(_("manuell oppfølging"))
+    reason = models.TextField(_("begrunnelse"))
+    at = models.DateTimeField(default=clock.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="mode_change_has_reason")]
+
+
+class KvpPeriod(models.Model):
+    """A period in the qualification programme (kvalifiseringsprogrammet, KVP,
+    sosialtjenesteloven § 29), run by the municipal side of the client's office within a follow-up
+    period. While it runs, the client's plan, meeting notes and dialogue are seen only by the
+    municipal staff following it (``followers``), and what was written during it stays theirs
+    after it ends: the rule is ``policy.access.kvp_filter`` (docs/decisions/0040). At most one
+    open KVP per client. Written only by ``followup.periods``."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="kvp_periods")
+    period = models.ForeignKey(FollowUpPeriod, on_delete=models.PROTECT, related_name="kvp_periods")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField(_("fra"), default=clock.now)
+    end = models.DateTimeField(_("til"), null=True, blank=True)
+    start_reason = models.TextField(_("begrunnelse for start"))
+    end_reason = models.TextField(_("begrunnelse for avslutning"), blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    followers = models.ManyToManyField(StaffMember, related_name="kvp_periods", verbose_name=_("kommunalt ansatte som følger opp"))
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["client", "start"], name="kvp_client_start")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")), name="kvp_end_after_start"),
+            models.UniqueConstraint(fields=["client"], condition=models.Q(end__isnull=True), name="one_open_kvp_per_client"),
+        ]
+        verbose_name = _("KVP-periode")
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None
 
 
 class NeedsMapping(models.Model):

@@ -239,8 +239,8 @@ def resolve_pending_registration(*, user, pending: PendingRegistration | int) ->
 # The fields of the client record a counsellor may change. Identity number, birth date, office and
 # counsellor have their own ways (the registers; handing out); address protection and skjermet come
 # from the registers and an administrator, never from this form.
-EDITABLE_FIELDS = ("first_name", "last_name", "municipality", "language", "needs_interpreter", "manual_followup",
-                   "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity")
+EDITABLE_FIELDS = ("first_name", "last_name", "municipality", "language", "written_standard", "needs_interpreter",
+                   "manual_followup", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity")
 _BOOL_FIELDS = {"needs_interpreter", "manual_followup", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity"}
 
 
@@ -273,6 +273,8 @@ def update_client(*, user, client: Client | int, **changes) -> Client:
                 errors[key] = f"Høyst {limit} tegn."
             elif key == "language" and not (2 <= len(text) <= 8 and text.replace("-", "").isalpha()):
                 errors[key] = "Oppgi språket som en språkkode, for eksempel nb, en eller ar."
+            elif key == "written_standard" and text not in ("nb", "nn"):
+                errors[key] = "Målformen er bokmål (nb) eller nynorsk (nn)."
             else:
                 clean[key] = text.lower() if key == "language" else text
         if errors:

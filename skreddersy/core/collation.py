@@ -21,6 +21,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.db import models
+from django.db.backends.signals import connection_created
 from django.db.models import Lookup
 
 END_OF_NAME = b"\x01"  # between the last and the first name: "Berg, Ola" before "Bergan, Ada"
@@ -83,3 +84,32 @@ class KeyContains(Lookup):
 
 
 models.BinaryField.register_lookup(KeyContains)
+
+
+class FoldedExact(Lookup):
+    """``field__folds=text``: equal with case aside, for every letter (Ø = ø, Å = å), on both
+    databases. Django's ``iexact`` is that on PostgreSQL, but SQLite's LIKE and UPPER fold only
+    ASCII letters, so "ås" would not find "Ås" there; SQLite gets a function for it instead."""
+
+    lookup_name = "folds"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        fold = "skr_casefold" if connection.vendor == "sqlite" else "UPPER"
+        return f"{fold}({lhs}) = {fold}({rhs})", [*lhs_params, *rhs_params]
+
+
+models.CharField.register_lookup(FoldedExact)
+
+
+def _casefold(value):
+    return value.upper() if isinstance(value, str) else value
+
+
+def _sqlite_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("skr_casefold", 1, _casefold, deterministic=True)
+
+
+connection_created.connect(_sqlite_functions)

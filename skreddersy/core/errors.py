@@ -29,9 +29,52 @@ class AccessDenied(ServiceError):
     code = "forbidden"
 
 
+# What every 404 for an id in the address says, so a missing record and one the actor may not see
+# answer alike (the answer must not tell which ids exist).
+NOT_FOUND_MESSAGE = "Fant ikke det du lette etter."
+
+
 class NotFound(ServiceError):
+    """Nothing by that id. Every 404 says the same (``NOT_FOUND_MESSAGE``, no field in the JSON
+    detail) whatever was looked up, so that ``Hidden`` (a record the actor may not see) answers
+    exactly alike. The specific text stays in ``internal_message`` for the code's readers, and a
+    form still gets the error on the field that named the id."""
+
     status = 404
     code = "not_found"
+
+    def __init__(self, message: str = NOT_FOUND_MESSAGE, *, field: str | None = None, errors: dict[str, str] | None = None):
+        self.internal_message = message
+        generic = _not_found_message()
+        fields = list(errors or {}) or ([field] if field else [])
+        super().__init__(generic, field=field, errors={f: generic for f in fields})
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "detail": [{"field": None, "reason": self.message}]}
+
+
+class Hidden(AccessDenied):
+    """The record exists but the actor may not see it: refused (and audited) like ``AccessDenied``,
+    answered exactly like a missing record (404, ``NOT_FOUND_MESSAGE``), so ids cannot be probed."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message: str = NOT_FOUND_MESSAGE, *, field: str | None = None, errors: dict[str, str] | None = None):
+        # as NotFound: a form still gets the error on the field that named the id, the JSON names none
+        self.internal_message = message
+        generic = _not_found_message()
+        fields = list(errors or {}) or ([field] if field else [])
+        super().__init__(generic, field=field, errors={f: generic for f in fields})
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "detail": [{"field": None, "reason": self.message}]}
+
+
+def _not_found_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext(NOT_FOUND_MESSAGE)
 
 
 class Conflict(ServiceError):
@@ -39,3 +82,23 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
+
+
+# A value the database cannot hold: an integer beyond 64 bits (SQLite raises OverflowError before
+# the statement runs; PostgreSQL answers with a DataError such as "bigint out of range"), or any
+# other value it refuses as data. Validation should stop these first; this is the net under it, so
+# that such input is a 422 with a message and never a 500. The transaction around the write has
+# rolled back by the time the error reaches the handler.
+OUT_OF_RANGE_MESSAGE = "Et tall eller en verdi i forespørselen er utenfor det som kan lagres."
+
+
+def out_of_range_errors() -> tuple[type[BaseException], ...]:
+    from django.db import DataError
+
+    return (OverflowError, DataError)
+
+
+def out_of_range(exc: BaseException) -> InvalidInput:
+    from django.utils.translation import gettext
+
+    return InvalidInput(gettext(OUT_OF_RANGE_MESSAGE))

@@ -9,14 +9,115 @@ class BokmaalUnlessChosen:
     Django's LocaleMiddleware would otherwise follow the browser's Accept-Language, so a
     counsellor on an English-language computer would get English without asking for it. The
     choice made with the switch (the language cookie) is always honoured. Runs before LocaleMiddleware.
+
+    A language the product does not have falls back to bokmål with a notice (core/language.py),
+    never an error: a ``?lang=xx`` link, or a language cookie ``xx`` (which is also deleted, so
+    the browser's Accept-Language does not decide instead). ``?lang=en`` shows that one page in
+    English without changing the user's choice (a link in an e-mail, say).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        from skreddersy.core import language
+
+        name = settings.LANGUAGE_COOKIE_NAME
+        request.language_unknown = None
+        request.language_for_page = None
+        drop_cookie = False
+        if "lang" in request.GET:
+            wanted = request.GET.get("lang", "")
+            code = language.supported(wanted)
+            if code is None:
+                request.language_unknown = wanted
+                code = language.fallback()
+            request.language_for_page = code
+            request.COOKIES[name] = code  # for LocaleMiddleware, this request only
+        elif name in request.COOKIES and language.supported(request.COOKIES[name]) is None:
+            request.language_unknown = request.COOKIES.pop(name)
+            drop_cookie = True
+        if name not in request.COOKIES:
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        response = self.get_response(request)
+        if drop_cookie:
+            response.delete_cookie(name, path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        unknown = getattr(request, "language_unknown", None)
+        if unknown is not None and hasattr(request, "_messages") and not request.path.startswith("/api/"):
+            from django.contrib import messages
+
+            from skreddersy.core import language
+
+            messages.warning(request, language.notice(unknown))
+        return None
+
+
+class UserLanguage:
+    """The language a logged-in user chose (``User.language``) wins over the cookie, on every
+    device, and the cookie follows it, so the login page after logging out stays in that language.
+    Runs after AuthenticationMiddleware. A ``?lang=`` link still decides its one page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        from skreddersy.core import language
+
+        chosen = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(request, "language_for_page", None) is None:
+            chosen = language.supported(getattr(user, "language", ""))
+            if chosen and chosen != translation.get_language():
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        if chosen and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != chosen:
+            language.set_cookie(response, chosen)
+        return response
+
+
+class SecurityHeaders:
+    """Headers every dynamic response carries (static files are answered by WhiteNoise before this
+    runs, so they stay cacheable):
+
+    - ``Content-Security-Policy`` (``settings.CONTENT_SECURITY_POLICY``): scripts only from the
+      product's own static files, no inline script, no eval (htmx is configured for it in
+      ``base.html``), no framing, forms post only here;
+    - ``Cache-Control: no-store`` (with ``private`` and the rest of Django's ``never_cache``): pages
+      and API answers carry personal data, which no browser cache or proxy may keep.
+    HSTS and secure cookies come from Django's ``SecurityMiddleware`` and the settings."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        add_never_cache_headers(response)
+        return response
+
+
+class Idempotency:
+    """``Idempotency-Key`` on the JSON API's unsafe requests: a retry gets the first answer and the
+    work is done once (``core/idempotency.py``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            from skreddersy.core import idempotency
+
+            if idempotency.applies(request):
+                return idempotency.handle(request, self.get_response)
         return self.get_response(request)
 
 
@@ -33,8 +134,10 @@ class ServiceErrorPages:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from skreddersy.core.errors import ServiceError
+        from skreddersy.core.errors import ServiceError, out_of_range, out_of_range_errors
 
+        if isinstance(exception, out_of_range_errors()):
+            return error_page(request, out_of_range(exception))
         if not isinstance(exception, ServiceError):
             return None
         return error_page(request, exception)

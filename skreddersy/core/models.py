@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from skreddersy.core import clock
+from skreddersy.core import languages as langs
 
 
 class User(AbstractUser):
@@ -18,6 +19,10 @@ class User(AbstractUser):
         CLIENT = "client", _("Bruker")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STAFF)
+    # The language the user chose with the language switch (a code from settings.LANGUAGES), applied
+    # at every login and on every device; blank: not chosen (bokmål). core/middleware.py UserLanguage.
+    # db_default: the seed's raw bulk inserts (core/seeding/bulk.py) name no language column
+    language = models.CharField(_("språk"), max_length=10, blank=True, default="", db_default="")
 
 
 class County(models.Model):
@@ -98,6 +103,10 @@ class StaffMember(models.Model):
     clearance_strictly_confidential = models.BooleanField(_("tilgang til strengt fortrolig adresse (kode 6)"), default=False)
     clearance_confidential = models.BooleanField(_("tilgang til fortrolig adresse (kode 7)"), default=False)
     clearance_skjermet = models.BooleanField(_("tilgang til skjermede brukere (Nav-ansatte)"), default=False)
+    # Languages besides Norwegian the staff member serves clients in (ISO 639 codes, such as
+    # "se smj"): a Sámi-speaking client is routed to them (sameloven ch. 3; core.languages).
+    languages = models.CharField(_("språk med brukere"), max_length=60, blank=True, default="", db_default="",
+                                 help_text=_("Språkkoder utenom norsk, for eksempel se (nordsamisk), smj, sma, en."))
 
     class Meta:
         verbose_name = _("Nav-ansatt")
@@ -105,6 +114,9 @@ class StaffMember(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.nav_ident})"
+
+    def speaks(self, code: str) -> bool:
+        return langs.normalise(code) in langs.spoken_codes(self.languages)
 
     def office_ids(self) -> frozenset[int]:
         cached = getattr(self, "_office_ids", None)
@@ -320,3 +332,22 @@ class ContainsId(models.Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} @> ARRAY[%s]::bigint[]", [*lhs_params, int(self.rhs)]
         return f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE value = %s)", [*lhs_params, int(self.rhs)]
+
+
+class IdempotencyKey(models.Model):
+    """An unsafe API request made with an ``Idempotency-Key`` header, and the answer it got, so a
+    retry with the same key (after a dropped connection) gets the same answer without the work
+    being done again. Keys are scoped per user and kept ``IDEMPOTENCY_KEY_TTL_SECONDS`` (24 hours);
+    the housekeeping task deletes older ones. See ``core/idempotency.py``."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, path, query and body: the same key with another request is refused
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]

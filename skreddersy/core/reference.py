@@ -16,10 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 FILES = ("innsatsgrupper.json", "needs_domains.json", "tiltakstyper.json", "instruments.json", "terum_sadeghi_2021.json",
-         "ips_fidelity.json")
+         "ips_fidelity.json", "nynorsk.json")
 
 
 # Scales items may name without the file defining them (the item bank loader defines these two:
@@ -43,6 +44,7 @@ class NeedGroup(_Model):
     code: str = Field(min_length=1)
     order: int
     name_no: str = Field(min_length=1)
+    name_en: str | None = Field(default=None, min_length=1)
     requires_reduced_work_capacity: bool
     requires_second_approver: bool
 
@@ -50,6 +52,7 @@ class NeedGroup(_Model):
 class MainGoal(_Model):
     code: str = Field(min_length=1)
     name_no: str = Field(min_length=1)
+    name_en: str | None = Field(default=None, min_length=1)
 
 
 class NeedGroupsFile(_Model):
@@ -67,11 +70,13 @@ class NeedGroupsFile(_Model):
 class Domain(_Model):
     key: str = Field(min_length=1)
     name_no: str = Field(min_length=1)
+    name_en: str | None = Field(default=None, min_length=1)
 
 
 class DomainsFile(_Model):
     domains: list[Domain] = Field(min_length=1)
     severity_scale: dict[str, str]
+    severity_scale_en: dict[str, str] | None = None
 
     @model_validator(mode="after")
     def _check(self):
@@ -85,6 +90,7 @@ class DomainsFile(_Model):
 class MeasureType(_Model):
     code: str = Field(min_length=1)
     name_no: str = Field(min_length=1)
+    name_en: str | None = Field(default=None, min_length=1)
     kind: str
     typical_weeks: int | None = None
     max_weeks: int | None = None
@@ -143,6 +149,7 @@ class FidelityBand(_Model):
     min: int
     max: int
     name_no: str
+    name_en: str | None = None
 
 
 class FidelityFile(_Model):
@@ -236,11 +243,58 @@ def check_all() -> None:
         for j, d in enumerate(t["addresses"]):
             if d not in domains:
                 raise ReferenceInvalid(f"Reference file tiltakstyper.json: field types.{i}.addresses.{j}: unknown needs domain {d!r}.")
+    for key in sorted(set(load("nynorsk.json")["domains"]) - domains):
+        raise ReferenceInvalid(f"Reference file nynorsk.json: field domains: unknown needs domain {key!r}.")
     bank = load("instruments.json")
     for i, inst in enumerate(bank["instruments"]):
         for j, item in enumerate(inst["items"]):
             if item["scale"] not in bank["scales"] and item["scale"] not in IMPLICIT_SCALES and "options_no" not in item:
                 raise ReferenceInvalid(f"Reference file instruments.json: field instruments.{i}.items.{j}.scale: unknown scale {item['scale']!r}.")
+
+
+# --- names in the reader's language -----------------------------------------------------------------
+# Every name the reference files give (need groups, main goals, needs domains and their scale,
+# measure types, fidelity bands) has ``name_no`` and, where it has been translated, ``name_en``
+# ("Standard assistance (standard innsats)": the Norwegian term of art beside the English). One
+# helper picks the one for the active language; a name without English reads in Norwegian.
+
+
+def _english() -> bool:
+    from django.utils import translation
+
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower() == "en"
+
+
+def localized(entry: dict, field: str = "name") -> str:
+    """``entry``'s ``<field>_en`` when the active language is English and the file has one,
+    else its ``<field>_no``."""
+    if _english():
+        english = entry.get(f"{field}_en")
+        if english:
+            return english
+    return entry.get(f"{field}_no") or ""
+
+
+def need_group_name(code: str) -> str:
+    group = need_groups().get(code)
+    return localized(group) if group else code
+
+
+def main_goal_name(code: str) -> str:
+    goal = main_goals().get(code)
+    return localized(goal) if goal else code
+
+
+def measure_type_name(code: str, stored: str = "") -> str:
+    """A measure type's name: the catalogue row's own (``stored``, which an administrator may
+    have changed) in Norwegian; in English the reference file's English name, unless the row's
+    name is no longer the reference's Norwegian one (then it reads as the administrator wrote it)."""
+    entry = next((t for t in measure_types() if t["code"] == code), None)
+    if entry is None:
+        return stored or code
+    if stored and stored != entry["name_no"]:
+        return stored
+    return localized(entry)
 
 
 def reset() -> None:
@@ -263,12 +317,24 @@ def permanent_groups() -> frozenset[str]:
 
 
 def needs_domains() -> dict[str, str]:
-    """Domain key -> Norwegian name, in reference order."""
-    return {d["key"]: d["name_no"] for d in load("needs_domains.json")["domains"]}
+    """Domain key -> name in the active language (``localized``; in nynorsk while nynorsk is
+    active: a client who reads nynorsk, nynorsk.json), in reference order."""
+    names = {d["key"]: localized(d) for d in load("needs_domains.json")["domains"]}
+    if translation.get_language() == "nn":
+        nn = load("nynorsk.json")["domains"]
+        names = {k: nn.get(k, v) for k, v in names.items()}
+    return names
 
 
 def severity_scale() -> dict[int, str]:
-    return {int(k): v for k, v in load("needs_domains.json")["severity_scale"].items()}
+    """The 0-3 severity scale's labels in the active language (English, nynorsk or bokmål)."""
+    data = load("needs_domains.json")
+    scale = data["severity_scale"]
+    if _english() and data.get("severity_scale_en"):
+        scale = {**scale, **data["severity_scale_en"]}
+    elif translation.get_language() == "nn":
+        scale = {**scale, **load("nynorsk.json")["severity_scale"]}
+    return {int(k): v for k, v in scale.items()}
 
 
 def measure_types() -> list[dict]:

@@ -16,7 +16,7 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from skreddersy.clients import assignment
 from skreddersy.clients import services as client_services
@@ -82,8 +82,8 @@ class OverviewOut(BaseModel):
 
 class OverviewFilters(Schema):
     scope: str = Field("mine", pattern="^(mine|office)$")
-    office: int | None = None
-    counsellor: int | None = None
+    office: int | None = Field(None, ge=1, le=2**63 - 1)
+    counsellor: int | None = Field(None, ge=1, le=2**63 - 1)
     need_group: str = ""
     priority: str = ""
     awaiting: bool = False
@@ -92,7 +92,7 @@ class OverviewFilters(Schema):
     manual: bool = False
     q: str = Field("", max_length=100)
     sort: str = Field("urgency", pattern="^(urgency|name|deadline|contact|awaiting)$")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=overview.MAX_PAGE)
     per_page: int = Field(50, ge=1, le=overview.MAX_PER_PAGE)
     status: str = Field("", description="One status counter's filter: " + ", ".join(overview.STATUSES))
     category: str = ""
@@ -103,6 +103,8 @@ class OverviewFilters(Schema):
     activity_type: str = ""
     followup_mode: str = Field("", pattern="^(|digital|manual)$")
     municipality: str = Field("", max_length=100)
+    measure_type: str = Field("", max_length=60, description="A measure type's code (tiltakstype), e.g. ARBEIDSTRENING: "
+                              "clients with an open measure of that type.")
 
 
 class DecisionOut(Schema):
@@ -135,6 +137,11 @@ class ActivityOut(Schema):
     legal_basis: str
     consequence: str
     version: int
+    measure_type: str | None = Field(None, description="The measure type's code (tiltakstype), for a measure.")
+
+    @staticmethod
+    def resolve_measure_type(obj) -> str | None:
+        return obj.measure_type.code if obj.measure_type_id else None
 
 
 class ActivityIn(Schema):
@@ -147,19 +154,32 @@ class ActivityIn(Schema):
     is_requirement: bool = False
     legal_basis: str = Field("", max_length=200)
     consequence: str = ""
+    measure_type: str = Field("", max_length=60, description="For a measure: the measure type's code (tiltakstype).")
 
 
 class ActivityPatch(Schema):
+    """Send only the fields you change. ``null`` clears a date; the other fields always have a
+    value, so ``null`` there is refused (422) rather than taken as "leave it"."""
+
     version: int = Field(..., description="The version you read; a stale version gives 409 and nothing is written.")
-    title: str | None = Field(None, max_length=200)
-    type: str | None = None
-    description: str | None = None
-    status: str | None = None
+    title: str = Field(None, max_length=200)
+    type: str = None
+    description: str = None
+    status: str = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    is_requirement: bool | None = None
-    legal_basis: str | None = Field(None, max_length=200)
-    consequence: str | None = None
+    is_requirement: bool = None
+    legal_basis: str = Field(None, max_length=200)
+    consequence: str = None
+    measure_type: str | None = Field(None, max_length=60, description="The measure type's code; empty or null removes it.")
+
+    @field_validator("title", "type", "description", "status", "is_requirement", "legal_basis", "consequence",
+                     mode="before")
+    @classmethod
+    def _not_null(cls, value):
+        if value is None:
+            raise ValueError("kan ikke være null; utelat feltet for å beholde verdien")
+        return value
 
 
 class VersionIn(Schema):
@@ -286,6 +306,7 @@ def get_overview(request: HttpRequest, filters: Query[OverviewFilters]):
         per_page=filters.per_page, status=filters.status, category=filters.category, age_band=filters.age_band,
         language=filters.language, interpreter=filters.interpreter, main_goal=filters.main_goal,
         activity_type=filters.activity_type, followup_mode=filters.followup_mode, municipality=filters.municipality,
+        measure_type=filters.measure_type,
     )
     ov = overview.caseload_overview(user=request.user, query=q, why="api: oversikt")
     return {

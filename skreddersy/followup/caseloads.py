@@ -77,7 +77,7 @@ def _office_staff(office_id: int) -> list[StaffMember]:
     staff = StaffMember.objects.filter(
         memberships__office_id=office_id, roles__role__in=access.FOLLOWUP_ROLES
     ).distinct()
-    return sorted(staff.only("id", "display_name"), key=lambda s: (collation.sort_key(s.display_name), s.pk))
+    return sorted(staff.only("id", "display_name", "languages"), key=lambda s: (collation.sort_key(s.display_name), s.pk))
 
 
 def counsellor_figures(*, user, office_id: int) -> dict[int | None, tuple[int, int, int, int]]:
@@ -177,6 +177,10 @@ class QueueRow:
     suggestion_id: int | None = None
     suggestion_name: str = ""
     suggestion_rule: str = ""
+    # A Sámi-speaking client (sameloven ch. 3): the language's name, and whether the office has a
+    # counsellor who speaks it (then suggested) or an interpreter must be booked.
+    sami: str = ""
+    sami_speaker: bool = False
 
 
 @dataclass
@@ -208,9 +212,11 @@ def handout_queue(*, user, office_id: int | None = None, only_unassigned: bool =
     clients = list(qs[:QUEUE_MAX])
     rules = list(AssignmentRule.objects.filter(office=office).select_related("counsellor").order_by("position", "id"))
     today = clock.today()
+    counsellors = _office_staff(office.pk)
     rows = []
     for c in clients:
         rule = assignment.suggest(rules, c, today)
+        sami = assignment.sami_route(c, counsellors)
         rows.append(
             QueueRow(
                 c.pk,
@@ -227,6 +233,12 @@ def handout_queue(*, user, office_id: int | None = None, only_unassigned: bool =
                 rule.name if rule else "",
             )
         )
+        if sami is not None:
+            row = rows[-1]
+            row.sami, row.sami_speaker = c.language_name, sami.speaker is not None
+            if sami.speaker is not None and row.suggestion_id not in sami.speaker_ids:
+                row.suggestion_id, row.suggestion_name = sami.speaker.pk, sami.speaker.display_name
+                row.suggestion_rule = str(sami.reason)
     pending = (
         list(
             PendingRegistration.objects.filter(office=office, resolved_at__isnull=True)
@@ -246,7 +258,7 @@ def handout_queue(*, user, office_id: int | None = None, only_unassigned: bool =
         offices=offices,
         rows=rows,
         total=total,
-        counsellors=_office_staff(office.pk),
+        counsellors=counsellors,
         pending=pending,
         rules=rules,
     )

@@ -4,12 +4,15 @@ form's fields by ``apply_service_error``)."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from skreddersy.clients.models import MainGoal, NeedGroup
-from skreddersy.core import login, reference
+from skreddersy.clients.models import FollowUpPeriod, MainGoal, NeedGroup
+from skreddersy.core import languages, login, reference
 from skreddersy.core.forms import apply_service_error  # noqa: F401  (the one mapping, used by every app)
 from skreddersy.core.records import CONSENT_CATEGORIES, NOTE_CATEGORIES, RecordCategory
 from skreddersy.followup import rules
@@ -144,9 +147,9 @@ class OverviewFilterForm(forms.Form):
     manual = forms.BooleanField(label=_("Manuell oppfølging"), required=False)
     sort = forms.ChoiceField(label=_("Sorter etter"), required=False, choices=[(k, _(v)) for k, v in SORTS.items()])
     scope = forms.ChoiceField(required=False, choices=[("mine", _("Mine brukere")), ("office", _("Hele kontoret"))])
-    office = forms.IntegerField(required=False, min_value=1)
-    counsellor = forms.IntegerField(required=False, min_value=1)
-    page = forms.IntegerField(required=False, min_value=1)
+    office = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    counsellor = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)  # overview.MAX_PAGE
     status = forms.ChoiceField(required=False, choices=[("", _("Alle"))] + [(k, _(v)) for k, v in STATUSES.items()])
     category = forms.ChoiceField(label=_("Kategori"), required=False, choices=[("", _("Alle"))] + list(Category.choices))
     age_band = forms.ChoiceField(label=_("Alder"), required=False,
@@ -159,6 +162,11 @@ class OverviewFilterForm(forms.Form):
     followup_mode = forms.ChoiceField(label=_("Digital eller manuell"), required=False,
                                       choices=[("", _("Alle")), ("digital", _("Digital")), ("manual", _("Manuell"))])
     municipality = forms.CharField(label=_("Kommune"), required=False, max_length=100)
+    measure_type = forms.ChoiceField(label=_("Tiltakstype"), required=False, choices=[("", _("Alle"))])
+
+    def __init__(self, *args, measure_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure_type"].choices = [("", _("Alle")), *measure_types]
 
 
 # --- § 14 a decisions and assessments --------------------------------------------------------------
@@ -167,11 +175,75 @@ def _need_group_choices():
     return [("", _("Velg innsatsgruppe"))] + list(NeedGroup.choices)
 
 
+class ClientTextForm(StyledForm):
+    """A form where a counsellor writes their own words for the client (a decision's justification,
+    a requirement's consequence, a message). The product does not translate them: when the client's
+    language or written standard differs from the text's (bokmål unless marked nynorsk), the form
+    says so (``set_reader``) and offers to mark that an interpreter or a translated version is
+    needed; the view stores the mark (``services.mark_language_need``). The texts named in
+    ``PLAIN_LANGUAGE_FIELDS`` get the live plain-language check (core.plain_language)."""
+
+    PLAIN_LANGUAGE_FIELDS: tuple[str, ...] = ()
+    LANGUAGE_FIELDS = ("text_nynorsk", "language_need")
+
+    text_nynorsk = forms.BooleanField(label=_("Teksten min er skrevet på nynorsk"), required=False)
+    language_need = forms.ChoiceField(
+        label=_("Trenger brukeren tolk eller en oversatt versjon av teksten?"), required=False,
+        widget=forms.RadioSelect,
+        choices=[("", _("Nei, send teksten slik den er")), ("interpreter", _("Ja, tolk")),
+                 ("translation", _("Ja, oversatt versjon"))],
+        help_text=_("Merket vises på brukersiden og i journalen til det er fulgt opp."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reader = None
+        self.mismatch = None
+        for name in self.PLAIN_LANGUAGE_FIELDS:
+            f = self.fields[name]
+            f.plain_language = True
+            f.widget.attrs.update({
+                "hx-post": reverse_lazy("plain_language_check"),
+                "hx-trigger": "input changed delay:700ms, load",
+                "hx-target": f"#klarsprak-{name}",
+                "hx-swap": "innerHTML",
+                "hx-vals": json.dumps({"plain_field": name}),
+            })
+
+    def __iter__(self):
+        """The language fields are rendered by ``_language_mismatch.html``, not in the field loop."""
+        for bf in super().__iter__():
+            if bf.name not in self.LANGUAGE_FIELDS:
+                yield bf
+
+    def set_reader(self, client) -> None:
+        """The client who will read the text: decides the warning the form shows."""
+        self.reader = client
+        standard = languages.NYNORSK if self.controller_value("text_nynorsk") else languages.BOKMAL
+        self.mismatch = languages.text_mismatch(client_standard=client.written_standard,
+                                                client_language=client.language, text_standard=standard)
+
+    @property
+    def shows_language(self) -> bool:
+        return self.reader is not None and (
+            self.mismatch is not None or self.reader.written_standard == languages.NYNORSK)
+
+    def language_mark(self) -> dict:
+        """What the view passes to ``services.mark_language_need`` (empty: nothing to mark)."""
+        d = getattr(self, "cleaned_data", {}) or {}
+        need = d.get("language_need") or ""
+        if not need:
+            return {}
+        return {"need": need, "text_standard": languages.NYNORSK if d.get("text_nynorsk") else languages.BOKMAL}
+
+
 def _main_goal_choices():
     return [("", _("Velg hovedmål"))] + list(MainGoal.choices)
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(ClientTextForm):
+    PLAIN_LANGUAGE_FIELDS = ("justification",)
+
     need_group = forms.ChoiceField(label=_("Innsatsgruppe"), choices=_need_group_choices)
     main_goal = forms.ChoiceField(label=_("Hovedmål"), choices=_main_goal_choices,
                                   help_text=_("«Øke deltakelse» kan bare brukes med varig tilpasset innsats."))
@@ -283,7 +355,9 @@ LEGAL_BASIS_HINTS = [
 ]
 
 
-class ActivityForm(StyledForm):
+class ActivityForm(ClientTextForm):
+    PLAIN_LANGUAGE_FIELDS = ("consequence", "description")
+
     title = forms.CharField(label=_("Tittel"), max_length=200)
     type = forms.ChoiceField(label=_("Type aktivitet"), choices=Activity.Type.choices)
     status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices, required=False)
@@ -297,10 +371,13 @@ class ActivityForm(StyledForm):
     consequence = forms.CharField(label=_("Hva skjer hvis kravet ikke følges? (enkle ord)"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text=_("Skriv som til brukeren: «Hvis du ikke møter, kan vi stanse AAP for en periode.»"))
+    measure_type = forms.ChoiceField(label=_("Tiltakstype"), required=False, choices=[("", _("Ingen (ikke et tiltak)"))],
+                                     help_text=_("Bare for aktiviteter av typen tiltak."))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, measure_types=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["measure_type"].choices = [("", _("Ingen (ikke et tiltak)")), *measure_types]
         self.fields["legal_basis"].widget.attrs["list"] = "legal-basis-hints"
         for name in ("legal_basis", "consequence"):  # required for an activity requirement
             self.fields[name].required_when = RequiredWhen("is_requirement", ["on"])
@@ -316,6 +393,8 @@ class ActivityForm(StyledForm):
                 self.add_error("legal_basis", _("Et aktivitetskrav må ha hjemmel (for eksempel folketrygdloven § 11-7)."))
             if not (data.get("consequence") or "").strip():
                 self.add_error("consequence", _("Skriv med enkle ord hva som skjer hvis kravet ikke oppfylles."))
+        if data.get("measure_type") and data.get("type") and data.get("type") != Activity.Type.MEASURE:
+            self.add_error("measure_type", _("Bare et tiltak kan ha tiltakstype. Velg typen «Tiltak» eller ingen tiltakstype."))
         return data
 
 
@@ -368,7 +447,9 @@ class ReplyForm(StyledForm):
     body = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class NewThreadForm(StyledForm):
+class NewThreadForm(ClientTextForm):
+    PLAIN_LANGUAGE_FIELDS = ("body",)
+
     subject = forms.CharField(label=_("Emne"), max_length=200)
     body = forms.CharField(label=_("Melding"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
 
@@ -451,12 +532,24 @@ class ClientEditForm(StyledForm):
     first_name = forms.CharField(label=_("Fornavn"), max_length=100)
     last_name = forms.CharField(label=_("Etternavn"), max_length=100)
     municipality = forms.CharField(label=_("Bostedskommune"), max_length=120)
-    language = forms.CharField(label=_("Språk"), max_length=8, help_text=_("Språkkode, for eksempel nb, en, ar, so."))
+    language = forms.CharField(label=_("Foretrukket språk"), max_length=8,
+                               help_text=_("Språkkode, for eksempel nb, en, ar, so; samisk: se (nordsamisk), smj "
+                                           "(lulesamisk), sma (sørsamisk)."))
+    written_standard = forms.ChoiceField(label=_("Målform"), choices=languages.WRITTEN_STANDARDS, widget=forms.RadioSelect,
+                                         required=False,
+                                         help_text=_("Min side, varsler og vedtaksbrevet vises på nynorsk når brukeren "
+                                                     "har valgt nynorsk."))
     needs_interpreter = forms.BooleanField(label=_("Behov for tolk"), required=False)
     manual_followup = forms.BooleanField(label=_("Manuell oppfølging (ikke digital)"), required=False)
     immigrant_non_eea = forms.BooleanField(label=_("Innvandrer fra land utenfor EØS"), required=False)
     long_term_unemployed = forms.BooleanField(label=_("Langtidsledig"), required=False)
     reduced_work_capacity = forms.BooleanField(label=_("Nedsatt arbeidsevne"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("written_standard"):
+            data.pop("written_standard", None)  # not sent: the written standard stays as it is
+        return data
 
 
 class TransferForm(StyledForm):
@@ -566,3 +659,44 @@ class NoticeResponseForm(StyledForm):
 class DisagreeForm(StyledForm):
     body = forms.CharField(label=_("Hva er du uenig i, eller hva lurer du på?"), widget=forms.Textarea(attrs={"rows": 6}),
                            max_length=5000, error_messages={"required": _("Skriv hva du er uenig i eller lurer på.")})
+
+
+# --- follow-up periods, digital or manual follow-up, KVP (issue 17, followup.periods) ---------------
+
+class EndPeriodForm(StyledForm):
+    reason = forms.ChoiceField(label=_("Hvorfor avsluttes oppfølgingen?"), widget=forms.RadioSelect,
+                               choices=FollowUpPeriod.EndReason.choices,
+                               error_messages={"required": _("Velg årsaken til at oppfølgingen avsluttes fra listen."),
+                                               "invalid_choice": _("Velg årsaken til at oppfølgingen avsluttes fra listen.")})
+    period = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ModeForm(StyledForm):
+    manual = forms.TypedChoiceField(label=_("Oppfølging"), widget=forms.RadioSelect, coerce=lambda v: v == "manual",
+                                    choices=[("digital", _("Digital (Min side, varsel på SMS eller e-post)")),
+                                             ("manual", _("Manuell (brev og oppmøte, ikke Min side)"))],
+                                    error_messages={"required": _("Velg digital eller manuell oppfølging.")})
+    mode_reason = forms.CharField(label=_("Begrunnelse for byttet"), widget=forms.Textarea, max_length=2000,
+                                  help_text=_("Står i journalen. Minst 10 tegn."),
+                                  error_messages={"required": _("Skriv en begrunnelse for byttet.")})
+
+
+class KvpStartForm(StyledForm):
+    followers = forms.TypedMultipleChoiceField(
+        label=_("Kommunalt ansatte som følger opp KVP"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bare de valgte (og brukeren) ser planen, referatene og dialogen mens KVP pågår."),
+        error_messages={"required": _("Velg minst én kommunalt ansatt som skal følge opp KVP."),
+                        "invalid_choice": _("Velg blant de kommunalt ansatte ved kontoret.")})
+    kvp_reason = forms.CharField(label=_("Begrunnelse for KVP"), widget=forms.Textarea, max_length=2000,
+                                 help_text=_("For eksempel vedtaket om kvalifiseringsprogram. Minst 10 tegn."),
+                                 error_messages={"required": _("Skriv en begrunnelse for KVP.")})
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followers"].choices = list(candidates)
+
+
+class KvpEndForm(StyledForm):
+    end_reason = forms.CharField(label=_("Begrunnelse for avslutning"), widget=forms.Textarea, max_length=2000,
+                                 help_text=_("Minst 10 tegn."),
+                                 error_messages={"required": _("Skriv en begrunnelse for avslutningen.")})

@@ -140,10 +140,24 @@ class Activity(models.Model):
     # "Jeg er ikke enig / jeg har spørsmål" on Min side: when the client last disagreed or asked (the
     # message itself is a thread tied to the activity); open until the client approves after it
     client_disagreed_at = models.DateTimeField(_("bruker uenig eller har spørsmål"), null=True, blank=True)
+    # Tiltakstype, for an activity that is a measure: set where the activity comes from a place in an
+    # offering (the offering's type) or chosen by the counsellor; empty where it cannot be known.
+    # A reference by name to the measures app's catalogue: followup imports nothing from measures
+    # (decision 0042); it reads the type's code and name through this relation.
+    measure_type = models.ForeignKey("measures.MeasureType", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="activities", verbose_name=_("tiltakstype"))
 
     class Meta:
         ordering = ["start_date", "id"]
-        indexes = [models.Index(fields=["client", "status"], name="activity_client_status")]
+        indexes = [
+            models.Index(fields=["client", "status"], name="activity_client_status"),
+            # a client's activity requirements by status (the workload model's fact "open requirement",
+            # read for a whole office or nation at once): without it every open activity's row is read
+            # to test is_requirement. The condition has no parameter, so SQLite can use it too.
+            models.Index(
+                fields=["client", "status"], condition=models.Q(is_requirement=True), name="activity_client_requirement"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
@@ -152,6 +166,10 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=models.Q(is_requirement=False) | (~models.Q(legal_basis="") & ~models.Q(consequence="")),
                 name="requirement_has_basis_and_consequence",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(measure_type__isnull=True) | models.Q(type="measure"),
+                name="activity_measure_type_only_for_measures",
             ),
         ]
 
@@ -458,3 +476,37 @@ class SelfRating(models.Model):
             models.CheckConstraint(condition=(models.Q(value__isnull=False, dont_know=False)
                                                        | models.Q(value__isnull=True, dont_know=True)), name="self_rating_value_or_dont_know"),
         ]
+
+
+class LanguageNeed(models.Model):
+    """A counsellor's mark that a text they wrote for the client (a decision's justification, a
+    requirement's consequence, a message) needs an interpreter or a translated version, because the
+    client's language or written standard differs from the text's (core.languages). The product
+    never translates a counsellor's own words; the mark is shown on the person page until done."""
+
+    class Subject(models.TextChoices):
+        DECISION = "decision", _("Vedtak")
+        REQUIREMENT = "requirement", _("Aktivitetskrav")
+        ACTIVITY = "activity", _("Aktivitet")
+        MESSAGE = "message", _("Melding")
+
+    class Need(models.TextChoices):
+        INTERPRETER = "interpreter", _("Tolk")
+        TRANSLATION = "translation", _("Oversatt versjon")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="language_needs")
+    subject = models.CharField(_("gjelder"), max_length=12, choices=Subject.choices)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    need = models.CharField(_("behov"), max_length=12, choices=Need.choices)
+    text_standard = models.CharField(_("tekstens målform"), max_length=2, default="nb")
+    client_language = models.CharField(_("brukerens språk"), max_length=8, blank=True)
+    client_standard = models.CharField(_("brukerens målform"), max_length=2, default="nb")
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "done_at"], name="language_need_client_open")]
+        verbose_name = _("behov for tolk eller oversettelse")
+        verbose_name_plural = _("behov for tolk eller oversettelse")

@@ -370,6 +370,8 @@ def requirement_page(*, user, activity_id: int) -> RequirementPage:
     if act is None:
         raise NotFound("Fant ikke aktiviteten.")
     client = get_client(user=user, client_id=act.client_id, what="aktivitetskrav", nav=True)
+    if not Activity.objects.filter(access.kvp_filter(user, client, at="created_at"), pk=act.pk).exists():
+        raise NotFound("Fant ikke aktiviteten.")  # held by a KVP the user does not follow (access.kvp_filter)
     notices = list(
         AdvanceNotice.objects.filter(activity=act)
         .select_related("sent_by", "recommended_by")
@@ -389,9 +391,11 @@ def get_notice(*, user, notice_id: int) -> AdvanceNotice:
     return n
 
 
-def for_client(client_id: int, *, is_nav: bool) -> list[AdvanceNotice]:
+def for_client(client_id: int, *, is_nav: bool, activities=None) -> list[AdvanceNotice]:
     """The notices of a client, newest first, for the person aggregate (which has checked access
-    and audited); a client opening Min side marks the digital ones read."""
-    return list(
-        AdvanceNotice.objects.filter(client_id=client_id).select_related("activity").order_by("-sent_at", "-id")[:20]
-    )
+    and audited); a client opening Min side marks the digital ones read. ``activities``: a Q on
+    Activity keeping those the reader sees (the KVP rule), when the reader is restricted."""
+    qs = AdvanceNotice.objects.filter(client_id=client_id)
+    if activities is not None:
+        qs = qs.filter(activity__in=Activity.objects.filter(activities, client_id=client_id))
+    return list(qs.select_related("activity").order_by("-sent_at", "-id")[:20])

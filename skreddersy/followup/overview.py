@@ -8,15 +8,17 @@ and activities over the page's client ids, and one bulk audit insert. (The perso
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, MainGoal, NeedGroup
-from skreddersy.core import audit, clock, collation, sql
+from skreddersy.core import audit, clock, collation, languages, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.fnr import mask as mask_fnr
 from skreddersy.core.models import Role, StaffMember
@@ -49,6 +51,9 @@ SORTS = {
 OPEN_ACTIVITY = (Activity.Status.PROPOSED, Activity.Status.PLANNED, Activity.Status.ONGOING)
 ASSESSMENT_DUE_WITHIN = dt.timedelta(days=30)
 MAX_PER_PAGE = 200
+# No caseload or office list has more pages than this; a larger number (or one beyond 64 bits,
+# which the database cannot take as an offset) is read as this, and a page past the end shows the last.
+MAX_PAGE = 10_000
 NEW_CLIENT_DAYS = 14
 NO_CONTACT_DAYS = 90
 
@@ -90,6 +95,15 @@ COLUMNS = {
     "category": gettext_noop("Kategori"),
 }
 DEFAULT_COLUMNS = tuple(COLUMNS)
+MEASURE_TYPE_CODE = re.compile(r"[A-Z0-9_]{1,60}")
+
+
+def measure_types() -> list[tuple[str, str]]:
+    """The measure catalogue's types as (code, name), in name order, for the overview's and the
+    plan's selects. The table is the measures app's: followup reads it through Activity's
+    relation and imports nothing from measures (decision 0042)."""
+    types = Activity._meta.get_field("measure_type").related_model.objects
+    return list(types.order_by("name", "id").values_list("code", "name"))
 
 
 @dataclass
@@ -116,6 +130,7 @@ class OverviewQuery:
     activity_type: str = ""
     followup_mode: str = ""  # "digital" or "manual"
     municipality: str = ""
+    measure_type: str = ""  # a measure type's code (tiltakstype): clients with an open measure of that type
 
 
 @dataclass
@@ -163,6 +178,9 @@ class Overview:
     counters: dict = field(default_factory=dict)
     saved_filters: list = field(default_factory=list)
     columns: tuple = DEFAULT_COLUMNS
+    # the red light: counsellors over their workload ceiling (the acting counsellor's own rows, or
+    # for a leader's office list every counsellor of the office who is over), from timeuse.CounsellorLoad
+    over_ceiling: list = field(default_factory=list)
 
     @property
     def counter_items(self) -> list[tuple[str, str, int]]:
@@ -306,12 +324,20 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
             raise InvalidInput("Ukjent aktivitetstype.", field="activity_type")
         qs = qs.filter(Exists(Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True,
                                                       status__in=OPEN_ACTIVITY, type=query.activity_type)))
+    if query.measure_type:
+        code = query.measure_type.strip().upper()
+        if not MEASURE_TYPE_CODE.fullmatch(code):
+            raise InvalidInput("Ukjent tiltakstype.", field="measure_type")
+        # an unknown code well formed matches nobody (no lookup: the overview's queries stay fixed)
+        qs = qs.filter(Exists(Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True,
+                                                      status__in=OPEN_ACTIVITY, type=Activity.Type.MEASURE,
+                                                      measure_type__code=code)))
     if query.followup_mode:
         if query.followup_mode not in ("digital", "manual"):
             raise InvalidInput("Velg digital eller manuell oppfølging.", field="followup_mode")
         qs = qs.filter(manual_followup=query.followup_mode == "manual")
     if query.municipality.strip():
-        qs = qs.filter(municipality__iexact=query.municipality.strip())
+        qs = qs.filter(municipality__folds=query.municipality.strip())  # case aside, Å and Ø too (core.collation)
     text = (query.q or "").strip()
     if text:
         digits = text.replace(" ", "")
@@ -362,7 +388,7 @@ def counters(*, user, query: OverviewQuery) -> dict[str, int]:
 
 
 def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", office_or_mine: bool = False,
-                      with_counters: bool = True, with_settings: bool = False) -> Overview:
+                      with_counters: bool = True, with_settings: bool = False, with_loads: bool = False) -> Overview:
     """One page of the overview. Queries: the page with its total, tasks, threads, activities and
     audit (plus a count for an empty or past-the-end page, and the office's counsellor list for
     leaders): fixed, whatever the caseload.
@@ -377,7 +403,7 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
     qs = caseload_queryset(user=user, query=query)
     # the page and the number of matching clients in one statement (COUNT(*) OVER ())
     paged = qs.annotate(_total=Window(Count("id"))).values_list(*_ROW_FIELDS, "_total")
-    page = max(1, int(query.page or 1))
+    page = max(1, min(int(query.page or 1), MAX_PAGE))
     values = _fetch_page(paged, page, per_page)
     if values:
         total = values[0][-1]
@@ -410,14 +436,36 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
                 StaffMember.objects.filter(memberships__office_id=ov.office_id).only("id", "display_name"),
                 key=lambda s: (collation.sort_key(s.display_name), s.pk),
             )
+    if with_loads:
+        ov.over_ceiling = over_ceiling(a, office_id=ov.office_id if query.scope == "office" and a.is_leader else None)
     return ov
+
+
+def over_ceiling(a, *, office_id: int | None) -> list:
+    """The red light (issue 14): counsellors whose modelled workload, planned (the office's points) or
+    measured (weights estimated from recorded time), is over their ceiling, as the workload app last
+    stored it (``timeuse.CounsellorLoad``). ``office_id``: every counsellor of that office (a
+    leader's office list; per counsellor a leader sees what planning needs, the staff-figures rule);
+    None: the acting counsellor's own rows. One statement, whatever the caseload."""
+    from skreddersy.timeuse.models import CounsellorLoad
+
+    if a.staff is None:
+        return []
+    over = Q(points_hours__gt=F("ceiling_hours")) | Q(estimated_hours__gt=F("ceiling_hours"))
+    qs = CounsellorLoad.objects.filter(over).select_related("staff", "office")
+    qs = qs.filter(office_id=office_id) if office_id is not None else qs.filter(staff_id=a.staff.pk)
+    return sorted(qs, key=lambda r: (-r.over_hours, collation.sort_key(r.staff.display_name), r.pk))
 
 
 def _fetch_page(paged, page: int, per_page: int) -> list[tuple]:
     """One page of ``paged`` (a values_list queryset): Django writes the statement, and it runs
     through ``sql.cursor`` so that PostgreSQL plans it once per connection for each shape of
-    filters instead of on every request. Timestamps come back as the ORM would give them."""
-    statement, params = paged[(page - 1) * per_page: page * per_page].query.sql_with_params()
+    filters instead of on every request. Timestamps come back as the ORM would give them. A filter
+    that can match nothing (a staff member with no office: ``pk__in=[]``) has no statement: no rows."""
+    try:
+        statement, params = paged[(page - 1) * per_page: page * per_page].query.sql_with_params()
+    except EmptyResultSet:
+        return []
     with sql.cursor(connection) as cur:
         cur.execute(statement, params)
         rows = cur.fetchall()
@@ -427,7 +475,7 @@ def _fetch_page(paged, page: int, per_page: int) -> list[tuple]:
 
 _ROW_FIELDS = (
     "id", "fnr", "first_name", "last_name", "need_group", "main_goal", "counsellor__display_name",
-    "birth_date", "last_contact_at", "assessment_due", "manual_followup", "needs_interpreter",
+    "birth_date", "last_contact_at", "assessment_due", "manual_followup", "needs_interpreter", "language",
 )
 
 
@@ -551,13 +599,15 @@ def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> l
     group_labels = {k: str(v) for k, v in NeedGroup.choices}  # translated once per page, not per row
     goal_labels = {k: str(v) for k, v in MainGoal.choices}
     rows = []
-    for (pk, fnr_, first, last, group, goal, counsellor, birth, contact, due, manual, interpreter, *_) in values:
+    for (pk, fnr_, first, last, group, goal, counsellor, birth, contact, due, manual, interpreter, lang, *_) in values:
         n_tasks, deadline, deadline_title = tasks.get(pk) or (0, None, "")
         flags = []
         if manual:
             flags.append("manual")
         if interpreter:
             flags.append("interpreter")
+        if languages.is_sami(lang):
+            flags.append("sami")  # routes to a Sámi-speaking counsellor or interpreter (sameloven ch. 3)
         if birth > cutoff:
             flags.append("under30")
         if due and due < today:
@@ -584,6 +634,7 @@ def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> l
 FLAG_LABELS = {
     "manual": gettext_noop("Manuell oppfølging"),
     "interpreter": gettext_noop("Tolk"),
+    "sami": gettext_noop("Samisk"),
     "under30": gettext_noop("Under 30"),
     "assessment_due": gettext_noop("Ny vurdering innen 30 dager"),
     "assessment_overdue": gettext_noop("Ny vurdering: frist passert"),
@@ -603,6 +654,7 @@ _CHOICE_PARAMS = {
     "main_goal": lambda: set(MainGoal.values),
     "activity_type": lambda: set(Activity.Type.values),
     "followup_mode": lambda: {"digital", "manual"},
+    "measure_type": lambda: {code for code, _ in measure_types()},
     "scope": lambda: {"mine", "office"},
 }
 _TEXT_PARAMS = ("q", "language", "municipality")

@@ -19,12 +19,13 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, StdDev
+from django.utils import translation
 
 from skreddersy import journal
 from skreddersy.clients.models import Client, FollowUpPeriod
 from skreddersy.clients.selectors import get_client
 from skreddersy.clients.services import load_client
-from skreddersy.core import clock, reference
+from skreddersy.core import clock, reference, stored_text
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.followup.models import SelfRating, WorkCapacityAssessment
@@ -33,12 +34,14 @@ from skreddersy.policy import access
 INSTRUMENT = "jobseeker_outcomes"
 # (key, months after the period's start, label)
 OCCASIONS = (
-    ("start", 0, "Ved start"),
-    ("m3", 3, "Etter 3 måneder"),
-    ("m12", 12, "Etter 12 måneder"),
-    ("m18", 18, "Etter 18 måneder"),
+    ("start", 0, translation.gettext_lazy("Ved start")),
+    ("m3", 3, translation.gettext_lazy("Etter 3 måneder")),
+    ("m12", 12, translation.gettext_lazy("Etter 12 måneder")),
+    ("m18", 18, translation.gettext_lazy("Etter 18 måneder")),
 )
 OCCASION_LABELS = {k: label for k, _, label in OCCASIONS}
+
+
 DONT_KNOW = "vet_ikke"
 MIN_GROUP = 5  # no figure for a group smaller than this (DESIGN.md, privacy patterns)
 # Work ability 0-10: "high" at 7 or more, "low" at 3 or less (the flag against the assessment)
@@ -61,26 +64,25 @@ class Item:
 
 
 def items() -> list[Item]:
-    """The job-seeker items, each on its own scale as the item bank defines it."""
+    """The job-seeker items, each on its own scale as the item bank defines it, worded in nynorsk
+    when the active language is nynorsk (the item bank's ``*_nn``: the product's own translation
+    for clients who read nynorsk) and in the bank's bokmål otherwise."""
     bank = reference.instruments()
     inst = next(i for i in bank["instruments"] if i["key"] == INSTRUMENT)
+    nn = translation.get_language() == "nn"
+
+    def word(it, key):
+        return it.get(key + "_nn", it.get(key + "_no")) if nn else it.get(key + "_no")
+
     out = []
     for it in inst["items"]:
+        text = it.get("text_nn", it["text"]) if nn else it["text"]
         if "options_no" in it:
-            out.append(
-                Item(
-                    it["key"],
-                    it["text"],
-                    0,
-                    len(it["options_no"]) - 1,
-                    tuple(it["options_no"]),
-                    it.get("extra_option_no", ""),
-                    {},
-                )
-            )
+            options = word(it, "options")
+            out.append(Item(it["key"], text, 0, len(options) - 1, tuple(options), word(it, "extra_option") or "", {}))
         else:
             points = bank["scales"][it["scale"]]["points"]
-            out.append(Item(it["key"], it["text"], min(points), max(points), (), "", it.get("anchors_no", {})))
+            out.append(Item(it["key"], text, min(points), max(points), (), "", word(it, "anchors") or {}))
     return out
 
 
@@ -190,7 +192,7 @@ def record_ratings(*, user, client: Client | int, answers: dict) -> list[SelfRat
             kind=journal.Kind.MAPPING,
             actor=user,
             at=now,
-            summary=f"Bruker svarte på egenvurdering ({OCCASION_LABELS[occ[0]].lower()}, {len(rows)} spørsmål)",
+            summary=f"Bruker svarte på egenvurdering ({stored_text.bokmal(OCCASION_LABELS[occ[0]]).lower()}, {len(rows)} spørsmål)",
         )
         a["obj"] = None
     return rows
@@ -241,15 +243,15 @@ def disagreement(work_ability: int | None, reduced: bool | None) -> str:
     if work_ability is None or reduced is None:
         return ""
     if reduced and work_ability >= HIGH:
-        return (
-            f"Brukeren vurderer egen arbeidsevne som god ({work_ability} av 10), mens arbeidsevnevurderingen "
+        return translation.gettext(
+            "Brukeren vurderer egen arbeidsevne som god (%(score)s av 10), mens arbeidsevnevurderingen "
             "konkluderer med nedsatt arbeidsevne."
-        )
+        ) % {"score": work_ability}
     if not reduced and work_ability <= LOW:
-        return (
-            f"Brukeren vurderer egen arbeidsevne som lav ({work_ability} av 10), mens arbeidsevnevurderingen "
+        return translation.gettext(
+            "Brukeren vurderer egen arbeidsevne som lav (%(score)s av 10), mens arbeidsevnevurderingen "
             "konkluderer med at arbeidsevnen ikke er nedsatt."
-        )
+        ) % {"score": work_ability}
     return ""
 
 

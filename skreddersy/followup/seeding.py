@@ -354,6 +354,144 @@ def seed(ctx: SeedContext) -> None:
     if ctx.national:
         written = seed_long_histories(now=ctx.now, batch=ctx.batch)
         ctx.row_counts["long_history_clients"] = len(written)
+    else:
+        seed_demo_kept_informed(ctx)
+
+
+# --- the demo's meetings, formal notices, the clients' own ratings and a KVP period (issue 17) ---------
+# Drawn from their own random stream after every client's history is written, so the rest of the
+# demo stays as it was. The clients with demo logins get all of it, so Min side shows it too.
+
+MEETING_AGENDAS = [
+    "Gjennomgang av aktivitetsplanen og jobbsøkingen",
+    "Oppfølgingsmøte: hvordan går arbeidstreningen?",
+    "Samtale om mål og neste steg",
+    "Trepartsmøte med arbeidsgiver om tilrettelegging",
+]
+
+
+def seed_demo_kept_informed(ctx: SeedContext) -> None:
+    from skreddersy import journal
+    from skreddersy.clients.models import Client, FollowUpPeriod, KvpPeriod
+    from skreddersy.followup import notices, ratings
+    from skreddersy.followup.models import AdvanceNotice, Meeting, SelfRating
+
+    rng = random.Random("kept-informed-demo")
+    now, today = ctx.now, ctx.now.date()
+    followed = Client.objects.filter(counsellor__isnull=False, address_protection="", skjermet=False)
+    with_login = list(followed.exclude(user__password="!").order_by("id").values_list("id", flat=True))
+    others = list(followed.exclude(pk__in=with_login).order_by("id").values_list("id", flat=True))
+    chosen = with_login + rng.sample(others, min(len(others), 40))
+    clients = {c.pk: c for c in Client.objects.filter(pk__in=chosen).select_related("counsellor", "office")}
+    staff_users = dict(StaffMember.objects.values_list("id", "user_id"))
+    lines: list[dict] = []
+    # meetings: one ahead for each chosen client (the logins' tomorrow, so "meeting today/tomorrow"
+    # shows), a held one or a no-show behind; one slot per counsellor per hour, so none overlap
+    slots: dict[int, int] = {}
+    meetings_ = []
+    for cid in chosen:
+        c = clients[cid]
+        sid = c.counsellor_id
+        for ahead in (True, False):
+            n = slots.get(sid, 0)
+            slots[sid] = n + 1
+            day = (1 + n // 6) if ahead else -(1 + n // 6)
+            if not ahead and rng.random() < 0.4:
+                continue
+            start = (now + dt.timedelta(days=day)).replace(hour=8 + n % 6, minute=0)
+            mode = weighted(rng, [("in_person", 6), ("video", 2), ("phone", 2)])
+            status = "planned" if ahead else ("held" if rng.random() < 0.8 else "no_show")
+            meetings_.append(Meeting(client_id=cid, counsellor_id=sid, starts_at=start, ends_at=start + dt.timedelta(minutes=45),
+                                     mode=mode, place=f"{c.office.name}, møterom {rng.randint(1, 6)}" if mode == "in_person" else "",
+                                     agenda=rng.choice(MEETING_AGENDAS), status=status, created_by_id=staff_users[sid],
+                                     created_at=min(now, start - dt.timedelta(days=7)), updated_at=min(now, start)))
+            lines.append({"client_id": cid, "kind": "note", "at": min(now, start - dt.timedelta(days=7)),
+                          "summary": "Møte booket", "object_type": "Meeting"})
+    Meeting.objects.bulk_create(meetings_)
+    # formal notices on open requirements tied to a benefit: sent, some read, some answered; each
+    # client with a demo login has one waiting for an answer on Min side (a requirement is added
+    # to their plan when it has none tied to a benefit)
+    notices_ = []
+    open_reqs = Activity.objects.filter(client_id__in=chosen, is_requirement=True, status__in=("planned", "ongoing"))
+    with_notice = {a.client_id for a in open_reqs if notices.basis_for(a) is not None}
+    plans = dict(ActivityPlan.objects.filter(client_id__in=with_login, closed_at__isnull=True).values_list("client_id", "id"))
+    added = []
+    for cid in with_login:
+        if cid in with_notice or cid not in plans:
+            continue
+        created = now - dt.timedelta(days=30)
+        added.append(Activity(plan_id=plans[cid], client_id=cid, title="Delta på jobbklubb hver tirsdag", type="course",
+                              status="ongoing", start_date=created.date(), end_date=(now + dt.timedelta(days=60)).date(),
+                              created_by_role="counsellor", created_by_id=staff_users[clients[cid].counsellor_id],
+                              created_at=created, updated_at=created, client_approved_at=created + dt.timedelta(days=1),
+                              is_requirement=True, legal_basis=REQUIREMENTS[0][0], consequence=REQUIREMENTS[0][1]))
+        lines.append({"client_id": cid, "kind": "activity", "at": created,
+                      "summary": "Aktivitetskrav lagt til av veileder: Delta på jobbklubb hver tirsdag"})
+    Activity.objects.bulk_create(added)
+    for act in open_reqs.order_by("id"):
+        login = act.client_id in with_login
+        if notices.basis_for(act) is None or (not login and rng.random() < 0.3):
+            continue
+        sent = now - dt.timedelta(days=rng.randint(1, 20))
+        deadline = sent.date() + dt.timedelta(days=notices.DEFAULT_DAYS)
+        read = sent + dt.timedelta(hours=rng.randint(2, 48)) if rng.random() < 0.7 else None
+        answered = read is not None and not login and rng.random() < 0.5
+        staff_id = clients[act.client_id].counsellor_id
+        notices_.append(AdvanceNotice(
+            activity=act, client_id=act.client_id, basis=notices.basis_for(act).key,
+            text=notices.standard_text(act, deadline), deadline=deadline, sent_at=sent, sent_by_id=staff_id,
+            read_at=read if read and read < now else None,
+            response="Jeg var syk den uka og har legeerklæring. Jeg sender den på Min side." if answered else "",
+            responded_at=min(now, read + dt.timedelta(hours=5)) if answered else None))
+        lines.append({"client_id": act.client_id, "kind": "activity", "at": sent,
+                      "summary": f"Forhåndsorientering sendt: {act.title}", "object_type": "Activity", "object_id": act.pk})
+    AdvanceNotice.objects.bulk_create(notices_)
+    # the clients' own ratings at the start of the period, and at 3 and 12 months when they have come
+    items = ratings.items()
+    periods = dict(FollowUpPeriod.objects.filter(client_id__in=chosen, end__isnull=True).values_list("client_id", "id"))
+    starts = dict(FollowUpPeriod.objects.filter(client_id__in=chosen, end__isnull=True).values_list("client_id", "start"))
+    rows = []
+    for cid in chosen:
+        if cid not in periods or (cid not in with_login and rng.random() < 0.4):
+            continue
+        level = rng.randint(2, 8)
+        for key, months, _label in ratings.OCCASIONS:
+            when = ratings._add_months(starts[cid], months)
+            if when > today:
+                break
+            level = max(0, min(10, level + rng.choice((-1, 0, 1, 1))))
+            at = dt.datetime.combine(when, dt.time(12), tzinfo=now.tzinfo) + dt.timedelta(days=rng.randint(0, 6))
+            for it in items:
+                if it.options:
+                    dont_know = rng.random() < 0.15
+                    value = None if dont_know else max(it.low, min(it.high, 7 - level * 7 // 10 + rng.randint(-1, 1)))
+                else:
+                    dont_know, value = False, max(it.low, min(it.high, level + rng.randint(-1, 1)))
+                rows.append(SelfRating(client_id=cid, period_id=periods[cid], occasion=key, item=it.key, value=value,
+                                       dont_know=dont_know, answered_at=min(now, at)))
+    SelfRating.objects.bulk_create(rows)
+    # one KVP period at each office with a municipal counsellor: run by that counsellor for one of
+    # their clients (not a demo login), started a month ago
+    for office_id in ctx.office_ids:
+        municipal = list(StaffMember.objects.filter(employer="municipal", memberships__office_id=office_id,
+                                                    roles__role="counsellor").order_by("id").values_list("id", flat=True))
+        if not municipal:
+            continue
+        cid = Client.objects.filter(counsellor_id__in=municipal, address_protection="", skjermet=False).exclude(
+            pk__in=with_login).order_by("id").values_list("id", "counsellor_id").first()
+        if cid is None or not FollowUpPeriod.objects.filter(client_id=cid[0], end__isnull=True).exists():
+            continue
+        client_id, sid = cid
+        start = now - dt.timedelta(days=30)
+        kvp = KvpPeriod.objects.create(client_id=client_id, period=FollowUpPeriod.objects.get(client_id=client_id, end__isnull=True),
+                                       office_id=office_id, start=start, started_by_id=staff_users[sid],
+                                       start_reason="Vedtak om kvalifiseringsprogram (sosialtjenesteloven § 29) fattet")
+        kvp.followers.set([sid])
+        lines.append({"client_id": client_id, "kind": "kvp", "at": start, "summary": "KVP-periode startet",
+                      "object_type": "KvpPeriod", "object_id": kvp.pk, "category": "kvp"})
+    journal.append_many(lines)
+    ctx.row_counts.update({"followup_meeting": len(meetings_), "followup_advancenotice": len(notices_),
+                           "followup_selfrating": len(rows)})
 
 
 def seed_long_histories(*, now, batch: int = 20000, sizes=None) -> list[int]:

@@ -14,11 +14,12 @@ from skreddersy.clients.selectors import get_client
 from skreddersy.core import audit, clock, reference
 from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Role
-from skreddersy.followup import meetings, notices, ratings
+from skreddersy.followup import meetings, notices, periods, ratings
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
     JournalEntry,
+    LanguageNeed,
     MeetingNote,
     Message,
     NeedsDecision,
@@ -59,24 +60,51 @@ def unknown_journal_kinds(values) -> list[str]:
     return [k for k in values if k not in JournalEntry.Kind.values]
 
 
-def _journal_qs(user, client, kinds=None):
-    """The client's journal as ``user`` may read it: internal lines for Nav staff only, and each
-    side's lines by the state/municipal rule (``access.record_filter``)."""
-    qs = JournalEntry.objects.filter(access.record_filter(user, client), client_id=client.pk)
+def _journal_qs(user, client, kinds=None, period=None):
+    """The client's journal as ``user`` may read it: internal lines for Nav staff only, each
+    side's lines by the state/municipal rule and the plan's, notes' and dialogue's lines by the
+    KVP rule (``access.record_filter``); ``period``, a follow-up period's [start, end) span
+    (``periods.period_bounds``), keeps that period's lines."""
+    qs = JournalEntry.objects.filter(
+        access.record_filter(user, client, at="at", kinds=access.KVP_JOURNAL_KINDS), client_id=client.pk)
     if not access.sees_internal_notes(user):
         qs = qs.filter(visible_to_client=True)
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
+    if period is not None:
+        start, end = period
+        qs = qs.filter(at__gte=start) if end is None else qs.filter(at__gte=start, at__lt=end)
     return qs.select_related("actor", "actor__staff").order_by("-at", "-id")
 
 
-def _messages():
-    return Prefetch("messages", queryset=Message.objects.select_related("sender").order_by("sent_at", "id"))
+def _messages(visible=None):
+    qs = Message.objects.select_related("sender").order_by("sent_at", "id")
+    return Prefetch("messages", queryset=qs if visible is None else qs.filter(visible))
 
 
-def _newest_messages(n: int):
-    """The newest ``n`` messages of each thread, in one query (a sliced prefetch: a window function)."""
-    return Prefetch("messages", queryset=Message.objects.order_by("-sent_at", "-id")[:n], to_attr="newest_messages")
+def _newest_messages(n: int, visible=None):
+    """The newest ``n`` messages of each thread, in one query (a sliced prefetch: a window function);
+    ``visible``: the KVP rule on messages (``_visible_messages``)."""
+    qs = Message.objects.all() if visible is None else Message.objects.filter(visible)
+    return Prefetch("messages", queryset=qs.order_by("-sent_at", "-id")[:n], to_attr="newest_messages")
+
+
+# The KVP rule (access.kvp_filter) on each record it covers, by the record's time: an activity when
+# it was made, a thread when it was started, a message when it was sent, a note when it was held.
+def _visible_activities(user, client):
+    return access.kvp_filter(user, client, at="created_at")
+
+
+def _visible_threads(user, client):
+    return access.kvp_filter(user, client, at="created_at")
+
+
+def _visible_messages(user, client):
+    return access.kvp_filter(user, client, at="sent_at")
+
+
+def _notes_filter(user, client):
+    return access.record_filter(user, client, at="held_at")
 
 
 def _with_recent(threads: list[Thread]) -> list[Thread]:
@@ -151,6 +179,7 @@ class Person:
     closed_more: bool = False  # more finished or cancelled activities than shown
     awaiting: list[Thread] | None = None  # threads awaiting Nav's reply (Nav's page: at the top)
     threads_cursor: int | None = None
+    language_needs: list[LanguageNeed] | None = None  # open marks: an interpreter or translation needed
     threads_more: bool = False  # more threads than the first screen (from ``threads_cursor``, or the start)
     awaiting_more: bool = False  # more threads await Nav's reply than shown at the top
     notes_more: bool = False
@@ -160,6 +189,7 @@ class Person:
     meetings: list | None = None
     notices: list | None = None
     ratings: object = None
+    periods: list | None = None  # follow-up periods, the current first (followup.periods.PeriodRow; Nav only)
 
     def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
         groups = []
@@ -251,21 +281,24 @@ def mapping_rows(mapping) -> list[tuple[str, object]]:
     return [(name, by_key[key]) for key, name in names.items() if key in by_key]
 
 
-def _activities(plan) -> tuple[list[Activity], bool]:
+def _activities(plan, visible) -> tuple[list[Activity], bool]:
     """The open plan's open activities (start order, at most ``OPEN_ACTIVITIES_MAX``) and its newest
-    finished or cancelled ones (``CLOSED_ACTIVITIES_FIRST``), and whether there are older ones."""
+    finished or cancelled ones (``CLOSED_ACTIVITIES_FIRST``), and whether there are older ones;
+    ``visible``: the KVP rule."""
     if plan is None:
         return [], False
-    qs = Activity.objects.filter(plan=plan)
+    qs = Activity.objects.filter(visible, plan=plan).select_related("measure_type")
     open_ = list(qs.filter(status__in=OPEN_STATUSES).order_by("start_date", "id")[:OPEN_ACTIVITIES_MAX])
     closed = list(qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-id")[:CLOSED_ACTIVITIES_FIRST + 1])
     return open_ + closed[:CLOSED_ACTIVITIES_FIRST], len(closed) > CLOSED_ACTIVITIES_FIRST
 
 
-def _threads_qs(client_id: int, *, is_nav: bool):
+def _threads_qs(client_id: int, *, is_nav: bool, visible=None):
     """The dialogue list's threads, newest first. On Nav's page the threads awaiting Nav's reply
     stand at the top instead (``_awaiting``), so the list leaves them out."""
     qs = Thread.objects.filter(client_id=client_id)
+    if visible is not None:
+        qs = qs.filter(visible)
     if is_nav:
         qs = qs.filter(awaiting_nav_reply=False)
     return qs.order_by("-last_message_at", "-id")
@@ -279,7 +312,7 @@ def _after_thread(qs, before_id: int | None):
 
 
 def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why: str = "oppfølging",
-           focus: dict | None = None) -> Person:
+           focus: dict | None = None, period_id: int | None = None) -> Person:
     """The client's person aggregate, with one access check and one audit entry (``PERSON_WHAT``),
     in a fixed number of queries whatever the length of the history: a card eight (client, audit,
     current decision, plan, open activities, newest closed activities, journal, tasks); the whole
@@ -303,8 +336,9 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
                          .order_by(F("sent_at").desc(nulls_first=True), "-drafted_at", "-id"))
         current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
     plan = ActivityPlan.objects.filter(client_id=client.pk, closed_at__isnull=True).order_by("-created_at").first()
-    activities, closed_more = _activities(plan)
-    journal_page_ = _page(list(_journal_qs(user, client, journal_kinds)[:JOURNAL_FIRST + 1]), JOURNAL_FIRST)
+    activities, closed_more = _activities(plan, _visible_activities(user, client))
+    span = periods.period_bounds(client.pk, period_id) if period_id is not None else None
+    journal_page_ = _page(list(_journal_qs(user, client, journal_kinds, span)[:JOURNAL_FIRST + 1]), JOURNAL_FIRST)
     tasks = []
     if is_nav:
         tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner")
@@ -319,6 +353,8 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     draft = p.draft
     p.can_approve_draft = bool(draft and access.can_approve_decision(user, draft))
     p.assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")[:5]) if is_nav else []
+    p.language_needs = (list(LanguageNeed.objects.filter(client_id=client.pk, done_at__isnull=True)
+                             .select_related("created_by")[:20]) if is_nav else [])
     # the mapping history's versions; the entries of the current one only (older ones list a date)
     p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).order_by("-version")[:10])
     prefetch_related_objects(p.mappings[:1], "entries")
@@ -327,14 +363,15 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     # messages of those shown (not of every row read).
     n_msg = MESSAGES_FIRST if is_nav else 10
     first = THREADS_FIRST if is_nav else 10
+    visible_threads = _visible_threads(user, client)
     if is_nav:
-        qs = Thread.objects.filter(client_id=client.pk).order_by("-awaiting_nav_reply", "-last_message_at", "-id")
+        qs = Thread.objects.filter(visible_threads, client_id=client.pk).order_by("-awaiting_nav_reply", "-last_message_at", "-id")
         rows = list(qs.annotate(n_messages=Count("messages"))[:AWAITING_MAX + first + 1])
         awaiting = [t for t in rows if t.awaiting_nav_reply]
         rows = awaiting[:AWAITING_MAX] + [t for t in rows if not t.awaiting_nav_reply][:first + 1]
     else:
         rows = list(_threads_qs(client.pk, is_nav=False).annotate(n_messages=Count("messages"))[:first + 1])
-    prefetch_related_objects(rows, _newest_messages(n_msg))
+    prefetch_related_objects(rows, _newest_messages(n_msg, _visible_messages(user, client)))
     _with_recent(rows)
     if is_nav:  # an answered thread's first screen is its last exchange
         for t in rows:
@@ -350,7 +387,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     p.threads, p.threads_cursor = threads_page.items, threads_page.cursor
     # every row awaiting a reply: whether others exist is not known, so the list offers them from the start
     p.threads_more = threads_page.more or (p.awaiting_more and not rest)
-    notes = MeetingNote.objects.filter(access.record_filter(user, client), client_id=client.pk).select_related("written_by")
+    notes = MeetingNote.objects.filter(_notes_filter(user, client), client_id=client.pk).select_related("written_by")
     if not is_nav:
         notes = notes.filter(shared_with_client=True)
     notes = list(notes.order_by("-held_at", "-id")[:NOTES_FIRST + 1])
@@ -359,16 +396,21 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
         p.notifications = list(Notification.objects.filter(client_id=client.pk).order_by("-due_at", "-id")[:10])
         p.contact_preference = ContactPreference.objects.filter(client_id=client.pk).first()
     if focus:
-        _add_focus(p, focus, notes_visible=access.record_filter(user, client))
-    _kept_informed(p, user, client.pk, is_nav)
+        _add_focus(p, focus, notes_visible=_notes_filter(user, client), visible=(
+            _visible_threads(user, client), _visible_messages(user, client), _visible_activities(user, client)))
+    _kept_informed(p, user, client, is_nav)
+    if is_nav:
+        p.periods = periods.history_rows(user, client)
     return p
 
 
-def _kept_informed(p: Person, user, client_id: int, is_nav: bool) -> None:
+def _kept_informed(p: Person, user, client, is_nav: bool) -> None:
     """The person page's and Min side's meetings, notices and own ratings (issue 17); a client
-    opening Min side has read their notices (the read receipt, information only)."""
+    opening Min side has read their notices (the read receipt, information only). Notices on an
+    activity held by a KVP the reader does not follow are left out (access.kvp_filter)."""
+    client_id = client.pk
     p.meetings = meetings.for_client(client_id)
-    p.notices = notices.for_client(client_id, is_nav=is_nav)
+    p.notices = notices.for_client(client_id, is_nav=is_nav, activities=_visible_activities(user, client) if is_nav else None)
     p.ratings = ratings.trend_for(client_id, is_nav=is_nav, assessments=p.assessments if is_nav else None)
     latest = {}
     for n in p.notices:  # newest first: the first per activity is its current notice
@@ -379,16 +421,19 @@ def _kept_informed(p: Person, user, client_id: int, is_nav: bool) -> None:
         notices.mark_read(client_id, p.notices)
 
 
-def _add_focus(p: Person, focus: dict, *, notes_visible) -> None:
+def _add_focus(p: Person, focus: dict, *, notes_visible, visible) -> None:
     """Put a journal link's target on the page if the first screen does not hold it (it must be
     this client's: an id of another client's item is ignored). ``notes_visible``: the access
     policy's record filter (a note on the other side of the office shows only with consent)."""
     cid = p.client.pk
+    threads_visible, messages_visible, activities_visible = visible
     message_id = focus.get("message")
     thread_id = focus.get("thread")
     shown_threads = {t.pk: t for t in p.all_threads}
     if message_id:
-        row = Message.objects.filter(pk=message_id, thread__client_id=cid).values_list("thread_id", "sent_at").first()
+        row = (Message.objects.filter(messages_visible, pk=message_id, thread__client_id=cid)
+               .filter(thread__in=Thread.objects.filter(threads_visible, client_id=cid))
+               .values_list("thread_id", "sent_at").first())
         if row:
             thread_id, sent_at = row
             p.focus_message_id = message_id
@@ -396,7 +441,7 @@ def _add_focus(p: Person, focus: dict, *, notes_visible) -> None:
             if t is None or all(m.pk != message_id for m in t.recent_messages):
                 # the thread from the focused message on (at most a page), older ones on demand
                 t = t or Thread.objects.filter(pk=thread_id).annotate(n_messages=Count("messages")).first()
-                window = list(Message.objects.filter(thread_id=thread_id)
+                window = list(Message.objects.filter(messages_visible, thread_id=thread_id)
                               .filter(Q(sent_at__gt=sent_at) | Q(sent_at=sent_at, id__gte=message_id))
                               .order_by("sent_at", "id")[:JOURNAL_PAGE])
                 t.recent_messages = window
@@ -405,15 +450,15 @@ def _add_focus(p: Person, focus: dict, *, notes_visible) -> None:
                     (p.awaiting if t.awaiting_nav_reply and p.is_nav else p.threads).insert(0, t)
         return
     if thread_id and thread_id not in shown_threads:
-        t = (Thread.objects.filter(pk=thread_id, client_id=cid).annotate(n_messages=Count("messages"))
-             .prefetch_related(_newest_messages(MESSAGES_FIRST)).first())
+        t = (Thread.objects.filter(threads_visible, pk=thread_id, client_id=cid).annotate(n_messages=Count("messages"))
+             .prefetch_related(_newest_messages(MESSAGES_FIRST, messages_visible)).first())
         if t:
             _with_recent([t])
             (p.awaiting if t.awaiting_nav_reply and p.is_nav else p.threads).insert(0, t)
         return
     activity_id = focus.get("activity")
     if activity_id and p.plan and all(a.pk != activity_id for a in p.activities):
-        a = Activity.objects.filter(pk=activity_id, client_id=cid).first()
+        a = Activity.objects.filter(activities_visible, pk=activity_id, client_id=cid).select_related("measure_type").first()
         if a:
             p.activities.append(a)
         return
@@ -437,18 +482,28 @@ def _after_entry(qs, before_id: int | None):
     return qs.filter(Q(at__lt=Subquery(anchor)) | Q(at=Subquery(anchor), id__lt=before_id))
 
 
-def journal(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE) -> list[JournalEntry]:
-    """The client's chronological journal, newest first, optionally filtered by kind; ``before_id``
-    (the last entry already shown) continues after it."""
-    return journal_page(user=user, client_id=client_id, kinds=kinds, before_id=before_id, limit=limit).items
+def journal(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE,
+            period_id: int | None = None) -> list[JournalEntry]:
+    """The client's chronological journal, newest first, optionally filtered by kind and by
+    follow-up period; ``before_id`` (the last entry already shown) continues after it."""
+    return journal_page(user=user, client_id=client_id, kinds=kinds, before_id=before_id, limit=limit,
+                        period_id=period_id).items
 
 
-def journal_page(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE) -> Page:
+def journal_page(*, user, client_id: int, kinds=None, before_id: int | None = None, limit: int = JOURNAL_PAGE,
+                 period_id: int | None = None) -> Page:
     """One page of the journal after the entry ``before_id`` (newest first), with the cursor for the
-    next; every entry is on exactly one page. Audited as a read of the client's journal."""
+    next; every entry is on exactly one page. ``period_id``: one of the client's follow-up periods
+    (its lines only; an id that is not one of this client's periods is NotFound). Audited as a read
+    of the client's journal."""
     client = get_client(user=user, client_id=client_id, what="journal")
     limit = _clip(limit, JOURNAL_PAGE)
-    qs = _after_entry(_journal_qs(user, client, kinds), before_id)
+    span = None
+    if period_id is not None:
+        span = periods.period_bounds(client.pk, period_id)
+        if span is None:
+            raise NotFound("Fant ikke oppfølgingsperioden for denne brukeren.")
+    qs = _after_entry(_journal_qs(user, client, kinds, span), before_id)
     return _page(list(qs[:limit + 1]), limit)
 
 
@@ -537,6 +592,18 @@ def decision_page(*, user, decision_id: int) -> DecisionPage:
     return DecisionPage(d, d.client, _assessments(d.client_id), can_approve, current)
 
 
+def decision_letter(*, user, decision_id: int) -> NeedsDecision:
+    """A sent § 14 a decision as the letter the client gets: for Nav staff who may see the client,
+    and for the client themself (their own sent decisions only; a draft is not theirs to read).
+    One access check, one audit entry."""
+    d = _decision(decision_id)
+    client = get_client(user=user, client_id=d.client_id, what="14a-vedtak: brev")
+    if d.status != NeedsDecision.Status.SENT and not access.sees_internal_notes(user):
+        raise NotFound("Fant ikke vedtaket.")
+    d.client = client
+    return d
+
+
 @dataclass
 class ApprovalQueue:
     items: list[NeedsDecision]
@@ -579,7 +646,8 @@ def approvals_waiting(*, user) -> int | None:
 
 def plan(*, user, client_id: int) -> list[Activity]:
     client = get_client(user=user, client_id=client_id, what="aktivitetsplan")
-    return list(Activity.objects.filter(client=client, plan__closed_at__isnull=True).order_by("start_date", "id"))
+    return list(Activity.objects.filter(_visible_activities(user, client), client=client, plan__closed_at__isnull=True).select_related("measure_type")
+                .order_by("start_date", "id"))
 
 
 def closed_activities(*, user, client_id: int, offset: int = 0, limit: int = 20) -> tuple[Page, int]:
@@ -587,7 +655,8 @@ def closed_activities(*, user, client_id: int, offset: int = 0, limit: int = 20)
     page shows the newest few and loads the rest on demand. Returns the page and the next offset."""
     client = get_client(user=user, client_id=client_id, what="aktivitetsplan")
     limit, offset = _clip(limit, 20), max(0, int(offset or 0))
-    rows = list(Activity.objects.filter(client=client, plan__closed_at__isnull=True).exclude(status__in=OPEN_STATUSES)
+    rows = list(Activity.objects.filter(_visible_activities(user, client), client=client, plan__closed_at__isnull=True)
+                .exclude(status__in=OPEN_STATUSES).select_related("measure_type")
                 .order_by("-updated_at", "-id")[offset:offset + limit + 1])
     page = _page(rows, limit)
     return page, offset + len(page.items)
@@ -597,15 +666,18 @@ def plan_page(*, user, client_id: int, offset: int = 0, limit: int = 100) -> lis
     """The open plan's activities in start order, ``limit`` from ``offset`` (the API's paged plan)."""
     client = get_client(user=user, client_id=client_id, what="aktivitetsplan")
     limit, offset = max(1, min(int(limit), 500)), max(0, int(offset or 0))
-    return list(Activity.objects.filter(client=client, plan__closed_at__isnull=True).order_by("start_date", "id")[offset:offset + limit])
+    return list(Activity.objects.filter(_visible_activities(user, client), client=client, plan__closed_at__isnull=True).select_related("measure_type")
+                .order_by("start_date", "id")[offset:offset + limit])
 
 
 def get_activity(*, user, activity_id: int, nav: bool = False) -> Activity:
     """One activity; ``nav=True`` for Nav's edit page (the client is refused)."""
-    act = Activity.objects.select_related("client").filter(pk=activity_id).first()
+    act = Activity.objects.select_related("client", "measure_type").filter(pk=activity_id).first()
     if act is None:
         raise NotFound("Fant ikke aktiviteten.")
     get_client(user=user, client_id=act.client_id, what="aktivitet", nav=nav)
+    if not Activity.objects.filter(_visible_activities(user, act.client), pk=act.pk).exists():
+        raise NotFound("Fant ikke aktiviteten.")  # held by a KVP the user does not follow: as if missing
     return act
 
 
@@ -626,12 +698,15 @@ def thread_page(*, user, client_id: int, before_id: int | None = None, limit: in
     its reply at the top, so its list leaves them out (``with_awaiting=False``). Audited as a read."""
     client = get_client(user=user, client_id=client_id, what="dialog")
     limit = _clip(limit, THREADS_FIRST)
-    qs = _threads_qs(client.pk, is_nav=access.sees_internal_notes(user) and not with_awaiting)
+    qs = _threads_qs(client.pk, is_nav=access.sees_internal_notes(user) and not with_awaiting,
+                     visible=_visible_threads(user, client))
     qs = _after_thread(qs, before_id).annotate(n_messages=Count("messages"))
+    visible = _visible_messages(user, client)
     if messages is None:
-        qs = qs.prefetch_related(Prefetch("messages", queryset=Message.objects.order_by("-sent_at", "-id"), to_attr="newest_messages"))
+        qs = qs.prefetch_related(Prefetch("messages", queryset=Message.objects.filter(visible).order_by("-sent_at", "-id"),
+                                          to_attr="newest_messages"))
     else:
-        qs = qs.prefetch_related(_newest_messages(_clip(messages, MESSAGES_FIRST)))
+        qs = qs.prefetch_related(_newest_messages(_clip(messages, MESSAGES_FIRST), visible))
     return _page(_with_recent(list(qs[:limit + 1])), limit)
 
 
@@ -641,7 +716,7 @@ def thread_messages(*, user, thread_id: int, before_id: int | None = None, limit
     Audited as a read of the thread's client."""
     thread = get_thread(user=user, thread_id=thread_id)
     limit = _clip(limit, 20)
-    qs = Message.objects.filter(thread_id=thread.pk).order_by("-sent_at", "-id")
+    qs = Message.objects.filter(_visible_messages(user, thread.client), thread_id=thread.pk).order_by("-sent_at", "-id")
     if before_id is not None:
         anchor = Message.objects.filter(pk=before_id).values("sent_at")
         qs = qs.filter(Q(sent_at__lt=Subquery(anchor)) | Q(sent_at=Subquery(anchor), id__lt=before_id))
@@ -654,7 +729,7 @@ def thread_card(*, user, thread_id: int) -> Thread:
     """One thread with its newest messages, as its card on the person page (after a reply)."""
     t = get_thread(user=user, thread_id=thread_id)
     t = (Thread.objects.filter(pk=t.pk).annotate(n_messages=Count("messages"))
-         .prefetch_related(_newest_messages(MESSAGES_FIRST)).get())
+         .prefetch_related(_newest_messages(MESSAGES_FIRST, _visible_messages(user, t.client))).get())
     return _with_recent([t])[0]
 
 
@@ -663,21 +738,25 @@ def get_thread(*, user, thread_id: int) -> Thread:
     if t is None:
         raise NotFound("Fant ikke samtalen.")
     get_client(user=user, client_id=t.client_id, what="dialog: tråd")
+    if not Thread.objects.filter(_visible_threads(user, t.client), pk=t.pk).exists():
+        raise NotFound("Fant ikke samtalen.")  # held by a KVP the user does not follow: as if missing
     return t
 
 
 def get_message(*, user, message_id: int) -> Message:
     """One message with its thread (Nav staff: routing is theirs)."""
-    msg = Message.objects.select_related("thread").filter(pk=message_id).first()
+    msg = Message.objects.select_related("thread", "thread__client").filter(pk=message_id).first()
     if msg is None:
         raise NotFound("Fant ikke meldingen.")
     get_client(user=user, client_id=msg.thread.client_id, what="dialog: melding", nav=True)
+    if not Message.objects.filter(_visible_messages(user, msg.thread.client), pk=msg.pk).exists():
+        raise NotFound("Fant ikke meldingen.")
     return msg
 
 
 def meeting_notes(*, user, client_id: int) -> list[MeetingNote]:
     client = get_client(user=user, client_id=client_id, what="samtalereferater")
-    qs = MeetingNote.objects.filter(access.record_filter(user, client), client=client).select_related("written_by")
+    qs = MeetingNote.objects.filter(_notes_filter(user, client), client=client).select_related("written_by")
     if not access.sees_internal_notes(user):
         qs = qs.filter(shared_with_client=True)
     return list(qs.order_by("-held_at"))
@@ -687,7 +766,7 @@ def notes_page(*, user, client_id: int, offset: int = 0, limit: int = 20) -> tup
     """Meeting notes, newest first, from ``offset`` (the person page shows the newest few)."""
     client = get_client(user=user, client_id=client_id, what="samtalereferater")
     limit, offset = _clip(limit, 20), max(0, int(offset or 0))
-    qs = MeetingNote.objects.filter(access.record_filter(user, client), client=client).select_related("written_by")
+    qs = MeetingNote.objects.filter(_notes_filter(user, client), client=client).select_related("written_by")
     if not access.sees_internal_notes(user):
         qs = qs.filter(shared_with_client=True)
     page = _page(list(qs.order_by("-held_at", "-id")[offset:offset + limit + 1]), limit)
@@ -744,12 +823,15 @@ def case_record(*, user, client_id: int) -> CaseRecord:
         decisions=decisions,
         assessments=list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by").order_by("assessed_at")),
         mappings=list(NeedsMapping.objects.filter(client_id=client.pk).prefetch_related("entries").order_by("version")),
-        activities=list(Activity.objects.filter(client_id=client.pk).order_by("created_at", "id")),
-        threads=list(Thread.objects.filter(client_id=client.pk).prefetch_related(_messages()).order_by("created_at")),
-        notes=list(MeetingNote.objects.filter(access.record_filter(user, client), client_id=client.pk)
+        activities=list(Activity.objects.filter(_visible_activities(user, client), client_id=client.pk)
+                        .select_related("measure_type").order_by("created_at", "id")),
+        threads=list(Thread.objects.filter(_visible_threads(user, client), client_id=client.pk)
+                     .prefetch_related(_messages(_visible_messages(user, client))).order_by("created_at")),
+        notes=list(MeetingNote.objects.filter(_notes_filter(user, client), client_id=client.pk)
                    .select_related("written_by").order_by("held_at")),
-        journal=list(JournalEntry.objects.filter(access.record_filter(user, client), client_id=client.pk)
-                     .select_related("actor").order_by("at", "id")),
+        journal=list(JournalEntry.objects.filter(
+            access.record_filter(user, client, at="at", kinds=access.KVP_JOURNAL_KINDS), client_id=client.pk)
+            .select_related("actor").order_by("at", "id")),
         generated_at=clock.now(),
     )
 

@@ -10,11 +10,12 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from skreddersy import journal
-from skreddersy.clients.models import Client
+from skreddersy.clients.models import Client, KvpPeriod
 from skreddersy.clients.services import load_client
-from skreddersy.core import audit, clock
+from skreddersy.core import audit, clock, stored_text
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import OfficeMembership
@@ -24,6 +25,7 @@ from skreddersy.followup.models import (
     ActivityPlan,
     Category,
     ClientCategory,
+    LanguageNeed,
     MeetingNote,
     Message,
     NeedsDecision,
@@ -40,6 +42,10 @@ from skreddersy.timeuse import record as timelog
 
 ANSWER_WITHIN = dt.timedelta(hours=48)
 Kind = journal.Kind
+
+# The task a client's disagreement with an activity gives the counsellor (stored in Norwegian, shown
+# in the reader's language by core.stored_text.render).
+DISAGREEMENT_TASK = stored_text.pattern(gettext_noop("Svar innen 48 timer: bruker er uenig eller har spørsmål om «%(activity)s»"))
 
 
 def _staff(user):
@@ -95,6 +101,18 @@ def _assessment(value, client_id: int, field: str = "assessment") -> WorkCapacit
         if value is None:
             raise InvalidInput("Fant ikke arbeidsevnevurderingen for denne brukeren.", field=field)
     return value
+
+
+def _require_visible(user, model, pk: int, client, *, at: str, message: str) -> None:
+    """A record held by a KVP period the user does not follow (``access.kvp_filter``) is, to them,
+    as if it did not exist: nothing is written to it."""
+    if not model.objects.filter(access.kvp_filter(user, client, at=at), pk=pk).exists():
+        raise NotFound(message)
+
+
+def _running_kvp(client_id: int):
+    """The client's open KVP period, if any (its followers get the dialogue's answer tasks)."""
+    return KvpPeriod.objects.filter(client_id=client_id, end__isnull=True).prefetch_related("followers").first()
 
 
 def _touch_contact(client_id: int, at: dt.datetime) -> None:
@@ -244,7 +262,7 @@ def submit_decision(*, user, decision: NeedsDecision | int, expected_version: in
             decision.save()
             Task.objects.create(
                 client=decision.client, owner=None, kind=Task.Kind.APPROVE_DECISION, decision=decision,
-                title="Beslutt § 14 a-vedtak (varig tilpasset innsats)", deadline=clock.now() + dt.timedelta(days=5),
+                title=gettext_noop("Beslutt § 14 a-vedtak (varig tilpasset innsats)"), deadline=clock.now() + dt.timedelta(days=5),
             )
             journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=False,
                            summary="§ 14 a-vedtak sendt til beslutter")
@@ -297,7 +315,7 @@ def return_decision(*, user, decision: NeedsDecision | int, reason: str) -> Need
         # the drafter's task carries the reason (the task's note holds 500 characters; the draft holds it all)
         note = decision.return_reason if len(decision.return_reason) <= 500 else decision.return_reason[:499] + "…"
         Task.objects.create(client=decision.client, owner=decision.drafted_by, kind=Task.Kind.OTHER, decision=decision,
-                            title="Vedtak returnert fra beslutter", deadline=clock.now() + dt.timedelta(days=3), note=note)
+                            title=gettext_noop("Vedtak returnert fra beslutter"), deadline=clock.now() + dt.timedelta(days=3), note=note)
         journal.append(client_id=decision.client_id, kind=Kind.DECISION, actor=user, obj=decision, visible_to_client=False,
                        summary=f"§ 14 a-vedtak returnert fra beslutter: {reason.strip()[:200]}")
         a["obj"] = decision
@@ -364,11 +382,28 @@ def _validate_activity(values: dict) -> None:
         raise InvalidInput("Aktiviteten kan ikke lagres.", errors=errors)
 
 
+def measure_type_id(code: str | None, *, activity_type: str) -> int | None:
+    """The measure type (tiltakstype) with this code, for an activity of ``activity_type``: none for
+    an empty code; a code on an activity that is not a measure, or an unknown code, is refused."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    if activity_type != Activity.Type.MEASURE:
+        raise InvalidInput("Bare et tiltak kan ha tiltakstype.", field="measure_type")
+    # the type's table is the measures app's: read through the relation, not by importing it
+    types = Activity._meta.get_field("measure_type").related_model.objects
+    pk = types.filter(code=code).values_list("pk", flat=True).first()
+    if pk is None:
+        raise InvalidInput("Ukjent tiltakstype.", field="measure_type")
+    return pk
+
+
 def add_activity(*, user, client: Client | int, title: str, type: str, description: str = "", status: str | None = None,
                  start_date: dt.date | None = None, end_date: dt.date | None = None, is_requirement: bool = False,
-                 legal_basis: str = "", consequence: str = "") -> Activity:
+                 legal_basis: str = "", consequence: str = "", measure_type: str | None = None) -> Activity:
     """Add an activity. A counsellor's activity is a proposal until the client approves it; the
-    client's own activities are planned at once. Only Nav can set an activity requirement."""
+    client's own activities are planned at once. Only Nav can set an activity requirement. A
+    measure may name its measure type (``measure_type``: the type's code)."""
     client = _client(client)
     with audited_write(user, client.pk, "aktivitet: ny") as a:
         by_client = access.require_client_or_nav(user, client, what="aktivitet: ny")
@@ -378,6 +413,7 @@ def add_activity(*, user, client: Client | int, title: str, type: str, descripti
         values = dict(title=title.strip(), description=description.strip(), type=type, status=status, start_date=start_date,
                       end_date=end_date, is_requirement=is_requirement, legal_basis=legal_basis.strip(), consequence=consequence.strip())
         _validate_activity(values)
+        values["measure_type_id"] = measure_type_id(measure_type, activity_type=type)
         now = clock.now()
         act = Activity.objects.create(
             plan=open_plan(client), client=client, created_by=user, created_at=now, updated_at=now,
@@ -400,11 +436,13 @@ _REAPPROVE_FIELDS = {"title", "description", "start_date", "end_date", "is_requi
 def update_activity(*, user, activity: Activity | int, expected_version: int, **changes) -> Activity:
     """Change an activity with optimistic locking: a stale ``expected_version`` is a Conflict and
     nothing is written. A changed requirement needs the client's approval again."""
-    allowed = {"title", "description", "type", "status", "start_date", "end_date", "is_requirement", "legal_basis", "consequence"}
+    allowed = {"title", "description", "type", "status", "start_date", "end_date", "is_requirement", "legal_basis", "consequence",
+               "measure_type"}
     activity = _activity(activity)
     with audited_write(user, activity.client_id, "aktivitet: endre") as a:
         client = activity.client
         by_client = access.require_client_or_nav(user, client, what="aktivitet: endre")
+        _require_visible(user, Activity, activity.pk, client, at="created_at", message="Fant ikke aktiviteten.")
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in sorted(unknown)})
@@ -420,11 +458,19 @@ def update_activity(*, user, activity: Activity | int, expected_version: int, **
                     raise AccessDenied("Du kan bare endre status på aktiviteter Nav har lagt inn.", field="status")
             if changes.get("is_requirement"):
                 raise AccessDenied("Bare Nav kan sette aktivitetskrav.", field="is_requirement")
-        values = {f: getattr(current, f) for f in allowed}
+        values = {f: getattr(current, f) for f in allowed - {"measure_type"}}
         for k, v in changes.items():
-            values[k] = v.strip() if isinstance(v, str) else v
+            if k != "measure_type":
+                values[k] = v.strip() if isinstance(v, str) else v
         _validate_activity(values)
-        changed = {k for k in changes if values[k] != getattr(current, k)}
+        changed = {k for k in changes if k != "measure_type" and values[k] != getattr(current, k)}
+        # the measure type: kept while the activity stays a measure, unless changed; gone when it is not one
+        if "measure_type" in changes:
+            values["measure_type_id"] = measure_type_id(changes["measure_type"], activity_type=values["type"])
+        else:
+            values["measure_type_id"] = current.measure_type_id if values["type"] == Activity.Type.MEASURE else None
+        if values["measure_type_id"] != current.measure_type_id:
+            changed.add("measure_type_id")
         if not changed:
             a["obj"] = current
             return current
@@ -439,7 +485,7 @@ def update_activity(*, user, activity: Activity | int, expected_version: int, **
         current.refresh_from_db()
         if "client_approved_at" in update:  # a changed requirement waits for the client's approval again
             notify(client_id=client.pk, kind="requirement")
-        desc = ", ".join(sorted(changed))
+        desc = ", ".join(sorted("tiltakstype" if k == "measure_type_id" else k for k in changed))
         if changed == {"status"}:
             summary = f"Status endret til «{current.get_status_display()}»: {current.title}"
         else:
@@ -495,7 +541,7 @@ def disagree_with_activity(*, user, activity: Activity | int, body: str) -> Thre
         thread.client = activity.client
         msg = _post(user, thread, body, from_client=True)
         Task.objects.filter(message__thread=thread, kind=Task.Kind.ANSWER_MESSAGE, status=Task.Status.OPEN).update(
-            title=f"Svar innen 48 timer: bruker er uenig eller har spørsmål om «{activity.title}»"[:200], message=msg)
+            title=stored_text.compose(DISAGREEMENT_TASK, 200, activity=activity.title), message=msg)
         Activity.objects.filter(pk=activity.pk).update(client_disagreed_at=now)
         what = "aktivitetskravet" if activity.is_requirement else "aktiviteten"
         journal.append(client_id=activity.client_id, kind=Kind.ACTIVITY, actor=user, obj=activity, at=now,
@@ -530,6 +576,7 @@ def send_message(*, user, thread: Thread | int, body: str, minutes: int | None =
     with audited_write(user, thread.client_id, "dialog: melding") as a:
         client = thread.client
         by_client = access.require_client_or_nav(user, client, what="dialog: melding")
+        _require_visible(user, Thread, thread.pk, client, at="created_at", message="Fant ikke samtalen.")
         if not body.strip():
             raise InvalidInput("Meldingen kan ikke være tom.", field="body")
         msg = _post(user, thread, body, from_client=by_client)
@@ -548,6 +595,9 @@ def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
         msg.read_by_client_at = now
     else:
         msg.read_by_nav_at = now
+    kvp = _running_kvp(thread.client_id)
+    if kvp is not None:  # during a KVP the dialogue is the municipality's (seen by its followers only)
+        msg.route = Message.Route.MUNICIPAL
     msg.save()
     Thread.objects.filter(pk=thread.pk).update(last_message_at=now, awaiting_nav_reply=from_client)
     thread.awaiting_nav_reply = from_client
@@ -555,9 +605,13 @@ def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
         client = thread.client
         if not Task.objects.filter(client_id=thread.client_id, kind=Task.Kind.ANSWER_MESSAGE, status=Task.Status.OPEN,
                                    message__thread=thread).exists():
+            owner_id = client.counsellor_id
+            if kvp is not None:  # the answer is the KVP's: its follower (the counsellor if they follow it)
+                followers = sorted(f.pk for f in kvp.followers.all())
+                owner_id = owner_id if owner_id in followers else (followers[0] if followers else None)
             Task.objects.create(
-                client_id=thread.client_id, owner_id=client.counsellor_id, kind=Task.Kind.ANSWER_MESSAGE, message=msg,
-                title="Svar på melding innen 48 timer", deadline=now + ANSWER_WITHIN, created_at=now,
+                client_id=thread.client_id, owner_id=owner_id, kind=Task.Kind.ANSWER_MESSAGE, message=msg,
+                title=gettext_noop("Svar på melding innen 48 timer"), deadline=now + ANSWER_WITHIN, created_at=now,
             )
         journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg,
                        summary=f"Melding fra bruker: {thread.subject}")
@@ -610,6 +664,7 @@ def set_message_route(*, user, message: Message | int, route: str) -> Message:
     message = _message(message)
     with audited_write(user, message.thread.client_id, "dialog: ruting") as a:
         access.require_nav(user, message.thread.client, what="dialog: ruting")
+        _require_visible(user, Message, message.pk, message.thread.client, at="sent_at", message="Fant ikke meldingen.")
         if route not in Message.Route.values:
             raise InvalidInput("Velg en gyldig ruting.", field="route")
         if not message.from_client:
@@ -845,3 +900,52 @@ def set_columns(*, user, columns: list[str]) -> list[str]:
         raise InvalidInput("Velg minst én kolonne.", field="columns")
     OverviewSettings.objects.update_or_create(owner=staff, defaults={"columns": chosen})
     return chosen
+
+
+# --- the client's language (issue 19) -----------------------------------------------------------
+
+_NEED_WORDS = {LanguageNeed.Need.INTERPRETER: "tolk", LanguageNeed.Need.TRANSLATION: "oversatt versjon"}
+_SUBJECT_KIND = {LanguageNeed.Subject.DECISION: journal.Kind.DECISION,
+                 LanguageNeed.Subject.REQUIREMENT: journal.Kind.ACTIVITY,
+                 LanguageNeed.Subject.ACTIVITY: journal.Kind.ACTIVITY,
+                 LanguageNeed.Subject.MESSAGE: journal.Kind.MESSAGE}
+
+
+def mark_language_need(*, user, client: Client | int, subject: str, need: str, object_id: int | None = None,
+                       text_standard: str = "nb") -> LanguageNeed:
+    """Mark that a text the counsellor wrote for the client (``subject``: decision, requirement or
+    message) needs an interpreter or a translated version. Nav staff only; journalled (Nav-only
+    line) and audited; shown on the person page until marked done."""
+    client = _client(client)
+    with audited_write(user, client.pk, "språk: behov for tolk eller oversettelse") as a:
+        access.require_nav(user, client, what="språk: behov for tolk eller oversettelse")
+        if subject not in LanguageNeed.Subject.values:
+            raise InvalidInput("Ukjent teksttype.", field="subject")
+        if need not in LanguageNeed.Need.values:
+            raise InvalidInput("Velg tolk eller oversatt versjon.", field="language_need")
+        mark = LanguageNeed.objects.create(
+            client=client, subject=subject, object_id=object_id, need=need,
+            text_standard="nn" if text_standard == "nn" else "nb", client_language=(client.language or "")[:8],
+            client_standard=client.written_standard, created_by=_staff(user), created_at=clock.now(),
+        )
+        journal.append(client_id=client.pk, kind=_SUBJECT_KIND[subject], actor=user, obj=mark, visible_to_client=False,
+                       summary=f"Behov for {_NEED_WORDS[need]}: {LanguageNeed.Subject(subject).label.lower()} "
+                               f"til bruker med språk {client.language or 'nb'}, målform {client.written_standard}")
+        a["obj"] = mark
+    return mark
+
+
+def language_need_done(*, user, mark: LanguageNeed | int) -> LanguageNeed:
+    """The interpreter is booked or the translated version sent: the mark leaves the person page."""
+    mark = mark if isinstance(mark, LanguageNeed) else LanguageNeed.objects.select_related("client").filter(pk=mark).first()
+    if mark is None:
+        raise NotFound("Fant ikke merket.")
+    with audited_write(user, mark.client_id, "språk: fulgt opp") as a:
+        access.require_nav(user, mark.client, what="språk: fulgt opp")
+        if mark.done_at is None:
+            mark.done_at = clock.now()
+            mark.save(update_fields=["done_at"])
+            journal.append(client_id=mark.client_id, kind=_SUBJECT_KIND[mark.subject], actor=user, obj=mark,
+                           visible_to_client=False, summary=f"Fulgt opp: {_NEED_WORDS[mark.need]}")
+        a["obj"] = mark
+    return mark

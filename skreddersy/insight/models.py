@@ -384,6 +384,10 @@ class CalibrationRound(models.Model):
     opens_at = models.DateTimeField(_("åpner"))
     closes_at = models.DateTimeField(_("stenger"))
     sealed = models.BooleanField(default=False)  # closed and its rows rewritten together (see services)
+    # Written when the round is sealed (calibration/services.py ``tally``): per office, the number of
+    # answer sets and per vignette and question how many gave each answer, so results read one
+    # row instead of every answer set. The same counts the answer sets give; no new link to anyone.
+    tally = models.JSONField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=clock.now)

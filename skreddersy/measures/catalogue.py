@@ -18,7 +18,7 @@ from skreddersy.measures.models import MeasureType, validate_type_fields
 
 REQUIRED = ("code", "name_no", "eligible_groups", "addresses")
 KNOWN = set(REQUIRED) | {"arena_code", "kind", "typical_weeks", "max_weeks", "description", "priority_groups",
-                         "min_age", "max_age", "active"}
+                         "min_age", "max_age", "active", "name_en"}  # name_en: read by core.reference, not stored
 
 
 @dataclass(frozen=True)
@@ -115,3 +115,40 @@ def import_types(rows: list[TypeRow], *, deactivate_missing: bool = False) -> di
 
 def reference_rows() -> list[TypeRow]:
     return parse_rows({"types": reference.measure_types()})
+
+
+def _name_keys(name: str) -> set[str]:
+    """A type's name and its short name (before " / " or " ("), with and without "Tiltak: ", case aside."""
+    name = name.strip()
+    short = name.split(" / ")[0].split(" (")[0].strip()
+    keys = {name.casefold(), short.casefold()}
+    return keys | {f"tiltak: {k}" for k in keys}
+
+
+def link_measure_activities(*, titles: dict[str, str] | None = None, batch: int = 500) -> int:
+    """Name the measure type on measure activities that have none, where the title says which: a
+    type's name or short name that belongs to one type only, or ``titles`` (title -> type code, for
+    the seed's own titles). The same rule as followup's migration 0009 (which keeps its own copy).
+    Returns the number of activities set."""
+    from skreddersy.followup.models import Activity
+
+    owners: dict[str, set[int]] = {}
+    by_code = {}
+    for pk, code, name in MeasureType.objects.values_list("pk", "code", "name"):
+        by_code[code] = pk
+        for key in _name_keys(name):
+            owners.setdefault(key, set()).add(pk)
+    for title, code in (titles or {}).items():
+        if code in by_code:
+            owners[title.strip().casefold()] = {by_code[code]}
+    todo = Activity.objects.filter(type=Activity.Type.MEASURE, measure_type__isnull=True)
+    by_type: dict[int, list[str]] = {}
+    for title in todo.values_list("title", flat=True).distinct().order_by():
+        match = owners.get(title.strip().casefold(), set())
+        if len(match) == 1:
+            by_type.setdefault(next(iter(match)), []).append(title)
+    n = 0
+    for type_id, names in sorted(by_type.items()):
+        for i in range(0, len(names), batch):
+            n += todo.filter(title__in=names[i:i + batch]).update(measure_type_id=type_id)
+    return n

@@ -157,5 +157,5 @@ def offering_facts(offering, *, office_ids=None, on: dt.date | None = None) -> O
         priority_groups=frozenset(offering.priority_groups or t.priority_groups or ()),
         office_ids=frozenset(office_ids),
         is_open=offering_is_open(offering, on),
-        group_names={k: v["name_no"] for k, v in reference.need_groups().items()},
+        group_names={k: reference.localized(v) for k, v in reference.need_groups().items()},
     )

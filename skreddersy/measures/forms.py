@@ -12,7 +12,13 @@ def _domain_choices():
 
 
 def _group_choices():
-    return [("", _("Alle innsatsgrupper"))] + [(k, v["name_no"]) for k, v in reference.need_groups().items()]
+    return [("", _("Alle innsatsgrupper"))] + [(k, reference.localized(v)) for k, v in reference.need_groups().items()]
+
+
+def _type_choices():
+    """Active measure types, named in the active language (core.reference.measure_type_name)."""
+    rows = MeasureType.objects.filter(active=True).values_list("code", "name")
+    return sorted(((c, reference.measure_type_name(c, n)) for c, n in rows), key=lambda r: r[1].casefold())
 
 
 class CatalogueFilterForm(forms.Form):
@@ -30,9 +36,7 @@ class CatalogueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["domain"].choices = _domain_choices()
         self.fields["need_group"].choices = _group_choices()
-        self.fields["type_code"].choices = [("", _("Alle typer"))] + list(
-            MeasureType.objects.filter(active=True).order_by("name").values_list("code", "name")
-        )
+        self.fields["type_code"].choices = [("", _("Alle typer"))] + _type_choices()
 
     def clean(self):
         data = super().clean()
@@ -65,7 +69,7 @@ class PreferenceForm(StyledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wanted_domains"].choices = list(reference.needs_domains().items())
-        self.fields["preferred_types"].choices = list(MeasureType.objects.filter(active=True).order_by("name").values_list("code", "name"))
+        self.fields["preferred_types"].choices = _type_choices()
 
 
 class ExpectedFillForm(forms.Form):

@@ -31,6 +31,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from skreddersy.core import clock, reference
 from skreddersy.core.lazy import numpy as np  # the analysis stack loads on first use (core/lazy.py)
 
@@ -39,26 +42,26 @@ TRAVEL_HALF_KM = 25.0
 INDEX_TTL_SECONDS = 120.0
 
 DOMAIN_SHORT = {
-    "job_search": "jobbsøking",
-    "work_experience": "arbeidserfaring",
-    "education": "utdanning",
-    "language": "språk",
-    "literacy": "lese- og skriveferdigheter",
-    "physical_health": "fysisk helse",
-    "mental_health": "psykisk helse",
-    "substance_use": "rus",
-    "housing": "bolig",
-    "family_care": "omsorgsansvar",
-    "finances": "økonomi",
-    "social_network": "sosialt nettverk",
-    "motivation": "motivasjon og mestring",
-    "work_capacity_unclear": "uavklart arbeidsevne",
-    "workplace_adaptation": "tilrettelegging på arbeidsplassen",
-    "employer_reluctance": "arbeidsgivers usikkerhet",
+    "job_search": gettext_lazy("jobbsøking"),
+    "work_experience": gettext_lazy("arbeidserfaring"),
+    "education": gettext_lazy("utdanning"),
+    "language": gettext_lazy("språk"),
+    "literacy": gettext_lazy("lese- og skriveferdigheter"),
+    "physical_health": gettext_lazy("fysisk helse"),
+    "mental_health": gettext_lazy("psykisk helse"),
+    "substance_use": gettext_lazy("rus"),
+    "housing": gettext_lazy("bolig"),
+    "family_care": gettext_lazy("omsorgsansvar"),
+    "finances": gettext_lazy("økonomi"),
+    "social_network": gettext_lazy("sosialt nettverk"),
+    "motivation": gettext_lazy("motivasjon og mestring"),
+    "work_capacity_unclear": gettext_lazy("uavklart arbeidsevne"),
+    "workplace_adaptation": gettext_lazy("tilrettelegging på arbeidsplassen"),
+    "employer_reluctance": gettext_lazy("arbeidsgivers usikkerhet"),
 }
 LANGUAGE_NAMES = {
-    "nb": "norsk", "nn": "norsk", "no": "norsk", "en": "engelsk", "ar": "arabisk", "so": "somali",
-    "ti": "tigrinja", "pl": "polsk", "uk": "ukrainsk", "fa": "persisk", "se": "samisk", "lt": "litauisk",
+    "nb": gettext_lazy("norsk"), "nn": gettext_lazy("norsk"), "no": gettext_lazy("norsk"), "en": gettext_lazy("engelsk"), "ar": gettext_lazy("arabisk"), "so": gettext_lazy("somali"),
+    "ti": gettext_lazy("tigrinja"), "pl": gettext_lazy("polsk"), "uk": gettext_lazy("ukrainsk"), "fa": gettext_lazy("persisk"), "se": gettext_lazy("samisk"), "lt": gettext_lazy("litauisk"),
 }
 NORWEGIAN = {"nb", "nn", "no"}
 
@@ -69,19 +72,19 @@ def domains() -> list[str]:
 
 def domain_label(key: str) -> str:
     if key in DOMAIN_SHORT:
-        return DOMAIN_SHORT[key]
+        return str(DOMAIN_SHORT[key])
     name = reference.needs_domains().get(key, key)
     return name[:1].lower() + name[1:]
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    return str(LANGUAGE_NAMES.get(code, code))
 
 
 def _join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " og " + parts[-1]
+    return ", ".join(parts[:-1]) + " " + _("og") + " " + parts[-1]
 
 
 # --- the client side ---------------------------------------------------------------------------------
@@ -430,38 +433,38 @@ class MatchResult:
 
 
 def explain(idx: CountyIndex, p: ClientProfile, sc: Scores, i: int) -> str:
-    """Why this offering fits, in Norwegian: needs covered with severity, wishes, travel, language."""
+    """Why this offering fits, in the active language: needs covered with severity, wishes, travel, language."""
     parts = []
     t = idx.type_idx[i]
     covered = [(p.severity.get(k, 0), k) for j, k in enumerate(idx.domain_keys) if idx.type_addr[t, j] > 0 and p.severity.get(k, 0) > 0]
     covered.sort(key=lambda x: (-x[0], idx.domain_keys.index(x[1])))
     if covered:
         bits = [f"{domain_label(k)} ({s})" for s, k in covered]
-        bits[0] = f"{domain_label(covered[0][1])} (alvorlighet {covered[0][0]})"
-        parts.append("dekker " + _join(bits))
+        bits[0] = _("%(domain)s (alvorlighet %(s)s)") % {"domain": domain_label(covered[0][1]), "s": covered[0][0]}
+        parts.append(_("dekker %(needs)s") % {"needs": _join(bits)})
     elif p.severity and any(v > 0 for v in p.severity.values()):
-        parts.append("dekker ingen av de kartlagte behovene")
+        parts.append(_("dekker ingen av de kartlagte behovene"))
     else:
-        parts.append("ingen kartlagte behov å sammenligne med")
+        parts.append(_("ingen kartlagte behov å sammenligne med"))
     if idx.type_codes[t] in p.preferred_types:
-        parts.append("brukeren har ønsket denne tiltakstypen")
+        parts.append(_("brukeren har ønsket denne tiltakstypen"))
     wanted = [k for j, k in enumerate(idx.domain_keys) if idx.type_addr[t, j] > 0 and k in p.wanted_domains]
     if wanted:
-        parts.append("brukeren vil jobbe med " + _join([domain_label(k) for k in wanted]))
+        parts.append(_("brukeren vil jobbe med %(domains)s") % {"domains": _join([domain_label(k) for k in wanted])})
     if idx.digital[i]:
-        parts.append("digitalt")
+        parts.append(_("digitalt"))
     elif not math.isnan(sc.distance[i]):
         km = float(sc.distance[i])
         far = p.max_travel_km is not None and km > p.max_travel_km
-        parts.append(f"{km:.0f} km unna" + (f" (over brukerens grense på {p.max_travel_km} km)" if far else ""))
+        parts.append(_("%(km)s km unna") % {"km": f"{km:.0f}"} + (" " + _("(over brukerens grense på %(max)s km)") % {"max": p.max_travel_km} if far else ""))
     lang = idx.langs[idx.lang_idx[i]]
     if lang in NORWEGIAN:
         if p.needs_interpreter:
-            parts.append("undervisning på norsk, brukeren trenger tolk")
+            parts.append(_("undervisning på norsk, brukeren trenger tolk"))
     elif lang == (p.language or "nb"):
-        parts.append(f"undervisning på {language_name(lang)} (brukerens språk)")
+        parts.append(_("undervisning på %(language)s (brukerens språk)") % {"language": language_name(lang)})
     else:
-        parts.append(f"undervisning på {language_name(lang)}")
+        parts.append(_("undervisning på %(language)s") % {"language": language_name(lang)})
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
 

@@ -114,7 +114,7 @@ class MeasureType(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return reference.measure_type_name(self.code, self.name)
 
     def clean(self):
         errors = validate_type_fields(

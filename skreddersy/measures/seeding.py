@@ -61,6 +61,14 @@ CONTENT = {
     "motivation": "Mestring, struktur i hverdagen og mål for arbeid.",
     "workplace_adaptation": "Tilrettelegging og oppfølging på arbeidsplassen.",
 }
+# followup's seeding writes measure activities with these titles (followup.seeding.ACTIVITY_TITLES["measure"])
+SEEDED_MEASURE_TITLES = {
+    "Arbeidstrening": "ARBEIDSTRENING",
+    "Jobbklubb": "JOBBKLUBB",
+    "Avklaring": "AVKLARING",
+    "Oppfølging hos tiltaksarrangør": "OPPFOLGING",
+    "Arbeidsmarkedsopplæring: truckførerkurs": "ENKELTPLASS_ARBEIDSMARKEDSOPPLAERING",
+}
 OTHER_LANGS = ["en", "ar", "so", "ti", "uk", "pl"]
 
 
@@ -68,6 +76,8 @@ def seed(ctx: SeedContext) -> None:
     rng = ctx.rng
     today = ctx.now.date()
     catalogue.import_types(catalogue.reference_rows())
+    # the measure activities followup's seed wrote name their type (its titles, by code)
+    catalogue.link_measure_activities(titles=SEEDED_MEASURE_TITLES)
     types = list(MeasureType.objects.filter(active=True).order_by("id"))
     weights = [TYPE_WEIGHTS.get(t.code, 2) for t in types]
     counties = list(County.objects.filter(pk__in=ctx.county_ids).order_by("id"))

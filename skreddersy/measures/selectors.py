@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from skreddersy.clients.models import Client
 from skreddersy.core import audit, clock, reference, suppression
@@ -169,7 +170,7 @@ def get_offering(*, user, offering_id: int) -> MeasureOffering:
 def compare(*, user, offering_ids: list[int]) -> list[MeasureOffering]:
     _require_catalogue(user)
     if not offering_ids:
-        raise InvalidInput("Velg minst to tilbud å sammenligne.", field="id")
+        raise InvalidInput(_("Velg minst to tilbud å sammenligne."), field="id")
     if len(offering_ids) > 4:
         raise InvalidInput("Du kan sammenligne høyst fire tilbud om gangen.", field="id")
     if any(_bad_id(i) for i in offering_ids):
@@ -241,8 +242,8 @@ def attach_live_columns(result: matching.MatchResult, office_id: int, idx: match
         f = fill.get(type_ids.get(r.type_code))
         r.expected_fill = bool(f and f["expects_fill"])
         if f:
-            r.expected_fill_text = (f"Ja: {f['used']} av {f['expected']} forventede plasser brukt" if r.expected_fill
-                                    else f"Nei: {f['used']} brukt, forventning {f['expected']} nådd")
+            r.expected_fill_text = (_("Ja: %(used)s av %(expected)s forventede plasser brukt") % f if r.expected_fill
+                                    else _("Nei: %(used)s brukt, forventning %(expected)s nådd") % f)
         else:
             r.expected_fill_text = "Ingen tildeling til kontoret"
 

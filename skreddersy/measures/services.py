@@ -17,10 +17,11 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext_noop
 
 from skreddersy import journal
 from skreddersy.clients.models import Client
-from skreddersy.core import audit, clock, reference
+from skreddersy.core import audit, clock, reference, stored_text
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import County, Office
@@ -44,6 +45,9 @@ from skreddersy.timeuse import record as timelog
 Kind = journal.Kind
 USED_STATUSES = reads.USED
 waiting_position = reads.waiting_position
+
+# The activity a referral adds to the plan (core.stored_text: stored in Norwegian, shown translated).
+MEASURE_TASK = stored_text.pattern(gettext_noop("Tiltak: %(title)s"))
 
 
 # --- the records a write names: an instance, or its id from a page or the API --------------------------
@@ -328,9 +332,9 @@ def _measure_activity(user, client: Client, offering: MeasureOffering, referral:
     start = max(offering.start_date, clock.today())
     end = offering.end_date if offering.end_date and offering.end_date >= start else None
     act = followup_services.add_activity(
-        user=user, client=client, title=f"Tiltak: {offering.title}"[:200], type="measure",
+        user=user, client=client, title=stored_text.compose(MEASURE_TASK, 200, title=offering.title), type="measure",
         description=f"{offering.measure_type.name} hos {offering.provider.name}. {offering.schedule}".strip(),
-        start_date=start, end_date=end,
+        start_date=start, end_date=end, measure_type=offering.measure_type.code,
     )
     referral.activity = act
     referral.save(update_fields=["activity"])

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from skreddersy.core import clock, reference
@@ -66,7 +67,7 @@ def compare(request):
         messages.error(request, "Ugyldig tilbud-id.")
         return redirect("measure_catalogue")
     if len(ids) < 2:
-        messages.error(request, "Velg minst to tilbud å sammenligne.")
+        messages.error(request, _("Velg minst to tilbud å sammenligne."))
         return redirect(reverse("measure_catalogue") + ("?" + request.GET.urlencode() if request.GET else ""))
     try:
         offerings = selectors.compare(user=request.user, offering_ids=ids)

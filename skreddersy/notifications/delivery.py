@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext_noop
 
 from skreddersy import journal
 from skreddersy.core import clock
@@ -48,10 +49,10 @@ logger = logging.getLogger(__name__)
 Status = Notification.Status
 Channel = Notification.Channel
 
-MANUAL_TASKS = {
-    "address_protection": "Varsle bruker om ny melding etter rutinen for adressebeskyttelse (ikke SMS, e-post eller brev med adresse)",
-    "letter": "Skriv ut og send brev: bruker har ny melding på Min side",
-    "no_contact": "Bruker har verken mobilnummer eller e-post: varsle om ny melding på annen måte",
+MANUAL_TASKS = {  # stored in Norwegian, shown in the reader's language (core.stored_text.render)
+    "address_protection": gettext_noop("Varsle bruker om ny melding etter rutinen for adressebeskyttelse (ikke SMS, e-post eller brev med adresse)"),
+    "letter": gettext_noop("Skriv ut og send brev: bruker har ny melding på Min side"),
+    "no_contact": gettext_noop("Bruker har verken mobilnummer eller e-post: varsle om ny melding på annen måte"),
 }
 MANUAL_DEADLINE = dt.timedelta(days=2)
 # The journal's words for the channels (plain strings: the journal stores text, and the display
@@ -177,7 +178,7 @@ class Drain:
             try:
                 if channel == Channel.SMS:
                     n.provider_id = self._sms().send(key=n.idempotency_key, to=n.client.contact_preference.phone,
-                                                     text=texts.body(n.client.language))
+                                                     text=texts.body(n.client.render_language))
                 else:
                     n.provider_id = self._send_mail(n)
             except GatewayError as exc:
@@ -203,7 +204,7 @@ class Drain:
                 journal.append_many(receipts)
 
     def _send_mail(self, n: Notification) -> str:
-        lang = n.client.language
+        lang = n.client.render_language
         msg_id = f"<{n.idempotency_key}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>"
         try:
             mail = EmailMessage(subject=texts.subject(lang), body=texts.body(lang), from_email=settings.DEFAULT_FROM_EMAIL,

@@ -33,4 +33,4 @@ def letter(*, user, notification_id: int) -> Letter:
     if n is None:
         raise NotFound("Fant ikke brevet.")
     client = get_client(user=user, client_id=n.client_id, what="varsling: brev", nav=True)
-    return Letter(n, client, texts.letter_body(client.language), bool(client.address_protection))
+    return Letter(n, client, texts.letter_body(client.render_language), bool(client.address_protection))

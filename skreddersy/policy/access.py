@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from skreddersy.core import audit
-from skreddersy.core.errors import AccessDenied
+from skreddersy.core import audit, languages
+from skreddersy.core.errors import AccessDenied, Hidden
 from skreddersy.core.models import Role
 from skreddersy.core.records import LEGAL_BASIS, SIDE_OF, RecordCategory
 
@@ -62,6 +62,9 @@ class Actor:
     kode7: bool = False
     skjermet: bool = False
     employer: str | None = None  # "state" or "municipal" (StaffMember.Employer); None for clients
+    # For a client login: the language the product's own words are shown in (core.languages:
+    # nynorsk when the client reads nynorsk); empty for staff.
+    client_language: str = ""
 
     @property
     def is_client(self) -> bool:
@@ -82,22 +85,25 @@ def actor(user) -> Actor:
         return cached
     staff = None
     client_id = None
+    client_language = ""
     roles: frozenset = frozenset()
     offices: frozenset = frozenset()
     if user is not None and user.is_authenticated:
         if user.kind == "client":
             client = getattr(user, "client", None) if _has_client(user) else None
             client_id = client.pk if client else None
+            client_language = client.render_language if client else ""
         else:
             staff, roles, offices = _load_staff(user)
-    a = _make_actor(user, staff, client_id, roles, offices)
+    a = _make_actor(user, staff, client_id, roles, offices, client_language)
     if user is not None:
         user._skreddersy_actor = a
     return a
 
 
-def _make_actor(user, staff, client_id, roles, offices) -> Actor:
+def _make_actor(user, staff, client_id, roles, offices, client_language: str = "") -> Actor:
     return Actor(
+        client_language=client_language,
         user=user,
         staff=staff,
         client_id=client_id,
@@ -135,12 +141,15 @@ def load_user(user_id):
     offices: frozenset = frozenset()
     if user.kind != User.Kind.CLIENT and first[nu] is not None:  # a client login acts only as the client
         staff = sql.instance(connection, StaffMember, first[nu:nu + ns])
-        roles = frozenset(r[-3] for r in rows if r[-3])
-        offices = frozenset(r[-2] for r in rows if r[-2] is not None)
+        roles = frozenset(r[-5] for r in rows if r[-5])
+        offices = frozenset(r[-4] for r in rows if r[-4] is not None)
         staff._role_set, staff._office_ids = roles, offices
         staff.user = user
-    client_id = first[-1] if user.kind == User.Kind.CLIENT else None
-    user._skreddersy_actor = _make_actor(user, staff, client_id, roles, offices)
+    client_id = first[-3] if user.kind == User.Kind.CLIENT else None
+    client_language = (
+        languages.render_language(client_standard=first[-2], client_language=first[-1]) if client_id is not None else ""
+    )
+    user._skreddersy_actor = _make_actor(user, staff, client_id, roles, offices, client_language)
     return user
 
 
@@ -157,7 +166,7 @@ def _load_user_statement(vendor: str) -> tuple[str, int, int]:
     q = connection.ops.quote_name
     user_cols, staff_cols = sql.columns(User, "u"), sql.columns(StaffMember, "s")
     statement = (
-        f"SELECT {', '.join(user_cols + staff_cols)}, r.role, m.office_id, c.id FROM {q(User._meta.db_table)} u"
+        f"SELECT {', '.join(user_cols + staff_cols)}, r.role, m.office_id, c.id, c.written_standard, c.language FROM {q(User._meta.db_table)} u"
         f" LEFT JOIN {q(StaffMember._meta.db_table)} s ON s.user_id = u.id"
         f" LEFT JOIN {q(StaffRole._meta.db_table)} r ON r.staff_id = s.id"
         f" LEFT JOIN {q(OfficeMembership._meta.db_table)} m ON m.staff_id = s.id"
@@ -256,14 +265,15 @@ def protection_refusal(*, kode6: bool, kode7: bool, skjermet_clearance: bool, ad
 
 
 def require_client(user, client, *, what: str) -> None:
-    """Raise AccessDenied (and audit the attempt) unless ``user`` may see ``client``."""
+    """Raise ``Hidden`` (an ``AccessDenied`` that answers 404, like a missing record, so ids
+    cannot be probed) and audit the attempt, unless ``user`` may see ``client``."""
     _require_seen(user, client, what)
 
 
 def _require_seen(user, client, what: str) -> None:
     if not can_see_client(user, client):
         audit.record(user, client.pk, audit.DENIED, what, why="ingen tilgang")
-        raise AccessDenied("Du har ikke tilgang til denne brukeren.")
+        raise Hidden("Du har ikke tilgang til denne brukeren.")
 
 
 # --- state and municipal records ------------------------------------------------------------------
@@ -271,9 +281,10 @@ def _require_seen(user, client, what: str) -> None:
 # holds. A record's category (core.records.RecordCategory) says which side of the office holds it.
 
 # Extra rules per category, each ``rule(actor, client) -> Q`` on the record model, ANDed with
-# the side rule for rows of that category. Empty today; issue 17's KVP period (seen only by the
-# municipal staff following it) hangs its rule here, for example
-#     RECORD_RULES[RecordCategory.KVP] = lambda a, client: Q(object_id__in=<periods a.staff follows>)
+# the side rule for rows of that category. Empty today. The KVP period of issue 17 is not a
+# category rule: what it hides is whatever was written while it ran (plan, notes, dialogue, their
+# journal lines), whichever category each row has, so it is a rule on the row's time
+# (``kvp_filter``, which ``record_filter`` applies when given ``at``; docs/decisions/0040).
 RECORD_RULES: dict = {}
 
 
@@ -296,11 +307,12 @@ def _consented(a: Actor, client):
     ).values("category")
 
 
-def record_filter(user, client, *, field: str = "category") -> Q:
+def record_filter(user, client, *, field: str = "category", at: str | None = None, kinds=None) -> Q:
     """A Q on a side-bearing record model (field ``category``) keeping the rows of ``client``
     that ``user`` may see by the state/municipal rule (sosialtjenesteloven § 44, Nav-loven § 7).
     Callers have already checked ``can_see_client``; a user who may not see the client sees
-    nothing here either."""
+    nothing here either. With ``at`` (the row's time field) the KVP rule (``kvp_filter``) is
+    applied too, to the rows whose ``kind`` is one of ``kinds`` when given (the journal)."""
     a = actor(user)
     if a.is_client:
         return Q() if client.pk == a.client_id else Q(pk__in=[])
@@ -310,7 +322,65 @@ def record_filter(user, client, *, field: str = "category") -> Q:
     q = Q(**{f"{field}__in": direct}) | Q(**{f"{field}__in": _consented(a, client)})
     for category, rule in RECORD_RULES.items():
         q &= ~Q(**{field: category}) | rule(a, client)
+    if at is not None:
+        kvp = kvp_filter(user, client, at=at)
+        q &= kvp if kinds is None else (~Q(kind__in=list(kinds)) | kvp)
     return q
+
+
+# --- the qualification programme (KVP, issue 17) ----------------------------------------------------
+# A KVP period is run by the municipal side of the client's office. While it runs, the client's
+# plan, meeting notes and dialogue are seen only by the municipal staff following it; what was
+# written while it ran (the row's time inside [start, end)) stays seen only by them after it ends.
+# The client sees all of their own record. Staff who do not follow it see neither the rows nor a
+# count of them (the fact of a KVP is itself the municipality's, sosialtjenesteloven § 44).
+
+# The journal kinds the KVP rule applies to: the lines about the plan, the notes and the dialogue,
+# and the KVP's own lines.
+KVP_JOURNAL_KINDS = ("activity", "note", "message", "kvp")
+
+
+def kvp_filter(user, client, *, at: str) -> Q:
+    """A Q on a record of ``client`` with the time field ``at`` keeping the rows ``user`` may see
+    by the KVP rule: a staff member who does not follow one of the client's KVP periods sees no
+    row while it is open, and no row written inside it once it has ended. Two subqueries, no
+    query of its own; a client (on their own record) is not restricted."""
+    a = actor(user)
+    if a.is_client:
+        return Q() if client.pk == a.client_id else Q(pk__in=[])
+    if a.staff is None:
+        return Q(pk__in=[])
+    from django.db.models import Exists, OuterRef
+
+    from skreddersy.clients.models import KvpPeriod
+
+    others = KvpPeriod.objects.filter(client_id=client.pk).exclude(followers=a.staff.pk)
+    open_other = Exists(others.filter(end__isnull=True))
+    inside_other = Exists(others.filter(start__lte=OuterRef(at), end__gt=OuterRef(at)))
+    return Q(~open_other) & Q(~inside_other)
+
+
+def may_run_kvp(user, client) -> bool:
+    """Start a KVP period, or follow one: municipal staff with a follow-up role who may see the
+    client (the programme is the municipality's, sosialtjenesteloven § 29)."""
+    from skreddersy.core.records import RecordSide
+
+    a = actor(user)
+    return a.employer == RecordSide.MUNICIPAL and a.does_followup and can_see_client(user, client)
+
+
+def may_follow_kvp(staff, roles, client) -> bool:
+    """Whether a colleague (not the acting user) may be named to follow a KVP: municipal, with a
+    follow-up role at the client's office and the clearance the client needs."""
+    from skreddersy.core.records import RecordSide
+
+    return staff.employer == RecordSide.MUNICIPAL and staff_sees_client(staff, roles, client)
+
+
+def follows_kvp(user, kvp) -> bool:
+    """The acting user follows this KVP period (ends it, sees what it holds)."""
+    a = actor(user)
+    return a.staff is not None and kvp.followers.filter(pk=a.staff.pk).exists()
 
 
 def record_categories(user, client) -> frozenset[str]:
@@ -381,6 +451,8 @@ def require_client_self(user, client, *, what: str) -> None:
     a = actor(user)
     if not (a.is_client and a.client_id == client.pk):
         audit.record(user, client.pk, audit.DENIED, what, why="bare brukeren selv")
+        if not can_see_client(user, client):
+            raise Hidden("Bare brukeren selv kan gjøre dette.")
         raise AccessDenied("Bare brukeren selv kan gjøre dette.")
 
 
@@ -450,6 +522,16 @@ def may_decide_grant(user, grant) -> bool:
     """Approve or refuse a pending grant: an administrator other than the one who asked (four
     eyes), and never on their own record."""
     return may_change_access_of(user, grant.staff) and grant.requested_by_id != getattr(user, "pk", None)
+
+
+def may_reset_password_of(user, target) -> bool:
+    """Set a new password for another login (accounts.services.reset_password): an administrator,
+    never for themself (they change their own the ordinary way), and never for another
+    administrator or a superuser: with that login one administrator could approve their own
+    four-eyes grant. An administrator's password is reset on the server (manage.py changepassword)."""
+    if not is_administrator(user) or target is None or target.pk == getattr(user, "pk", None):
+        return False
+    return not (target.is_superuser or is_administrator(target))
 
 
 def can_view_grants(user) -> bool:
@@ -583,6 +665,8 @@ def can_work_case(user, case) -> bool:
 def require_case(user, case, *, what: str) -> None:
     if not can_work_case(user, case):
         audit.record(user, case.client_id, audit.DENIED, what, why="ikke kandidatens jobbspesialist eller metodeveileder")
+        if not can_see_client(user, case.client):
+            raise Hidden("Du følger ikke opp denne kandidaten.")
         raise AccessDenied("Du følger ikke opp denne kandidaten.")
 
 

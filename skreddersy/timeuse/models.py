@@ -52,7 +52,10 @@ class TimeEntry(models.Model):
         indexes = [
             models.Index(fields=["office", "at"], name="timeentry_office_at"),
             models.Index(fields=["staff", "at"], name="timeentry_staff_at"),
-            models.Index(fields=["client_id", "at"], name="timeentry_client_at"),
+            # covering: the weight estimate sums each client's minutes by month from the index alone
+            models.Index(
+                fields=["client_id", "at", "minutes", "documentation_minutes"], name="timeentry_client_at_min"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(minutes__lte=MAX_MINUTES), name="timeentry_minutes_max"),
@@ -62,3 +65,34 @@ class TimeEntry(models.Model):
         ]
         verbose_name = _("registrert tid")
         verbose_name_plural = _("registrert tid")
+
+
+class CounsellorLoad(models.Model):
+    """One counsellor's modelled workload at one office, as the workload app last computed it (the
+    leader's workload page computes it live; ``workload.services.refresh_loads`` stores it after a
+    weight estimate, a change of points, terms or contact standards, a committed plan, and
+    periodically). Kept here, below followup, so the follow-up overview can show the red light (a
+    counsellor over their ceiling) with one small query, without importing the workload app.
+
+    Hours are per week, fixed duties included: ``points_hours`` with the office's points (the planned
+    workload), ``estimated_hours`` with the weights estimated from recorded time (the measured one;
+    None before any estimate)."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    caseload = models.PositiveIntegerField(default=0)
+    points_hours = models.FloatField()
+    estimated_hours = models.FloatField(null=True)
+    ceiling_hours = models.FloatField()
+    past_contact_standard = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "office"], name="counsellorload_staff_office")]
+        indexes = [models.Index(fields=["office", "staff"], name="counsellorload_office")]
+
+    @property
+    def over_hours(self) -> float:
+        """Hours per week above the ceiling by the larger of the two workloads (0: under it)."""
+        worst = max(self.points_hours, self.estimated_hours if self.estimated_hours is not None else 0.0)
+        return max(0.0, worst - self.ceiling_hours)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from skreddersy.core.templatetags.skreddersy_format import format_date
 from skreddersy.work.models import CHECKPOINT_MONTHS, DEFAULT_CASELOAD_CAP, PHASE_ORDER, IpsCase, add_months
 
 DEFAULT_CAP = DEFAULT_CASELOAD_CAP
@@ -31,8 +34,8 @@ class OverlapWarning:
 
     def text(self) -> str:
         if self.reason == "owner":
-            return f"{self.staff_name} er kontaktansvarlig for denne arbeidsgiveren."
-        return f"{self.staff_name} hadde kontakt med arbeidsgiveren {self.at:%d.%m.%Y}."
+            return _("%(name)s er kontaktansvarlig for denne arbeidsgiveren.") % {"name": self.staff_name}
+        return _("%(name)s hadde kontakt med arbeidsgiveren %(date)s.") % {"name": self.staff_name, "date": format_date(self.at)}
 
 
 def overlap_warnings(employer, staff_id: int, on: dt.datetime,

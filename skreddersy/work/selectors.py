@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Prefetch, Q, Sum
+from django.utils.translation import gettext as _
 
 from skreddersy.clients.models import Client
 from skreddersy.core import audit, clock, collation, orgnr, reference
@@ -500,16 +501,16 @@ def outcomes(*, user, scope: str, office_id: int | None = None) -> Outcomes:
     starts = list(JobStart.objects.filter(case__in=cases).values("id", "case_id", "start_date", "wage_type", "hours_per_week"))
     in_work = {s["case_id"] for s in starts if s["case_id"] in matured_ids and s["wage_type"] == JobStart.WageType.ORDINARY
                and s["start_date"] <= add_months(matured_ids[s["case_id"]], 12)}
-    cells = [OutcomeCell("I ordinært arbeid innen 12 måneder etter henvisning", len(in_work), len(matured),
-                         "Kandidater med en jobbstart med ordinær lønn innen 12 måneder etter henvisningen, av kandidater henvist for minst 12 måneder siden.")]
+    cells = [OutcomeCell(_("I ordinært arbeid innen 12 måneder etter henvisning"), len(in_work), len(matured),
+                         _("Kandidater med en jobbstart med ordinær lønn innen 12 måneder etter henvisningen, av kandidater henvist for minst 12 måneder siden."))]
     cps = list(StartCheckpoint.objects.filter(start_id__in=[s["id"] for s in starts]).values("start_id", "month", "still_working", "hours_per_week"))
     by_month = defaultdict(list)
     for cp in cps:
         by_month[cp["month"]].append(cp)
     for m in (3, 6, 12):
         rows = by_month.get(m, [])
-        cells.append(OutcomeCell(f"I arbeid {m} måneder etter start", sum(1 for r in rows if r["still_working"]), len(rows),
-                                 f"Jobbstarter der kandidaten fortsatt var i arbeid ved statusen etter {m} måneder, av jobbstarter med registrert status."))
+        cells.append(OutcomeCell(_("I arbeid %(m)s måneder etter start") % {"m": m}, sum(1 for r in rows if r["still_working"]), len(rows),
+                                 _("Jobbstarter der kandidaten fortsatt var i arbeid ved statusen etter %(m)s måneder, av jobbstarter med registrert status.") % {"m": m}))
     this_year = [s for s in starts if s["start_date"].year == today.year]
     latest = {}
     for cp in sorted(cps, key=lambda r: r["month"]):

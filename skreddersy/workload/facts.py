@@ -35,7 +35,6 @@ class ClientFacts:
     needs_interpreter: bool
     contact_overdue: bool = False  # past the office's contact standard for the need group (red light)
     office_id: int | None = None
-    first_month: int | None = None  # only with ``month_starts``: index of the first month the client was followed up in
 
 
 def _flag(q: Q):
@@ -48,24 +47,24 @@ def _thirty_years_ago(today: dt.date) -> dt.date:
     return today.replace(year=today.year - 30)
 
 
-def office_facts(
+def _annotated(
     office_id: int | None,
     *,
     today: dt.date,
     now: dt.datetime,
     client_ids=None,
     office_ids=None,
+    counsellor_id: int | None = None,
     contact_days: dict[str, int] | None = None,
-    month_starts: list | None = None,
-    stream: bool = False,
-) -> list[ClientFacts]:
-    """Facts for every client followed up at ``office_id`` (None: every office, or ``office_ids``;
-    or the given clients). ``contact_days`` (need group -> days) adds the red light."""
+    whole: bool = False,
+):
     qs = Client.objects.all() if office_id is None else Client.objects.filter(office_id=office_id)
     if client_ids is not None:
         qs = qs.filter(pk__in=list(client_ids))
     if office_ids is not None:
         qs = qs.filter(office_id__in=list(office_ids))
+    if counsellor_id is not None:
+        qs = qs.filter(counsellor_id=counsellor_id)
     overdue = Q(pk__in=[])
     for group, days in (contact_days or {}).items():
         cond = Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=now - dt.timedelta(days=days))
@@ -74,11 +73,24 @@ def office_facts(
             if group == "STANDARD_INNSATS"
             else Q(need_group=group) & cond
         )
-    qs = qs.annotate(
-        f_req=Exists(Activity.objects.filter(client_id=OuterRef("pk"), is_requirement=True, status__in=OPEN_ACTIVITY)),
-        f_awaiting=Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True)),
-        f_pending=_flag(Q(assessment_due__lte=today + dt.timedelta(days=PENDING_ASSESSMENT_DAYS)))
-        | Exists(NeedsDecision.objects.filter(client_id=OuterRef("pk"), status__in=OPEN_DECISION)),
+    req = Activity.objects.filter(is_requirement=True, status__in=OPEN_ACTIVITY)  # the partial index's condition
+    awaiting = Thread.objects.filter(awaiting_nav_reply=True)
+    decision = NeedsDecision.objects.filter(status__in=OPEN_DECISION)
+    if whole:
+        # most clients: each table's matching rows read once (an uncorrelated IN, hashed or
+        # indexed by the database) instead of one lookup per client
+        f_req = _flag(Q(pk__in=req.values("client_id")))
+        f_awaiting = _flag(Q(pk__in=awaiting.values("client_id")))
+        f_decision = Q(pk__in=decision.values("client_id"))
+    else:
+        f_req = Exists(req.filter(client_id=OuterRef("pk")))
+        f_awaiting = Exists(awaiting.filter(client_id=OuterRef("pk")))
+        f_decision = Exists(decision.filter(client_id=OuterRef("pk")))
+    due = Q(assessment_due__lte=today + dt.timedelta(days=PENDING_ASSESSMENT_DAYS))
+    return qs.annotate(
+        f_req=f_req,
+        f_awaiting=f_awaiting,
+        f_pending=_flag(due | f_decision) if whole else _flag(due) | f_decision,
         f_priority=_flag(
             Q(immigrant_non_eea=True)
             | Q(long_term_unemployed=True)
@@ -88,55 +100,124 @@ def office_facts(
         f_new=_flag(Q(created_at__gte=now - dt.timedelta(days=NEW_DAYS))),
         f_overdue=_flag(overdue),
     )
-    cols = [
-        "pk",
-        "office_id",
-        "counsellor_id",
-        "need_group",
-        "manual_followup",
-        "needs_interpreter",
-        "f_req",
-        "f_awaiting",
-        "f_pending",
-        "f_priority",
-        "f_new",
-        "f_overdue",
-        "address_protection",
-        "skjermet",
-        "language",
-    ]
-    if month_starts:
-        # the first month (index into month_starts) the client existed in, computed by the database
-        qs = qs.annotate(
-            f_first=Case(
-                *[When(created_at__lt=end, then=Value(k)) for k, end in enumerate(month_starts[1:])],
-                default=Value(len(month_starts) - 1),
-                output_field=IntegerField(),
-            )
-        )
-        cols = [*cols, "f_first"]
-    qs = qs.values_list(*cols).order_by("pk")
-    sql, params = qs.query.sql_with_params()
+
+
+COLS = [
+    "pk",
+    "office_id",
+    "counsellor_id",
+    "need_group",
+    "manual_followup",
+    "needs_interpreter",
+    "f_req",
+    "f_awaiting",
+    "f_pending",
+    "f_priority",
+    "f_new",
+    "f_overdue",
+    "address_protection",
+    "skjermet",
+    "language",
+]
+
+
+def office_facts(
+    office_id: int | None,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    client_ids=None,
+    office_ids=None,
+    counsellor_id: int | None = None,
+    contact_days: dict[str, int] | None = None,
+) -> list[ClientFacts]:
+    """Facts for every client followed up at ``office_id`` (None: every office, or ``office_ids``;
+    or the given clients; or one counsellor's). ``contact_days`` (need group -> days) adds the red light."""
+    qs = _annotated(
+        office_id,
+        today=today,
+        now=now,
+        client_ids=client_ids,
+        office_ids=office_ids,
+        counsellor_id=counsellor_id,
+        contact_days=contact_days,
+    )
+    sql, params = qs.values_list(*COLS).order_by("pk").query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        if stream:
-            return _stream(cur, bool(month_starts))
         rows = cur.fetchall()
-    if month_starts:
-        return [_facts(r[:-1], r[-1]) for r in rows]
     return [_facts(r) for r in rows]
 
 
-def _stream(cur, with_first: bool):
-    """(client id, fact vector, first month) in chunks, for the national estimate (no objects kept)."""
-    out_ids, out_x, out_first = [], [], []
-    while rows := cur.fetchmany(20000):
-        for r in rows:
-            f = _facts(r[:-1], r[-1]) if with_first else _facts(r)
-            out_ids.append(f.client_id)
-            out_x.append(f.facts)
-            out_first.append(f.first_month if with_first else 0)
-    return out_ids, out_x, out_first
+# the 0/1 columns of the annotated query, in model.FACTOR_NAMES order after the need groups
+_FLAG_COLS = ["f_req", "f_awaiting", "manual_followup", "needs_interpreter", "f_pending", "f_priority", "f_new"]
+
+
+def _outer(inner_cols: list[str]) -> tuple[list[str], list]:
+    """SQL expressions over the annotated query's columns: the need-group one-hot, then the flags
+    (FACTOR_NAMES order), each 0 or 1 on both databases."""
+    exprs, params = [], []
+    for group, _f in sorted(NEED_GROUP_FACTOR.items(), key=lambda kv: FACTOR_NAMES.index(kv[1])):
+        exprs.append("CASE WHEN t.need_group = %s THEN 1 ELSE 0 END")
+        params.append(group)
+    exprs += [f"CASE WHEN t.{c} THEN 1 ELSE 0 END" for c in _FLAG_COLS]
+    return exprs, params
+
+
+@dataclass(frozen=True)
+class CounsellorSums:
+    """A counsellor's clients at one office: how many, how many have each fact (FACTOR_NAMES order),
+    and how many are past the contact standard."""
+
+    counsellor_id: int
+    n: int
+    counts: tuple
+    contact_overdue: int
+
+
+def counsellor_sums(
+    office_id: int, *, today: dt.date, now: dt.datetime, contact_days: dict[str, int] | None = None
+) -> list[CounsellorSums]:
+    """Per counsellor at the office: the number of clients with each fact, summed by the database
+    in one statement (a weight is linear in the facts, so a caseload's weight is base x clients +
+    the points x these counts). An office of 5,000 clients returns one row per counsellor."""
+    qs = _annotated(office_id, today=today, now=now, contact_days=contact_days).exclude(counsellor_id=None)
+    inner, params = qs.values_list(*COLS).order_by().query.sql_with_params()
+    exprs, outer_params = _outer(COLS)
+    sums = ", ".join(f"SUM({e})" for e in exprs)
+    sql = (
+        f"SELECT t.counsellor_id, COUNT(*), {sums}, SUM(CASE WHEN t.f_overdue THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) t GROUP BY t.counsellor_id"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*outer_params, *params])
+        rows = cur.fetchall()
+    return [CounsellorSums(r[0], int(r[1]), tuple(int(v or 0) for v in r[2:-1]), int(r[-1] or 0)) for r in rows]
+
+
+def fact_arrays(office_id: int | None, *, today: dt.date, now: dt.datetime, month_starts: list):
+    """For the weight estimate: client ids (ascending), the 0/1 fact matrix (clients x FACTOR_NAMES,
+    int8) and each client's first month (index into ``month_starts``), every column an integer
+    computed by the database and read in chunks straight into arrays (no object per client)."""
+    import numpy as np  # loaded when weights are estimated, not at start-up (core/lazy.py)
+
+    qs = _annotated(office_id, today=today, now=now, whole=office_id is None).annotate(
+        f_first=Case(
+            *[When(created_at__lt=end, then=Value(k)) for k, end in enumerate(month_starts[1:])],
+            default=Value(len(month_starts) - 1),
+            output_field=IntegerField(),
+        )
+    )
+    inner, params = qs.values_list(*COLS, "f_first").order_by().query.sql_with_params()
+    exprs, outer_params = _outer(COLS)
+    sql = f"SELECT t.pk, {', '.join(exprs)}, t.f_first FROM ({inner}) t ORDER BY t.pk"
+    blocks = []
+    with connection.cursor() as cur:
+        cur.execute(sql, [*outer_params, *params])
+        while rows := cur.fetchmany(50000):
+            blocks.append(np.array(rows, dtype=np.int64))
+    data = np.concatenate(blocks) if blocks else np.zeros((0, len(FACTOR_NAMES) + 2), dtype=np.int64)
+    return data[:, 0], data[:, 1:-1].astype(np.int8), data[:, -1]
 
 
 # the need-group one-hot, as (1 at the group's position) prefixes; the other facts follow in FACTOR_NAMES order
@@ -155,7 +236,7 @@ assert FACTOR_NAMES == [
 ]
 
 
-def _facts(r, created=None) -> ClientFacts:
+def _facts(r) -> ClientFacts:
     pk, office, counsellor, group, manual, interp, req, awaiting, pending, priority, new, overdue, prot, skj, lang = r
     vec = _NG_PREFIX.get(group or "", _NO_GROUP) + (
         1 if req else 0,
@@ -177,5 +258,4 @@ def _facts(r, created=None) -> ClientFacts:
         bool(interp),
         bool(overdue),
         office,
-        created,
     )

@@ -6,23 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 # The observable facts a client's follow-up weight is built from (all 0/1), with their labels.
 # Need group is one-hot with "standard innsats" (or no decision yet) as the reference.
 FACTORS: list[tuple[str, str]] = [
-    ("ng_situasjonsbestemt", "Situasjonsbestemt innsats"),
-    ("ng_spesielt", "Spesielt tilpasset innsats"),
-    ("ng_gradert", "Gradert varig tilpasset innsats"),
-    ("ng_varig", "Varig tilpasset innsats"),
-    ("requirement", "Åpent aktivitetskrav"),
-    ("awaiting_reply", "Melding venter på svar fra Nav"),
-    ("manual", "Manuell oppfølging (ikke digital)"),
-    ("interpreter", "Behov for tolk"),
-    ("pending", "Vedtak eller vurdering venter"),
-    ("priority", "Prioritert gruppe"),
-    ("new", "Ny i oppfølging (siste 90 dager)"),
+    ("ng_situasjonsbestemt", gettext_lazy("Situasjonsbestemt innsats")),
+    ("ng_spesielt", gettext_lazy("Spesielt tilpasset innsats")),
+    ("ng_gradert", gettext_lazy("Gradert varig tilpasset innsats")),
+    ("ng_varig", gettext_lazy("Varig tilpasset innsats")),
+    ("requirement", gettext_lazy("Åpent aktivitetskrav")),
+    ("awaiting_reply", gettext_lazy("Melding venter på svar fra Nav")),
+    ("manual", gettext_lazy("Manuell oppfølging (ikke digital)")),
+    ("interpreter", gettext_lazy("Behov for tolk")),
+    ("pending", gettext_lazy("Vedtak eller vurdering venter")),
+    ("priority", gettext_lazy("Prioritert gruppe")),
+    ("new", gettext_lazy("Ny i oppfølging (siste 90 dager)")),
 ]
 FACTOR_NAMES = [f for f, _ in FACTORS]
-FACTOR_LABELS = dict(FACTORS) | {"base": "Grunnvekt (alle brukere)"}
+FACTOR_LABELS = dict(FACTORS) | {"base": gettext_lazy("Grunnvekt (alle brukere)")}
 NEED_GROUP_FACTOR = {
     "SITUASJONSBESTEMT_INNSATS": "ng_situasjonsbestemt",
     "SPESIELT_TILPASSET_INNSATS": "ng_spesielt",

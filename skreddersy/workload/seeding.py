@@ -40,6 +40,9 @@ def seed(ctx: SeedContext) -> None:
         rng=ctx.rng, now=ctx.now, batch=ctx.batch, progress=ctx.progress
     )
     ctx.row_counts["workload_staffterms"] = seed_terms(rng=ctx.rng, today=ctx.now.date())
+    from skreddersy.workload.services import refresh_loads
+
+    ctx.row_counts["timeuse_counsellorload"] = refresh_loads()
 
 
 def _minutes(rng: random.Random, base: int, factor: float) -> int:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from skreddersy.core import audit, clock, collation
 from skreddersy.core.errors import AccessDenied, NotFound
@@ -23,7 +25,7 @@ from skreddersy.timeuse.models import FACE_TO_FACE, Kind, TimeEntry
 
 from . import model, planner
 from .estimation import WeightEstimateResult
-from .facts import ClientFacts, office_facts
+from .facts import ClientFacts, counsellor_sums, office_facts
 from .models import ContactStandard, OfficePoints, StaffTerms, TimeUseWeek, WeightEstimate
 
 RECORDED_DAYS = 28
@@ -98,8 +100,16 @@ def _terms(staff_ids, today) -> dict[int, Terms]:
     return out
 
 
-def _counsellors(office_id: int, facts: list[ClientFacts]) -> list[StaffMember]:
-    holding = {f.counsellor_id for f in facts if f.counsellor_id}
+def _caseload_minutes(points: dict[str, float], c) -> float:
+    """The sum of a caseload's weights from its fact counts (a weight is linear in the facts)."""
+    return float(points.get("base", 0.0)) * c.n + sum(
+        float(points.get(name, 0.0)) * k for name, k in zip(model.FACTOR_NAMES, c.counts, strict=True)
+    )
+
+
+def _counsellors(office_id: int, holding) -> list[StaffMember]:
+    """The office's counsellors and anyone else holding clients there (``holding``: their ids)."""
+    holding = {h for h in holding if h}
     staff = list(StaffMember.objects.filter(memberships__office_id=office_id, roles__role=Role.COUNSELLOR).distinct())
     have = {s.pk for s in staff}
     missing = holding - have
@@ -118,22 +128,23 @@ class CounsellorRow:
     terms: Terms
     overdue: int
     red_lights: int
+    office_id: int | None = None
 
-    @property
+    @cached_property  # read several times a row by the page and the plot
     def points_hours(self) -> float:
         return model.minutes_per_month_to_hours_per_week(self.points_minutes) + self.terms.fixed
 
-    @property
+    @cached_property
     def estimated_hours(self) -> float | None:
         if self.estimated_minutes is None:
             return None
         return model.minutes_per_month_to_hours_per_week(self.estimated_minutes) + self.terms.fixed
 
-    @property
+    @cached_property
     def over(self) -> float:
         return max(0.0, self.points_hours - self.terms.ceiling)
 
-    @property
+    @cached_property
     def load_share(self) -> float:
         return self.points_hours / self.terms.ceiling if self.terms.ceiling else 0.0
 
@@ -165,7 +176,7 @@ class WorkloadPage:
     svg: str = ""
     time_use: dict | None = None  # this quarter's time-use week, mean hours by category (5 or more weeks)
 
-    @property
+    @cached_property
     def over_ceiling(self) -> list[CounsellorRow]:
         return sorted((r for r in self.rows if r.over > 0), key=lambda r: -r.over)
 
@@ -263,59 +274,76 @@ def _plot(rows: list[CounsellorRow]) -> str:
     return "".join(parts)
 
 
-def workload_page(*, user, office_id: int, plot: bool = True) -> WorkloadPage:
-    office = require_office_leader(user, office_id)
-    now, today = clock.now(), clock.today()
-    days = contact_days_for(office.pk)
-    facts = office_facts(office.pk, today=today, now=now, contact_days=days)
-    points, version = points_for(office.pk)
-    estimate, estimated_at = latest_estimate(office.pk)
-    w_points = _weights(facts, points)
-    w_est = _weights(facts, estimate.points()) if estimate else None
-    staff = _counsellors(office.pk, facts)
+@dataclass
+class OfficeTable:
+    """Each counsellor's row at one office, with what the rows were computed from."""
+
+    rows: list[CounsellorRow]
+    points: dict[str, float]
+    points_version: int
+    estimate: WeightEstimateResult | None
+    estimated_at: dt.datetime | None
+    contact_days: dict[str, int]
+
+
+def office_table(office_id: int, *, now: dt.datetime, today: dt.date) -> OfficeTable:
+    """The counsellors' rows of one office (no access check: the callers check it, or are the
+    periodic refresh of the stored loads)."""
+    days = contact_days_for(office_id)
+    sums = {c.counsellor_id: c for c in counsellor_sums(office_id, today=today, now=now, contact_days=days)}
+    points, version = points_for(office_id)
+    estimate, estimated_at = latest_estimate(office_id)
+    est_points = estimate.points() if estimate else None
+    clipped = {}
+    if est_points is not None and model.lowest_weight(est_points) < 0:
+        # estimated weights may make some client weigh less than nothing; such a client counts 0,
+        # which is not linear in the facts: sum client by client
+        for f in office_facts(office_id, today=today, now=now):
+            if f.counsellor_id is not None:
+                clipped[f.counsellor_id] = clipped.get(f.counsellor_id, 0.0) + max(
+                    0.0, model.client_weight(est_points, f.facts)
+                )
+    staff = _counsellors(office_id, sums)
     ids = [s.pk for s in staff]
     terms = _terms(ids, today)
-    by = defaultdict(lambda: [0, 0.0, 0.0, 0])
-    for i, f in enumerate(facts):
-        if f.counsellor_id is None:
-            continue
-        acc = by[f.counsellor_id]
-        acc[0] += 1
-        acc[1] += w_points[i]
-        if w_est is not None:
-            acc[2] += max(0.0, w_est[i])
-        acc[3] += f.contact_overdue
+    by = {}
+    for cid, c in sums.items():
+        est = None
+        if est_points is not None:
+            est = clipped.get(cid, 0.0) if clipped else _caseload_minutes(est_points, c)
+        by[cid] = (c.n, _caseload_minutes(points, c), est, c.contact_overdue)
+    empty = (0, 0.0, 0.0 if est_points is not None else None, 0)
     overdue = dict(
-        Task.objects.filter(owner_id__in=ids, status=Task.Status.OPEN, deadline__lt=now, client__office_id=office.pk)
+        Task.objects.filter(owner_id__in=ids, status=Task.Status.OPEN, deadline__lt=now, client__office_id=office_id)
         .values("owner_id")
         .annotate(n=Count("id"))
         .values_list("owner_id", "n")
     )
-    rows = [
-        CounsellorRow(
-            s,
-            by[s.pk][0],
-            by[s.pk][1],
-            by[s.pk][2] if w_est is not None else None,
-            terms[s.pk],
-            overdue.get(s.pk, 0),
-            by[s.pk][3],
-        )
-        for s in staff
-    ]
-    shown = access.sees_team_figures(user, office.pk, len(staff))
+    rows = []
+    for s in staff:
+        n, w_points, w_est, red = by.get(s.pk, empty)
+        rows.append(CounsellorRow(s, n, w_points, w_est, terms[s.pk], overdue.get(s.pk, 0), red, office_id))
+    return OfficeTable(rows, points, version, estimate, estimated_at, days)
+
+
+def workload_page(*, user, office_id: int, plot: bool = True) -> WorkloadPage:
+    office = require_office_leader(user, office_id)
+    now, today = clock.now(), clock.today()
+    t = office_table(office.pk, now=now, today=today)
+    ids = [r.staff.pk for r in t.rows]
+    shown = access.sees_team_figures(user, office.pk, len(ids))
     page = WorkloadPage(
         office,
-        rows,
-        points,
-        version,
-        estimate,
-        estimated_at,
+        t.rows,
+        t.points,
+        t.points_version,
+        t.estimate,
+        t.estimated_at,
         recorded_time(staff_ids=ids, office_id=office.pk, now=now, shown=shown),
-        days,
+        t.contact_days,
     )
     if plot:
-        page.svg = _plot(rows)
+        page.svg = _plot(t.rows)
     page.time_use = _time_use(office.pk, today.year, (today.month - 1) // 3 + 1)
     return page
 
@@ -339,9 +367,7 @@ def own_workload(*, user) -> OwnWorkload:
     terms = _terms([staff.pk], today)[staff.pk]
     for office_id in sorted(access.actor(user).office_ids):
         days = contact_days_for(office_id)
-        facts = [
-            f for f in office_facts(office_id, today=today, now=now, contact_days=days) if f.counsellor_id == staff.pk
-        ]
+        facts = office_facts(office_id, today=today, now=now, contact_days=days, counsellor_id=staff.pk)
         if not facts:
             continue
         red += [f.client_id for f in facts if f.contact_overdue]
@@ -361,6 +387,7 @@ def own_workload(*, user) -> OwnWorkload:
                 terms,
                 overdue,
                 sum(f.contact_overdue for f in facts),
+                office_id,
             )
         )
     red_rows = []
@@ -406,7 +433,7 @@ def planner_input(*, user, office_id: int, weights: str = "points") -> PlannerIn
         points = est.points() if est else points_for(office.pk)[0]
     else:
         points = points_for(office.pk)[0]
-    staff = _counsellors(office.pk, facts)
+    staff = _counsellors(office.pk, {f.counsellor_id for f in facts})
     terms = _terms([s.pk for s in staff], today)
     counsellors = [
         planner.PlanCounsellor(
@@ -557,7 +584,7 @@ def survey_comparison(*, user, wave_id: int):
         from .survey import SurveyComparison
 
         return wave, SurveyComparison(
-            0, 0, 0, message="Runden har ikke indeksen for arbeidsbelastning, eller ingen svar."
+            0, 0, 0, message=_("Runden har ikke indeksen for arbeidsbelastning, eller ingen svar.")
         )
     grouped = frame.groupby("office")["workload"].agg(["count", "mean"])
     office_ids = [int(i) for i in grouped.index]

@@ -18,9 +18,42 @@ from skreddersy.policy import access
 from . import model, planner
 from .estimation import estimate_from_records
 from .models import ContactStandard, OfficePoints, StaffTerms, TimeUseWeek, WeightEstimate
-from .selectors import planner_input, require_office_leader
+from .selectors import office_table, planner_input, require_office_leader
 
 POINT_LIMIT = 600  # minutes per client per month for one fact
+
+
+def refresh_loads(*, office_ids=None) -> int:
+    """Store each counsellor's modelled workload at the offices (None: every office with clients)
+    in ``timeuse.CounsellorLoad``, which the follow-up overview reads for its red light. One office
+    at a time, each replaced in its own transaction. Returns the number of rows stored. Holds no
+    client's data (counts and hours per counsellor), so nothing is audited."""
+    from skreddersy.clients.models import Client
+    from skreddersy.timeuse.models import CounsellorLoad
+
+    now, today = clock.now(), clock.today()
+    if office_ids is None:
+        office_ids = list(Client.objects.order_by().values_list("office_id", flat=True).distinct())
+    n = 0
+    for oid in sorted(set(office_ids)):
+        rows = [
+            CounsellorLoad(
+                staff=r.staff,
+                office_id=oid,
+                caseload=r.caseload,
+                points_hours=round(r.points_hours, 2),
+                estimated_hours=None if r.estimated_hours is None else round(r.estimated_hours, 2),
+                ceiling_hours=r.terms.ceiling,
+                past_contact_standard=r.red_lights,
+                computed_at=now,
+            )
+            for r in office_table(oid, now=now, today=today).rows
+        ]
+        with transaction.atomic():
+            CounsellorLoad.objects.filter(office_id=oid).delete()
+            CounsellorLoad.objects.bulk_create(rows)
+        n += len(rows)
+    return n
 
 
 def set_points(*, user, office_id: int, points: dict, expected_version: int) -> OfficePoints:
@@ -69,6 +102,7 @@ def set_points(*, user, office_id: int, points: dict, expected_version: int) -> 
             )
         row.save()
         audit.record(user, None, audit.WRITE, "arbeidsbelastning: poeng", obj=row)
+    refresh_loads(office_ids=[office_id])
     return row
 
 
@@ -117,6 +151,7 @@ def set_terms(
             },
         )
         audit.record(user, None, audit.WRITE, "arbeidsbelastning: arbeidstid", obj=row)
+    refresh_loads(office_ids=[office_id])
     return row
 
 
@@ -143,6 +178,7 @@ def set_contact_standards(*, user, office_id: int, days: dict[str, int | None]) 
                 )
                 n += 1
         audit.record(user, None, audit.WRITE, "arbeidsbelastning: kontaktstandard")
+    refresh_loads(office_ids=[office_id])
     return n
 
 
@@ -157,6 +193,8 @@ def estimate_weights(*, user, office_id: int | None) -> WeightEstimate:
     result = estimate_from_records(office_id)
     row = WeightEstimate.objects.create(office_id=office_id, computed_at=clock.now(), result=result.to_dict())
     audit.record(user, None, audit.WRITE, "arbeidsbelastning: estimerte vekter", obj=row)
+    if office_id is not None:
+        refresh_loads(office_ids=[office_id])
     return row
 
 
@@ -190,6 +228,7 @@ def commit_plan(
                 or "Omfordeling i kapasitetsplanleggeren"
             )
             n += assign_clients(user=user, client_ids=cids, counsellor=to, reason=why)
+    refresh_loads(office_ids=[office_id])
     return n
 
 

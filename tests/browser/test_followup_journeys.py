@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from skreddersy.followup import services
 from tests import factories as f
@@ -95,7 +96,7 @@ def test_requirement_journey_counsellor_client_and_journal(page, phone, live_ser
 
     # filter: only clients awaiting Nav's reply (htmx swaps the table)
     page.get_by_label("Venter på svar fra Nav").check()
-    page.wait_for_function("document.querySelectorAll('#overview-results tbody tr').length === 1")
+    expect(page.locator("#overview-results tbody tr")).to_have_count(1)
     assert "awaiting=on" in page.url
     assert page.get_by_text("Ali, Aisha").count() == 0
     shot(page, "02-overview-filtered")
@@ -140,7 +141,7 @@ def test_requirement_journey_counsellor_client_and_journal(page, phone, live_ser
     journal = page.locator("#journal-list")
     assert journal.get_by_text("Bruker godtok aktivitetskravet: Møte på jobbklubb hver tirsdag").is_visible()
     page.locator("#journal").get_by_label("Aktivitet").check()
-    page.wait_for_function("!document.querySelector('#journal-list').textContent.includes('Melding fra bruker')")
+    expect(page.locator("#journal-list")).not_to_contain_text("Melding fra bruker")
     assert page.locator("#journal-list").get_by_text("Bruker godtok aktivitetskravet").is_visible()
     shot(page, "07-person-journal-filtered")
 

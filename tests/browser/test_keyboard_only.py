@@ -7,6 +7,7 @@ focus is on a visible element, never on <body>. Screenshots in test-results/scre
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from skreddersy.followup import services
 from skreddersy.followup.models import NeedsDecision
@@ -137,9 +138,7 @@ def test_focus_stays_in_the_region_an_htmx_swap_replaced(page, live_server):
     tab_to(page, text="Henvis", limit=150)
     with page.expect_response(lambda r: "/velg/" in r.url):
         page.keyboard.press("Enter")
-    page.wait_for_function(
-        "document.querySelector('#matching-panel [role=status], #matching-panel [role=alert]') !== null"
-    )
+    expect(page.locator("#matching-panel [role=status], #matching-panel [role=alert]").first).to_be_attached()
     page.wait_for_timeout(300)  # htmx settles after the swap
     where = page.evaluate("""() => { const a = document.activeElement;
         return {body: a === document.body, inPanel: !!a.closest('#matching-panel'), tag: a.tagName, text: a.innerText.slice(0, 60)}; }""")

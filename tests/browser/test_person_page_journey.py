@@ -10,6 +10,7 @@ import datetime as dt
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from skreddersy.core import clock
 from skreddersy.followup import services
@@ -120,7 +121,7 @@ def test_journal_show_more_and_the_folded_measures_panel(page, live_server):
     more = page.get_by_role("button", name="Vis eldre hendelser")
     more.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#journal-list .app-journal-entry').length > 10")
+    expect(entries.nth(10)).to_be_attached()  # an eleventh line arrived
     assert entries.count() > 10
     # focus went to the first new line, not to <body>
     assert page.evaluate("document.activeElement.classList.contains('app-journal-entry')")

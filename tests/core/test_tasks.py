@@ -15,7 +15,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from skreddersy.core import clock
-from skreddersy.core.tasks import enqueue_due, housekeeping
+from skreddersy.core.tasks import enqueue_due, housekeeping, in_hours
 
 HOUSEKEEPING = "skreddersy.core.tasks.housekeeping"
 
@@ -74,15 +74,46 @@ def test_housekeeping_prunes_finished_task_results_past_retention_and_keeps_rece
     assert {str(i) for i in DBTaskResult.objects.values_list("id", flat=True)} == {str(recent.id), str(waiting.id)}
 
 
+def _an_hour_every_task_may_run() -> dt.datetime:
+    """Tomorrow, local time, at an hour within every task's hours (``PERIODIC_TASK_HOURS``)."""
+    hours = settings.PERIODIC_TASK_HOURS.values()
+    hour = next(h for h in range(24) if all(in_hours(timezone.localtime().replace(hour=h), w) for w in hours))
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    return tomorrow.replace(hour=hour, minute=30, second=0, microsecond=0)
+
+
 @pytest.mark.django_db
 def test_the_schedule_enqueues_a_due_task_once_per_interval():
-    assert sorted(enqueue_due()) == sorted(settings.PERIODIC_TASKS)  # every periodic task, once
-    assert enqueue_due() == []  # waiting to run: not again
-    DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now())
-    assert enqueue_due() == []  # ran within the interval: not again
-    later = timezone.now() + dt.timedelta(seconds=max(settings.PERIODIC_TASKS.values()) + 1)
+    now = _an_hour_every_task_may_run()
+    assert sorted(enqueue_due(now=now)) == sorted(settings.PERIODIC_TASKS)  # every periodic task, once
+    DBTaskResult.objects.update(enqueued_at=now)  # as if the worker's check had run at that time
+    assert enqueue_due(now=now) == []  # waiting to run: not again
+    DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL, finished_at=now)
+    assert enqueue_due(now=now) == []  # ran within the interval: not again
+    days = -(-max(settings.PERIODIC_TASKS.values()) // 86400)  # whole days, so the hour is the same
+    later = now + dt.timedelta(days=days, seconds=1)
     assert set(enqueue_due(now=later)) == set(settings.PERIODIC_TASKS)
     assert DBTaskResult.objects.filter(task_path=HOUSEKEEPING).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_task_with_hours_is_enqueued_only_within_them_and_once_every_night(settings):
+    settings.PERIODIC_TASKS = {HOUSEKEEPING: 20 * 3600}
+    settings.PERIODIC_TASK_HOURS = {HOUSEKEEPING: (1, 5)}
+    day = (timezone.localtime() + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    runs = []
+    for hour in range(24 * 3):  # three days, checked every hour
+        now = day.replace(hour=0) + dt.timedelta(hours=hour, minutes=1)
+        if enqueue_due(now=now):
+            DBTaskResult.objects.filter(task_path=HOUSEKEEPING).update(
+                enqueued_at=now, status=TaskResultStatus.SUCCESSFUL, finished_at=now
+            )
+            runs.append(timezone.localtime(now))
+    assert [(r.day, r.hour) for r in runs] == [
+        ((day + dt.timedelta(days=d)).day, 1) for d in range(3)
+    ]  # at 01:xx every night, never in the day
+    assert in_hours(day.replace(hour=23), (22, 2)) and in_hours(day.replace(hour=1), (22, 2))
+    assert not in_hours(day.replace(hour=2), (22, 2))
 
 
 def _database_url(connection) -> str:

@@ -56,6 +56,10 @@ def _sent(e):
     return services.submit_decision(user=e["nav"], decision=_draft(e))
 
 
+def _language_mark(e):
+    return services.mark_language_need(user=e["nav"], client=e["client"], subject="decision", need="translation")
+
+
 def _activity(e):
     return services.add_activity(user=e["nav"], client=e["client"], title="Kurs", type="course")
 
@@ -172,6 +176,12 @@ SERVICES = {
                      lambda e: dict(thread=_thread(e), body="Svar"),
                      [lambda e: dict(thread=_thread(e), body="")]),
     "mark_no_reply_needed": (services.mark_no_reply_needed, "nav", lambda e: dict(thread=_thread(e)), []),
+    # the interpreter or translation mark on a counsellor's text (issue 19)
+    "mark_language_need": (services.mark_language_need, "nav",
+                           lambda e: dict(client=e["client"], subject="message", need="interpreter"),
+                           [lambda e: dict(client=e["client"], subject="message", need="x"),
+                            lambda e: dict(client=e["client"], subject="x", need="interpreter")]),
+    "language_need_done": (services.language_need_done, "nav", lambda e: dict(mark=_language_mark(e).pk), []),
     "mark_thread_read": (services.mark_thread_read, "nav", lambda e: dict(thread=_thread(e)), []),
     "set_message_route": (services.set_message_route, "nav",
                           lambda e: dict(message=Message.objects.get(thread=_thread(e)), route="benefit"),
@@ -227,6 +237,7 @@ SELECTORS = {
     "get_task": (selectors.get_task, lambda e: dict(task_id=_task(e).pk)),
     "decision_form": (selectors.decision_form, lambda e: dict(client_id=e["client"].pk)),
     "decision_page": (selectors.decision_page, lambda e: dict(decision_id=_draft(e).pk)),
+    "decision_letter": (selectors.decision_letter, lambda e: dict(decision_id=_sent(e).pk)),
     "get_message": (selectors.get_message, lambda e: dict(message_id=Message.objects.filter(thread=_thread(e)).first().pk)),
     "case_record": (selectors.case_record, lambda e: dict(client_id=e["client"].pk)),
     "mapping_form": (client_selectors.mapping_form, lambda e: dict(client_id=e["client"].pk)),

@@ -118,14 +118,15 @@ def test_client_request_checks_access_and_audits_once(case, name, method, url, d
 
 
 def test_a_refused_request_is_checked_and_audited_once(case):
-    """A counsellor at another office: one check, one "denied" entry, the error page (403)."""
+    """A counsellor at another office: one check, one "denied" entry, and the not-found page (404:
+    a client the counsellor may not see answers as one that does not exist)."""
     from skreddersy.core.models import AuditEntry
 
     other = f.staff("counsellor", offices=[f.office(f.county("58"))])
     before = AuditEntry.objects.count()
     resp, checks, _gates, _writes = _counted(_login(other.user), "post", reverse("activity_new", args=[case["client"].pk]),
                                              {"title": "X", "type": "own", "status": "proposed"})
-    assert resp.status_code == 403
+    assert resp.status_code == 404
     assert checks == 1
     # (the policy's own "denied" row is written inside the refused write's transaction and rolled
     # back with it; audited_write then records the refusal once, outside it)

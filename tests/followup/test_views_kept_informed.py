@@ -197,3 +197,13 @@ def test_rating_aggregates_page_for_analysts_only(world):
     body = text(login(analyst.user).get(reverse("rating_aggregates")))
     assert "færre enn 5" in body
     assert login(world["nav"]).get(reverse("rating_aggregates")).status_code == 403
+
+
+def test_the_menu_links_the_rating_aggregates_for_those_who_may_see_them(world):
+    """Analysts find the aggregated ratings in the menu; a counsellor, who may not open the page,
+    gets no link to it."""
+    url = reverse("rating_aggregates")
+    analyst = login(f.staff("analyst").user)
+    assert f'href="{url}"' in analyst.get(reverse("insight_home")).content.decode()
+    assert f'href="{url}" aria-current="page"' in analyst.get(url).content.decode()
+    assert f'href="{url}"' not in login(world["nav"]).get(reverse("overview")).content.decode()

@@ -35,7 +35,9 @@ def _queries(http, url, **extra) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/oversikt/", "/api/v1/overview", "/oversikt/?sort=deadline&awaiting=on"])
+@pytest.mark.parametrize("url", ["/oversikt/", "/api/v1/overview", "/oversikt/?sort=deadline&awaiting=on",
+                                 "/oversikt/?measure_type=ARBEIDSTRENING&age_band=30_39&municipality=%C3%85s",
+                                 "/api/v1/overview?measure_type=ARBEIDSTRENING&activity_type=measure&followup_mode=digital"])
 def test_overview_queries_do_not_grow_with_caseload(db, url):
     county = f.county("60")
     a = f.office(county)

@@ -59,3 +59,90 @@ def thousands(value, decimals=None):
     except (TypeError, ValueError):
         decimals = None
     return format_number(value, decimals)
+
+
+def named_format(name: str) -> str:
+    """The active language's format called ``name``: Django's own names (``SHORT_DATE_FORMAT``)
+    and skreddersy's (``WEEKDAY_DATE_FORMAT``, ``skreddersy/formats/<lang>/formats.py``), bokmål's
+    when the language has none."""
+    from django.utils.formats import FORMAT_SETTINGS, get_format, iter_format_modules
+
+    if name in FORMAT_SETTINGS:
+        return get_format(name)
+    for lang_code in (translation.get_language() or "nb", "nb"):
+        for module in iter_format_modules(lang_code):
+            fmt = getattr(module, name, None)
+            if fmt:
+                return fmt
+    return name
+
+
+def format_date(value, name: str = "SHORT_DATE_FORMAT") -> str:
+    """A date or datetime in the active language's named format (Python code's ``|date``)."""
+    from django.utils import dateformat
+
+    if value in (None, ""):
+        return ""
+    return dateformat.format(value, named_format(name))
+
+
+@register.filter(expects_localtime=True)
+def ldate(value, name):
+    """``{{ day|ldate:"WEEKDAY_DATE_FORMAT" }}``: a date in one of skreddersy's own named formats
+    (beyond Django's DATE_FORMAT and friends) in the active language; empty for no date."""
+    try:
+        return format_date(value, str(name))
+    except (AttributeError, TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def refname(entry, field="name"):
+    """``{{ group|refname }}``: a reference-data entry's name in the active language
+    (``core.reference.localized``: its ``name_en`` in English, else ``name_no``)."""
+    from skreddersy.core import reference
+
+    if not isinstance(entry, dict):
+        return entry
+    return reference.localized(entry, str(field))
+
+
+@register.filter
+def measure_type_name(measure_type):
+    """``{{ o.measure_type|measure_type_name }}``: the type's name in the active language
+    (``core.reference.measure_type_name``)."""
+    from skreddersy.core import reference
+
+    if measure_type is None:
+        return ""
+    return reference.measure_type_name(getattr(measure_type, "code", ""), getattr(measure_type, "name", ""))
+
+
+@register.filter
+def norwegian_wording(text):
+    """``{{ item.text|norwegian_wording }}``: a survey item in its published Norwegian wording. On
+    a page in another language it is marked as Norwegian (``lang="nb"``, so a screen reader reads
+    it as Norwegian) and as not yet translated, since no published English wording exists for
+    the items in the bank and the product does not make one up."""
+    from django.utils.html import format_html
+
+    if text in (None, ""):
+        return ""
+    lang = (translation.get_language() or "nb").split("-")[0].lower()
+    if lang in ("nb", "nn", "no"):
+        return text
+    return format_html(
+        '<span lang="nb">{}</span> <span class="app-untranslated">({})</span>',
+        text,
+        translation.gettext("ikke oversatt ennå: publisert norsk ordlyd"),
+    )
+
+
+@register.filter
+def stored_text(value):
+    """``{{ task.title|stored_text }}``: text the product stored in Norwegian (a task's title, an
+    activity it added) in the active language (``core.stored_text.render``); what a person wrote
+    is shown as written."""
+    from skreddersy.core import stored_text as texts
+
+    return texts.render(value) if isinstance(value, str) else value

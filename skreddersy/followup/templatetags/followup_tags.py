@@ -12,12 +12,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from skreddersy.core import clock
+from skreddersy.core.templatetags.skreddersy_format import format_date
 
 register = template.Library()
 
 
 def _short(d: dt.date, today: dt.date) -> str:
-    return d.strftime("%d.%m") if d.year == today.year else d.strftime("%d.%m.%Y")
+    """Day and month in the active language's short form (05.12 / 05/12), the year added when
+    it is not this year's."""
+    return format_date(d, "SHORT_MONTH_DAY_FORMAT" if d.year == today.year else "SHORT_DATE_FORMAT")
 
 
 def deadline_phrase(value, *, now: dt.datetime | None = None) -> tuple[str, bool]:

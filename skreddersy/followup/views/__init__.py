@@ -22,6 +22,12 @@ from skreddersy.followup.views.kept_informed import (
     client_ratings,
     rating_aggregates,
 )
+from skreddersy.followup.views.language import (
+    decision_letter,
+    decision_letter_pdf,
+    language_need_done,
+    plain_language_check,
+)
 from skreddersy.followup.views.meetings import meeting_cancel, meeting_detail, meeting_new, meeting_week, meetings_today
 from skreddersy.followup.views.minside import (
     ClientLoginView,
@@ -46,6 +52,7 @@ from skreddersy.followup.views.overview import (
     saved_filter_delete,
     saved_filter_new,
 )
+from skreddersy.followup.views.periods import person_periods
 from skreddersy.followup.views.person import (
     export_case,
     person_activities,
@@ -72,4 +79,7 @@ __all__ = [
     # issue 17
     "client_activity_disagree", "client_notice_respond", "client_ratings", "rating_aggregates", "meeting_cancel",
     "meeting_detail", "meeting_new", "meeting_week", "meetings_today", "notice_letter", "requirement_page",
+    "person_periods",
+    # issue 19
+    "decision_letter", "decision_letter_pdf", "plain_language_check", "language_need_done",
 ]

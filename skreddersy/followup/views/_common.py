@@ -59,3 +59,13 @@ def saved(request, text: str, anchor: str) -> None:
     from django.contrib import messages
 
     messages.success(request, text, extra_tags=SAVED_TAG + anchor)
+
+
+def mark_language(request, form, *, client_id: int, subject: str, object_id: int | None) -> None:
+    """After a counsellor's text is saved: store the interpreter or translation mark the form
+    offered (``ClientTextForm``), if the counsellor chose one."""
+    from skreddersy.followup import services
+
+    mark = form.language_mark()
+    if mark:
+        services.mark_language_need(user=request.user, client=client_id, subject=subject, object_id=object_id, **mark)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from skreddersy.clients import selectors as client_selectors
 from skreddersy.core.errors import AccessDenied, Conflict, ServiceError
 from skreddersy.followup import forms, selectors, services
-from skreddersy.followup.views._common import FORM_ERRORS, person_url, staff_view
+from skreddersy.followup.views._common import FORM_ERRORS, mark_language, person_url, staff_view
 
 
 def _sent_message(decision) -> str:
@@ -26,6 +26,7 @@ def _fields(d: dict) -> dict:
 
 
 def _detail(request, page: selectors.DecisionPage, form, *, conflict=None, status=200):
+    form.set_reader(page.client)
     form.set_assessments(page.assessments)
     form.set_current_group(page.current.need_group if page.current else None)
     return render(request, "followup/decision_detail.html", {
@@ -53,6 +54,7 @@ def decision_new(request, client_id: int):
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
         else:
+            mark_language(request, form, client_id=client_id, subject="decision", object_id=decision.pk)
             if "submit" not in request.POST:
                 messages.success(request, _("Utkastet er lagret."))
                 return redirect("decision_detail", decision.pk)
@@ -73,6 +75,7 @@ def decision_new(request, client_id: int):
         return redirect("decision_detail", page.existing_draft.pk)
     if request.method == "GET" and page.current:
         form = forms.DecisionForm(initial={"need_group": page.current.need_group, "main_goal": page.current.main_goal})
+    form.set_reader(page.client)
     form.set_assessments(page.assessments)
     form.set_current_group(page.current.need_group if page.current else None)
     return render(request, "followup/decision_form.html", {
@@ -92,6 +95,7 @@ def decision_detail(request, decision_id: int):
             decision = services.update_draft(user=request.user, decision=decision_id, expected_version=d.get("version") or -1,
                                              **_fields(d))
             saved = True
+            mark_language(request, form, client_id=decision.client_id, subject="decision", object_id=decision.pk)
             if "submit" in request.POST:
                 decision = services.submit_decision(user=request.user, decision=decision, expected_version=decision.version)
                 messages.success(request, _sent_message(decision))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from skreddersy.clients import selectors as client_selectors
 from skreddersy.followup import forms, selectors, services
-from skreddersy.followup.views._common import FORM_ERRORS, is_htmx, person_url, saved, staff_view
+from skreddersy.followup.views._common import FORM_ERRORS, is_htmx, mark_language, person_url, saved, staff_view
 from skreddersy.policy import access
 
 
@@ -57,12 +57,15 @@ def thread_new(request, client_id: int):
     form = forms.NewThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            t = services.start_thread(user=request.user, client=client_id, **form.cleaned_data)
+            t = services.start_thread(user=request.user, client=client_id, subject=form.cleaned_data["subject"],
+                                      body=form.cleaned_data["body"])
+            mark_language(request, form, client_id=client_id, subject="message", object_id=t.pk)
             saved(request, _("Meldingen er sendt."), f"traad-{t.pk}")
             return redirect(person_url(client_id) + f"?traad={t.pk}#traad-{t.pk}")
         except FORM_ERRORS as exc:
             forms.apply_service_error(form, exc)
     client = client_selectors.get_client(user=request.user, client_id=client_id, what="dialog: ny", nav=True)
+    form.set_reader(client)
     return render(
         request, "followup/thread_form.html", {"client": client, "form": form}, status=422 if form.errors else 200
     )

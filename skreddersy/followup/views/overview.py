@@ -20,11 +20,12 @@ from skreddersy.followup.views._common import is_htmx, staff_view
 # (``?tilbake=1``) shows the same filters, sort and page.
 SESSION_KEY = "overview_query"
 _DETAIL_FILTERS = ("need_group", "priority", "category", "age_band", "language", "interpreter", "main_goal",
-                   "activity_type", "followup_mode", "municipality", "manual", "awaiting", "deadline_7", "no_contact_90")
+                   "activity_type", "measure_type", "followup_mode", "municipality", "manual", "awaiting", "deadline_7",
+                   "no_contact_90")
 
 
 def _overview_query(request) -> tuple[forms.OverviewFilterForm, overview.OverviewQuery]:
-    form = forms.OverviewFilterForm(request.GET or None)
+    form = forms.OverviewFilterForm(request.GET or None, measure_types=overview.measure_types())
     form.is_valid()  # a bad value drops only that filter; the valid ones still apply
     data = getattr(form, "cleaned_data", {})
     q = overview.OverviewQuery(
@@ -50,6 +51,7 @@ def _overview_query(request) -> tuple[forms.OverviewFilterForm, overview.Overvie
         activity_type=data.get("activity_type") or "",
         followup_mode=data.get("followup_mode") or "",
         municipality=data.get("municipality") or "",
+        measure_type=data.get("measure_type") or "",
     )
     return form, q
 
@@ -71,7 +73,8 @@ def overview_page(request):
         stored = request.session.get(SESSION_KEY, "")
         return redirect(reverse("overview") + (f"?{stored}" if stored else ""))
     form, q = _overview_query(request)
-    ov = overview.caseload_overview(user=request.user, query=q, office_or_mine=True, with_settings=True)
+    ov = overview.caseload_overview(user=request.user, query=q, office_or_mine=True, with_settings=True,
+                                    with_loads=not is_htmx(request))
     current_qs = request.GET.urlencode()
     if request.session.get(SESSION_KEY) != current_qs:  # written only when it changes
         request.session[SESSION_KEY] = current_qs
@@ -79,7 +82,7 @@ def overview_page(request):
     params.pop("page", None)
     current = {"need_group": q.need_group, "priority": q.priority, "sort": q.sort, "category": q.category,
                "age_band": q.age_band, "main_goal": q.main_goal, "activity_type": q.activity_type,
-               "followup_mode": q.followup_mode}
+               "followup_mode": q.followup_mode, "measure_type": q.measure_type}
     options = {name: [(v, str(label), v == current[name]) for v, label in form.fields[name].choices] for name in current}
     counters = [(key, _(label), n, _with(params, status="" if q.status == key else key), q.status == key)
                 for key, label, n in ov.counter_items]

@@ -55,7 +55,10 @@ def split_saved(request) -> tuple[dict | None, list]:
 @staff_view
 def person_page(request, client_id: int):
     kinds = selectors.journal_kinds(request.GET.getlist("type"))
-    p = selectors.person(user=request.user, client_id=client_id, journal_kinds=kinds or None, focus=_focus(request.GET))
+    period = _int(request.GET.get("periode"))
+    p = selectors.person(
+        user=request.user, client_id=client_id, journal_kinds=kinds or None, focus=_focus(request.GET), period_id=period
+    )
     saved, rest = split_saved(request)
     return render(
         request,
@@ -73,6 +76,8 @@ def person_page(request, client_id: int):
             "saved": saved,
             "messages": rest,
             "journal_cursor": p.journal_cursor,
+            "period_choices": [(r.period.pk, r.label) for r in p.periods or ()],
+            "selected_period": period,
         },
     )
 
@@ -83,10 +88,12 @@ def person_journal(request, client_id: int):
     page without htmx). Without ``etter`` the list is replaced (a new filter); with it the next
     entries are appended in place of the "show more" button."""
     kinds = selectors.journal_kinds(request.GET.getlist("type"))
+    period = _int(request.GET.get("periode"))
     if not is_htmx(request):
-        return redirect(
-            person_url(client_id) + ("?" + urlencode({"type": kinds}, doseq=True) if kinds else "") + "#journal"
-        )
+        query = {"type": kinds} if kinds else {}
+        if period:
+            query["periode"] = period
+        return redirect(person_url(client_id) + ("?" + urlencode(query, doseq=True) if query else "") + "#journal")
     after = _int(request.GET.get("etter"))
     page = selectors.journal_page(
         user=request.user,
@@ -94,12 +101,14 @@ def person_journal(request, client_id: int):
         kinds=kinds or None,
         before_id=after,
         limit=selectors.JOURNAL_PAGE if after else selectors.JOURNAL_FIRST,
+        period_id=period,
     )
     ctx = {
         "entries": page.items,
         "journal_cursor": page.cursor,
         "kinds": selectors.JOURNAL_KINDS,
         "selected_kinds": kinds,
+        "selected_period": period,
         "client_id": client_id,
     }
     return render(request, "followup/_journal_more.html" if after else "followup/_journal.html", ctx)

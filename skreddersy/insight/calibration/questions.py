@@ -12,7 +12,7 @@ NONE = "none"
 
 
 def questions() -> list[dict]:
-    types = [(t["code"], t["name_no"]) for t in reference.measure_types()]
+    types = [(t["code"], reference.localized(t)) for t in reference.measure_types()]
     return [
         {
             "key": "need_group",

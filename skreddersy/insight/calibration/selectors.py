@@ -18,7 +18,7 @@ from skreddersy.insight.models import CalibrationAnswerSet, CalibrationInvitatio
 from skreddersy.insight.tokens import token_hash
 from skreddersy.policy import access
 
-from . import questions
+from . import questions, tally
 
 A = lazy("skreddersy.insight.analysis.agreement")  # numpy loads on first use (core/lazy.py)
 BOOTSTRAP = 1000
@@ -139,15 +139,27 @@ def _visible_round(user, round_id: int) -> CalibrationRound:
     return rnd
 
 
-def office_counts(rnd: CalibrationRound) -> tuple[dict[int, int], set[int]]:
-    from django.db.models import Count
+def _tally(rnd: CalibrationRound) -> dict:
+    """The sealed round's counts (``tally.py``): stored at sealing; counted here for a round
+    sealed before counts were stored (the nightly task writes them)."""
+    if rnd.tally is not None:
+        return rnd.tally
+    vignette_ids = list(Vignette.objects.filter(round=rnd).values_list("id", flat=True))
+    sets = CalibrationAnswerSet.objects.filter(round=rnd).values_list("office_id", "answers")
+    return tally.count(sets.iterator(chunk_size=2000), vignette_ids)
 
-    counts = dict(
-        CalibrationAnswerSet.objects.filter(round=rnd)
-        .values_list("office_id")
-        .annotate(n=Count("id"))
-        .values_list("office_id", "n")
-    )
+
+def office_counts(rnd: CalibrationRound, counts: dict[int, int] | None = None) -> tuple[dict[int, int], set[int]]:
+    """Answer sets per office, and the offices hidden (under five, or complements)."""
+    if counts is None:
+        from django.db.models import Count
+
+        counts = dict(
+            CalibrationAnswerSet.objects.filter(round=rnd)
+            .values_list("office_id")
+            .annotate(n=Count("id"))
+            .values_list("office_id", "n")
+        )
     return counts, suppression.suppressed_groups(counts, total_shown=True, label=str)
 
 
@@ -157,7 +169,8 @@ def results(user, round_id: int, *, office_id: int | None = None, bootstrap: int
         raise InvalidInput(
             _("Resultatene vises når runden er stengt, slik at ingen enkeltsvar kan regnes ut."), field="round"
         )
-    counts, hidden = office_counts(rnd)
+    counted = _tally(rnd)
+    counts, hidden = office_counts(rnd, tally.respondents(counted))
     scope = access.calibration_office_scope(user)
     office = None
     if office_id is not None:
@@ -175,16 +188,14 @@ def results(user, round_id: int, *, office_id: int | None = None, bootstrap: int
                 % {"n": suppression.MIN_GROUP},
                 field="office",
             )
-    sets = CalibrationAnswerSet.objects.filter(round=rnd)
-    if office_id is not None:
-        sets = sets.filter(office_id=office_id)
-    answers = list(sets.values_list("answers", flat=True))
-    if office_id is None and 0 < len(answers) < suppression.MIN_GROUP:
+    offices_in = None if office_id is None else [office_id]
+    n = sum(counts.values()) if office_id is None else counts.get(office_id, 0)
+    if office_id is None and 0 < n < suppression.MIN_GROUP:
         raise InvalidInput(
             _("Færre enn %(n)s svar i runden: ingen tall vises.") % {"n": suppression.MIN_GROUP}, field="round"
         )
     vignettes = list(Vignette.objects.filter(round=rnd))
-    qresults = [_question(q, vignettes, answers, bootstrap) for q in questions.questions()]
+    qresults = [_question(q, vignettes, counted, offices_in, bootstrap) for q in questions.questions()]
     audit.record(user, None, audit.READ, "kalibrering: resultater", obj=rnd)
     offices = [
         {
@@ -194,20 +205,19 @@ def results(user, round_id: int, *, office_id: int | None = None, bootstrap: int
         }
         for o in rnd.offices.order_by("number")
     ]
-    return RoundResults(rnd, vignettes, len(answers), office, qresults, offices)
+    return RoundResults(rnd, vignettes, n, office, qresults, offices)
 
 
-def _question(q: dict, vignettes: list, answers: list[dict], bootstrap: int) -> QuestionResult:
+def _question(q: dict, vignettes: list, counted: dict, office_ids: list[int] | None, bootstrap: int) -> QuestionResult:
     from skreddersy.core.lazy import numpy as np
 
     cats = [c for c, _l in q["choices"]]
     index = {c: i for i, c in enumerate(cats)}
     counts = np.zeros((len(vignettes), len(cats)))
-    for a in answers:
-        for row, v in enumerate(vignettes):
-            val = (a.get(str(v.pk)) or {}).get(q["key"])
+    for row, v in enumerate(vignettes):
+        for val, n in tally.distribution(counted, v.pk, q["key"], office_ids).items():
             if val in index:
-                counts[row, index[val]] += 1
+                counts[row, index[val]] += n
     refs = [index.get((v.reference or {}).get(q["key"])) for v in vignettes]
     res = A.agreement(
         counts,
@@ -233,16 +243,11 @@ def receipt(code: str) -> dict:
     qs = questions.questions()
     distribution = None
     if rnd.sealed:
-        all_answers = list(CalibrationAnswerSet.objects.filter(round=rnd).values_list("answers", flat=True))
-        if len(all_answers) >= suppression.MIN_GROUP:
-            distribution = {}
-            for v in vignettes:
-                for q in qs:
-                    dist: dict = {}
-                    for a in all_answers:
-                        val = (a.get(str(v.pk)) or {}).get(q["key"])
-                        dist[val] = dist.get(val, 0) + 1
-                    distribution[(v.pk, q["key"])] = dist
+        counted = _tally(rnd)
+        if sum(tally.respondents(counted).values()) >= suppression.MIN_GROUP:
+            distribution = {
+                (v.pk, q["key"]): tally.distribution(counted, v.pk, q["key"]) for v in vignettes for q in qs
+            }
     rows = []
     for v in vignettes:
         mine = s.answers.get(str(v.pk)) or {}

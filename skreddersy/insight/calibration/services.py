@@ -9,7 +9,8 @@ Anonymity, as for survey answers (insight/services.py, docs/architecture.md):
   nothing stored leads from the person to it.
 - Results are shown only once the round is closed and sealed: ``close_round`` rewrites the round's
   spent invitations and answer sets in one transaction (so on PostgreSQL no row keeps the
-  transaction id of its own submission), after which figures never move.
+  transaction id of its own submission), after which figures never move; in the same transaction
+  it stores the round's counts per office (``tally.py``), which the results and receipts read.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from skreddersy.insight.models import CalibrationAnswerSet, CalibrationInvitatio
 from skreddersy.insight.tokens import new_token, token_hash
 from skreddersy.policy import access
 
-from . import questions
+from . import questions, tally
 
 ANSWERING_ROLES = ("counsellor", "team_leader", "office_leader", "second_approver")
 MAX_VIGNETTES = 30
@@ -209,8 +210,27 @@ def seal(rnd: CalibrationRound) -> CalibrationRound:
         rnd.save(update_fields=["closes_at", "sealed"])
         CalibrationInvitation.objects.filter(round=rnd, used=True).update(used=True)
         CalibrationAnswerSet.objects.filter(round=rnd).update(received_on=F("received_on"))
+        _store_tally(rnd)
         record(None, None, WRITE, "kalibrering: runde stengt og forseglet", obj=rnd)
     return rnd
+
+
+def _store_tally(rnd: CalibrationRound) -> None:
+    """The counts the results are read from (``tally.py``), from the sealed answer sets."""
+    vignette_ids = list(Vignette.objects.filter(round=rnd).values_list("id", flat=True))
+    sets = CalibrationAnswerSet.objects.filter(round=rnd).values_list("office_id", "answers")
+    rnd.tally = tally.count(sets.iterator(chunk_size=2000), vignette_ids)
+    rnd.save(update_fields=["tally"])
+
+
+def tally_sealed_rounds() -> int:
+    """Write the counts of sealed rounds that have none (sealed before counts were stored)."""
+    n = 0
+    for rnd in CalibrationRound.objects.filter(sealed=True, tally__isnull=True):
+        with transaction.atomic():
+            _store_tally(rnd)
+        n += 1
+    return n
 
 
 def seal_due_rounds(*, now=None) -> int:
@@ -220,4 +240,5 @@ def seal_due_rounds(*, now=None) -> int:
     for rnd in CalibrationRound.objects.filter(sealed=False, closes_at__lte=now):
         seal(rnd)
         n += 1
+    tally_sealed_rounds()
     return n

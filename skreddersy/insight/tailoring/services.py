@@ -247,3 +247,12 @@ def refresh_indicators(*, months: int = DEFAULT_MONTHS, today: dt.date | None = 
         TailoringFigure.objects.bulk_create(rows, batch_size=2000)
         record(None, None, WRITE, "innsikt: skreddersømtall beregnet", why=f"{len(rows)} rader")
     return len(rows)
+
+
+def nightly(*, months: int = DEFAULT_MONTHS, today: dt.date | None = None) -> dict:
+    """What runs every night (``insight.tasks.refresh_tailoring``, ``manage.py refresh_tailoring``):
+    the indicators, then the calibration rounds that have closed are sealed. Counts only."""
+    from skreddersy.insight.calibration import services as calibration
+
+    rows = refresh_indicators(months=months, today=today)
+    return {"rows": rows, "sealed_rounds": calibration.seal_due_rounds()}

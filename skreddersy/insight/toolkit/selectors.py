@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from skreddersy.core import audit
 from skreddersy.core.errors import AccessDenied, InvalidInput
@@ -185,7 +186,7 @@ def representativeness(user, wave: Wave, national: dict | None = None) -> Repres
     result = Representativeness(wave, list(Office.objects.filter(pk__in=office_ids)), n, invited, [])
     if n < MIN_GROUP:
         result.suppressed = True
-        result.notes.append(f"Færre enn {MIN_GROUP} svar: ingen fordeling vises.")
+        result.notes.append(_("Færre enn %(n)s svar: ingen fordeling vises.") % {"n": MIN_GROUP})
         return result
     for var, label in VARIABLES.items():
         observed = {k: v for k, v in resp[var].items() if k != W.MISSING}

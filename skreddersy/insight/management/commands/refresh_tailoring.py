@@ -1,9 +1,9 @@
 """Recompute the tailoring indicators (the last 13 months) and seal calibration rounds that have
-closed. Run nightly."""
+closed. The worker runs the same every night (``skreddersy.insight.tasks.refresh_tailoring``,
+``settings.PERIODIC_TASKS``); this command runs it by hand or from cron."""
 
 from django.core.management.base import BaseCommand
 
-from skreddersy.insight.calibration import services as calibration
 from skreddersy.insight.tailoring import services
 
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=services.DEFAULT_MONTHS)
 
     def handle(self, *args, months, **options):
-        n = services.refresh_indicators(months=months)
-        sealed = calibration.seal_due_rounds()
-        self.stdout.write(f"{n} rader skreddersømtall; {sealed} kalibreringsrunder forseglet.")
+        done = services.nightly(months=months)
+        self.stdout.write(
+            f"{done['rows']} rader skreddersømtall; {done['sealed_rounds']} kalibreringsrunder forseglet."
+        )

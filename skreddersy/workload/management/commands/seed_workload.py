@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from skreddersy.workload import seeding
+from skreddersy.workload import seeding, services
 
 
 class Command(BaseCommand):
@@ -25,4 +25,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             n = 0 if seeding.has_data() else seeding.record_history_time(rng=rng, now=now)
             t = seeding.seed_terms(rng=rng, today=now.date())
-        self.stdout.write(f"{n} tidsregistreringer, {t} arbeidstidsavtaler ({time.perf_counter() - t0:.1f} s)")
+        loads = services.refresh_loads()
+        self.stdout.write(
+            f"{n} tidsregistreringer, {t} arbeidstidsavtaler, {loads} veilederbelastninger ({time.perf_counter() - t0:.1f} s)"
+        )
