@@ -17,6 +17,8 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from skreddersy.core.errors import InvalidInput
 from skreddersy.core.lazy import numpy as np  # the analysis stack loads on first use (core/lazy.py)
 from skreddersy.core.lazy import pandas as pd
@@ -117,12 +119,12 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
             sep = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
             return pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except UnicodeDecodeError:
-        raise InvalidInput("Filen er ikke UTF-8-kodet tekst. Lagre CSV-filen som UTF-8.", field="file")
+        raise InvalidInput(gettext("Filen er ikke UTF-8-kodet tekst. Lagre CSV-filen som UTF-8."), field="file")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidInput(f"CSV-filen kan ikke leses: {str(exc).splitlines()[0]}", field="file")
+        raise InvalidInput(gettext("CSV-filen kan ikke leses: %(error)s") % {"error": str(exc).splitlines()[0]}, field="file")
     except pyreadstat.ReadstatError as exc:
-        raise InvalidInput(f"SPSS-filen kan ikke leses: {exc}", field="file")
-    raise InvalidInput("Velg en CSV-fil (.csv) eller en SPSS-fil (.sav).", field="file")
+        raise InvalidInput(gettext("SPSS-filen kan ikke leses: %(error)s") % {"error": exc}, field="file")
+    raise InvalidInput(gettext("Velg en CSV-fil (.csv) eller en SPSS-fil (.sav)."), field="file")
 
 
 def _cell(value) -> str:
@@ -140,11 +142,11 @@ def _int(value: str, row: int, col: str) -> int:
     try:
         f = float(value.replace(",", "."))
     except ValueError:
-        raise InvalidInput(f"Rad {row}, kolonne {col}: «{value[:20]}» er ikke et tall.", field=col)
+        raise InvalidInput(gettext("Rad %(row)s, kolonne %(col)s: «%(value)s» er ikke et tall.") % {"row": row, "col": col, "value": value[:20]}, field=col)
     if not np.isfinite(f):  # "nan", "inf", "1e400": float() reads them, int() cannot
-        raise InvalidInput(f"Rad {row}, kolonne {col}: «{value[:20]}» er ikke et tall.", field=col)
+        raise InvalidInput(gettext("Rad %(row)s, kolonne %(col)s: «%(value)s» er ikke et tall.") % {"row": row, "col": col, "value": value[:20]}, field=col)
     if f != int(f):
-        raise InvalidInput(f"Rad {row}, kolonne {col}: {value} er ikke et heltall.", field=col)
+        raise InvalidInput(gettext("Rad %(row)s, kolonne %(col)s: %(value)s er ikke et heltall.") % {"row": row, "col": col, "value": value}, field=col)
     return int(f)
 
 
@@ -156,40 +158,38 @@ def parse_import(table: pd.DataFrame, *, item_scales: dict[str, tuple[int, int]]
     table.columns = cols
     dup_cols = sorted({c for c in cols if cols.count(c) > 1})
     if dup_cols:
-        raise InvalidInput(f"Kolonnen {dup_cols[0]} finnes mer enn én gang.", field=dup_cols[0])
+        raise InvalidInput(gettext("Kolonnen %(column)s finnes mer enn én gang.") % {"column": dup_cols[0]}, field=dup_cols[0])
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
-        raise InvalidInput(f"Kolonnen {missing[0]} mangler. Påkrevde kolonner: {', '.join(REQUIRED)}.", field=missing[0])
+        raise InvalidInput(gettext("Kolonnen %(column)s mangler. Påkrevde kolonner: %(names)s.") % {"column": missing[0], "names": ', '.join(REQUIRED)}, field=missing[0])
     known = set(REQUIRED) | set(OPTIONAL) | set(item_scales)
     unknown = [c for c in cols if c not in known]
     if unknown:
-        raise InvalidInput(f"Ukjent kolonne: {unknown[0]}. Kolonnene må være respondent, office, bakgrunnsvariabler "
-                           "og undersøkelsens påstandsnøkler.", field=unknown[0])
+        raise InvalidInput(gettext("Ukjent kolonne: %(column)s. Kolonnene må være respondent, office, bakgrunnsvariabler og undersøkelsens påstandsnøkler.") % {"column": unknown[0]}, field=unknown[0])
     items = [c for c in cols if c in item_scales]
     if not items:
-        raise InvalidInput("Filen har ingen kolonner med påstandene i denne undersøkelsen.", field="file")
+        raise InvalidInput(gettext("Filen har ingen kolonner med påstandene i denne undersøkelsen."), field="file")
     if len(table) == 0:
-        raise InvalidInput("Filen har ingen rader med svar.", field="file")
+        raise InvalidInput(gettext("Filen har ingen rader med svar."), field="file")
     if len(table) > max_rows:
-        raise InvalidInput(f"Filen har {len(table)} rader; største import er {max_rows}.", field="file")
+        raise InvalidInput(gettext("Filen har %(rows)s rader; største import er %(max_rows)s.") % {"rows": len(table), "max_rows": max_rows}, field="file")
     out: list[dict] = []
     seen: dict[str, int] = {}
     records = table.to_dict(orient="records")
     for row_no, rec in enumerate(records, start=1):
         ref = _cell(rec["respondent"])
         if not ref:
-            raise InvalidInput(f"Rad {row_no}, kolonne respondent: mangler respondent-id.", field="respondent")
+            raise InvalidInput(gettext("Rad %(row_no)s, kolonne respondent: mangler respondent-id.") % {"row_no": row_no}, field="respondent")
         if len(ref) > 64:
-            raise InvalidInput(f"Rad {row_no}, kolonne respondent: id-en er lengre enn 64 tegn.", field="respondent")
+            raise InvalidInput(gettext("Rad %(row_no)s, kolonne respondent: id-en er lengre enn 64 tegn.") % {"row_no": row_no}, field="respondent")
         if ref in seen:
-            raise InvalidInput(f"Rad {row_no}, kolonne respondent: respondenten {ref} finnes også i rad {seen[ref]} "
-                               "(duplikat).", field="respondent")
+            raise InvalidInput(gettext("Rad %(row_no)s, kolonne respondent: respondenten %(ref)s finnes også i rad %(seen)s (duplikat).") % {"row_no": row_no, "ref": ref, "seen": seen[ref]}, field="respondent")
         seen[ref] = row_no
         office = _cell(rec["office"])
         if office.isdigit() and len(office) < 4:
             office = office.zfill(4)
         if office not in office_numbers:
-            raise InvalidInput(f"Rad {row_no}, kolonne office: {office or '(tom)'} er ikke et kontor i denne runden.",
+            raise InvalidInput(gettext("Rad %(row_no)s, kolonne office: %(office)s er ikke et kontor i denne runden.") % {"row_no": row_no, "office": office or gettext("(tom)")},
                                field="office")
         answers = {}
         for col in items:
@@ -199,7 +199,7 @@ def parse_import(table: pd.DataFrame, *, item_scales: dict[str, tuple[int, int]]
             v = _int(raw, row_no, col)
             lo, hi = item_scales[col]
             if not lo <= v <= hi:
-                raise InvalidInput(f"Rad {row_no}, kolonne {col}: {v} er utenfor skalaen {lo}-{hi}.", field=col)
+                raise InvalidInput(gettext("Rad %(row_no)s, kolonne %(col)s: %(v)s er utenfor skalaen %(lo)s-%(hi)s.") % {"row_no": row_no, "col": col, "v": v, "lo": lo, "hi": hi}, field=col)
             answers[col] = v
         fields = {"external_ref": ref, "office_id": office_numbers[office], "answers": answers}
         for col in ("caseload", "employer", "gender", "role", "age_band"):
@@ -210,14 +210,14 @@ def parse_import(table: pd.DataFrame, *, item_scales: dict[str, tuple[int, int]]
             key = key_of(col, _int(raw, row_no, col))
             if key is None:
                 allowed = ", ".join(str(k) for k in CODINGS[col])
-                raise InvalidInput(f"Rad {row_no}, kolonne {col}: {raw} er ikke en gyldig kode ({allowed}).", field=col)
+                raise InvalidInput(gettext("Rad %(row_no)s, kolonne %(col)s: %(raw)s er ikke en gyldig kode (%(allowed)s).") % {"row_no": row_no, "col": col, "raw": raw, "allowed": allowed}, field=col)
             fields[col] = key
         raw_age = _cell(rec.get("age", ""))
         fields["age"] = None
         if raw_age:
             age = _int(raw_age, row_no, "age")
             if not 16 <= age <= 80:
-                raise InvalidInput(f"Rad {row_no}, kolonne age: {age} er utenfor 16-80 år.", field="age")
+                raise InvalidInput(gettext("Rad %(row_no)s, kolonne age: %(age)s er utenfor 16-80 år.") % {"row_no": row_no, "age": age}, field="age")
             fields["age"] = age
             if not fields["age_band"]:
                 fields["age_band"] = age_band_of(age)

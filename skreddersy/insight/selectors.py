@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from skreddersy.core import clock, suppression
 from skreddersy.core.errors import AccessDenied, NotFound
@@ -56,7 +57,7 @@ reports = lazy("skreddersy.insight.reports")  # matplotlib
 
 def _require_insight(user) -> None:
     if not access.can_see_insight(user):
-        raise AccessDenied("Innsikt er for analytikere og ledere.")
+        raise AccessDenied(_("Innsikt er for analytikere og ledere."))
 
 
 def waves_for(user):
@@ -80,10 +81,10 @@ def wave_for(user, wave_id: int) -> Wave:
     _require_insight(user)
     wave = Wave.objects.select_related("survey").filter(pk=wave_id).first()
     if wave is None:
-        raise NotFound("Fant ikke runden.")
+        raise NotFound(_("Fant ikke runden."))
     if access.survey_office_scope(user) is None or access.can_see_wave(user, wave.offices.values_list("pk", flat=True)):
         return wave
-    raise AccessDenied("Du har ikke tilgang til denne runden.")
+    raise AccessDenied(_("Du har ikke tilgang til denne runden."))
 
 
 def visible_offices(user, wave: Wave) -> list[Office]:
@@ -279,7 +280,7 @@ def wave_frame(wave: Wave, ctx: SurveyContext | None = None, office_ids=None) ->
 def respondent_data(user, wave: Wave) -> tuple[pd.DataFrame, SurveyContext]:
     """Pseudonymised respondent rows, for analysts only."""
     if not access.can_see_respondent_data(user):
-        raise AccessDenied("Bare analytikere ser data på respondentnivå.")
+        raise AccessDenied(_("Bare analytikere ser data på respondentnivå."))
     ctx = survey_context(wave.survey)
     return wave_frame(wave, ctx), ctx
 
@@ -403,7 +404,7 @@ class ItemBank:
 def item_bank(user) -> ItemBank:
     """The item bank with its instruments, items and indices: for analysts, leaders and administrators."""
     if not (access.can_see_insight(user) or access.can_edit_item_bank(user)):
-        raise AccessDenied("Påstandsbanken er for analytikere og ledere.")
+        raise AccessDenied(_("Påstandsbanken er for analytikere og ledere."))
     instruments = list(Instrument.objects.prefetch_related("items__scale", "indices__items").order_by("key"))
     items = [i for inst in instruments for i in inst.items.all()]
     return ItemBank(instruments=instruments, items=items, can_edit=access.can_edit_item_bank(user))
@@ -413,25 +414,25 @@ def item_for_edit(user, key: str) -> tuple[Item, list[IndexDefinition]]:
     """One item and the indices that use it, for an analyst to edit."""
     item = Item.objects.select_related("scale", "instrument").filter(key=key).first()
     if item is None:
-        raise NotFound("Fant ikke påstanden.")
+        raise NotFound(_("Fant ikke påstanden."))
     if not access.can_edit_item_bank(user):
-        raise AccessDenied("Bare analytikere kan endre påstandsbanken.")
+        raise AccessDenied(_("Bare analytikere kan endre påstandsbanken."))
     return item, list(IndexDefinition.objects.filter(items=item))
 
 
 def new_survey_items(user) -> list[str]:
     """The items a new survey starts with (the published study's instrument): analysts only."""
     if not access.can_manage_surveys(user):
-        raise AccessDenied("Bare analytikere kan lage spørreundersøkelser.")
+        raise AccessDenied(_("Bare analytikere kan lage spørreundersøkelser."))
     return list(Item.objects.filter(instrument__key="individualisation_2018").values_list("key", flat=True))
 
 
 def survey_for_new_wave(user, survey_id: int) -> Survey:
     if not access.can_manage_surveys(user):
-        raise AccessDenied("Bare analytikere kan åpne runder.")
+        raise AccessDenied(_("Bare analytikere kan åpne runder."))
     survey = Survey.objects.filter(pk=survey_id).first()
     if survey is None:
-        raise NotFound("Fant ikke undersøkelsen.")
+        raise NotFound(_("Fant ikke undersøkelsen."))
     return survey
 
 
@@ -446,19 +447,19 @@ def _office_choice(user, wave: Wave, raw: str | None) -> tuple[int | None, list[
     raw = raw or ""
     office_id = int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() is True, int("²") fails
     if office_id is not None and office_id not in {o.pk for o in offices}:
-        raise AccessDenied("Du har ikke tilgang til tall for dette kontoret.")
+        raise AccessDenied(_("Du har ikke tilgang til tall for dette kontoret."))
     if office_id is None and not access.can_see_respondent_data(user):
         if not offices:
-            raise AccessDenied("Du har ikke tilgang til tall for noen kontor i denne runden.")
+            raise AccessDenied(_("Du har ikke tilgang til tall for noen kontor i denne runden."))
         office_id = offices[0].pk
     return office_id, offices
 
 
 def _report(user, wave: Wave, office_id: int | None) -> reports.Report:
     if office_id is not None and not access.can_see_survey_aggregates(user, office_id):
-        raise AccessDenied("Du har ikke tilgang til tall for dette kontoret.")
+        raise AccessDenied(_("Du har ikke tilgang til tall for dette kontoret."))
     if office_id is None and not access.can_see_respondent_data(user):
-        raise AccessDenied("Bare analytikere ser alle kontor samlet.")
+        raise AccessDenied(_("Bare analytikere ser alle kontor samlet."))
     if not access.can_see_respondent_data(user) and not anonymity.results_released(wave):
         # a leader sees an office's results only once the wave has closed and everything is
         # released: one static snapshot that cannot be differenced over time (insight/anonymity.py)
@@ -509,7 +510,7 @@ def wave_report_api(user, wave_id: int, office_id: int | None) -> reports.Report
     """The analysis for the API: a leader must name one of their offices."""
     wave = wave_for(user, wave_id)
     if office_id is None and not access.can_see_respondent_data(user):
-        raise AccessDenied("Velg et av dine kontor (kontor=<id>).")
+        raise AccessDenied(_("Velg et av dine kontor (kontor=<id>)."))
     return _report(user, wave, office_id)
 
 
@@ -517,7 +518,7 @@ def results_for_export(user, wave_id: int, *, office: str | None = None) -> tupl
     """The report's figures as a table for download; nothing when the report is suppressed."""
     page = wave_report(user, wave_id, office=office)
     if page.report.suppressed:
-        raise AccessDenied(f"Færre enn {MIN_GROUP} svar: ingen resultater kan eksporteres.")
+        raise AccessDenied(_("Færre enn %(minimum)s svar: ingen resultater kan eksporteres.") % {"minimum": MIN_GROUP})
     return page.wave, insight_io.results_table(page.report)
 
 
@@ -535,7 +536,7 @@ class ImportPage:
 def import_page(user, wave_id: int) -> ImportPage:
     wave = wave_for(user, wave_id)
     if not access.can_manage_surveys(user):
-        raise AccessDenied("Bare analytikere kan importere svar.")
+        raise AccessDenied(_("Bare analytikere kan importere svar."))
     return ImportPage(wave=wave, item_keys=survey_context(wave.survey).item_keys)
 
 

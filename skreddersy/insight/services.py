@@ -22,6 +22,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from skreddersy.core import clock, reference, suppression
 from skreddersy.core.audit import WRITE, audited_write, record
@@ -79,7 +80,7 @@ def load_item_bank(*, user=None, data: dict | None = None) -> dict:
     ``instruments.json`` (idempotent: wording and flags follow the reference; an analyst's later
     edits are overwritten only when this is run again). Returns counts."""
     if user is not None:
-        _require(access.can_edit_item_bank(user), "Bare analytikere kan endre påstandsbanken.")
+        _require(access.can_edit_item_bank(user), gettext("Bare analytikere kan endre påstandsbanken."))
     data = data or reference.instruments()
     counts = {"scales": 0, "instruments": 0, "items": 0, "indices": 0}
     with audited_write(user, None, "innsikt: påstandsbank lastet"):
@@ -110,7 +111,7 @@ def load_item_bank(*, user=None, data: dict | None = None) -> dict:
                         "min_value": scale.min_value, "max_value": scale.max_value,
                         "labels": {str(k): v for k, v in it["anchors_no"].items()}})
                 if scale is None:
-                    raise InvalidInput(f"Påstanden {it['key']} bruker en ukjent skala: {it['scale']}.", field="scale")
+                    raise InvalidInput(gettext("Påstanden %(key)s bruker en ukjent skala: %(scale)s.") % {"key": it['key'], "scale": it['scale']}, field="scale")
                 Item.objects.update_or_create(key=it["key"], defaults={
                     "instrument": instrument, "text": it["text"], "scale": scale, "reverse": bool(it.get("reverse")),
                     "position": pos, "note": note})
@@ -129,15 +130,15 @@ def load_item_bank(*, user=None, data: dict | None = None) -> dict:
 
 def update_item(*, user, item: Item | str, text: str, reverse: bool, note: str = "") -> Item:
     """Change an item's wording, direction or note (``item``: the item or its key)."""
-    _require(access.can_edit_item_bank(user), "Bare analytikere kan endre påstandsbanken.")
+    _require(access.can_edit_item_bank(user), gettext("Bare analytikere kan endre påstandsbanken."))
     if not isinstance(item, Item):
         found = Item.objects.select_related("instrument", "scale").filter(key=item).first()
         if found is None:
-            raise NotFound("Fant ikke påstanden.")
+            raise NotFound(gettext("Fant ikke påstanden."))
         item = found
     text = (text or "").strip()
     if len(text) < 3:
-        raise InvalidInput("Skriv ordlyden til påstanden.", field="text")
+        raise InvalidInput(gettext("Skriv ordlyden til påstanden."), field="text")
     with audited_write(user, None, "innsikt: påstand endret") as h:
         item.text, item.reverse, item.note = text, bool(reverse), note.strip()
         item.save(update_fields=["text", "reverse", "note"])
@@ -148,22 +149,22 @@ def update_item(*, user, item: Item | str, text: str, reverse: bool, note: str =
 def update_index(*, user, index: IndexDefinition | str, label: str, item_keys: list[str], min_answered: int) -> IndexDefinition:
     """Change an index's label, items and the least number of answered items (``index``: the
     index or its key). Its items must share one answer scale."""
-    _require(access.can_edit_item_bank(user), "Bare analytikere kan endre påstandsbanken.")
+    _require(access.can_edit_item_bank(user), gettext("Bare analytikere kan endre påstandsbanken."))
     if not isinstance(index, IndexDefinition):
         found = IndexDefinition.objects.filter(key=index).first()
         if found is None:
-            raise NotFound("Fant ikke indeksen.")
+            raise NotFound(gettext("Fant ikke indeksen."))
         index = found
     items = list(Item.objects.filter(key__in=item_keys))
     if len(items) != len(set(item_keys)):
-        raise InvalidInput("Ukjent påstand i indeksen.", field="items")
+        raise InvalidInput(gettext("Ukjent påstand i indeksen."), field="items")
     if not items:
-        raise InvalidInput("En indeks trenger minst én påstand.", field="items")
+        raise InvalidInput(gettext("En indeks trenger minst én påstand."), field="items")
     scales = {(i.scale.min_value, i.scale.max_value) for i in items}
     if len(scales) > 1:
-        raise InvalidInput("Påstandene i en indeks må ha samme svarskala.", field="items")
+        raise InvalidInput(gettext("Påstandene i en indeks må ha samme svarskala."), field="items")
     if not 1 <= min_answered <= len(items):
-        raise InvalidInput(f"Minste antall besvarte må være mellom 1 og {len(items)}.", field="min_answered")
+        raise InvalidInput(gettext("Minste antall besvarte må være mellom 1 og %(count)s.") % {"count": len(items)}, field="min_answered")
     with audited_write(user, None, "innsikt: indeks endret") as h:
         index.label, index.min_answered = label.strip() or index.key, min_answered
         index.save(update_fields=["label", "min_answered"])
@@ -192,20 +193,20 @@ def default_analysis_spec(item_keys: list[str]) -> dict:
 
 def create_survey(*, user, name: str, item_keys: list[str], background: list[str], intro: str = "",
                   analysis_spec: dict | None = None) -> Survey:
-    _require(access.can_manage_surveys(user), "Bare analytikere kan lage spørreundersøkelser.")
+    _require(access.can_manage_surveys(user), gettext("Bare analytikere kan lage spørreundersøkelser."))
     errors = {}
     name = (name or "").strip()
     if not name:
-        errors["name"] = "Gi undersøkelsen et navn."
+        errors["name"] = gettext("Gi undersøkelsen et navn.")
     items = {i.key: i for i in Item.objects.filter(key__in=item_keys)}
     unknown = [k for k in item_keys if k not in items]
     if unknown:
-        errors["items"] = f"Ukjente påstander: {', '.join(unknown)}."
+        errors["items"] = gettext("Ukjente påstander: %(names)s.") % {"names": ', '.join(unknown)}
     elif not item_keys:
-        errors["items"] = "Velg minst én påstand."
+        errors["items"] = gettext("Velg minst én påstand.")
     bad_bg = [b for b in background if b not in BACKGROUND_QUESTIONS]
     if bad_bg:
-        errors["background"] = f"Ukjente bakgrunnsspørsmål: {', '.join(bad_bg)}."
+        errors["background"] = gettext("Ukjente bakgrunnsspørsmål: %(names)s.") % {"names": ', '.join(bad_bg)}
     if errors:
         raise InvalidInput(next(iter(errors.values())), errors=errors)
     with audited_write(user, None, "innsikt: undersøkelse opprettet") as h:
@@ -220,15 +221,15 @@ def create_survey(*, user, name: str, item_keys: list[str], background: list[str
 def open_wave(*, user, survey: Survey, label: str, office_ids: list[int], opens_at, closes_at) -> Wave:
     """Open a round for the chosen offices and invite every staff member serving them (a
     person serving several chosen offices is invited once, for the first office by number)."""
-    _require(access.can_manage_surveys(user), "Bare analytikere kan åpne runder.")
+    _require(access.can_manage_surveys(user), gettext("Bare analytikere kan åpne runder."))
     errors = {}
     if not (label or "").strip():
-        errors["label"] = "Gi runden et navn."
+        errors["label"] = gettext("Gi runden et navn.")
     offices = list(Office.objects.filter(pk__in=office_ids).order_by("number"))
     if not offices or len(offices) != len(set(office_ids)):
-        errors["offices"] = "Velg ett eller flere gyldige kontor."
+        errors["offices"] = gettext("Velg ett eller flere gyldige kontor.")
     if opens_at is None or closes_at is None or closes_at <= opens_at:
-        errors["closes_at"] = "Runden må stenge etter at den åpner."
+        errors["closes_at"] = gettext("Runden må stenge etter at den åpner.")
     if errors:
         raise InvalidInput(next(iter(errors.values())), errors=errors)
     with audited_write(user, None, "innsikt: runde åpnet") as h:
@@ -259,12 +260,12 @@ def open_wave(*, user, survey: Survey, label: str, office_ids: list[int], opens_
 
 
 def close_wave(*, user, wave: Wave | int) -> Wave:
-    _require(access.can_manage_surveys(user), "Bare analytikere kan stenge runder.")
+    _require(access.can_manage_surveys(user), gettext("Bare analytikere kan stenge runder."))
     if not isinstance(wave, Wave):
         wave = selectors.wave_for(user, wave)
     now = clock.now()
     if wave.closes_at <= now:
-        raise Conflict("Runden er allerede stengt.")
+        raise Conflict(gettext("Runden er allerede stengt."))
     with audited_write(user, None, "innsikt: runde stengt") as h:
         if wave.opens_at >= now:  # a planned round that never opened
             wave.opens_at = now - dt.timedelta(seconds=1)
@@ -280,9 +281,9 @@ def close_wave(*, user, wave: Wave | int) -> Wave:
 
 def _check_open(inv: Invitation) -> None:
     if inv.used:
-        raise Conflict("Dette skjemaet er allerede sendt inn. Takk for svaret!")
+        raise Conflict(gettext("Dette skjemaet er allerede sendt inn. Takk for svaret!"))
     if not inv.wave.is_open():
-        raise Conflict("Undersøkelsen er ikke åpen for svar nå.")
+        raise Conflict(gettext("Undersøkelsen er ikke åpen for svar nå."))
 
 
 def validate_answers(survey: Survey, answers: dict, background: dict, *, partial: bool) -> tuple[dict, dict]:
@@ -293,7 +294,7 @@ def validate_answers(survey: Survey, answers: dict, background: dict, *, partial
     clean: dict[str, int] = {}
     for key, raw in (answers or {}).items():
         if key not in items:
-            errors[key] = "Ukjent spørsmål."
+            errors[key] = gettext("Ukjent spørsmål.")
             continue
         if raw in (None, ""):
             continue
@@ -301,27 +302,27 @@ def validate_answers(survey: Survey, answers: dict, background: dict, *, partial
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            errors[key] = "Velg et av svaralternativene."
+            errors[key] = gettext("Velg et av svaralternativene.")
             continue
         if not scale.min_value <= value <= scale.max_value:
-            errors[key] = f"Svaret må være mellom {scale.min_value} og {scale.max_value}."
+            errors[key] = gettext("Svaret må være mellom %(min_value)s og %(max_value)s.") % {"min_value": scale.min_value, "max_value": scale.max_value}
             continue
         clean[key] = value
     bg: dict[str, str] = {}
     for key, raw in (background or {}).items():
         if key not in survey.background:
-            errors[key] = "Ukjent bakgrunnsspørsmål."
+            errors[key] = gettext("Ukjent bakgrunnsspørsmål.")
             continue
         if raw in (None, ""):
             continue
         if raw not in BACKGROUND_VALUES[key]:
-            errors[key] = "Velg et av svaralternativene."
+            errors[key] = gettext("Velg et av svaralternativene.")
             continue
         bg[key] = raw
     if errors:
         raise InvalidInput(next(iter(errors.values())), errors=errors)
     if not partial and not clean:
-        raise InvalidInput("Svar på minst ett spørsmål før du sender inn.", field="answers")
+        raise InvalidInput(gettext("Svar på minst ett spørsmål før du sender inn."), field="answers")
     return clean, bg
 
 
@@ -342,16 +343,16 @@ def issue_token(*, user, wave_id: int) -> str:
     The caller hands the token to the browser and keeps it out of URLs and logs."""
     staff = access.actor(user).staff
     if staff is None:
-        raise AccessDenied("Bare Nav-ansatte blir invitert til spørreundersøkelser.")
+        raise AccessDenied(gettext("Bare Nav-ansatte blir invitert til spørreundersøkelser."))
     inv = Invitation.objects.select_related("wave").filter(wave_id=wave_id, staff=staff).first()
     if inv is None:
-        raise NotFound("Du er ikke invitert til denne runden.")
+        raise NotFound(gettext("Du er ikke invitert til denne runden."))
     _check_open(inv)
     token = new_token()
     new_hash = token_hash(token)
     with transaction.atomic():
         if Invitation.objects.filter(pk=inv.pk, used=False).update(token_hash=new_hash) != 1:
-            raise Conflict("Dette skjemaet er allerede sendt inn. Takk for svaret!")
+            raise Conflict(gettext("Dette skjemaet er allerede sendt inn. Takk for svaret!"))
         ResponseDraft.objects.filter(token_hash=inv.token_hash).update(token_hash=new_hash)
     return token
 
@@ -376,7 +377,7 @@ def submit_response(*, token: str, answers: dict, background: dict) -> None:
     now = clock.now()
     with transaction.atomic():
         if Invitation.objects.filter(pk=inv.pk, used=False).update(used=True) != 1:
-            raise Conflict("Dette skjemaet er allerede sendt inn. Takk for svaret!")
+            raise Conflict(gettext("Dette skjemaet er allerede sendt inn. Takk for svaret!"))
         ResponseDraft.objects.filter(token_hash=inv.token_hash).delete()
         AuditEntry.objects.create(at=_start_of_day(now), actor=None, client_id=None, action=WRITE,
                                   what="innsikt: svar levert")
@@ -384,7 +385,7 @@ def submit_response(*, token: str, answers: dict, background: dict) -> None:
         with transaction.atomic():
             wave = Wave.objects.select_for_update().get(pk=inv.wave_id)
             if not wave.is_open():
-                raise Conflict("Undersøkelsen er ikke åpen for svar nå.")
+                raise Conflict(gettext("Undersøkelsen er ikke åpen for svar nå."))
             PendingResponse.objects.create(wave_id=inv.wave_id, office_id=inv.office_id,
                                            received_on=timezone.localdate(now), answers=clean, background=bg)
     except Conflict:
@@ -455,13 +456,12 @@ def import_responses(*, user, wave: Wave, rows: list[dict], filename: str) -> in
     """Store already validated rows (see ``io.parse_import``) in one transaction: all or nothing."""
     from skreddersy.insight.models import ImportBatch
 
-    _require(access.can_manage_surveys(user), "Bare analytikere kan importere svar.")
+    _require(access.can_manage_surveys(user), gettext("Bare analytikere kan importere svar."))
     refs = [r["external_ref"] for r in rows]
     clash = set(Response.objects.filter(wave=wave, external_ref__in=refs).values_list("external_ref", flat=True))
     if clash:
         first = next(i for i, r in enumerate(rows, start=1) if r["external_ref"] in clash)
-        raise InvalidInput(f"Rad {first}, kolonne respondent: respondenten {rows[first - 1]['external_ref']} er "
-                           "allerede importert i denne runden.", field="respondent")
+        raise InvalidInput(gettext("Rad %(first)s, kolonne respondent: respondenten %(ref)s er allerede importert i denne runden.") % {"first": first, "ref": rows[first - 1]['external_ref']}, field="respondent")
     try:
         with audited_write(user, None, "innsikt: svar importert") as h:
             batch = ImportBatch.objects.create(wave=wave, filename=filename[:200], rows=len(rows), imported_by=user)
@@ -469,7 +469,7 @@ def import_responses(*, user, wave: Wave, rows: list[dict], filename: str) -> in
                                          batch_size=2000)
             h["obj"] = batch
     except IntegrityError:
-        raise Conflict("Importen kolliderte med svar som ble lagret samtidig; ingenting ble importert. Prøv igjen.")
+        raise Conflict(gettext("Importen kolliderte med svar som ble lagret samtidig; ingenting ble importert. Prøv igjen."))
     return len(rows)
 
 
@@ -477,7 +477,7 @@ def import_file(*, user, wave: Wave, content: bytes, filename: str) -> int:
     """Read a CSV or .sav file, validate every row (error names row and column), then store all
     rows in one transaction, or none."""
     if not access.can_manage_surveys(user):
-        raise AccessDenied("Bare analytikere kan importere svar.")
+        raise AccessDenied(gettext("Bare analytikere kan importere svar."))
     ctx = selectors.survey_context(wave.survey)
     table = insight_io.read_table(content, filename)
     rows = insight_io.parse_import(

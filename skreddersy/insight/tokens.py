@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.utils.translation import gettext as _
+
 from skreddersy.core.errors import NotFound
 from skreddersy.insight.models import Invitation, ResponseDraft
 
@@ -30,7 +32,7 @@ def invitation_for_token(token: str) -> Invitation:
     inv = Invitation.objects.select_related("wave", "wave__survey", "office").filter(
         token_hash=token_hash(token or "")).first()
     if inv is None:
-        raise NotFound("Lenken er ugyldig.")
+        raise NotFound(_("Lenken er ugyldig."))
     return inv
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from skreddersy.core import clock, reference
 from skreddersy.core.errors import InvalidInput
 from skreddersy.measures.models import MeasureType, validate_type_fields
@@ -32,25 +34,25 @@ def parse_rows(data) -> list[TypeRow]:
     if isinstance(data, dict):
         rows = data.get("types")
         if rows is None:
-            raise InvalidInput("Filen mangler listen «types».", field="types")
+            raise InvalidInput(_("Filen mangler listen «types»."), field="types")
     else:
         rows = data
     if not isinstance(rows, list) or not rows:
-        raise InvalidInput("Katalogen må være en ikke-tom liste av tiltakstyper.", field="types")
+        raise InvalidInput(_("Katalogen må være en ikke-tom liste av tiltakstyper."), field="types")
     errors: dict[str, str] = {}
     parsed: list[TypeRow] = []
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         where = f"types[{i}]"
         if not isinstance(row, dict):
-            errors[where] = "Raden må være et objekt."
+            errors[where] = _("Raden må være et objekt.")
             continue
         missing = [f for f in REQUIRED if f not in row]
         for f in missing:
-            errors[f"{where}.{f}"] = "Feltet mangler."
+            errors[f"{where}.{f}"] = _("Feltet mangler.")
         unknown = sorted(set(row) - KNOWN)
         for f in unknown:
-            errors[f"{where}.{f}"] = "Ukjent felt."
+            errors[f"{where}.{f}"] = _("Ukjent felt.")
         values = {
             "code": row.get("code"), "arena_code": row.get("arena_code") or "", "name": row.get("name_no"),
             "kind": row.get("kind") or "", "description": row.get("description") or "",
@@ -60,22 +62,22 @@ def parse_rows(data) -> list[TypeRow]:
             "max_age": row.get("max_age"), "active": row.get("active", True),
         }
         if not isinstance(values["active"], bool):
-            errors[f"{where}.active"] = "Må være true eller false."
+            errors[f"{where}.active"] = _("Må være true eller false.")
         for f in ("arena_code", "kind", "description"):
             if not isinstance(values[f], str):
-                errors[f"{where}.{f}"] = "Må være tekst."
+                errors[f"{where}.{f}"] = _("Må være tekst.")
         for f, reason in validate_type_fields(values).items():
             if f"{where}.{'name_no' if f == 'name' else f}" not in errors:
                 errors[f"{where}.{'name_no' if f == 'name' else f}"] = reason
         code = values["code"]
         if isinstance(code, str):
             if code in seen:
-                errors[f"{where}.code"] = f"Koden {code} finnes også i rad {seen[code]}."
+                errors[f"{where}.code"] = _("Koden %(code)s finnes også i rad %(row)s.") % {"code": code, "row": seen[code]}
             seen.setdefault(code, i)
             parsed.append(TypeRow(code=code, values=values))
     if errors:
         first = next(iter(errors))
-        raise InvalidInput(f"Katalogen er ikke importert: {len(errors)} feil, første i {first}: {errors[first]}", errors=errors)
+        raise InvalidInput(_("Katalogen er ikke importert: %(count)s feil, første i %(first)s: %(error)s") % {"count": len(errors), "first": first, "error": errors[first]}, errors=errors)
     return parsed
 
 
@@ -83,7 +85,7 @@ def load_text(text: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"Filen er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno}): {exc.msg}.", field="file")
+        raise InvalidInput(_("Filen er ikke gyldig JSON (linje %(lineno)s, kolonne %(colno)s): %(msg)s.") % {"lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}, field="file")
 
 
 def import_types(rows: list[TypeRow], *, deactivate_missing: bool = False) -> dict:

@@ -1,4 +1,4 @@
-"""Who can take an offering: pure functions over plain facts, with the reason in Norwegian.
+"""Who can take an offering: pure functions over plain facts, with the reason in the reader's language.
 
 Rules (each independent; all must hold):
 1. Need group: the client has a § 14 a need group, and it is one the measure type is open to.
@@ -16,11 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 PRIORITY_LABELS = {
-    "youth": "unge under 30 år",
-    "immigrant_non_eea": "innvandrere fra land utenfor EØS",
-    "long_term_unemployed": "langtidsledige",
-    "reduced_work_capacity": "personer med nedsatt arbeidsevne",
+    "youth": gettext_lazy("unge under 30 år"),
+    "immigrant_non_eea": gettext_lazy("innvandrere fra land utenfor EØS"),
+    "long_term_unemployed": gettext_lazy("langtidsledige"),
+    "reduced_work_capacity": gettext_lazy("personer med nedsatt arbeidsevne"),
 }
 
 
@@ -47,7 +50,7 @@ class OfferingFacts:
 @dataclass(frozen=True)
 class Eligibility:
     eligible: bool
-    reasons: tuple[str, ...]  # Norwegian, one per rule that fails
+    reasons: tuple[str, ...]  # in the active language, one per rule that fails
     failed: tuple[str, ...]  # rule keys: need_group, age, priority_group, place, open
 
     def __bool__(self) -> bool:
@@ -69,38 +72,39 @@ def priority_groups_of(*, age: int, immigrant_non_eea: bool, long_term_unemploye
 
 def check_need_group(c: ClientFacts, o: OfferingFacts) -> str | None:
     if not c.need_group:
-        return "Brukeren har ikke et § 14 a-vedtak med innsatsgruppe ennå."
+        return _("Brukeren har ikke et § 14 a-vedtak med innsatsgruppe ennå.")
     if c.need_group not in o.eligible_groups:
         name = o.group_names.get(c.need_group, c.need_group)
-        return f"Tiltaket er ikke åpent for innsatsgruppen «{name}»."
+        return _("Tiltaket er ikke åpent for innsatsgruppen «%(group)s».") % {"group": name}
     return None
 
 
 def check_age(c: ClientFacts, o: OfferingFacts) -> str | None:
     if o.min_age is not None and c.age < o.min_age:
-        return f"Brukeren er {c.age} år; tilbudet krever minst {o.min_age} år."
+        return _("Brukeren er %(age)s år; tilbudet krever minst %(min_age)s år.") % {"age": c.age, "min_age": o.min_age}
     if o.max_age is not None and c.age > o.max_age:
-        return f"Brukeren er {c.age} år; tilbudet er for personer opp til {o.max_age} år."
+        return _("Brukeren er %(age)s år; tilbudet er for personer opp til %(max_age)s år.") % {"age": c.age, "max_age": o.max_age}
     return None
 
 
 def check_priority_group(c: ClientFacts, o: OfferingFacts) -> str | None:
     if o.priority_groups and not (o.priority_groups & c.priority_groups):
-        names = " eller ".join(PRIORITY_LABELS.get(g, g) for g in sorted(o.priority_groups))
-        return f"Tilbudet er forbeholdt {names}."
+        names = (" " + _("eller") + " ").join(str(PRIORITY_LABELS.get(g, g)) for g in sorted(o.priority_groups))
+        return _("Tilbudet er forbeholdt %(groups)s.") % {"groups": names}
     return None
 
 
 def check_place(c: ClientFacts, o: OfferingFacts) -> str | None:
     if c.office_id not in o.office_ids:
-        where = f" ved {c.office_name}" if c.office_name else ""
-        return f"Tilbudet gjelder ikke brukere som følges opp{where}."
+        if c.office_name:
+            return _("Tilbudet gjelder ikke brukere som følges opp ved %(office)s.") % {"office": c.office_name}
+        return _("Tilbudet gjelder ikke brukere som følges opp.")
     return None
 
 
 def check_open(c: ClientFacts, o: OfferingFacts) -> str | None:
     if not o.is_open:
-        return "Tilbudet tar ikke imot påmeldinger (stengt, avlyst eller avsluttet)."
+        return _("Tilbudet tar ikke imot påmeldinger (stengt, avlyst eller avsluttet).")
     return None
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from skreddersy.clients.models import Client, NeedGroup
@@ -45,38 +46,38 @@ def validate_type_fields(values: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
     code = values.get("code")
     if not isinstance(code, str) or not code.strip():
-        errors["code"] = "Koden mangler."
+        errors["code"] = gettext("Koden mangler.")
     elif len(code) > 60 or not all(ch.isalnum() or ch == "_" for ch in code):
-        errors["code"] = "Koden kan bare ha bokstaver, tall og understrek (maks 60 tegn)."
+        errors["code"] = gettext("Koden kan bare ha bokstaver, tall og understrek (maks 60 tegn).")
     name = values.get("name")
     if not isinstance(name, str) or not name.strip():
-        errors["name"] = "Navnet mangler."
+        errors["name"] = gettext("Navnet mangler.")
     groups, domains = _groups(), _domains()
     eg = values.get("eligible_groups")
     if not isinstance(eg, list) or not eg:
-        errors["eligible_groups"] = "Oppgi minst én innsatsgruppe som en liste."
+        errors["eligible_groups"] = gettext("Oppgi minst én innsatsgruppe som en liste.")
     elif bad := [g for g in eg if g not in groups]:
-        errors["eligible_groups"] = f"Ukjent innsatsgruppe: {', '.join(map(str, bad))}."
+        errors["eligible_groups"] = gettext("Ukjent innsatsgruppe: %(names)s.") % {"names": ', '.join(map(str, bad))}
     ad = values.get("addresses")
     if not isinstance(ad, list) or not ad:
-        errors["addresses"] = "Oppgi minst ett behovsområde som en liste."
+        errors["addresses"] = gettext("Oppgi minst ett behovsområde som en liste.")
     elif bad := [d for d in ad if d not in domains]:
-        errors["addresses"] = f"Ukjent behovsområde: {', '.join(map(str, bad))}."
+        errors["addresses"] = gettext("Ukjent behovsområde: %(names)s.") % {"names": ', '.join(map(str, bad))}
     pg = values.get("priority_groups") or []
     if not isinstance(pg, list):
-        errors["priority_groups"] = "Prioriterte grupper må være en liste."
+        errors["priority_groups"] = gettext("Prioriterte grupper må være en liste.")
     elif bad := [g for g in pg if g not in PRIORITY_GROUP_ORDER]:
-        errors["priority_groups"] = f"Ukjent prioritert gruppe: {', '.join(map(str, bad))}."
+        errors["priority_groups"] = gettext("Ukjent prioritert gruppe: %(names)s.") % {"names": ', '.join(map(str, bad))}
     for f in ("typical_weeks", "max_weeks", "min_age", "max_age"):
         v = values.get(f)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0 or v > 1000):
-            errors[f] = "Må være et helt tall fra 0 til 1000, eller tomt."
+            errors[f] = gettext("Må være et helt tall fra 0 til 1000, eller tomt.")
     tw, mw = values.get("typical_weeks"), values.get("max_weeks")
     if "typical_weeks" not in errors and "max_weeks" not in errors and tw and mw and mw < tw:
-        errors["max_weeks"] = "Maks varighet kan ikke være kortere enn typisk varighet."
+        errors["max_weeks"] = gettext("Maks varighet kan ikke være kortere enn typisk varighet.")
     lo, hi = values.get("min_age"), values.get("max_age")
     if "min_age" not in errors and "max_age" not in errors and lo is not None and hi is not None and hi < lo:
-        errors["max_age"] = "Høyeste alder kan ikke være lavere enn minstealder."
+        errors["max_age"] = gettext("Høyeste alder kan ikke være lavere enn minstealder.")
     return errors
 
 

@@ -53,7 +53,7 @@ def _bad_id(value) -> bool:
 
 def _require_catalogue(user) -> None:
     if not access.can_browse_catalogue(user):
-        raise AccessDenied("Tiltakskatalogen er for Nav-ansatte.")
+        raise AccessDenied(_("Tiltakskatalogen er for Nav-ansatte."))
 
 
 # --- catalogue ---------------------------------------------------------------------------------------
@@ -76,17 +76,17 @@ class CatalogueFilters:
 def validate_filters(f: CatalogueFilters) -> None:
     errors = {}
     if f.domain and f.domain not in reference.needs_domains():
-        errors["domain"] = "Ukjent behovsområde."
+        errors["domain"] = _("Ukjent behovsområde.")
     if f.need_group and f.need_group not in reference.need_groups():
-        errors["need_group"] = "Ukjent innsatsgruppe."
+        errors["need_group"] = _("Ukjent innsatsgruppe.")
     if f.start_from and f.start_to and f.start_to < f.start_from:
-        errors["start_to"] = "Til-dato kan ikke være før fra-dato."
+        errors["start_to"] = _("Til-dato kan ikke være før fra-dato.")
     if _bad_id(f.county_id):
-        errors["county_id"] = "Ukjent fylke."
+        errors["county_id"] = _("Ukjent fylke.")
     if _bad_id(f.office_id):
-        errors["office_id"] = "Ukjent kontor."
+        errors["office_id"] = _("Ukjent kontor.")
     if errors:
-        raise InvalidInput("Ugyldig filter.", errors=errors)
+        raise InvalidInput(_("Ugyldig filter."), errors=errors)
 
 
 def measure_types(*, user, active_only: bool = True) -> list[MeasureType]:
@@ -162,7 +162,7 @@ def get_offering(*, user, offering_id: int) -> MeasureOffering:
     _require_catalogue(user)
     o = MeasureOffering.objects.select_related("measure_type", "provider", "county").prefetch_related("offices").filter(pk=offering_id).first()
     if o is None:
-        raise NotFound("Fant ikke tiltaksgjennomføringen.")
+        raise NotFound(_("Fant ikke tiltaksgjennomføringen."))
     _attach_waiting([o])
     return o
 
@@ -172,14 +172,14 @@ def compare(*, user, offering_ids: list[int]) -> list[MeasureOffering]:
     if not offering_ids:
         raise InvalidInput(_("Velg minst to tilbud å sammenligne."), field="id")
     if len(offering_ids) > 4:
-        raise InvalidInput("Du kan sammenligne høyst fire tilbud om gangen.", field="id")
+        raise InvalidInput(_("Du kan sammenligne høyst fire tilbud om gangen."), field="id")
     if any(_bad_id(i) for i in offering_ids):
-        raise NotFound("Fant ikke tilbud " + ", ".join(str(i) for i in offering_ids if _bad_id(i)) + ".", field="id")
+        raise NotFound(_("Fant ikke tilbud %(ids)s.") % {"ids": ", ".join(str(i) for i in offering_ids if _bad_id(i))}, field="id")
     found = {o.pk: o for o in MeasureOffering.objects.select_related("measure_type", "provider", "county")
              .prefetch_related("offices").filter(pk__in=offering_ids)}
     missing = [i for i in offering_ids if i not in found]
     if missing:
-        raise NotFound(f"Fant ikke tilbud {', '.join(map(str, missing))}.")
+        raise NotFound(_("Fant ikke tilbud %(ids)s.") % {"ids": ', '.join(map(str, missing))})
     out = [found[i] for i in dict.fromkeys(offering_ids)]
     _attach_waiting(out)
     return out
@@ -193,9 +193,9 @@ def office_best_fits(*, user, office_id: int, k: int = 10, cache: matching.Match
     client included is audited as read, in one statement."""
     office = Office.objects.filter(pk=office_id).first()
     if office is None:
-        raise NotFound("Fant ikke kontoret.")
+        raise NotFound(_("Fant ikke kontoret."))
     if not access.can_view_office(user, office_id):
-        raise AccessDenied("Omrangering for hele kontoret er for ledere ved kontoret.")
+        raise AccessDenied(_("Omrangering for hele kontoret er for ledere ved kontoret."))
     cache = cache or matching.MatchCache()
     idx = cache.county(office.county_id)
     visible = set(access.visible_clients(user).filter(office_id=office_id).values_list("id", flat=True))
@@ -255,10 +255,10 @@ def matching_panel(*, user, client_id: int | None = None, referral_id: int | Non
     if referral_id is not None:
         client_id = Referral.objects.filter(pk=referral_id).values_list("client_id", flat=True).first()
         if client_id is None:
-            raise NotFound("Fant ikke henvisningen.")
+            raise NotFound(_("Fant ikke henvisningen."))
     client = Client.objects.select_related("office", "counsellor").filter(pk=client_id).first()
     if client is None:
-        raise NotFound("Fant ingen bruker med denne id-en.")
+        raise NotFound(_("Fant ingen bruker med denne id-en."))
     access.require_nav(user, client, what="tiltak: matching")
     audit.record(user, client.pk, audit.READ, "tiltak: matching")
     cache = cache or matching.MatchCache()
@@ -293,7 +293,7 @@ def _client_referrals(client_id: int) -> list[Referral]:
 def client_referrals(*, user, client_id: int) -> list[Referral]:
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
-        raise NotFound("Fant ingen bruker med denne id-en.")
+        raise NotFound(_("Fant ingen bruker med denne id-en."))
     access.require_client(user, client, what="tiltak: henvisninger")
     audit.record(user, client.pk, audit.READ, "tiltak: henvisninger")
     return _client_referrals(client.pk)
@@ -302,7 +302,7 @@ def client_referrals(*, user, client_id: int) -> list[Referral]:
 def get_referral(*, user, referral_id: int) -> Referral:
     r = Referral.objects.select_related("client", "offering__measure_type", "offering__provider").filter(pk=referral_id).first()
     if r is None:
-        raise NotFound("Fant ikke henvisningen.")
+        raise NotFound(_("Fant ikke henvisningen."))
     access.require_client(user, r.client, what="tiltak: henvisning")
     audit.record(user, r.client_id, audit.READ, "tiltak: henvisning", obj=r)
     r.position = waiting_position(r)
@@ -312,7 +312,7 @@ def get_referral(*, user, referral_id: int) -> Referral:
 def get_preference(*, user, client_id: int) -> ClientPreference | None:
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
-        raise NotFound("Fant ingen bruker med denne id-en.")
+        raise NotFound(_("Fant ingen bruker med denne id-en."))
     access.require_client(user, client, what="tiltak: brukers ønsker")
     audit.record(user, client.pk, audit.READ, "tiltak: brukers ønsker")
     return ClientPreference.objects.filter(client=client).first()
@@ -329,7 +329,7 @@ def preference_page(*, user, client_id: int) -> PreferencePage:
     """The client's own goals for measures, for the client or their counsellor (audited)."""
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
-        raise NotFound("Fant ingen bruker med denne id-en.")
+        raise NotFound(_("Fant ingen bruker med denne id-en."))
     access.require_client(user, client, what="tiltak: brukers ønsker")
     audit.record(user, client.pk, audit.READ, "tiltak: brukers ønsker")
     return PreferencePage(client=client, preference=ClientPreference.objects.filter(client=client).first(),
@@ -355,9 +355,9 @@ class AllocationRow:
 def office_allocation(*, user, office_id: int, year: int) -> tuple[Office, list[AllocationRow]]:
     office = Office.objects.select_related("county").filter(pk=office_id).first()
     if office is None:
-        raise NotFound("Fant ikke kontoret.")
+        raise NotFound(_("Fant ikke kontoret."))
     if not access.can_view_allocation(user, office_id):
-        raise AccessDenied("Tildelingen er for ledere ved kontoret.")
+        raise AccessDenied(_("Tildelingen er for ledere ved kontoret."))
     allocs = list(
         OfficeAllocation.objects.filter(office_id=office_id, county_allocation__target__year=year)
         .select_related("county_allocation__target__measure_type")
@@ -399,7 +399,7 @@ def allocation_page(*, user, office_id: int | None, year: int) -> AllocationPage
     use and expected fill, and whether the user may set the expectation."""
     offices = leader_offices(user=user)
     if not offices:
-        raise AccessDenied("Tildelingen av tiltaksplasser er for ledere ved kontoret.")
+        raise AccessDenied(_("Tildelingen av tiltaksplasser er for ledere ved kontoret."))
     office, rows = office_allocation(user=user, office_id=office_id if office_id is not None else offices[0].pk, year=year)
     totals = {k: sum(getattr(r, k) for r in rows)
               for k in ("places", "used", "free", "expected_filled", "expected_unfilled", "waiting", "budget")}
@@ -417,7 +417,7 @@ class NationalRow:
 
 def national_overview(*, user, year: int) -> list[NationalRow]:
     if not access.can_manage_allocations(user):
-        raise AccessDenied("Nasjonale mål og fylkestildelinger er for administratorer.")
+        raise AccessDenied(_("Nasjonale mål og fylkestildelinger er for administratorer."))
     targets = list(NationalTarget.objects.filter(year=year).select_related("measure_type").order_by("measure_type__name", "priority_group"))
     cas = list(CountyAllocation.objects.filter(target__year=year).select_related("county")
                .annotate(to_offices=Sum("office_allocations__places"), offices=Count("office_allocations")))
@@ -460,11 +460,11 @@ def outcomes(*, user, by: str = "type", county_id: int | None = None, office_id:
     """Status 3 and 6 months after ended participations, per type or per offering. Groups with
     fewer than five distinct clients are suppressed: no counts are returned for them."""
     if not access.can_view_measure_outcomes(user):
-        raise AccessDenied("Resultater etter tiltak er for Nav-ansatte.")
+        raise AccessDenied(_("Resultater etter tiltak er for Nav-ansatte."))
     if by not in ("type", "offering"):
-        raise InvalidInput("Velg gruppering etter type eller tilbud.", field="by")
+        raise InvalidInput(_("Velg gruppering etter type eller tilbud."), field="by")
     if _bad_id(county_id) or _bad_id(office_id):
-        raise InvalidInput("Ukjent fylke eller kontor.", field="county_id" if _bad_id(county_id) else "office_id")
+        raise InvalidInput(_("Ukjent fylke eller kontor."), field="county_id" if _bad_id(county_id) else "office_id")
     today = clock.today()
     qs = Referral.objects.filter(ended_on__isnull=False)
     if county_id:

@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from skreddersy import journal
 from skreddersy.clients.models import Client
@@ -86,7 +86,7 @@ def _d(value: dt.date | None) -> str:
 def import_catalogue(*, user, data, deactivate_missing: bool = False) -> dict:
     """Import measure types, all or nothing. ``data`` is the parsed JSON (see catalogue.py)."""
     if user is not None and not access.can_edit_catalogue(user):
-        raise AccessDenied("Bare administratorer kan endre tiltakskatalogen.")
+        raise AccessDenied(gettext("Bare administratorer kan endre tiltakskatalogen."))
     rows = catalogue.parse_rows(data)
     with audited_write(user, None, "tiltakskatalog: import"):
         counts = catalogue.import_types(rows, deactivate_missing=deactivate_missing)
@@ -105,27 +105,27 @@ MAX_BUDGET = 2**63 - 1
 def _non_negative(errors: dict, **values) -> None:
     for k, v in values.items():
         if v is None or isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            errors[k] = "Må være et helt tall, null eller større."
+            errors[k] = gettext("Må være et helt tall, null eller større.")
         elif v > (MAX_BUDGET if k == "budget" else MAX_PLACES):
-            errors[k] = f"Må være høyst {MAX_BUDGET if k == 'budget' else MAX_PLACES}."
+            errors[k] = gettext("Må være høyst %(max)s.") % {"max": MAX_BUDGET if k == 'budget' else MAX_PLACES}
 
 
 def set_national_target(*, user, year: int, measure_type: MeasureType | str, priority_group: str, places: int, budget: int) -> NationalTarget:
     if not access.can_manage_allocations(user):
-        raise AccessDenied("Bare administratorer kan sette nasjonale mål.")
+        raise AccessDenied(gettext("Bare administratorer kan sette nasjonale mål."))
     if not isinstance(measure_type, MeasureType):  # a type's code, from the API
         code = measure_type
         measure_type = MeasureType.objects.filter(code=code).first() if isinstance(code, str) else None
         if measure_type is None:
-            raise NotFound("Ukjent tiltakstype.", field="measure_type")
+            raise NotFound(gettext("Ukjent tiltakstype."), field="measure_type")
     errors: dict = {}
     _non_negative(errors, places=places, budget=budget)
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors["year"] = "Oppgi et årstall mellom 2000 og 2100."
+        errors["year"] = gettext("Oppgi et årstall mellom 2000 og 2100.")
     if priority_group and priority_group not in PRIORITY_GROUP_ORDER:
-        errors["priority_group"] = "Ukjent prioritert gruppe."
+        errors["priority_group"] = gettext("Ukjent prioritert gruppe.")
     if errors:
-        raise InvalidInput("Målet kan ikke lagres.", errors=errors)
+        raise InvalidInput(gettext("Målet kan ikke lagres."), errors=errors)
     with audited_write(user, None, "tiltaksplasser: nasjonalt mål") as a:
         target, _ = NationalTarget.objects.select_for_update().get_or_create(
             year=year, measure_type=measure_type, priority_group=priority_group or "", defaults={"places": places, "budget": budget}
@@ -133,10 +133,10 @@ def set_national_target(*, user, year: int, measure_type: MeasureType | str, pri
         given = target.county_allocations.aggregate(p=Sum("places"), b=Sum("budget"))
         if places < (given["p"] or 0):
             raise InvalidInput(
-                f"Fylkene har allerede fått {given['p']} plasser; målet kan ikke settes lavere.", field="places"
+                gettext("Fylkene har allerede fått %(places)s plasser; målet kan ikke settes lavere.") % {"places": given['p']}, field="places"
             )
         if budget < (given["b"] or 0):
-            raise InvalidInput(f"Fylkene har allerede fått {given['b']} kr; budsjettet kan ikke settes lavere.", field="budget")
+            raise InvalidInput(gettext("Fylkene har allerede fått %(amount)s kr; budsjettet kan ikke settes lavere.") % {"amount": given['b']}, field="budget")
         target.places, target.budget = places, budget
         target.save(update_fields=["places", "budget"])
         a["obj"] = target
@@ -147,13 +147,13 @@ def allocate_to_county(*, user, target: NationalTarget | int, county: County | i
     """Give (or change) a county's share of a national target. The target row is locked so two
     administrators allocating at once cannot together exceed it."""
     if not access.can_manage_allocations(user):
-        raise AccessDenied("Bare administratorer kan fordele plasser til fylkene.")
+        raise AccessDenied(gettext("Bare administratorer kan fordele plasser til fylkene."))
     target = _get(NationalTarget, target, "Fant ikke målet.", "target")
     county = _get(County, county, "Fant ikke fylket.", "county")
     errors: dict = {}
     _non_negative(errors, places=places, budget=budget)
     if errors:
-        raise InvalidInput("Tildelingen kan ikke lagres.", errors=errors)
+        raise InvalidInput(gettext("Tildelingen kan ikke lagres."), errors=errors)
     with audited_write(user, None, "tiltaksplasser: fylkestildeling") as a:
         target = NationalTarget.objects.select_for_update().get(pk=target.pk)
         others = target.county_allocations.exclude(county=county).aggregate(p=Sum("places"), b=Sum("budget"))
@@ -161,21 +161,21 @@ def allocate_to_county(*, user, target: NationalTarget | int, county: County | i
         free_b = target.budget - (others["b"] or 0)
         if places > free_p:
             raise InvalidInput(
-                f"Det nasjonale målet har {target.places} plasser, og {free_p} er ikke fordelt. Du prøvde å gi {places}.",
+                gettext("Det nasjonale målet har %(places)s plasser, og %(free_p)s er ikke fordelt. Du prøvde å gi %(requested)s.") % {"places": target.places, "free_p": free_p, "requested": places},
                 field="places",
             )
         if budget > free_b:
-            raise InvalidInput(f"Det er {free_b} kr igjen å fordele av budsjettet. Du prøvde å gi {budget}.", field="budget")
+            raise InvalidInput(gettext("Det er %(free_b)s kr igjen å fordele av budsjettet. Du prøvde å gi %(budget)s.") % {"free_b": free_b, "budget": budget}, field="budget")
         alloc = CountyAllocation.objects.select_for_update().filter(target=target, county=county).first()
         if alloc is not None:
             below = alloc.office_allocations.aggregate(p=Sum("places"), b=Sum("budget"))
             if places < (below["p"] or 0):
                 raise InvalidInput(
-                    f"Kontorene i fylket har allerede fått {below['p']} plasser; tildelingen kan ikke settes lavere.",
+                    gettext("Kontorene i fylket har allerede fått %(places)s plasser; tildelingen kan ikke settes lavere.") % {"places": below['p']},
                     field="places",
                 )
             if budget < (below["b"] or 0):
-                raise InvalidInput(f"Kontorene har allerede fått {below['b']} kr.", field="budget")
+                raise InvalidInput(gettext("Kontorene har allerede fått %(amount)s kr.") % {"amount": below['b']}, field="budget")
             alloc.places, alloc.budget = places, budget
             alloc.save(update_fields=["places", "budget"])
         else:
@@ -187,32 +187,32 @@ def allocate_to_county(*, user, target: NationalTarget | int, county: County | i
 def allocate_to_office(*, user, county_allocation: CountyAllocation | int, office: Office | int, places: int, budget: int) -> OfficeAllocation:
     """Give (or change) an office's share of its county's allocation."""
     if not access.can_manage_allocations(user):
-        raise AccessDenied("Bare administratorer kan fordele plasser til kontorene.")
+        raise AccessDenied(gettext("Bare administratorer kan fordele plasser til kontorene."))
     county_allocation = _get(CountyAllocation, county_allocation, "Fant ikke fylkestildelingen.", "county_allocation")
     office = _get(Office, office, "Fant ikke kontoret.", "office")
     errors: dict = {}
     _non_negative(errors, places=places, budget=budget)
     if errors:
-        raise InvalidInput("Tildelingen kan ikke lagres.", errors=errors)
+        raise InvalidInput(gettext("Tildelingen kan ikke lagres."), errors=errors)
     with audited_write(user, None, "tiltaksplasser: kontortildeling") as a:
         parent = CountyAllocation.objects.select_for_update().get(pk=county_allocation.pk)
         if office.county_id != parent.county_id:
-            raise InvalidInput("Kontoret hører ikke til fylket som har tildelingen.", field="office")
+            raise InvalidInput(gettext("Kontoret hører ikke til fylket som har tildelingen."), field="office")
         others = parent.office_allocations.exclude(office=office).aggregate(p=Sum("places"), b=Sum("budget"))
         free_p = parent.places - (others["p"] or 0)
         free_b = parent.budget - (others["b"] or 0)
         if places > free_p:
             raise InvalidInput(
-                f"Fylket har fått {parent.places} plasser, og {free_p} er ikke fordelt. Du prøvde å gi {places}.",
+                gettext("Fylket har fått %(places)s plasser, og %(free_p)s er ikke fordelt. Du prøvde å gi %(requested)s.") % {"places": parent.places, "free_p": free_p, "requested": places},
                 field="places",
             )
         if budget > free_b:
-            raise InvalidInput(f"Det er {free_b} kr igjen å fordele i fylket. Du prøvde å gi {budget}.", field="budget")
+            raise InvalidInput(gettext("Det er %(free_b)s kr igjen å fordele i fylket. Du prøvde å gi %(budget)s.") % {"free_b": free_b, "budget": budget}, field="budget")
         alloc = OfficeAllocation.objects.select_for_update().filter(county_allocation=parent, office=office).first()
         if alloc is not None:
             if places < alloc.expected_filled:
                 raise InvalidInput(
-                    f"Kontoret forventer {alloc.expected_filled} plasser fylt; senk forventningen først.", field="places"
+                    gettext("Kontoret forventer %(expected)s plasser fylt; senk forventningen først.") % {"expected": alloc.expected_filled}, field="places"
                 )
             alloc.places, alloc.budget = places, budget
             alloc.save(update_fields=["places", "budget"])
@@ -226,14 +226,14 @@ def set_expected_fill(*, user, allocation: OfficeAllocation | int, expected_fill
     """The office leader states how many of the allocated places the office expects filled."""
     allocation = _get(OfficeAllocation, allocation, "Fant ikke tildelingen.", "allocation")
     if not access.can_set_expected_fill(user, allocation.office_id):
-        raise AccessDenied("Bare kontorleder ved kontoret kan sette forventet fylling.")
+        raise AccessDenied(gettext("Bare kontorleder ved kontoret kan sette forventet fylling."))
     if isinstance(expected_filled, bool) or not isinstance(expected_filled, int) or expected_filled < 0:
-        raise InvalidInput("Forventet fylt må være et helt tall, null eller større.", field="expected_filled")
+        raise InvalidInput(gettext("Forventet fylt må være et helt tall, null eller større."), field="expected_filled")
     with audited_write(user, None, "tiltaksplasser: forventet fylt") as a:
         alloc = OfficeAllocation.objects.select_for_update().get(pk=allocation.pk)
         if expected_filled > alloc.places:
             raise InvalidInput(
-                f"Kontoret har {alloc.places} plasser; kan ikke forvente flere fylt.", field="expected_filled"
+                gettext("Kontoret har %(places)s plasser; kan ikke forvente flere fylt.") % {"places": alloc.places}, field="expected_filled"
             )
         alloc.expected_filled = expected_filled
         alloc.save(update_fields=["expected_filled"])
@@ -271,18 +271,18 @@ def set_preferences(*, user, client: Client | int, wanted_domains: list[str], pr
         errors = {}
         known = reference.needs_domains()
         if bad := [d for d in wanted_domains if d not in known]:
-            errors["wanted_domains"] = f"Ukjent behovsområde: {', '.join(bad)}."
+            errors["wanted_domains"] = gettext("Ukjent behovsområde: %(names)s.") % {"names": ', '.join(bad)}
         codes = set(MeasureType.objects.filter(code__in=preferred_types).values_list("code", flat=True))
         if bad := [c for c in preferred_types if c not in codes]:
-            errors["preferred_types"] = f"Ukjent tiltakstype: {', '.join(bad)}."
+            errors["preferred_types"] = gettext("Ukjent tiltakstype: %(names)s.") % {"names": ', '.join(bad)}
         if max_travel_km is not None and not (0 < max_travel_km <= 1000):
-            errors["max_travel_km"] = "Reiseavstand må være mellom 1 og 1000 km."
+            errors["max_travel_km"] = gettext("Reiseavstand må være mellom 1 og 1000 km.")
         if preferred_language and (len(preferred_language) > 8 or not preferred_language.isalpha()):
-            errors["preferred_language"] = "Oppgi en språkkode, for eksempel nb, en eller ar."
+            errors["preferred_language"] = gettext("Oppgi en språkkode, for eksempel nb, en eller ar.")
         if len(note) > 500:
-            errors["note"] = "Merknaden kan være høyst 500 tegn."
+            errors["note"] = gettext("Merknaden kan være høyst 500 tegn.")
         if errors:
-            raise InvalidInput("Ønskene kan ikke lagres.", errors=errors)
+            raise InvalidInput(gettext("Ønskene kan ikke lagres."), errors=errors)
         pref, _ = ClientPreference.objects.update_or_create(
             client=client,
             defaults=dict(wanted_domains=list(dict.fromkeys(wanted_domains)), preferred_types=list(dict.fromkeys(preferred_types)),
@@ -301,7 +301,7 @@ def set_preferences(*, user, client: Client | int, wanted_domains: list[str], pr
 def _lock_offering(offering_id: int) -> MeasureOffering:
     o = MeasureOffering.objects.select_for_update().filter(pk=offering_id).first()
     if o is None:
-        raise NotFound("Fant ikke tiltaksgjennomføringen.")
+        raise NotFound(gettext("Fant ikke tiltaksgjennomføringen."))
     # The type is read separately: select_related would lock its row too on PostgreSQL.
     o.measure_type = MeasureType.objects.get(pk=o.measure_type_id)
     return o
@@ -314,7 +314,7 @@ def _take_place(offering: MeasureOffering) -> None:
     except IntegrityError:
         n = 0
     if n != 1:
-        raise Conflict("Den siste plassen ble nettopp tatt. Prøv igjen for å komme på venteliste.", field="offering")
+        raise Conflict(gettext("Den siste plassen ble nettopp tatt. Prøv igjen for å komme på venteliste."), field="offering")
     offering.occupied += 1
 
 
@@ -364,10 +364,10 @@ def refer(*, user, client: Client | int, offering: MeasureOffering | int, allow_
         now, today = clock.now(), clock.today()
         elig = eligibility.check(eligibility.client_facts(client, on=today), eligibility.offering_facts(off, on=today))
         if not elig:
-            raise InvalidInput("Brukeren kan ikke henvises til dette tilbudet: " + " ".join(elig.reasons),
+            raise InvalidInput(gettext("Brukeren kan ikke henvises til dette tilbudet: %(reasons)s") % {"reasons": " ".join(elig.reasons)},
                                errors={"offering": " ".join(elig.reasons)})
         if Referral.objects.filter(client=client, offering=off, status__in=Referral.ACTIVE).exists():
-            raise Conflict("Brukeren har allerede en aktiv henvisning til dette tilbudet.", field="offering")
+            raise Conflict(gettext("Brukeren har allerede en aktiv henvisning til dette tilbudet."), field="offering")
         ref = Referral(client=client, offering=off, office_id=client.office_id, created_by=user, created_at=now, queued_at=now,
                        status=Referral.Status.WAITING)
         if off.occupied < off.capacity:
@@ -376,9 +376,13 @@ def refer(*, user, client: Client | int, offering: MeasureOffering | int, allow_
         else:
             waiting = Referral.objects.filter(offering=off, status=Referral.Status.WAITING).count()
             if not allow_waiting_list or waiting >= off.waiting_list_limit:
-                why = "og har ingen venteliste" if off.waiting_list_limit == 0 else (
-                    "og ventelisten er full" if waiting >= off.waiting_list_limit else "og du valgte ikke venteliste")
-                raise Conflict(f"Tilbudet er fullt ({off.capacity} av {off.capacity} plasser i bruk) {why}.", field="offering")
+                if off.waiting_list_limit == 0:
+                    full = gettext("Tilbudet er fullt (%(capacity)s av %(capacity)s plasser i bruk) og har ingen venteliste.")
+                elif waiting >= off.waiting_list_limit:
+                    full = gettext("Tilbudet er fullt (%(capacity)s av %(capacity)s plasser i bruk) og ventelisten er full.")
+                else:
+                    full = gettext("Tilbudet er fullt (%(capacity)s av %(capacity)s plasser i bruk) og du valgte ikke venteliste.")
+                raise Conflict(full % {"capacity": off.capacity}, field="offering")
             ref.save()
             journal.append(client_id=client.pk, kind=Kind.MEASURE, actor=user, obj=ref,
                            summary=f"Tiltak: på venteliste til «{off.title}», plass {waiting + 1} i køen")
@@ -392,7 +396,7 @@ def refer(*, user, client: Client | int, offering: MeasureOffering | int, allow_
 def _get_locked_referral(referral: Referral) -> Referral:
     r = Referral.objects.select_for_update().filter(pk=referral.pk).first()
     if r is None:
-        raise NotFound("Fant ikke henvisningen.")
+        raise NotFound(gettext("Fant ikke henvisningen."))
     return r
 
 
@@ -416,11 +420,11 @@ def withdraw_referral(*, user, referral: Referral | int, reason: str) -> Referra
     with audited_write(user, referral.client_id, "tiltak: trekk henvisning") as a:
         access.require_nav(user, referral.client, what="tiltak: trekk henvisning")
         if not reason.strip():
-            raise InvalidInput("Skriv hvorfor henvisningen trekkes.", field="reason")
+            raise InvalidInput(gettext("Skriv hvorfor henvisningen trekkes."), field="reason")
         off = _lock_offering(referral.offering_id)
         r = _get_locked_referral(referral)
         if r.status not in Referral.ACTIVE:
-            raise Conflict(f"Henvisningen er allerede {r.get_status_display().lower()}.", field="status")
+            raise Conflict(gettext("Henvisningen er allerede %(status)s.") % {"status": r.get_status_display().lower()}, field="status")
         now = clock.now()
         was_accepted = r.status == Referral.Status.ACCEPTED
         r.status = Referral.Status.WITHDRAWN
@@ -447,13 +451,13 @@ def complete_referral(*, user, referral: Referral | int, ended_on: dt.date | Non
         off = _lock_offering(referral.offering_id)
         r = _get_locked_referral(referral)
         if r.status != Referral.Status.ACCEPTED:
-            raise Conflict("Bare en deltakelse med plass kan fullføres.", field="status")
+            raise Conflict(gettext("Bare en deltakelse med plass kan fullføres."), field="status")
         now = clock.now()
         ended_on = ended_on or clock.today()
         if ended_on > clock.today():
-            raise InvalidInput("Sluttdato kan ikke være i fremtiden.", field="ended_on")
+            raise InvalidInput(gettext("Sluttdato kan ikke være i fremtiden."), field="ended_on")
         if ended_on < off.start_date:
-            raise InvalidInput(f"Sluttdato kan ikke være før oppstart ({_d(off.start_date)}).", field="ended_on")
+            raise InvalidInput(gettext("Sluttdato kan ikke være før oppstart (%(date)s).") % {"date": _d(off.start_date)}, field="ended_on")
         r.status = Referral.Status.COMPLETED
         r.ended_on = ended_on
         r.closed_at = now
@@ -473,14 +477,14 @@ def reject_referral(*, user, referral: Referral | int, reason: str) -> Referral:
     with audited_write(user, referral.client_id, "tiltak: avslå henvisning") as a:
         access.require_nav(user, referral.client, what="tiltak: avslå henvisning")
         if not reason.strip():
-            raise InvalidInput("Et avslag må ha en begrunnelse.", field="reason")
+            raise InvalidInput(gettext("Et avslag må ha en begrunnelse."), field="reason")
         off = _lock_offering(referral.offering_id)
         r = _get_locked_referral(referral)
         if r.status not in Referral.ACTIVE:
-            raise Conflict(f"Henvisningen er allerede {r.get_status_display().lower()}.", field="status")
+            raise Conflict(gettext("Henvisningen er allerede %(status)s.") % {"status": r.get_status_display().lower()}, field="status")
         was_accepted = r.status == Referral.Status.ACCEPTED
         if was_accepted and off.start_date <= clock.today():
-            raise Conflict("Deltakelsen har startet; avslutt den i stedet for å avslå.", field="status")
+            raise Conflict(gettext("Deltakelsen har startet; avslutt den i stedet for å avslå."), field="status")
         r.status = Referral.Status.REJECTED
         r.reason = reason.strip()[:500]
         r.closed_at = clock.now()
@@ -512,12 +516,13 @@ def choose_offering(*, user, client: Client | int, offering: MeasureOffering | i
         if fit_rank is None:
             off = MeasureOffering.objects.select_related("measure_type").get(pk=offering.pk)
             elig = eligibility.check(eligibility.client_facts(client), eligibility.offering_facts(off))
-            why = " ".join(elig.reasons) or "Tilbudet er ikke i brukerens fylke."
-            raise InvalidInput("Brukeren kan ikke henvises til dette tilbudet: " + why, errors={"offering": why})
+            why = " ".join(elig.reasons) or gettext("Tilbudet er ikke i brukerens fylke.")
+            raise InvalidInput(gettext("Brukeren kan ikke henvises til dette tilbudet: %(reasons)s") % {"reasons": why},
+                               errors={"offering": why})
         reason = (reason or "").strip()
         if fit_rank > 1 and not reason:
             raise InvalidInput(
-                f"Tilbudet er nr. {fit_rank} etter treff. Skriv kort hvorfor du velger det framfor de som passer bedre.",
+                gettext("Tilbudet er nr. %(rank)s etter treff. Skriv kort hvorfor du velger det framfor de som passer bedre.") % {"rank": fit_rank},
                 field="reason",
             )
         referral = refer(user=user, client=client, offering=offering, allow_waiting_list=allow_waiting_list)
@@ -547,16 +552,16 @@ def record_outcome(*, user, referral: Referral | int, months: int, status: str) 
         access.require_nav(user, referral.client, what="tiltak: resultat etter tiltak")
         errors = {}
         if months not in Outcome.MONTHS:
-            errors["months"] = "Oppgi 3 eller 6 måneder."
+            errors["months"] = gettext("Oppgi 3 eller 6 måneder.")
         if status not in Outcome.Status.values:
-            errors["status"] = "Velg arbeid, utdanning, nytt tiltak, ytelse eller ukjent."
+            errors["status"] = gettext("Velg arbeid, utdanning, nytt tiltak, ytelse eller ukjent.")
         if errors:
-            raise InvalidInput("Resultatet kan ikke lagres.", errors=errors)
+            raise InvalidInput(gettext("Resultatet kan ikke lagres."), errors=errors)
         if referral.ended_on is None:
-            raise InvalidInput("Deltakelsen er ikke avsluttet ennå.", field="referral")
+            raise InvalidInput(gettext("Deltakelsen er ikke avsluttet ennå."), field="referral")
         due = add_months(referral.ended_on, months)
         if clock.today() < due:
-            raise InvalidInput(f"Status etter {months} måneder kan registreres fra {_d(due)}.", field="months")
+            raise InvalidInput(gettext("Status etter %(months)s måneder kan registreres fra %(date)s.") % {"months": months, "date": _d(due)}, field="months")
         outcome, _ = Outcome.objects.update_or_create(
             referral=referral, months=months, defaults={"status": status, "recorded_at": clock.now(), "recorded_by": user}
         )

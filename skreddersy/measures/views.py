@@ -141,22 +141,22 @@ def _act_on_referral(user, referral_id: int, action: str, data):
     if action == "fullfor":
         f = forms.CompleteForm(data)
         if not f.is_valid():
-            raise InvalidInput("Ugyldig sluttdato.", field="ended_on")
+            raise InvalidInput(_("Ugyldig sluttdato."), field="ended_on")
         return services.complete_referral(user=user, referral=referral_id, ended_on=f.cleaned_data["ended_on"]), "Deltakelsen er fullført."
     if action == "resultat":
         f = forms.OutcomeForm(data)
         if not f.is_valid():
-            raise InvalidInput("Velg tidspunkt og status.", field="status")
+            raise InvalidInput(_("Velg tidspunkt og status."), field="status")
         outcome = services.record_outcome(user=user, referral=referral_id, months=f.cleaned_data["months"], status=f.cleaned_data["status"])
         return outcome.referral, "Resultatet er registrert."
-    raise NotFound("Ukjent handling.")
+    raise NotFound(_("Ukjent handling."))
 
 
 @login_required
 @require_POST
 def referral_action(request, referral_id: int, action: str):
     if action not in ("trekk", "avsla", "fullfor", "resultat"):
-        raise NotFound("Ukjent handling.")
+        raise NotFound(_("Ukjent handling."))
     try:
         ref, ok = _act_on_referral(request.user, referral_id, action, request.POST)
     except SHOWN_IN_PLACE as exc:
@@ -238,14 +238,14 @@ def _allocate(user, kind: str, data) -> None:
     if kind == "target":
         target_form = forms.NationalTargetForm(data)
         if not target_form.is_valid():
-            raise InvalidInput("Sjekk feltene i skjemaet.", field="places")
+            raise InvalidInput(_("Sjekk feltene i skjemaet."), field="places")
         d = target_form.cleaned_data
         services.set_national_target(user=user, year=d["year"], measure_type=d["measure_type"],
                                      priority_group=d["priority_group"], places=d["places"], budget=d["budget"])
     elif kind in ("county", "office"):
         f = forms.AllocationForm(data)
         if not f.is_valid():
-            raise InvalidInput("Plasser og budsjett må være hele tall, null eller større.", field="places")
+            raise InvalidInput(_("Plasser og budsjett må være hele tall, null eller større."), field="places")
         d = f.cleaned_data
         if kind == "county":
             services.allocate_to_county(user=user, target=d["parent"], county=d["target_id"], places=d["places"], budget=d["budget"])
@@ -253,7 +253,7 @@ def _allocate(user, kind: str, data) -> None:
             services.allocate_to_office(user=user, county_allocation=d["parent"], office=d["target_id"], places=d["places"],
                                         budget=d["budget"])
     else:
-        raise InvalidInput("Ukjent skjema.", field="kind")
+        raise InvalidInput(_("Ukjent skjema."), field="kind")
 
 
 @login_required

@@ -158,19 +158,19 @@ def fidelity_problems(scores, scale: dict) -> tuple[dict[str, str], dict[str, in
         return {"scores": "Oppgi en skår for hvert punkt."}, {}
     for key in scores:
         if str(key) not in numbers:
-            errors[f"scores.{key}"] = "Ukjent punkt på skalaen."
+            errors[f"scores.{key}"] = _("Ukjent punkt på skalaen.")
     for n in numbers:
         value = scores.get(n, scores.get(int(n)))
         if value in (None, ""):
-            errors[f"scores.{n}"] = f"Punkt {n} mangler skår."
+            errors[f"scores.{n}"] = _("Punkt %(n)s mangler skår.") % {"n": n}
             continue
         try:
             v = int(str(value))
         except (TypeError, ValueError):
-            errors[f"scores.{n}"] = f"Skåren må være et helt tall fra {lo} til {hi}."
+            errors[f"scores.{n}"] = _("Skåren må være et helt tall fra %(lo)s til %(hi)s.") % {"lo": lo, "hi": hi}
             continue
         if isinstance(value, bool) or str(v) != str(value).strip() or not lo <= v <= hi:
-            errors[f"scores.{n}"] = f"Skåren må være et helt tall fra {lo} til {hi}."
+            errors[f"scores.{n}"] = _("Skåren må være et helt tall fra %(lo)s til %(hi)s.") % {"lo": lo, "hi": hi}
             continue
         clean[n] = v
     return errors, clean

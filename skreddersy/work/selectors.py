@@ -41,9 +41,9 @@ def _pk(value) -> int:
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise NotFound("Fant ikke det du lette etter.") from None
+        raise NotFound() from None
     if not 0 < n <= MAX_ID:
-        raise NotFound("Fant ikke det du lette etter.")
+        raise NotFound()
     return n
 MIN_GROUP = access.STAFF_FIGURES_MIN_TEAM  # the same 5 as every small-group rule
 
@@ -82,7 +82,7 @@ def employer_record(*, user, employer_id: int) -> EmployerRecord:
     access.require_employer_register(user, what="arbeidsgiver: les")
     employer = Employer.objects.select_related("owner").filter(pk=employer_id).first()
     if employer is None:
-        raise NotFound("Fant ikke arbeidsgiveren.")
+        raise NotFound(_("Fant ikke arbeidsgiveren."))
     contacts = list(employer.contacts.select_related("staff").order_by("-at", "-id")[:50])
     now = clock.now()
     recent = [(c.staff_id, c.staff.display_name, c.at) for c in contacts if c.at >= now - dt.timedelta(days=rules.OVERLAP_DAYS)]
@@ -104,7 +104,7 @@ def get_employer(*, user, employer_id) -> Employer:
     access.require_employer_register(user, what="arbeidsgiver: les")
     employer = Employer.objects.filter(pk=employer_id).first()
     if employer is None:
-        raise NotFound("Fant ikke arbeidsgiveren.", field="employer")
+        raise NotFound(_("Fant ikke arbeidsgiveren."), field="employer")
     return employer
 
 
@@ -115,7 +115,7 @@ def get_vacancy(*, user, vacancy_id):
 
     vacancy = Vacancy.objects.filter(pk=vacancy_id).first()
     if vacancy is None:
-        raise NotFound("Fant ikke stillingen.", field="vacancy")
+        raise NotFound(_("Fant ikke stillingen."), field="vacancy")
     return vacancy
 
 
@@ -130,10 +130,10 @@ def get_case(*, user, case_id, what: str = "jobbspesialist: les") -> IpsCase:
     case_id = _pk(case_id)
     case = IpsCase.objects.select_related("client", "specialist", "office").filter(pk=case_id).first()
     if case is None:
-        raise NotFound("Fant ikke kandidaten.")
+        raise NotFound(_("Fant ikke kandidaten."))
     if not _case_qs(user).filter(pk=case.pk).exists():
         audit.record(user, case.client_id, audit.DENIED, what, why="ingen tilgang")
-        raise NotFound("Fant ikke kandidaten.")
+        raise NotFound(_("Fant ikke kandidaten."))
     audit.record(user, case.client_id, audit.READ, what, obj=case)
     return case
 
@@ -207,7 +207,7 @@ def my_caseload(*, user) -> Caseload:
     a = access.actor(user)
     if a.staff is None or Role.JOB_SPECIALIST not in a.roles:
         audit.record(user, None, audit.DENIED, "jobbspesialist: kandidater", why="ikke jobbspesialist")
-        raise AccessDenied("Siden er for jobbspesialister.")
+        raise AccessDenied(_("Siden er for jobbspesialister."))
     return _caseload(user, a.staff)
 
 
@@ -291,11 +291,11 @@ def get_client(*, user, client_id, what: str) -> Client:
     client_id = _pk(client_id)
     client = Client.objects.filter(pk=client_id).first()
     if client is None:
-        raise NotFound("Fant ikke brukeren.")
+        raise NotFound(_("Fant ikke brukeren."))
     try:
         access.require_nav(user, client, what=what)
     except AccessDenied:
-        raise NotFound("Fant ikke brukeren.") from None
+        raise NotFound(_("Fant ikke brukeren.")) from None
     return client
 
 
@@ -303,10 +303,10 @@ def get_staff(*, user, staff_id) -> StaffMember:
     try:
         staff_id = _pk(staff_id)
     except NotFound:
-        raise InvalidInput("Ukjent jobbspesialist.", field="specialist") from None
+        raise InvalidInput(_("Ukjent jobbspesialist."), field="specialist") from None
     staff = StaffMember.objects.filter(pk=staff_id).first()
     if staff is None:
-        raise InvalidInput("Ukjent jobbspesialist.", field="specialist")
+        raise InvalidInput(_("Ukjent jobbspesialist."), field="specialist")
     return staff
 
 
@@ -321,7 +321,7 @@ def get_follow_along(*, user, follow_along_id, case_id=None) -> FollowAlong:
     follow_along_id = _pk(follow_along_id)
     fa = FollowAlong.objects.select_related("start__case__client").filter(pk=follow_along_id).first()
     if fa is None or (case_id is not None and fa.start.case_id != _pk(case_id)):
-        raise NotFound("Fant ikke oppfølgingen.")
+        raise NotFound(_("Fant ikke oppfølgingen."))
     if not access.can_work_case(user, fa.start.case):
         raise _hidden(user, fa.start.case.client_id, "jobbspesialist: oppfølging i jobb", "Fant ikke oppfølgingen.")
     return fa
@@ -332,7 +332,7 @@ def get_start(*, user, start_id, case_id=None) -> JobStart:
     start_id = _pk(start_id)
     s = JobStart.objects.select_related("case__client").filter(pk=start_id).first()
     if s is None or (case_id is not None and s.case_id != _pk(case_id)):
-        raise NotFound("Fant ikke jobbstarten.")
+        raise NotFound(_("Fant ikke jobbstarten."))
     if not access.can_work_case(user, s.case):
         raise _hidden(user, s.case.client_id, "jobbspesialist: status etter start", "Fant ikke jobbstarten.")
     return s
@@ -343,7 +343,7 @@ def get_consent(*, user, consent_id, client_id=None) -> PresentationConsent:
     consent_id = _pk(consent_id)
     c = PresentationConsent.objects.select_related("client", "employer").filter(pk=consent_id).first()
     if c is None or (client_id is not None and c.client_id != _pk(client_id)):
-        raise NotFound("Fant ikke samtykket.")
+        raise NotFound(_("Fant ikke samtykket."))
     if not (access.can_see_client(user, c.client) and access.can_act_for_nav(user)):
         raise _hidden(user, c.client_id, "kandidat: samtykke trukket", "Fant ikke samtykket.")
     return c
@@ -387,7 +387,7 @@ def supervisor_page(*, user, office_id: int) -> SupervisorPage:
     teams of 5 or more (staff figures rule)."""
     if not access.can_supervise_office(user, office_id):
         audit.record(user, None, audit.DENIED, "jobbspesialist: metodeveileder", why="ikke metodeveileder ved kontoret")
-        raise AccessDenied("Siden er for metodeveiledere og ledere ved kontoret.")
+        raise AccessDenied(_("Siden er for metodeveiledere og ledere ved kontoret."))
     today = clock.today()
     specialists = list(StaffMember.objects.filter(roles__role=Role.JOB_SPECIALIST, memberships__office_id=office_id)
                        .distinct().order_by("display_name"))
@@ -443,7 +443,7 @@ def my_field_time(*, user) -> dict:
     a = access.actor(user)
     if a.staff is None:
         audit.record(user, None, audit.DENIED, "jobbspesialist: tid ute", why="ikke Nav-ansatt")
-        raise AccessDenied("Bare Nav-ansatte.")
+        raise AccessDenied(_("Bare Nav-ansatte."))
     share = field_share(staff_ids=[a.staff.pk], until=clock.today())
     return {"share": share, "target": rules.FIELD_TIME_TARGET}
 
@@ -482,7 +482,7 @@ def outcomes(*, user, scope: str, office_id: int | None = None) -> Outcomes:
     a = access.actor(user)
     if a.staff is None:
         audit.record(user, None, audit.DENIED, "jobbspesialist: resultater", why="ikke Nav-ansatt")
-        raise AccessDenied("Bare Nav-ansatte.")
+        raise AccessDenied(_("Bare Nav-ansatte."))
     if scope == "mine":
         cases = IpsCase.objects.filter(specialist=a.staff)
         n_specialists = 1
@@ -490,10 +490,10 @@ def outcomes(*, user, scope: str, office_id: int | None = None) -> Outcomes:
         n_specialists = StaffMember.objects.filter(roles__role=Role.JOB_SPECIALIST, memberships__office_id=office_id).distinct().count()
         if not access.sees_team_figures(user, office_id, n_specialists):
             audit.record(user, None, audit.DENIED, "jobbspesialist: resultater", why="ikke metodeveileder, eller team under 5")
-            raise AccessDenied("Resultater for et team vises for metodeveiledere og ledere ved kontoret, for team med minst 5 jobbspesialister.")
+            raise AccessDenied(_("Resultater for et team vises for metodeveiledere og ledere ved kontoret, for team med minst 5 jobbspesialister."))
         cases = IpsCase.objects.filter(office_id=office_id)
     else:
-        raise InvalidInput("Ukjent utvalg.", field="scope")
+        raise InvalidInput(_("Ukjent utvalg."), field="scope")
     today = clock.today()
     year_ago = add_months(today, -12)
     matured = list(cases.filter(referred_on__lte=year_ago).values_list("id", "referred_on"))
@@ -529,10 +529,10 @@ def fidelity_reviews(*, user, team_id) -> dict:
     team_id = _pk(team_id)
     team = Team.objects.filter(pk=team_id).select_related("office").first()
     if team is None:
-        raise NotFound("Fant ikke teamet.")
+        raise NotFound(_("Fant ikke teamet."))
     if not access.can_supervise_office(user, team.office_id):
         audit.record(user, None, audit.DENIED, "jobbspesialist: troskapsmåling", why="ikke metodeveileder ved kontoret")
-        raise AccessDenied("Troskapsmålinger er for metodeveiledere og ledere ved teamets kontor.")
+        raise AccessDenied(_("Troskapsmålinger er for metodeveiledere og ledere ved teamets kontor."))
     scale = reference.ips_fidelity()
     reviews = list(FidelityReview.objects.filter(team=team).select_related("reviewer"))
     for r in reviews:
@@ -552,7 +552,7 @@ def get_team(*, user, team_id) -> Team:
     team_id = _pk(team_id)
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
-        raise NotFound("Fant ikke teamet.")
+        raise NotFound(_("Fant ikke teamet."))
     return team
 
 
@@ -572,7 +572,7 @@ def find_employer(*, user, number: str, field: str = "employer") -> Employer:
         raise InvalidInput(exc.reason, field=field) from None
     employer = Employer.objects.filter(orgnr=digits).first()
     if employer is None:
-        raise InvalidInput("Arbeidsgiveren finnes ikke i registeret. Registrer den først.", field=field)
+        raise InvalidInput(_("Arbeidsgiveren finnes ikke i registeret. Registrer den først."), field=field)
     return employer
 
 
@@ -591,8 +591,8 @@ def get_office(*, user, office_id):
 
     office = Office.objects.filter(pk=office_id).first()
     if office is None:
-        raise NotFound("Fant ikke kontoret.")
+        raise NotFound(_("Fant ikke kontoret."))
     if not access.can_supervise_office(user, office.pk):
         audit.record(user, None, audit.DENIED, "jobbspesialist: kontorinnstillinger", why="ikke metodeveileder ved kontoret")
-        raise NotFound("Fant ikke kontoret.")
+        raise NotFound(_("Fant ikke kontoret."))
     return office

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from skreddersy.core import clock
 from skreddersy.core.errors import InvalidInput
 
@@ -86,7 +88,7 @@ def fit_weights(
     y_train = np.asarray(y_train, dtype=float)
     if len(y_train) < len(names) + 10:
         raise InvalidInput(
-            f"For lite registrert tid til å estimere vektene: {len(y_train)} brukere, trenger minst {len(names) + 10}."
+            gettext("For lite registrert tid til å estimere vektene: %(clients)s brukere, trenger minst %(needed)s.") % {"clients": len(y_train), "needed": len(names) + 10}
         )
     sd = x.std(axis=0)
     keep = [j for j in range(x.shape[1]) if sd[j] > 0]
@@ -97,7 +99,7 @@ def fit_weights(
     try:
         res = hierarchical_ols(frame, "minutes", [[names[j] for j in keep]])
     except AnalysisError as exc:
-        raise InvalidInput(f"Vektene kan ikke estimeres: {exc.message}") from None
+        raise InvalidInput(gettext("Vektene kan ikke estimeres: %(message)s") % {"message": exc.message}) from None
     blk = res.final
     by = {c.name: c for c in blk.coefficients}
     c0 = by["(Konstant)"]

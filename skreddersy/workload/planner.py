@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from skreddersy.policy.access import protection_refusal
 
 from .model import minutes_per_month_to_hours_per_week
@@ -353,13 +355,13 @@ def check_moves(
         key = f"move-{cid}"
         cl = client_by_id.get(cid)
         if cl is None:
-            errors[key] = f"Bruker {cid} følges ikke opp ved dette kontoret."
+            errors[key] = gettext("Bruker %(client)s følges ikke opp ved dette kontoret.") % {"client": cid}
         elif to not in by_id:
-            errors[key] = f"Veileder {to} arbeider ikke ved dette kontoret."
+            errors[key] = gettext("Veileder %(counsellor)s arbeider ikke ved dette kontoret.") % {"counsellor": to}
         elif cid in seen:
-            errors[key] = f"Bruker {cid} er flyttet to ganger i planen."
+            errors[key] = gettext("Bruker %(client)s er flyttet to ganger i planen.") % {"client": cid}
         elif (why := refusal(by_id[to], cl)) is not None:
-            errors[key] = f"Bruker {cid} kan ikke flyttes til {by_id[to].name}: {why}."
+            errors[key] = gettext("Bruker %(client)s kan ikke flyttes til %(name)s: %(why)s.") % {"client": cid, "name": by_id[to].name, "why": why}
         seen.add(cid)
     return errors
 

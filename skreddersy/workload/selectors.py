@@ -34,10 +34,10 @@ RECORDED_DAYS = 28
 def require_office_leader(user, office_id: int) -> Office:
     office = Office.objects.filter(pk=office_id).first()
     if office is None:
-        raise NotFound("Fant ikke kontoret.")
+        raise NotFound(_("Fant ikke kontoret."))
     if not access.can_view_office(user, office.pk):
         audit.record(user, None, audit.DENIED, "arbeidsbelastning: kontor", why="ikke leder ved kontoret")
-        raise AccessDenied("Arbeidsbelastningen for kontoret er for ledere ved kontoret.")
+        raise AccessDenied(_("Arbeidsbelastningen for kontoret er for ledere ved kontoret."))
     return office
 
 
@@ -361,7 +361,7 @@ def own_workload(*, user) -> OwnWorkload:
     """A counsellor's own figures: their modelled workload at each office and their own recorded time."""
     staff = access.actor(user).staff
     if staff is None:
-        raise AccessDenied("Bare Nav-ansatte har arbeidsbelastning.")
+        raise AccessDenied(_("Bare Nav-ansatte har arbeidsbelastning."))
     now, today = clock.now(), clock.today()
     rows, red = [], []
     terms = _terms([staff.pk], today)[staff.pk]
@@ -575,10 +575,10 @@ def survey_comparison(*, user, wave_id: int):
     from .survey import compare
 
     if not access.can_see_insight(user):
-        raise AccessDenied("Sammenligningen er for analytikere og ledere.")
+        raise AccessDenied(_("Sammenligningen er for analytikere og ledere."))
     wave = Wave.objects.select_related("survey").filter(pk=wave_id).first()
     if wave is None:
-        raise NotFound("Fant ikke runden.")
+        raise NotFound(_("Fant ikke runden."))
     frame = wave_frame(wave)
     if "workload" not in frame.columns or frame.empty:
         from .survey import SurveyComparison

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from skreddersy.clients.assignment import assign_clients
 from skreddersy.core import audit, clock
@@ -70,25 +71,24 @@ def set_points(*, user, office_id: int, points: dict, expected_version: int) -> 
             try:
                 v = float(raw)
             except (TypeError, ValueError):
-                errors[name] = "Oppgi et tall (minutter per måned)."
+                errors[name] = gettext("Oppgi et tall (minutter per måned).")
                 continue
             if not -POINT_LIMIT <= v <= POINT_LIMIT or v != v:
-                errors[name] = f"Poeng må ligge mellom -{POINT_LIMIT} og {POINT_LIMIT} minutter per måned."
+                errors[name] = gettext("Poeng må ligge mellom -%(limit)s og %(limit)s minutter per måned.") % {"limit": POINT_LIMIT}
                 continue
             clean[name] = v
         if errors:
-            raise InvalidInput("Poengene kan ikke lagres.", errors=errors)
+            raise InvalidInput(gettext("Poengene kan ikke lagres."), errors=errors)
         low = model.lowest_weight(clean)
         if low < 0:
             raise InvalidInput(
-                f"Med disse poengene får en bruker vekt {low:.0f} minutter per måned. En vekt kan ikke være negativ: "
-                "hev grunnvekten eller gjør de negative poengene mindre.",
+                gettext("Med disse poengene får en bruker vekt %(low).0f minutter per måned. En vekt kan ikke være negativ: hev grunnvekten eller gjør de negative poengene mindre.") % {"low": low},
                 field="base",
             )
         row = OfficePoints.objects.select_for_update().filter(office=office).first()
         current = row.version if row else 0
         if expected_version != current:
-            raise Conflict("Noen andre har endret poengene i mellomtiden. Last siden på nytt.", field="base")
+            raise Conflict(gettext("Noen andre har endret poengene i mellomtiden. Last siden på nytt."), field="base")
         if row is None:
             row = OfficePoints(
                 office=office, points=clean, updated_by=access.actor(user).staff, updated_at=clock.now(), version=1
@@ -120,26 +120,26 @@ def set_terms(
         require_office_leader(user, office_id)
         staff = StaffMember.objects.filter(pk=staff_id).first()
         if staff is None or not OfficeMembership.objects.filter(staff=staff, office_id=office_id).exists():
-            raise NotFound("Fant ikke veilederen ved kontoret.")
+            raise NotFound(gettext("Fant ikke veilederen ved kontoret."))
         errors = {}
         try:
             contracted = Decimal(str(contracted_hours))
             if not Decimal(0) <= contracted <= Decimal(60):
-                errors["contracted_hours"] = "Avtalt arbeidstid må ligge mellom 0 og 60 timer per uke."
+                errors["contracted_hours"] = gettext("Avtalt arbeidstid må ligge mellom 0 og 60 timer per uke.")
         except InvalidOperation:
-            errors["contracted_hours"] = "Oppgi timer per uke."
+            errors["contracted_hours"] = gettext("Oppgi timer per uke.")
             contracted = Decimal(0)
         try:
             fixed = Decimal(str(fixed_duty_hours))
             if fixed < 0 or fixed > contracted:
-                errors["fixed_duty_hours"] = "Faste oppgaver kan ikke være negative eller mer enn avtalt arbeidstid."
+                errors["fixed_duty_hours"] = gettext("Faste oppgaver kan ikke være negative eller mer enn avtalt arbeidstid.")
         except InvalidOperation:
-            errors["fixed_duty_hours"] = "Oppgi timer per uke."
+            errors["fixed_duty_hours"] = gettext("Oppgi timer per uke.")
             fixed = Decimal(0)
         if started_on is not None and started_on > clock.today():
-            errors["started_on"] = "Tiltredelsen kan ikke være fram i tid."
+            errors["started_on"] = gettext("Tiltredelsen kan ikke være fram i tid.")
         if errors:
-            raise InvalidInput("Arbeidstiden kan ikke lagres.", errors=errors)
+            raise InvalidInput(gettext("Arbeidstiden kan ikke lagres."), errors=errors)
         langs = ",".join(sorted({x.strip().lower()[:8] for x in languages.split(",") if x.strip()}))
         row, _ = StaffTerms.objects.update_or_create(
             staff=staff,
@@ -163,11 +163,11 @@ def set_contact_standards(*, user, office_id: int, days: dict[str, int | None]) 
         errors = {}
         for group, v in days.items():
             if group not in NeedGroup.values:
-                errors[group] = "Ukjent innsatsgruppe."
+                errors[group] = gettext("Ukjent innsatsgruppe.")
             elif v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 730):
-                errors[group] = "Oppgi et antall dager mellom 1 og 730."
+                errors[group] = gettext("Oppgi et antall dager mellom 1 og 730.")
         if errors:
-            raise InvalidInput("Kontaktstandarden kan ikke lagres.", errors=errors)
+            raise InvalidInput(gettext("Kontaktstandarden kan ikke lagres."), errors=errors)
         n = 0
         for group, v in days.items():
             if v is None:
@@ -187,7 +187,7 @@ def estimate_weights(*, user, office_id: int | None) -> WeightEstimate:
     its leaders; nationally (office None): analysts."""
     if office_id is None:
         if not access.is_analyst(user):
-            raise AccessDenied("Nasjonale vekter estimeres av analytikere.")
+            raise AccessDenied(gettext("Nasjonale vekter estimeres av analytikere."))
     else:
         require_office_leader(user, office_id)
     result = estimate_from_records(office_id)
@@ -209,14 +209,15 @@ def commit_plan(
     """Commit moves made on paper, all or nothing, through the assignment service. Every move is
     checked again against the rules (a plan may be stale or hand-edited)."""
     if not moves:
-        raise InvalidInput("Planen har ingen flyttinger.", field="moves")
+        raise InvalidInput(gettext("Planen har ingen flyttinger."), field="moves")
     reasons = reasons or {}
     with transaction.atomic():
         inp = planner_input(user=user, office_id=office_id, weights=weights)
         errors = planner.check_moves(inp.counsellors, inp.clients, moves)
         if errors:
             raise InvalidInput(
-                "Planen bryter en regel og kan ikke gjennomføres: " + " ".join(errors.values()), errors=errors
+                gettext("Planen bryter en regel og kan ikke gjennomføres: %(reasons)s") % {"reasons": " ".join(errors.values())},
+                errors=errors,
             )
         by_target: dict[int, list[int]] = {}
         for cid, to in moves:
@@ -238,13 +239,13 @@ def log_time_use_week(
     """A staff member's one ordinary week this quarter, by category (hours)."""
     a = access.actor(user)
     if a.staff is None:
-        raise AccessDenied("Bare Nav-ansatte fører tidsbruk.")
+        raise AccessDenied(gettext("Bare Nav-ansatte fører tidsbruk."))
     office_id = office_id or (min(a.office_ids) if a.office_ids else None)
     if office_id is None or office_id not in a.office_ids:
-        raise InvalidInput("Velg et kontor du arbeider ved.", field="office")
+        raise InvalidInput(gettext("Velg et kontor du arbeider ved."), field="office")
     today = clock.today()
     if (year, quarter) != (today.year, (today.month - 1) // 3 + 1):
-        raise InvalidInput("Tidsbruksuken føres for inneværende kvartal.", field="quarter")
+        raise InvalidInput(gettext("Tidsbruksuken føres for inneværende kvartal."), field="quarter")
     errors, clean = {}, {}
     cats = [c for c, _l in TimeUseWeek.CATEGORIES]
     for c in cats:
@@ -252,18 +253,18 @@ def log_time_use_week(
         try:
             v = float(v)
         except (TypeError, ValueError):
-            errors[c] = "Oppgi timer."
+            errors[c] = gettext("Oppgi timer.")
             continue
         if v < 0 or v > 60:
-            errors[c] = "Timer må ligge mellom 0 og 60."
+            errors[c] = gettext("Timer må ligge mellom 0 og 60.")
         clean[c] = v
     if not errors and sum(clean.values()) > 80:
-        errors["other"] = "Til sammen mer enn 80 timer er ikke en vanlig uke."
+        errors["other"] = gettext("Til sammen mer enn 80 timer er ikke en vanlig uke.")
     if not errors and sum(clean.values()) == 0:
-        errors["with_client"] = "Før minst én kategori."
+        errors["with_client"] = gettext("Før minst én kategori.")
     if errors:
-        raise InvalidInput("Uken kan ikke lagres.", errors=errors)
+        raise InvalidInput(gettext("Uken kan ikke lagres."), errors=errors)
     with transaction.atomic():
         if TimeUseWeek.objects.filter(staff=a.staff, year=year, quarter=quarter).exists():
-            raise Conflict("Du har allerede ført en uke dette kvartalet.", field="quarter")
+            raise Conflict(gettext("Du har allerede ført en uke dette kvartalet."), field="quarter")
         return TimeUseWeek.objects.create(staff=a.staff, office_id=office_id, year=year, quarter=quarter, hours=clean)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext
 
 from .errors import AnalysisError
 
@@ -30,12 +31,12 @@ BOOTSTRAP = 1000
 def _check(counts: np.ndarray, *, equal: bool) -> np.ndarray:
     counts = np.asarray(counts, dtype=float)
     if counts.ndim != 2 or counts.shape[0] == 0 or counts.shape[1] == 0:
-        raise AnalysisError("Ingen svar å beregne enighet fra.")
+        raise AnalysisError(gettext("Ingen svar å beregne enighet fra."))
     per_case = counts.sum(axis=1)
     if (per_case < 2).any():
-        raise AnalysisError("Enighet kan ikke beregnes: hvert kasus trenger minst 2 svar.")
+        raise AnalysisError(gettext("Enighet kan ikke beregnes: hvert kasus trenger minst 2 svar."))
     if equal and not np.allclose(per_case, per_case[0]):
-        raise AnalysisError("Fleiss' kappa krever like mange svar på hvert kasus.")
+        raise AnalysisError(gettext("Fleiss' kappa krever like mange svar på hvert kasus."))
     return counts
 
 
@@ -62,7 +63,7 @@ def _delta(marginals: np.ndarray, level: str) -> np.ndarray:
     if level == "nominal":
         return np.broadcast_to(1.0 - np.eye(k), (*marginals.shape[:-1], k, k)).copy()
     if level != "ordinal":
-        raise AnalysisError("Ukjent målenivå.")
+        raise AnalysisError(gettext("Ukjent målenivå."))
     cum = np.cumsum(marginals, axis=-1)
     lo = np.minimum.outer(np.arange(k), np.arange(k))
     hi = np.maximum.outer(np.arange(k), np.arange(k))
@@ -97,7 +98,7 @@ def krippendorff_alpha(counts, level: str = "nominal") -> float | None:
     c = np.asarray(counts, dtype=float)
     pairable = c[c.sum(axis=1) >= 2]
     if pairable.shape[0] == 0:
-        raise AnalysisError("Enighet kan ikke beregnes: hvert kasus trenger minst 2 svar.")
+        raise AnalysisError(gettext("Enighet kan ikke beregnes: hvert kasus trenger minst 2 svar."))
     a = float(_alpha_from_o(coincidences(pairable).sum(axis=0), level))
     return None if np.isnan(a) else a
 

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils.translation import gettext as _
 from scipy import stats
 
 from .errors import AnalysisError
@@ -183,9 +184,9 @@ def _sentence_n(line: str, bounds: list[int], m: re.Match, spans: list[tuple[int
 
 def check_text(text: str) -> CheckReport:
     if text is None or not str(text).strip():
-        raise AnalysisError("text: lim inn minst ett resultat, for eksempel «t(45) = 2,10, p = ,041».", field="text")
+        raise AnalysisError(_("text: lim inn minst ett resultat, for eksempel «t(45) = 2,10, p = ,041»."), field="text")
     if len(text) > MAX_TEXT:
-        raise AnalysisError(f"text: teksten er lengre enn {MAX_TEXT} tegn.", field="text")
+        raise AnalysisError(_("text: teksten er lengre enn %(limit)s tegn.") % {"limit": MAX_TEXT}, field="text")
     results: list[CheckedResult] = []
     unread: list[UnreadLine] = []
     for line_no, line in enumerate(str(text).splitlines(), start=1):
@@ -204,7 +205,7 @@ def check_text(text: str) -> CheckReport:
     if not results and unread:
         raise AnalysisError(unread[0].message, field="text", errors={"text": unread[0].message})
     if not results:
-        raise AnalysisError("text: fant ingen resultater å kontrollere (for eksempel «t(45) = 2,10, p = ,041»).",
+        raise AnalysisError(_("text: fant ingen resultater å kontrollere (for eksempel «t(45) = 2,10, p = ,041»)."),
                             field="text")
     return CheckReport(results, unread)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 from scipy import stats
 
 from .errors import AnalysisError
@@ -68,14 +69,14 @@ def compare_groups(frame: pd.DataFrame, variable: str, group: str, groups: tuple
     data = frame[[variable, group]].dropna()
     levels = list(groups) if groups else sorted(data[group].unique().tolist())
     if len(levels) != 2:
-        raise AnalysisError(f"Sammenligningen trenger nøyaktig to grupper i {group}; fant {len(levels)}.")
+        raise AnalysisError(_("Sammenligningen trenger nøyaktig to grupper i %(group)s; fant %(count)s.") % {"group": group, "count": len(levels)})
     xa = data.loc[data[group] == levels[0], variable].astype(float).to_numpy()
     xb = data.loc[data[group] == levels[1], variable].astype(float).to_numpy()
     if min(len(xa), len(xb)) < min_n:
-        raise AnalysisError(f"For få svar i en av gruppene ({len(xa)} og {len(xb)}) til å sammenligne {variable}.")
+        raise AnalysisError(_("For få svar i en av gruppene (%(n_a)s og %(n_b)s) til å sammenligne %(variable)s.") % {"n_a": len(xa), "n_b": len(xb), "variable": variable})
     if method == "welch":
         if xa.std() == 0 and xb.std() == 0:
-            raise AnalysisError(f"{variable} har ingen variasjon i noen av gruppene; t-test kan ikke beregnes.")
+            raise AnalysisError(_("%(variable)s har ingen variasjon i noen av gruppene; t-test kan ikke beregnes.") % {"variable": variable})
         res = stats.ttest_ind(xa, xb, equal_var=False)
         va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
         df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
@@ -89,7 +90,7 @@ def compare_groups(frame: pd.DataFrame, variable: str, group: str, groups: tuple
         effect = 2 * stat / (len(xa) * len(xb)) - 1
         u_second, p_plain = len(xa) * len(xb) - stat, float(other.pvalue)
     else:
-        raise AnalysisError(f"Ukjent testmetode: {method}.")
+        raise AnalysisError(_("Ukjent testmetode: %(method)s.") % {"method": method})
     return GroupComparison(
         variable=variable, group=group, groups=(str(levels[0]), str(levels[1])), n=(len(xa), len(xb)),
         mean=(float(xa.mean()), float(xb.mean())), sd=(float(xa.std(ddof=1)), float(xb.std(ddof=1))),
@@ -133,7 +134,7 @@ def chi_square(frame: pd.DataFrame, a: str, b: str) -> ChiSquare:
     data = frame[[a, b]].dropna()
     table = pd.crosstab(data[a], data[b])
     if table.shape[0] < 2 or table.shape[1] < 2:
-        raise AnalysisError(f"χ² krever minst to kategorier i både {a} og {b}.")
+        raise AnalysisError(_("χ² krever minst to kategorier i både %(a)s og %(b)s.") % {"a": a, "b": b})
     chi2, p, df, expected = stats.chi2_contingency(table.to_numpy(), correction=False)
     n = table.to_numpy().sum()
     v = np.sqrt(chi2 / (n * (min(table.shape) - 1)))

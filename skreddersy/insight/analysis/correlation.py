@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 from scipy import stats
 
 from .errors import AnalysisError
@@ -60,12 +61,12 @@ def correlations(frame: pd.DataFrame, columns: list[str], method: str = "pairwis
         data = data.dropna()
     const = [c for c in columns if data[c].nunique(dropna=True) < 2]
     if const:
-        raise AnalysisError(f"Korrelasjon kan ikke beregnes: {', '.join(const)} har samme verdi hos alle (eller ingen svar).")
+        raise AnalysisError(_("Korrelasjon kan ikke beregnes: %(names)s har samme verdi hos alle (eller ingen svar).") % {"names": ', '.join(const)})
     x = data.to_numpy()
     if not np.isnan(x).any():
         n_obs = np.full((len(columns), len(columns)), x.shape[0], dtype=float)
         if x.shape[0] < 3:
-            raise AnalysisError(f"For få svar ({x.shape[0]}) til å beregne korrelasjoner; minst 3 trengs.")
+            raise AnalysisError(_("For få svar (%(n)s) til å beregne korrelasjoner; minst 3 trengs.") % {"n": x.shape[0]})
         r = np.corrcoef(x, rowvar=False)
     else:
         r = data.corr(min_periods=3).to_numpy()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf  # noqa: F401  (keeps the formula API importable for users)
+from django.utils.translation import gettext
 from scipy import optimize
 from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMParams
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
@@ -94,7 +95,7 @@ def _fit(y, x, groups):
             start = MixedLMParams.from_components(fe_params=beta, cov_re=np.array([[max(gamma, 1e-6)]]))
             fit = model.fit(reml=True, method=["lbfgs", "bfgs"], start_params=start)
         except (np.linalg.LinAlgError, ValueError) as exc:
-            raise AnalysisError(f"Flernivåmodellen kunne ikke estimeres ({exc.__class__.__name__}).") from None
+            raise AnalysisError(gettext("Flernivåmodellen kunne ikke estimeres (%(error)s).") % {"error": exc.__class__.__name__}) from None
     return fit
 
 
@@ -106,15 +107,15 @@ def random_intercept(frame: pd.DataFrame, dependent: str, predictors: list[str],
     g = data[group].to_numpy()
     n_groups = len(np.unique(g))
     if n_groups < 2:
-        raise AnalysisError("Flernivåmodellen krever svar fra minst to kontor.")
+        raise AnalysisError(gettext("Flernivåmodellen krever svar fra minst to kontor."))
     if n < len(predictors) + n_groups + 2 and n < 2 * n_groups:
-        raise AnalysisError(f"For få svar ({n}) fordelt på {n_groups} kontor til å skille variasjon mellom og innen kontor.")
+        raise AnalysisError(gettext("For få svar (%(n)s) fordelt på %(n_groups)s kontor til å skille variasjon mellom og innen kontor.") % {"n": n, "n_groups": n_groups})
     from .regression import _check_estimable
 
     if predictors:
         _check_estimable(data[[dependent, *predictors]], dependent, predictors, labels)
     elif data[dependent].std() == 0:
-        raise AnalysisError(f"{labels.get(dependent, dependent)} er konstant; ingen varians å dele opp.")
+        raise AnalysisError(gettext("%(dependent)s er konstant; ingen varians å dele opp.") % {"dependent": labels.get(dependent, dependent)})
     y = data[dependent].to_numpy(dtype=float)
     ones = np.ones((n, 1))
     null = _fit(y, ones, g)

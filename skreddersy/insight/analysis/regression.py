@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from django.utils.translation import gettext
 from scipy import stats
 
 from .errors import AnalysisError
@@ -117,16 +118,15 @@ def _check_estimable(data: pd.DataFrame, dependent: str, predictors: list[str], 
     n, p = len(data), len(predictors)
     if n < p + 2:
         raise AnalysisError(
-            f"Modellen kan ikke estimeres: {n} fullstendige svar, men {p} forklaringsvariabler krever minst {p + 2}."
+            gettext("Modellen kan ikke estimeres: %(n)s fullstendige svar, men %(p)s forklaringsvariabler krever minst %(needed)s.") % {"n": n, "p": p, "needed": p + 2}
         )
     sd = data.std(ddof=1)
     if sd[dependent] == 0 or np.isnan(sd[dependent]):
-        raise AnalysisError(f"Modellen kan ikke estimeres: den avhengige variabelen {lab(dependent)} er konstant.")
+        raise AnalysisError(gettext("Modellen kan ikke estimeres: den avhengige variabelen %(dependent)s er konstant.") % {"dependent": lab(dependent)})
     const = [v for v in predictors if sd[v] == 0 or np.isnan(sd[v])]
     if const:
         raise AnalysisError(
-            f"Modellen kan ikke estimeres: {', '.join(lab(v) for v in const)} har samme verdi for alle "
-            f"{n} respondenter (konstant forklaringsvariabel)."
+            gettext("Modellen kan ikke estimeres: %(names)s har samme verdi for alle %(n)s respondenter (konstant forklaringsvariabel).") % {"names": ', '.join(lab(v) for v in const), "n": n}
         )
     z = ((data[predictors] - data[predictors].mean()) / sd[predictors]).to_numpy()
     rank = np.linalg.matrix_rank(z, tol=1e-8 * max(1.0, np.sqrt(n)))
@@ -136,8 +136,7 @@ def _check_estimable(data: pd.DataFrame, dependent: str, predictors: list[str], 
         null = vt[-1]
         involved = [predictors[i] for i in np.flatnonzero(np.abs(null) > 1e-6)]
         raise AnalysisError(
-            "Modellen kan ikke estimeres: perfekt kollinearitet mellom "
-            f"{', '.join(lab(v) for v in involved)} (én er en lineær kombinasjon av de andre). Fjern én av dem."
+            gettext("Modellen kan ikke estimeres: perfekt kollinearitet mellom %(names)s (én er en lineær kombinasjon av de andre). Fjern én av dem.") % {"names": ', '.join(lab(v) for v in involved)}
         )
 
 
@@ -145,16 +144,16 @@ def hierarchical_ols(frame: pd.DataFrame, dependent: str, blocks: list[list[str]
                      alpha: float = 0.05) -> HierarchicalRegression:
     labels = labels or {}
     if not blocks or not all(blocks):
-        raise AnalysisError("Angi minst én blokk med minst én forklaringsvariabel.")
+        raise AnalysisError(gettext("Angi minst én blokk med minst én forklaringsvariabel."))
     predictors_all: list[str] = []
     for blk in blocks:
         for v in blk:
             if v in predictors_all or v == dependent:
-                raise AnalysisError(f"Variabelen {labels.get(v, v)} er oppgitt mer enn én gang i modellen.")
+                raise AnalysisError(gettext("Variabelen %(v)s er oppgitt mer enn én gang i modellen.") % {"v": labels.get(v, v)})
             predictors_all.append(v)
     missing = [v for v in [dependent, *predictors_all] if v not in frame.columns]
     if missing:
-        raise AnalysisError(f"Variablene {', '.join(missing)} finnes ikke i datasettet.")
+        raise AnalysisError(gettext("Variablene %(names)s finnes ikke i datasettet.") % {"names": ', '.join(missing)})
     full = frame[[dependent, *predictors_all]].astype(float)
     data = full.dropna()
     _check_estimable(data, dependent, predictors_all, labels)
@@ -219,10 +218,10 @@ def regression_from_correlations(r: pd.DataFrame, dependent: str, predictors: li
     rxx = r.loc[predictors, predictors].to_numpy(dtype=float)
     rxy = r.loc[predictors, dependent].to_numpy(dtype=float)
     if np.linalg.matrix_rank(rxx) < len(predictors):
-        raise AnalysisError("Korrelasjonsmatrisen for forklaringsvariablene er singulær (perfekt kollinearitet).")
+        raise AnalysisError(gettext("Korrelasjonsmatrisen for forklaringsvariablene er singulær (perfekt kollinearitet)."))
     eig = np.linalg.eigvalsh(r.loc[[dependent, *predictors], [dependent, *predictors]].to_numpy(dtype=float))
     if eig.min() <= 0:
-        raise AnalysisError("Korrelasjonsmatrisen er ikke positivt definitt; den kan ikke komme fra ett datasett.")
+        raise AnalysisError(gettext("Korrelasjonsmatrisen er ikke positivt definitt; den kan ikke komme fra ett datasett."))
     b = np.linalg.solve(rxx, rxy)
     r2 = float(b @ rxy)
     k = len(predictors)

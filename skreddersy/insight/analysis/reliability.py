@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from .errors import AnalysisError
 from .results import Result
@@ -36,21 +37,21 @@ def cronbach_alpha_matrix(x: np.ndarray) -> float:
     item_var = x.var(axis=0, ddof=1).sum()
     total_var = x.sum(axis=1).var(ddof=1)
     if total_var == 0:
-        raise AnalysisError("Alpha kan ikke beregnes: summen av påstandene er konstant.")
+        raise AnalysisError(_("Alpha kan ikke beregnes: summen av påstandene er konstant."))
     return float(k / (k - 1) * (1 - item_var / total_var))
 
 
 def reliability(frame: pd.DataFrame, index: IndexSpec, published_alpha: float | None = None) -> Reliability:
     if len(index.items) < 2:
-        raise AnalysisError(f"Indeksen {index.key} har bare én påstand; alpha krever minst to.")
+        raise AnalysisError(_("Indeksen %(key)s har bare én påstand; alpha krever minst to.") % {"key": index.key})
     items = keyed_items(frame, index).dropna()
     n = len(items)
     if n < 3:
-        raise AnalysisError(f"For få fullstendige svar ({n}) til å beregne alpha for {index.key}; minst 3 trengs.")
+        raise AnalysisError(_("For få fullstendige svar (%(n)s) til å beregne alpha for %(key)s; minst 3 trengs.") % {"n": n, "key": index.key})
     x = items.to_numpy(dtype=float)
     if (x.std(axis=0) == 0).any():
         const = [c for c, s in zip(items.columns, x.std(axis=0), strict=True) if s == 0]
-        raise AnalysisError(f"Alpha kan ikke beregnes: påstanden {', '.join(const)} har samme svar hos alle.")
+        raise AnalysisError(_("Alpha kan ikke beregnes: påstanden %(names)s har samme svar hos alle.") % {"names": ', '.join(const)})
     alpha = cronbach_alpha_matrix(x)
     r = np.corrcoef(x, rowvar=False)
     k = x.shape[1]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from .errors import AnalysisError
 
@@ -43,7 +44,7 @@ def keyed_items(frame: pd.DataFrame, index: IndexSpec) -> pd.DataFrame:
     """The index's item columns as floats, reverse-coded items flipped."""
     missing = [i.key for i in index.items if i.key not in frame.columns]
     if missing:
-        raise AnalysisError(f"Indeksen {index.key} mangler påstandene {', '.join(missing)} i datasettet.")
+        raise AnalysisError(_("Indeksen %(key)s mangler påstandene %(names)s i datasettet.") % {"key": index.key, "names": ', '.join(missing)})
     cols = {}
     for item in index.items:
         x = frame[item.key].astype(float)

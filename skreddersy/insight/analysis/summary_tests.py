@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 from scipy import optimize, stats
 
 from .errors import AnalysisError
@@ -113,32 +114,32 @@ def _finite(value, name: str) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise AnalysisError(f"{name}: «{str(value)[:20]}» er ikke et tall.", field=name) from None
+        raise AnalysisError(_("%(name)s: «%(value)s» er ikke et tall.") % {"name": name, "value": str(value)[:20]}, field=name) from None
     if not math.isfinite(v):
-        raise AnalysisError(f"{name}: må være et endelig tall.", field=name)
+        raise AnalysisError(_("%(name)s: må være et endelig tall.") % {"name": name}, field=name)
     return v
 
 
 def _sd(value, name: str) -> float:
     v = _finite(value, name)
     if v < 0:
-        raise AnalysisError(f"{name}: et standardavvik kan ikke være negativt ({v:g}).", field=name)
+        raise AnalysisError(_("%(name)s: et standardavvik kan ikke være negativt (%(v)g).") % {"name": name, "v": v}, field=name)
     return v
 
 
 def _n(value, name: str, minimum: int = 2) -> int:
     v = _finite(value, name)
     if v != int(v):
-        raise AnalysisError(f"{name}: antall må være et helt tall ({v:g}).", field=name)
+        raise AnalysisError(_("%(name)s: antall må være et helt tall (%(v)g).") % {"name": name, "v": v}, field=name)
     if v < minimum:
-        raise AnalysisError(f"{name}: må være minst {minimum} (fikk {int(v)}).", field=name)
+        raise AnalysisError(_("%(name)s: må være minst %(minimum)s (fikk %(v)s).") % {"name": name, "minimum": minimum, "v": int(v)}, field=name)
     return int(v)
 
 
 def _proportion(value, name: str) -> float:
     v = _finite(value, name)
     if not 0 <= v <= 1:
-        raise AnalysisError(f"{name}: en andel må ligge mellom 0 og 1 (fikk {v:g}).", field=name)
+        raise AnalysisError(_("%(name)s: en andel må ligge mellom 0 og 1 (fikk %(v)g).") % {"name": name, "v": v}, field=name)
     return v
 
 
@@ -147,7 +148,7 @@ def _decimals(decimals) -> int | None:
         return None
     d = _finite(decimals, "decimals")
     if d != int(d) or not 0 <= d <= 10:
-        raise AnalysisError("decimals: antall desimaler må være et helt tall fra 0 til 10.", field="decimals")
+        raise AnalysisError(_("decimals: antall desimaler må være et helt tall fra 0 til 10."), field="decimals")
     return int(d)
 
 
@@ -204,7 +205,7 @@ def t_test(m1, s1, n1, m2, s2, n2, *, equal_var: bool = False, decimals=None, le
     n1, n2 = _n(n1, "n1"), _n(n2, "n2")
     d = _decimals(decimals)
     if s1 == 0 and s2 == 0:
-        raise AnalysisError("sd1: begge standardavvikene er 0; t kan ikke beregnes.", field="sd1")
+        raise AnalysisError(_("sd1: begge standardavvikene er 0; t kan ikke beregnes."), field="sd1")
     t, df, se = _t_parts(m1, s1, n1, m2, s2, n2, equal_var)
     p = _p_two_sided_t(t, df)
     diff = m1 - m2
@@ -291,7 +292,7 @@ def _as_list(values, name: str) -> list:
     try:
         out = list(values)
     except TypeError:
-        raise AnalysisError(f"{name}: forventet en liste med tall.", field=name) from None
+        raise AnalysisError(_("%(name)s: forventet en liste med tall.") % {"name": name}, field=name) from None
     return out
 
 
@@ -301,11 +302,11 @@ def anova(means, sds, ns, *, decimals=None, level: float = 0.95) -> SummaryTest:
     ns = [_n(v, f"ns[{i + 1}]") for i, v in enumerate(_as_list(ns, "ns"))]
     k = len(means)
     if k < 2:
-        raise AnalysisError("means: variansanalyse trenger minst to grupper.", field="means")
+        raise AnalysisError(_("means: variansanalyse trenger minst to grupper."), field="means")
     if len(sds) != k:
-        raise AnalysisError(f"sds: {len(sds)} standardavvik for {k} grupper.", field="sds")
+        raise AnalysisError(_("sds: %(count)s standardavvik for %(k)s grupper.") % {"count": len(sds), "k": k}, field="sds")
     if len(ns) != k:
-        raise AnalysisError(f"ns: {len(ns)} gruppestørrelser for {k} grupper.", field="ns")
+        raise AnalysisError(_("ns: %(count)s gruppestørrelser for %(k)s grupper.") % {"count": len(ns), "k": k}, field="ns")
     d = _decimals(decimals)
     m, s, n = np.array(means), np.array(sds), np.array(ns, dtype=float)
     big_n = n.sum()
@@ -313,7 +314,7 @@ def anova(means, sds, ns, *, decimals=None, level: float = 0.95) -> SummaryTest:
     ssb = _ssb(m, n)
     ssw = float(((n - 1) * s**2).sum())
     if ssw == 0:
-        raise AnalysisError("sds: alle standardavvik er 0; F kan ikke beregnes.", field="sds")
+        raise AnalysisError(_("sds: alle standardavvik er 0; F kan ikke beregnes."), field="sds")
     f = (ssb / df1) / (ssw / df2)
     p = float(stats.f.sf(f, df1, df2))
     eta2 = ssb / (ssb + ssw)
@@ -376,19 +377,19 @@ def _table(table) -> np.ndarray:
     try:
         rows = [list(r) for r in table]
     except TypeError:
-        raise AnalysisError("table: forventet rader med antall.", field="table") from None
+        raise AnalysisError(_("table: forventet rader med antall."), field="table") from None
     if len(rows) < 2 or any(len(r) != len(rows[0]) for r in rows) or len(rows[0]) < 2:
-        raise AnalysisError("table: tabellen må ha minst 2 × 2 celler og like mange kolonner i hver rad.", field="table")
+        raise AnalysisError(_("table: tabellen må ha minst 2 × 2 celler og like mange kolonner i hver rad."), field="table")
     out = np.zeros((len(rows), len(rows[0])), dtype=np.int64)
     for i, r in enumerate(rows):
         for j, v in enumerate(r):
             x = _finite(v, f"table[{i + 1},{j + 1}]")
             if x < 0 or x != int(x):
-                raise AnalysisError(f"table[{i + 1},{j + 1}]: et antall må være et helt tall ≥ 0 (fikk {x:g}).",
+                raise AnalysisError(_("table[%(i)s,%(j)s]: et antall må være et helt tall ≥ 0 (fikk %(x)g).") % {"i": i + 1, "j": j + 1, "x": x},
                                     field="table")
             out[i, j] = int(x)
     if (out.sum(axis=1) == 0).any() or (out.sum(axis=0) == 0).any():
-        raise AnalysisError("table: en rad eller kolonne har bare nuller.", field="table")
+        raise AnalysisError(_("table: en rad eller kolonne har bare nuller."), field="table")
     return out
 
 
@@ -397,7 +398,7 @@ def _check_total(table: np.ndarray, n) -> None:
         return
     total = _n(n, "n", minimum=1)
     if int(table.sum()) != total:
-        raise AnalysisError(f"n: cellene summerer til {int(table.sum())}, ikke {total}.", field="n")
+        raise AnalysisError(_("n: cellene summerer til %(cells)s, ikke %(total)s.") % {"cells": int(table.sum()), "total": total}, field="n")
 
 
 def chi_square_table(table, *, correction: bool = False, n=None, level: float = 0.95) -> SummaryTest:
@@ -450,7 +451,7 @@ def _two_by_two_effects(t: np.ndarray, level: float) -> list[Effect]:
 def fisher_exact(table, *, n=None, level: float = 0.95) -> SummaryTest:
     t = _table(table)
     if t.shape != (2, 2):
-        raise AnalysisError("table: Fishers eksakte test her gjelder 2 × 2-tabeller.", field="table")
+        raise AnalysisError(_("table: Fishers eksakte test her gjelder 2 × 2-tabeller."), field="table")
     _check_total(t, n)
     res = stats.fisher_exact(t, alternative="two-sided")
     ci = stats.contingency.odds_ratio(t, kind="conditional").confidence_interval(confidence_level=level)
@@ -483,9 +484,9 @@ def proportions(p1, n1, p2, n2, *, decimals=None, count1=None, count2=None, leve
         c1, c2 = _finite(count1, "count1"), _finite(count2, "count2")
         for c, nn, name in ((c1, n1, "count1"), (c2, n2, "count2")):
             if c < 0 or c != int(c):
-                raise AnalysisError(f"{name}: et antall må være et helt tall ≥ 0.", field=name)
+                raise AnalysisError(_("%(name)s: et antall må være et helt tall ≥ 0.") % {"name": name}, field=name)
             if c > nn:
-                raise AnalysisError(f"{name}: {int(c)} er flere enn n ({nn}).", field=name)
+                raise AnalysisError(_("%(name)s: %(c)s er flere enn n (%(nn)s).") % {"name": name, "c": int(c), "nn": nn}, field=name)
         p1, p2 = c1 / n1, c2 / n2
         d = None
     else:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from django.utils.translation import gettext
 from scipy import stats
 
 from .errors import AnalysisError
@@ -83,12 +84,12 @@ def goodness_of_fit(variable: str, respondents: dict, reference: dict, *, label:
     cats = [c for c in reference if c != MISSING]
     ref = np.array([float(reference[c]) for c in cats])
     if (ref < 0).any() or ref.sum() <= 0:
-        raise AnalysisError(f"{variable}: referansefordelingen må ha positive tall.", field=variable)
+        raise AnalysisError(gettext("%(variable)s: referansefordelingen må ha positive tall.") % {"variable": variable}, field=variable)
     shares = ref / ref.sum()
     obs = np.array([int(respondents.get(c, 0)) for c in cats])
     extra = sum(v for c, v in respondents.items() if c not in reference and c != MISSING)
     if extra:
-        raise AnalysisError(f"{variable}: svar i kategorier som ikke finnes i referansen.", field=variable)
+        raise AnalysisError(gettext("%(variable)s: svar i kategorier som ikke finnes i referansen.") % {"variable": variable}, field=variable)
     n = int(obs.sum())
     hidden = suppressed_groups(dict(zip(cats, obs.tolist(), strict=True)), min_group)
     rows = [FitRow(c, str(labels.get(c, c)), None if c in hidden else int(o),
@@ -168,7 +169,7 @@ class Weights(Result):
 
 def _categories(frame: pd.DataFrame, variable: str) -> pd.Series:
     if variable not in frame.columns:
-        raise AnalysisError(f"{variable}: variabelen finnes ikke i dataene.", field=variable)
+        raise AnalysisError(gettext("%(variable)s: variabelen finnes ikke i dataene.") % {"variable": variable}, field=variable)
     return frame[variable].astype(object).where(frame[variable].notna(), MISSING).astype(str)
 
 
@@ -179,29 +180,28 @@ def rake(frame: pd.DataFrame, targets: dict[str, dict[str, float]], *, tolerance
     from ipfn import ipfn
 
     if not targets:
-        raise AnalysisError("variables: velg minst én variabel å vekte på.", field="variables")
+        raise AnalysisError(gettext("variables: velg minst én variabel å vekte på."), field="variables")
     n = len(frame)
     if n == 0:
-        raise AnalysisError("variables: runden har ingen svar å vekte.", field="variables")
+        raise AnalysisError(gettext("variables: runden har ingen svar å vekte."), field="variables")
     variables = list(targets)
     codes, levels, aggregates = [], [], []
     for v in variables:
         cats = _categories(frame, v)
         t = {str(k): float(s) for k, s in targets[v].items()}
         if any(s < 0 or not math.isfinite(s) for s in t.values()):
-            raise AnalysisError(f"{v}: målandelene må være tall fra 0 til 1.", field=v)
+            raise AnalysisError(gettext("%(v)s: målandelene må være tall fra 0 til 1.") % {"v": v}, field=v)
         present = cats.value_counts()
         for c, s in t.items():
             if s > 0 and present.get(c, 0) == 0:
-                raise AnalysisError(f"{v}: kategorien «{c}» har mål {s:.3f}, men ingen svar; vektene kan ikke "
-                                    "konvergere (tom celle). Slå sammen kategorier eller fjern variabelen.", field=v)
+                raise AnalysisError(gettext("%(v)s: kategorien «%(c)s» har mål %(s).3f, men ingen svar; vektene kan ikke konvergere (tom celle). Slå sammen kategorier eller fjern variabelen.") % {"v": v, "c": c, "s": s}, field=v)
             if s == 0 and present.get(c, 0) > 0:
-                raise AnalysisError(f"{v}: kategorien «{c}» har svar, men målandel 0.", field=v)
+                raise AnalysisError(gettext("%(v)s: kategorien «%(c)s» har svar, men målandel 0.") % {"v": v, "c": c}, field=v)
         untargeted = [c for c in present.index if c not in t]
         kept = float(sum(present[c] for c in untargeted)) / n
         total = sum(t.values())
         if total <= 0:
-            raise AnalysisError(f"{v}: målandelene summerer til 0.", field=v)
+            raise AnalysisError(gettext("%(v)s: målandelene summerer til 0.") % {"v": v}, field=v)
         lv = sorted(c for c in t if t[c] > 0) + sorted(untargeted)
         share = {c: t[c] / total * (1 - kept) for c in t if t[c] > 0} | {c: present[c] / n for c in untargeted}
         idx = pd.Categorical(cats, categories=lv).codes
@@ -235,8 +235,7 @@ def rake(frame: pd.DataFrame, targets: dict[str, dict[str, float]], *, tolerance
             margins.append(MarginCheck(v, c, float(tt), float(a), float(b)))
             worst = max(worst, abs(b - tt))
     if not converged or worst > 1e-6:
-        raise AnalysisError(f"variables: vektene konvergerte ikke (største avvik fra målandel {worst:.2g}). "
-                            "Slå sammen små kategorier eller vekt på færre variabler.", field="variables")
+        raise AnalysisError(gettext("variables: vektene konvergerte ikke (største avvik fra målandel %(worst).2g). Slå sammen små kategorier eller vekt på færre variabler.") % {"worst": worst}, field="variables")
     deff = float(1 + (w.std() / w.mean()) ** 2)
     return Weights(variables, method, w, counts.ravel()[flat].astype(int), margins, converged, worst, deff)
 
@@ -341,13 +340,13 @@ def weighted_ols(frame: pd.DataFrame, dependent: str, predictors: list[str], wei
     data = frame[cols].astype(float)
     ok = data.notna().all(axis=1).to_numpy()
     if ok.sum() < len(predictors) + 3:
-        raise AnalysisError(f"For få fullstendige svar til regresjonen på {dependent}.", field=dependent)
+        raise AnalysisError(gettext("For få fullstendige svar til regresjonen på %(dependent)s.") % {"dependent": dependent}, field=dependent)
     y = data[dependent].to_numpy()[ok]
     x = sm.add_constant(data[predictors].to_numpy()[ok], has_constant="add")
     groups = frame[cluster].to_numpy()[ok]
     g = len(np.unique(groups))
     if g < 2:
-        raise AnalysisError("Standardfeil korrigert for kontor trenger minst to kontor.", field=cluster)
+        raise AnalysisError(gettext("Standardfeil korrigert for kontor trenger minst to kontor."), field=cluster)
     names = ["(konstant)", *predictors]
     sides = []
     for w in (np.ones(ok.sum()), weights[ok]):

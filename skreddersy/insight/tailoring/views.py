@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from skreddersy.core.errors import InvalidInput, NotFound
 from skreddersy.core.lazy import lazy
@@ -31,7 +32,7 @@ def _params(request) -> dict:
     g = request.GET
     unit = g.get("unit", "")
     if unit and not unit.isdigit():
-        raise InvalidInput("Ugyldig enhet.", field="unit")
+        raise InvalidInput(_("Ugyldig enhet."), field="unit")
     return {
         "level": g.get("level", ""),
         "unit_id": int(unit) if unit else None,

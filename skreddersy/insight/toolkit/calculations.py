@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from skreddersy.core.lazy import lazy
 from skreddersy.core.lazy import pandas as pd  # the analysis stack loads on first use (core/lazy.py)
 from skreddersy.insight.analysis.errors import AnalysisError
@@ -35,7 +37,7 @@ def calculate(test: str, **kw) -> summary_tests.SummaryTest | list[summary_tests
     if test == "proportions":
         return summary_tests.proportions(kw.get("p1"), kw.get("n1"), kw.get("p2"), kw.get("n2"),
                                          count1=kw.get("count1"), count2=kw.get("count2"), decimals=kw.get("decimals"))
-    raise AnalysisError(f"test: ukjent test «{str(test)[:30]}».", field="test")
+    raise AnalysisError(_("test: ukjent test «%(test)s».") % {"test": str(test)[:30]}, field="test")
 
 
 def check(text: str) -> CheckReport:

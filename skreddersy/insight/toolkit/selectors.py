@@ -94,24 +94,24 @@ def parse_national(text: str) -> dict[str, dict[str, float]]:
             continue
         parts = line.replace(";", " ").replace("\t", " ").split()
         if len(parts) != 3 and not (len(parts) == 4 and parts[3] == "%"):
-            raise InvalidInput(f"Linje {no}: skriv «variabel kategori andel», for eksempel «gender woman 0,62».",
+            raise InvalidInput(_("Linje %(no)s: skriv «variabel kategori andel», for eksempel «gender woman 0,62».") % {"no": no},
                                field="national")
         var, cat, share = parts[0], parts[1], parts[2]
         if var not in VARIABLES:
-            raise InvalidInput(f"Linje {no}: ukjent variabel «{var[:30]}» (kjente: {', '.join(VARIABLES)}).",
+            raise InvalidInput(_("Linje %(no)s: ukjent variabel «%(var)s» (kjente: %(names)s).") % {"no": no, "var": var[:30], "names": ', '.join(VARIABLES)},
                                field="national")
         pct = share.endswith("%") or (len(parts) == 4)
         try:
             value = float(share.rstrip("%").replace(",", "."))
         except ValueError:
-            raise InvalidInput(f"Linje {no}: «{share[:20]}» er ikke et tall.", field="national") from None
+            raise InvalidInput(_("Linje %(no)s: «%(share)s» er ikke et tall.") % {"no": no, "share": share[:20]}, field="national") from None
         value = value / 100 if pct else value
         if not 0 <= value <= 1:
-            raise InvalidInput(f"Linje {no}: andelen {value:g} ligger ikke mellom 0 og 1.", field="national")
+            raise InvalidInput(_("Linje %(no)s: andelen %(value)g ligger ikke mellom 0 og 1.") % {"no": no, "value": value}, field="national")
         out.setdefault(var, {})[cat] = value
     for var, shares in out.items():
         if abs(sum(shares.values()) - 1) > 0.01:
-            raise InvalidInput(f"Nasjonale andeler for {var} summerer til {sum(shares.values()):.3f}, ikke 1.",
+            raise InvalidInput(_("Nasjonale andeler for %(var)s summerer til %(total).3f, ikke 1.") % {"var": var, "total": sum(shares.values())},
                                field="national")
     return out
 
@@ -119,7 +119,7 @@ def parse_national(text: str) -> dict[str, dict[str, float]]:
 def _visible_office_ids(user, wave: Wave) -> list[int]:
     offices = insight_selectors.visible_offices(user, wave)
     if not offices:
-        raise AccessDenied("Du har ikke tilgang til tall for noen kontor i denne runden.")
+        raise AccessDenied(_("Du har ikke tilgang til tall for noen kontor i denne runden."))
     return [o.pk for o in offices]
 
 
@@ -173,7 +173,7 @@ def _invited_counts(wave: Wave, office_ids: list[int]) -> dict:
 def representativeness(user, wave: Wave, national: dict | None = None) -> Representativeness:
     """Respondents against the invited population (and national shares where given), per variable."""
     if not access.can_see_wave(user, wave.offices.values_list("pk", flat=True)):
-        raise AccessDenied("Du har ikke tilgang til denne runden.")
+        raise AccessDenied(_("Du har ikke tilgang til denne runden."))
     office_ids = _visible_office_ids(user, wave)
     if not access.can_see_respondent_data(user):
         office_ids = [o for o in office_ids if access.can_see_survey_aggregates(user, o)]
@@ -194,7 +194,7 @@ def representativeness(user, wave: Wave, national: dict | None = None) -> Repres
             ref, counts, name = national[var], False, "nasjonal"
             unknown = set(observed) - set(ref)
             if unknown:
-                raise InvalidInput(f"Nasjonale andeler for {var} mangler kategorien {sorted(unknown)[0]}, som har svar.",
+                raise InvalidInput(_("Nasjonale andeler for %(var)s mangler kategorien %(category)s, som har svar.") % {"var": var, "category": sorted(unknown)[0]},
                                    field="national")
         elif var in inv and inv[var]:
             ref, counts, name = inv[var], True, "invitert"
@@ -243,9 +243,9 @@ _FRAME_COLUMN = {"size_band": "size_band", "county": "county", "employer": "empl
 def targets_for(user, wave: Wave, variables: list[str], national: dict) -> dict[str, dict[str, float]]:
     unknown = [v for v in variables if v not in VARIABLES]
     if unknown:
-        raise InvalidInput(f"Ukjent vektvariabel: {unknown[0][:30]}.", field="variables")
+        raise InvalidInput(_("Ukjent vektvariabel: %(name)s.") % {"name": unknown[0][:30]}, field="variables")
     if not variables:
-        raise InvalidInput("Velg minst én variabel å vekte på.", field="variables")
+        raise InvalidInput(_("Velg minst én variabel å vekte på."), field="variables")
     inv = _invited_counts(wave, _visible_office_ids(user, wave))
     targets = {}
     for v in variables:
@@ -255,15 +255,14 @@ def targets_for(user, wave: Wave, variables: list[str], national: dict) -> dict[
             total = sum(inv[v].values())
             targets[v] = {k: n / total for k, n in inv[v].items()}
         else:
-            raise InvalidInput(f"{VARIABLES[v]}: ingen målandeler (inviterte mangler denne variabelen); oppgi "
-                               "nasjonale andeler.", field="national")
+            raise InvalidInput(_("%(variable)s: ingen målandeler (inviterte mangler denne variabelen); oppgi nasjonale andeler.") % {"variable": VARIABLES[v]}, field="national")
     return targets
 
 
 def wave_weights(user, wave: Wave, variables: list[str], national: dict | None = None):
     """(frame, context, Weights) for an analyst."""
     if not access.can_see_respondent_data(user):
-        raise AccessDenied("Bare analytikere kan beregne vekter (de bygger på data per respondent).")
+        raise AccessDenied(_("Bare analytikere kan beregne vekter (de bygger på data per respondent)."))
     national = national or {}
     targets = targets_for(user, wave, variables, national)
     frame, ctx = weighting_frame(user, wave)
@@ -311,7 +310,7 @@ def require_toolkit(user) -> None:
     """The toolkit (summary statistics, the table checker) is for analysts and leaders."""
     if not access.can_see_insight(user):
         audit.record(user, None, audit.DENIED, "innsikt: analyseverktøy", why="ikke analytiker eller leder")
-        raise AccessDenied("Analyseverktøyene er for analytikere og ledere.")
+        raise AccessDenied(_("Analyseverktøyene er for analytikere og ledere."))
 
 
 def can_weight(user) -> bool:

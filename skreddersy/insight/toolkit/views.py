@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from skreddersy.core.errors import AccessDenied, InvalidInput, ServiceError
 from skreddersy.core.forms import apply_service_error
@@ -115,7 +116,7 @@ def weights_export(request, wave_id: int, fmt: str):
     wave = insight_selectors.wave_for(user, wave_id)
     form = WeightsForm(request.GET or None)
     if not form.is_valid() or not form.cleaned_data["variables"]:
-        raise InvalidInput("Velg minst én variabel å vekte på.", field="variables")
+        raise InvalidInput(_("Velg minst én variabel å vekte på."), field="variables")
     national = toolkit.parse_national(form.cleaned_data["national"])
     frame = toolkit.exportable_weights(user, wave, form.cleaned_data["variables"], national)
     data = insight_io.Labelled(frame, {"respondent": "Respondent (pseudonym)",
@@ -130,7 +131,7 @@ def representativeness_export(request, wave_id: int, fmt: str):
     national = toolkit.parse_national(request.GET.get("national", ""))
     result = toolkit.representativeness(user, wave, national)
     if result.suppressed:
-        raise AccessDenied("Færre enn 5 svar: ingen fordeling kan eksporteres.")
+        raise AccessDenied(_("Færre enn 5 svar: ingen fordeling kan eksporteres."))
     data = insight_io.Labelled(result.table(), {
         "variable": "Variabel", "category": "Kategori (kode)", "label": "Kategori", "respondents": "Antall svar",
         "respondent_share": "Andel av svarene", "reference_share": "Andel i referansen",
