@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from skreddersy.core import audit
 from skreddersy.core.errors import AccessDenied, NotFound
@@ -33,7 +34,7 @@ def audit_log(*, user, client_id: int | None = None, actor_id: int | None = None
     With a client: every entry that covers the client, one-client entries and page views that
     listed it (``AuditEntry.objects.about``)."""
     if not access.can_view_audit_log(user):
-        raise AccessDenied("Bare administratorer kan lese tilgangsloggen.")
+        raise AccessDenied(_("Bare administratorer kan lese tilgangsloggen."))
     qs = AuditEntry.objects.select_related("actor")
     if client_id is not None:
         qs = qs.about(client_id)
@@ -68,7 +69,7 @@ def own_access_log(*, user, page: int = 1, per_page: int = 50) -> tuple[list[See
     client's own use of Min side is left out. Audited as a read of the client's record."""
     a = access.actor(user)
     if not a.is_client:
-        raise AccessDenied("Bare brukeren selv kan se hvem som har sett opplysningene sine.")
+        raise AccessDenied(_("Bare brukeren selv kan se hvem som har sett opplysningene sine."))
     page = max(1, min(int(page), 10_000))
     rows = audit.entries_about(a.client_id, limit=per_page + 1, offset=(page - 1) * per_page, exclude_actor_id=user.pk)
     staff = {
@@ -142,20 +143,22 @@ def password_target(*, user, target: User | int) -> User:
     if not access.is_administrator(user):
         # the same refusal whether the id names a login or not, so the answer does not tell which
         # logins exist (the audit entry names the login when there is one)
-        message = "Bare administratorer kan sette passord for andre."
+        # the audit entry keeps the bokmål as written, the user reads it in their language
+        message = gettext_noop("Bare administratorer kan sette passord for andre.")
         audit.record(user, None, audit.DENIED, PASSWORD_RESET, why=message, obj=found)
-        raise AccessDenied(message)
+        raise AccessDenied(_(message))
     if found is None:
         raise NotFound("Fant ingen bruker med denne id-en.", field="user")
     if not access.may_reset_password_of(user, found):
         if not access.is_administrator(user):
-            message = "Bare administratorer kan sette passord for andre."
+            message = gettext_noop("Bare administratorer kan sette passord for andre.")
         elif found.pk == user.pk:
-            message = ("Du kan ikke sette ditt eget passord her. En administrators passord settes på serveren "
-                       "(manage.py changepassword).")
+            message = gettext_noop("Du kan ikke sette ditt eget passord her. En administrators passord settes på "
+                                   "serveren (manage.py changepassword).")
         else:
-            message = ("En administrators passord kan ikke settes av en annen administrator her (det ville gått "
-                       "rundt kravet om to administratorer). Det gjøres på serveren med manage.py changepassword.")
+            message = gettext_noop("En administrators passord kan ikke settes av en annen administrator her (det "
+                                   "ville gått rundt kravet om to administratorer). Det gjøres på serveren med "
+                                   "manage.py changepassword.")
         audit.record(user, None, audit.DENIED, PASSWORD_RESET, why=message[:200], obj=found)
-        raise AccessDenied(message)
+        raise AccessDenied(_(message))
     return found

@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from skreddersy.accounts import selectors
 from skreddersy.accounts.selectors import PASSWORD_RESET
@@ -49,22 +51,25 @@ def has(staff: StaffMember, what: str) -> bool:
 
 
 def _deny(user, message: str, what: str, obj=None):
+    """The refusal, audited: the audit entry keeps ``message`` in bokmål as written (mark it with
+    ``gettext_noop``), the user reads it in their language."""
     audit.record(user, None, audit.DENIED, what, why=message[:200], obj=obj)
-    return AccessDenied(message)
+    return AccessDenied(_(message))
 
 
 def _reason(reason, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
         raise (
-            InvalidInput("Begrunnelsen mangler.", field=field)
+            InvalidInput(_("Begrunnelsen mangler."), field=field)
             if not reason
             else InvalidInput(
-                f"Skriv en begrunnelse på minst {REASON_MIN} tegn: hvorfor trengs endringen?", field=field
+                _("Skriv en begrunnelse på minst %(least)d tegn: hvorfor trengs endringen?") % {"least": REASON_MIN},
+                field=field,
             )
         )
     if len(reason) > REASON_MAX:
-        raise InvalidInput(f"Begrunnelsen kan være høyst {REASON_MAX} tegn.", field=field)
+        raise InvalidInput(_("Begrunnelsen kan være høyst %(most)d tegn.") % {"most": REASON_MAX}, field=field)
     return reason
 
 
@@ -98,28 +103,28 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
     for a second administrator. Refused for one's own record, for non-administrators, and for a
     change that changes nothing; a reason of at least ``REASON_MIN`` characters is required."""
     if not access.is_administrator(user):
-        raise _deny(user, "Bare administratorer kan endre roller og tilganger.", "tilgang: endre")
+        raise _deny(user, gettext_noop("Bare administratorer kan endre roller og tilganger."), "tilgang: endre")
     target = _staff(staff)
     if not access.may_change_access_of(user, target):
         raise _deny(
             user,
-            "Du kan ikke endre dine egne roller eller tilganger. Be en annen administrator.",
+            gettext_noop("Du kan ikke endre dine egne roller eller tilganger. Be en annen administrator."),
             "tilgang: endre egen",
             obj=target,
         )
     errors = {}
     if what not in What.values:
-        errors["what"] = "Velg en rolle, tilgang eller tilsetting fra listen."
+        errors["what"] = _("Velg en rolle, tilgang eller tilsetting fra listen.")
     if change not in Change.values:
-        errors["change"] = "Velg om tilgangen skal gis eller tas bort."
+        errors["change"] = _("Velg om tilgangen skal gis eller tas bort.")
     elif what in EMPLOYERS and change == Change.REVOKE:
-        errors["change"] = "Tilsettingsforholdet kan ikke tas bort, bare endres: velg det nye."
+        errors["change"] = _("Tilsettingsforholdet kan ikke tas bort, bare endres: velg det nye.")
     try:
         reason = _reason(reason)
     except InvalidInput as exc:
         errors.update(exc.errors)
     if errors:
-        raise InvalidInput("Endringen kan ikke lagres.", errors=errors)
+        raise InvalidInput(_("Endringen kan ikke lagres."), errors=errors)
     now = clock.now()
     four_eyes = what in FOUR_EYES and change == Change.GRANT
     try:
@@ -128,9 +133,9 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
             locked = StaffMember.objects.select_for_update().get(pk=target.pk)
             if has(locked, what) == (change == Change.GRANT):
                 raise InvalidInput(
-                    f"{target.display_name} har allerede dette."
+                    _("%(name)s har allerede dette.") % {"name": target.display_name}
                     if change == Change.GRANT
-                    else f"{target.display_name} har ikke dette.",
+                    else _("%(name)s har ikke dette.") % {"name": target.display_name},
                     field="what",
                 )
             grant = AccessGrant.objects.create(
@@ -150,7 +155,7 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
                 user, None, audit.WRITE, _label(grant) + (" (venter)" if four_eyes else ""), why=reason, obj=grant
             )
     except IntegrityError:
-        raise Conflict("Det finnes allerede en endring av dette som venter på godkjenning.", field="what") from None
+        raise Conflict(_("Det finnes allerede en endring av dette som venter på godkjenning."), field="what") from None
     return grant
 
 
@@ -168,7 +173,7 @@ def refuse_grant(*, user, grant: AccessGrant | int, reason: str) -> AccessGrant:
 def _decide(user, grant, *, approve: bool, reason: str) -> AccessGrant:
     what = "tilgang: godkjenn" if approve else "tilgang: avvis"
     if not access.is_administrator(user):
-        raise _deny(user, "Bare administratorer kan godkjenne eller avvise tilgangsendringer.", what)
+        raise _deny(user, gettext_noop("Bare administratorer kan godkjenne eller avvise tilgangsendringer."), what)
     grant_id = grant.pk if isinstance(grant, AccessGrant) else grant
     if not isinstance(grant_id, int):
         raise NotFound("Fant ikke endringen.")
@@ -180,7 +185,7 @@ def _decide(user, grant, *, approve: bool, reason: str) -> AccessGrant:
         if grant is None:
             raise NotFound("Fant ikke endringen.")
         if grant.status != Status.PENDING:
-            raise Conflict(f"Endringen er allerede {grant.get_status_display().lower()}.")
+            raise Conflict(_("Endringen er allerede %(status)s.") % {"status": grant.get_status_display().lower()})
         own_request = grant.requested_by_id == user.pk
         allowed = (
             access.may_decide_grant(user, grant)
@@ -189,9 +194,9 @@ def _decide(user, grant, *, approve: bool, reason: str) -> AccessGrant:
         )
         if not allowed:
             denied = (
-                "Du kan ikke godkjenne eller avvise endringer av dine egne tilganger."
+                gettext_noop("Du kan ikke godkjenne eller avvise endringer av dine egne tilganger.")
                 if grant.staff.user_id == user.pk
-                else "En annen administrator enn den som ba om endringen må godkjenne den (fire øyne)."
+                else gettext_noop("En annen administrator enn den som ba om endringen må godkjenne den (fire øyne).")
             )
         else:
             grant.status = Status.EFFECTIVE if approve else Status.REFUSED
@@ -219,7 +224,7 @@ def staff_by_ident(nav_ident: str) -> StaffMember:
     ident = (nav_ident or "").strip().upper()
     found = StaffMember.objects.select_related("user").filter(nav_ident=ident).first() if ident else None
     if found is None:
-        raise InvalidInput("Fant ingen Nav-ansatt med denne Nav-identen.", field="nav_ident")
+        raise InvalidInput(_("Fant ingen Nav-ansatt med denne Nav-identen."), field="nav_ident")
     return found
 
 
@@ -237,16 +242,16 @@ def reset_password(*, user, target: User | int, password: str, password_again: s
     except InvalidInput as exc:
         errors.update(exc.errors)
     if not password:
-        errors["password"] = "Skriv det nye passordet."
+        errors["password"] = _("Skriv det nye passordet.")
     elif password != password_again:
-        errors["password_again"] = "Passordene er ikke like."
+        errors["password_again"] = _("Passordene er ikke like.")
     else:
         try:
             validate_password(password, user=found)
         except ValidationError as exc:
             errors["password"] = " ".join(exc.messages)
     if errors:
-        raise InvalidInput("Passordet er ikke satt.", errors=errors)
+        raise InvalidInput(_("Passordet er ikke satt."), errors=errors)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=found.pk)
         locked.set_password(password)
@@ -262,7 +267,7 @@ def set_language(*, user, language: str) -> str:
 
     code = supported(language)
     if code is None:
-        raise InvalidInput("Språket finnes ikke.", field="language")
+        raise InvalidInput(_("Språket finnes ikke."), field="language")
     if user.language != code:
         user.language = code
         user.save(update_fields=["language"])

@@ -33,25 +33,25 @@ _FIELDS = ("id", "office_id", "counsellor_id", "address_protection", "skjermet")
 
 def _ids(client_ids) -> list[int]:
     if isinstance(client_ids, str | bytes) or not isinstance(client_ids, Iterable):
-        raise InvalidInput("Velg minst én bruker.", field="client_ids")
+        raise InvalidInput(_("Velg minst én bruker."), field="client_ids")
     try:
         ids = sorted({int(i) for i in client_ids})
     except (TypeError, ValueError):
-        raise InvalidInput("Brukerne må gis med id-ene sine.", field="client_ids") from None
+        raise InvalidInput(_("Brukerne må gis med id-ene sine."), field="client_ids") from None
     if not ids:
-        raise InvalidInput("Velg minst én bruker.", field="client_ids")
+        raise InvalidInput(_("Velg minst én bruker."), field="client_ids")
     if len(ids) > MAX_BATCH:
-        raise InvalidInput(f"Velg høyst {MAX_BATCH} brukere om gangen.", field="client_ids")
+        raise InvalidInput(_("Velg høyst %(most)d brukere om gangen.") % {"most": MAX_BATCH}, field="client_ids")
     return ids
 
 
 def _load_counsellor(counsellor) -> tuple[StaffMember, frozenset]:
     pk = counsellor.pk if isinstance(counsellor, StaffMember) else counsellor
     if isinstance(pk, bool) or not isinstance(pk, int):
-        raise InvalidInput("Velg en veileder.", field="counsellor")
+        raise InvalidInput(_("Velg en veileder."), field="counsellor")
     staff = StaffMember.objects.filter(pk=pk).first()
     if staff is None:
-        raise InvalidInput("Fant ingen veileder med denne id-en.", field="counsellor")
+        raise InvalidInput(_("Fant ingen veileder med denne id-en."), field="counsellor")
     roles = frozenset(staff.roles.values_list("role", flat=True))
     staff._office_ids = frozenset(staff.memberships.values_list("office_id", flat=True))
     return staff, roles
@@ -60,10 +60,10 @@ def _load_counsellor(counsellor) -> tuple[StaffMember, frozenset]:
 def _load_office(office) -> Office:
     pk = office.pk if isinstance(office, Office) else office
     if isinstance(pk, bool) or not isinstance(pk, int):
-        raise InvalidInput("Velg et kontor.", field="office")
+        raise InvalidInput(_("Velg et kontor."), field="office")
     obj = Office.objects.filter(pk=pk).first()
     if obj is None:
-        raise InvalidInput("Fant ikke kontoret.", field="office")
+        raise InvalidInput(_("Fant ikke kontoret."), field="office")
     return obj
 
 
@@ -81,15 +81,22 @@ def _check_visible_and_led(user, ids: list[int], clients: list[Client], what: st
     hidden = [i for i in ids if i not in found] + [c.pk for c in clients if not access.can_see_client(user, c)]
     if hidden:
         raise _Refused(
-            AccessDenied("Du har ikke tilgang til alle de valgte brukerne.", field="client_ids"), sorted(hidden)
+            AccessDenied(_("Du har ikke tilgang til alle de valgte brukerne."), field="client_ids"), sorted(hidden)
         )
     not_led = [c.pk for c in clients if not access.can_hand_out(user, c.office_id)]
     if not_led:
         raise _Refused(
             AccessDenied(
-                "Du er ikke leder ved kontoret som følger opp "
-                + ("brukeren" if len(not_led) == 1 else f"{len(not_led)} av brukerne")
-                + ". Bare ledere ved brukerens nåværende oppfølgingskontor kan fordele eller flytte den.",
+                _(
+                    "Du er ikke leder ved kontoret som følger opp brukeren. Bare ledere ved brukerens nåværende "
+                    "oppfølgingskontor kan fordele eller flytte den."
+                )
+                if len(not_led) == 1
+                else _(
+                    "Du er ikke leder ved kontoret som følger opp %(count)d av brukerne. Bare ledere ved brukerens "
+                    "nåværende oppfølgingskontor kan fordele eller flytte den."
+                )
+                % {"count": len(not_led)},
                 field="client_ids",
             ),
             not_led,
@@ -139,21 +146,28 @@ def assign_clients(*, user, client_ids: list[int], counsellor, reason: str = "")
     what = "fordeling: tildel veileder"
     reason = (reason or "").strip()
     if len(reason) > 200:
-        raise InvalidInput("Begrunnelsen kan være høyst 200 tegn.", field="reason")
+        raise InvalidInput(_("Begrunnelsen kan være høyst 200 tegn."), field="reason")
 
     def work() -> list[int]:
         clients = _locked_clients(ids)
         _check_visible_and_led(user, ids, clients, what)
         staff, roles = _load_counsellor(counsellor)
         if not roles & access.FOLLOWUP_ROLES:
-            raise _Refused(InvalidInput("Den valgte ansatte følger ikke opp brukere.", field="counsellor"), ids)
+            raise _Refused(InvalidInput(_("Den valgte ansatte følger ikke opp brukere."), field="counsellor"), ids)
         elsewhere = [c.pk for c in clients if c.office_id not in staff.office_ids()]
         if elsewhere:
             raise _Refused(
                 InvalidInput(
-                    "Veilederen jobber ikke ved kontoret som følger opp "
-                    + ("brukeren" if len(elsewhere) == 1 else f"{len(elsewhere)} av brukerne")
-                    + ". Velg en veileder ved brukerens kontor, eller flytt oppfølgingen først.",
+                    _(
+                        "Veilederen jobber ikke ved kontoret som følger opp brukeren. Velg en veileder ved "
+                        "brukerens kontor, eller flytt oppfølgingen først."
+                    )
+                    if len(elsewhere) == 1
+                    else _(
+                        "Veilederen jobber ikke ved kontoret som følger opp %(count)d av brukerne. Velg en veileder "
+                        "ved brukerens kontor, eller flytt oppfølgingen først."
+                    )
+                    % {"count": len(elsewhere)},
                     field="counsellor",
                 ),
                 elsewhere,
@@ -162,9 +176,13 @@ def assign_clients(*, user, client_ids: list[int], counsellor, reason: str = "")
         if no_clearance:
             raise _Refused(
                 InvalidInput(
-                    "Veilederen mangler tilgangen som trengs for "
-                    + ("brukeren" if len(no_clearance) == 1 else f"{len(no_clearance)} av brukerne")
-                    + " (adressebeskyttelse eller skjerming).",
+                    _("Veilederen mangler tilgangen som trengs for brukeren (adressebeskyttelse eller skjerming).")
+                    if len(no_clearance) == 1
+                    else _(
+                        "Veilederen mangler tilgangen som trengs for %(count)d av brukerne (adressebeskyttelse "
+                        "eller skjerming)."
+                    )
+                    % {"count": len(no_clearance)},
                     field="counsellor",
                 ),
                 no_clearance,
@@ -214,9 +232,9 @@ def transfer_clients(*, user, client_ids: list[int], office, reason: str) -> int
     what = "fordeling: flytt oppfølging"
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Skriv hvorfor oppfølgingen flyttes.", field="reason")
+        raise InvalidInput(_("Skriv hvorfor oppfølgingen flyttes."), field="reason")
     if len(reason) > 200:
-        raise InvalidInput("Begrunnelsen kan være høyst 200 tegn.", field="reason")
+        raise InvalidInput(_("Begrunnelsen kan være høyst 200 tegn."), field="reason")
 
     def work() -> list[int]:
         clients = _locked_clients(ids)
@@ -226,9 +244,10 @@ def transfer_clients(*, user, client_ids: list[int], office, reason: str) -> int
         if already:
             raise _Refused(
                 InvalidInput(
-                    f"{target.name} følger allerede opp "
-                    + ("brukeren" if len(already) == 1 else f"{len(already)} av brukerne")
-                    + ".",
+                    _("%(office)s følger allerede opp brukeren.") % {"office": target.name}
+                    if len(already) == 1
+                    else _("%(office)s følger allerede opp %(count)d av brukerne.")
+                    % {"office": target.name, "count": len(already)},
                     field="office",
                 ),
                 already,
@@ -280,25 +299,25 @@ def set_cover(*, user, covered, covering, start: dt.date, end: dt.date, reason: 
         access.require_hand_out(user, -1, what=what)
     errors = {}
     if covered_staff.pk == covering_staff.pk:
-        errors["covering"] = "En veileder kan ikke dekke sin egen portefølje."
+        errors["covering"] = _("En veileder kan ikke dekke sin egen portefølje.")
     elif not led:
-        errors["covering"] = "Kollegaen må jobbe ved samme kontor som veilederen, et kontor du leder."
+        errors["covering"] = _("Kollegaen må jobbe ved samme kontor som veilederen, et kontor du leder.")
     elif not covering_roles & access.FOLLOWUP_ROLES:
-        errors["covering"] = "Kollegaen følger ikke opp brukere."
+        errors["covering"] = _("Kollegaen følger ikke opp brukere.")
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
-        errors["start"] = "Oppgi fra- og til-dato."
+        errors["start"] = _("Oppgi fra- og til-dato.")
     elif end < start:
-        errors["end"] = "Til-datoen kan ikke være før fra-datoen."
+        errors["end"] = _("Til-datoen kan ikke være før fra-datoen.")
     elif end < clock.today():
-        errors["end"] = "Dekningen kan ikke slutte i fortiden."
+        errors["end"] = _("Dekningen kan ikke slutte i fortiden.")
     elif (end - start).days >= MAX_COVER_DAYS:
-        errors["end"] = "En dekning kan vare høyst ett år."
+        errors["end"] = _("En dekning kan vare høyst ett år.")
     reason = (reason or "").strip()
     if len(reason) > 200:
-        errors["reason"] = "Merknaden kan være høyst 200 tegn."
+        errors["reason"] = _("Merknaden kan være høyst 200 tegn.")
     if errors:
         audit.record(user, None, audit.WRITE, what, why="avvist: invalid (" + ", ".join(errors) + ")")
-        raise InvalidInput("Dekningen kan ikke lagres.", errors=errors)
+        raise InvalidInput(_("Dekningen kan ikke lagres."), errors=errors)
     with transaction.atomic():
         cover = Cover.objects.create(
             office_id=led[0],
@@ -335,10 +354,10 @@ def end_cover(*, user, cover: Cover | int) -> Cover:
     what = "fordeling: avslutt dekning"
     obj = Cover.objects.select_related("covered", "covering").filter(pk=getattr(cover, "pk", cover)).first()
     if obj is None:
-        raise InvalidInput("Fant ikke dekningen.", field="cover")
+        raise InvalidInput(_("Fant ikke dekningen."), field="cover")
     access.require_hand_out(user, obj.office_id, what=what)
     if obj.ended_at is not None or obj.end < clock.today():
-        raise InvalidInput("Dekningen er allerede avsluttet.", field="cover")
+        raise InvalidInput(_("Dekningen er allerede avsluttet."), field="cover")
     with transaction.atomic():
         obj.ended_at = clock.now()
         obj.save(update_fields=["ended_at"])
@@ -386,29 +405,32 @@ def save_rule(*, user, office, rule: AssignmentRule | int | None = None, **value
     access.require_hand_out(user, target.pk, what=what)
     unknown = sorted(set(values) - set(RULE_FIELDS))
     if unknown:
-        raise InvalidInput("Ukjente felt: " + ", ".join(unknown) + ".", errors={k: "Ukjent felt." for k in unknown})
+        raise InvalidInput(
+            _("Ukjente felt: %(fields)s.") % {"fields": ", ".join(unknown)},
+            errors={k: _("Ukjent felt.") for k in unknown},
+        )
     obj = AssignmentRule(office=target, created_at=clock.now())
     if rule is not None:
         obj = AssignmentRule.objects.filter(pk=getattr(rule, "pk", rule), office=target).first()
         if obj is None:
-            raise InvalidInput("Fant ikke regelen ved dette kontoret.", field="rule")
+            raise InvalidInput(_("Fant ikke regelen ved dette kontoret."), field="rule")
     errors: dict[str, str] = {}
     name = str(values.get("name", obj.name) or "").strip()
     if not name:
-        errors["name"] = "Gi regelen et navn."
+        errors["name"] = _("Gi regelen et navn.")
     elif len(name) > 80:
-        errors["name"] = "Navnet kan være høyst 80 tegn."
+        errors["name"] = _("Navnet kan være høyst 80 tegn.")
     counsellor = values.get("counsellor", obj.counsellor_id if obj.pk else None)
     staff = None
     try:
         staff, roles = _load_counsellor(counsellor)
         if target.pk not in staff.office_ids() or not roles & access.FOLLOWUP_ROLES:
-            errors["counsellor"] = "Veilederen jobber ikke ved kontoret."
+            errors["counsellor"] = _("Veilederen jobber ikke ved kontoret.")
     except InvalidInput as exc:
         errors["counsellor"] = exc.message
     group = values.get("need_group", obj.need_group) or ""
     if group and group not in NeedGroup.values:
-        errors["need_group"] = "Ukjent innsatsgruppe."
+        errors["need_group"] = _("Ukjent innsatsgruppe.")
 
     def number(key, lo, hi):
         v = values.get(key, getattr(obj, key))
@@ -417,25 +439,25 @@ def save_rule(*, user, office, rule: AssignmentRule | int | None = None, **value
         try:
             v = int(v)
         except (TypeError, ValueError):
-            errors[key] = "Må være et heltall."
+            errors[key] = _("Må være et heltall.")
             return None
         if not lo <= v <= hi:
-            errors[key] = f"Må være mellom {lo} og {hi}."
+            errors[key] = _("Må være mellom %(lo)d og %(hi)d.") % {"lo": lo, "hi": hi}
         return v
 
     age_min, age_max = number("age_min", 15, 100), number("age_max", 15, 100)
     if age_min is not None and age_max is not None and age_max < age_min and "age_max" not in errors:
-        errors["age_max"] = "Øvre alder kan ikke være lavere enn nedre."
+        errors["age_max"] = _("Øvre alder kan ikke være lavere enn nedre.")
     day_from, day_to = number("birth_day_from", 1, 31), number("birth_day_to", 1, 31)
     if (day_from is None) != (day_to is None) and not {"birth_day_from", "birth_day_to"} & set(errors):
-        errors["birth_day_to"] = "Oppgi både første og siste fødselsdag."
+        errors["birth_day_to"] = _("Oppgi både første og siste fødselsdag.")
     position = number("position", 0, 999) or 0
     language = str(values.get("language", obj.language) or "").strip().lower()
     if len(language) > 8:
-        errors["language"] = "Språkkoden er for lang."
+        errors["language"] = _("Språkkoden er for lang.")
     if errors:
         audit.record(user, None, audit.WRITE, what, why="avvist: invalid (" + ", ".join(sorted(errors)) + ")")
-        raise InvalidInput("Regelen kan ikke lagres.", errors=errors)
+        raise InvalidInput(_("Regelen kan ikke lagres."), errors=errors)
     obj.name, obj.counsellor, obj.need_group, obj.age_min, obj.age_max = name, staff, group, age_min, age_max
     obj.language, obj.needs_interpreter = language, bool(values.get("needs_interpreter", obj.needs_interpreter))
     obj.birth_day_from, obj.birth_day_to, obj.position = day_from, day_to, position
@@ -448,7 +470,7 @@ def save_rule(*, user, office, rule: AssignmentRule | int | None = None, **value
 def delete_rule(*, user, rule: AssignmentRule | int) -> None:
     obj = AssignmentRule.objects.filter(pk=getattr(rule, "pk", rule)).first()
     if obj is None:
-        raise InvalidInput("Fant ikke regelen.", field="rule")
+        raise InvalidInput(_("Fant ikke regelen."), field="rule")
     access.require_hand_out(user, obj.office_id, what="fordeling: slett regel")
     with transaction.atomic():
         audit.record(user, None, audit.WRITE, "fordeling: slett regel", obj=obj)

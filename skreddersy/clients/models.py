@@ -16,7 +16,7 @@ def validate_identity_number(value: str) -> None:
     try:
         fnr.parse(value)
     except fnr.InvalidIdentityNumber as exc:
-        raise ValidationError(exc.reason, code="invalid_fnr") from None
+        raise ValidationError(exc.translated(), code="invalid_fnr") from None
 
 
 class AddressProtection(models.TextChoices):

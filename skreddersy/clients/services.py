@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from skreddersy import journal
 from skreddersy.clients.models import (
@@ -44,25 +46,25 @@ def register_client(*, user, fnr_value: str, first_name: str, last_name: str, mu
     with audited_write(user, None, "bruker: registrer") as a:
         a_ = access.actor(user)
         if not a_.does_followup or office.pk not in a_.office_ids:
-            raise AccessDenied("Du kan bare registrere brukere ved kontor du jobber ved.", field="office")
+            raise AccessDenied(_("Du kan bare registrere brukere ved kontor du jobber ved."), field="office")
         errors = {}
         try:
             parsed = fnr.parse(fnr_value)
         except fnr.InvalidIdentityNumber as exc:
-            errors["fnr"] = exc.reason
+            errors["fnr"] = exc.translated()
             parsed = None
         if not first_name.strip():
-            errors["first_name"] = "Fornavn mangler."
+            errors["first_name"] = _("Fornavn mangler.")
         if not last_name.strip():
-            errors["last_name"] = "Etternavn mangler."
+            errors["last_name"] = _("Etternavn mangler.")
         if address_protection not in AddressProtection.values:
-            errors["address_protection"] = "Ugyldig adressebeskyttelse."
+            errors["address_protection"] = _("Ugyldig adressebeskyttelse.")
         if counsellor is not None and office.pk not in counsellor.office_ids():
-            errors["counsellor"] = "Veilederen jobber ikke ved dette kontoret."
+            errors["counsellor"] = _("Veilederen jobber ikke ved dette kontoret.")
         if parsed and Client.objects.filter(fnr=parsed.value).exists():
-            errors["fnr"] = "Det finnes allerede en bruker med dette fødselsnummeret."
+            errors["fnr"] = _("Det finnes allerede en bruker med dette fødselsnummeret.")
         if errors:
-            raise InvalidInput("Brukeren kan ikke registreres.", errors=errors)
+            raise InvalidInput(_("Brukeren kan ikke registreres."), errors=errors)
         client = Client.objects.create(
             fnr=parsed.value, first_name=first_name.strip(), last_name=last_name.strip(), birth_date=parsed.birth_date,
             municipality=municipality.strip(), office=office, counsellor=counsellor, language=language,
@@ -89,16 +91,16 @@ def record_mapping(*, user, client: Client | int, entries: dict[str, dict], note
         errors = {}
         for key, e in entries.items():
             if key not in domains:
-                errors[key] = "Ukjent behovsområde."
+                errors[key] = _("Ukjent behovsområde.")
                 continue
             for side in ("counsellor", "client"):
                 v = e.get(side)
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 3):
-                    errors[f"{key}.{side}"] = "Alvorlighet må være 0, 1, 2 eller 3."
+                    errors[f"{key}.{side}"] = _("Alvorlighet må være 0, 1, 2 eller 3.")
             if by_client and e.get("counsellor") is not None:
-                errors[f"{key}.counsellor"] = "Bare veileder kan sette veileders vurdering."
+                errors[f"{key}.counsellor"] = _("Bare veileder kan sette veileders vurdering.")
         if errors:
-            raise InvalidInput("Kartleggingen kan ikke lagres.", errors=errors)
+            raise InvalidInput(_("Kartleggingen kan ikke lagres."), errors=errors)
         previous = NeedsMapping.objects.filter(client=client).order_by("-version").first()
         prev_entries = {e.domain: e for e in previous.entries.all()} if previous else {}
         version = (previous.version + 1) if previous else 1
@@ -134,7 +136,8 @@ def record_mapping(*, user, client: Client | int, entries: dict[str, dict], note
 
 # --- registration and the client record, from the counsellors' pages ------------------------------
 
-REGISTRATION_RECEIVED = (
+# The outcome's message is in bokmål; the page translates it (gettext_noop marks it for the catalogue)
+REGISTRATION_RECEIVED = gettext_noop(
     "Registreringen er mottatt. Nye brukere fordeles av en leder ved kontoret; brukeren vises i "
     "oversikten din når du er tildelt som veileder. Spørsmål om registreringen: kontakt kontorleder."
 )
@@ -171,36 +174,38 @@ def request_registration(*, user, office: Office | int, fnr_value: str, first_na
     a_ = access.actor(user)
     if office_obj is None or not a_.does_followup or office_obj.pk not in a_.office_ids:
         audit.record(user, None, audit.DENIED, what, why="ikke ved kontoret")
-        raise AccessDenied("Du kan bare registrere brukere ved kontor du jobber ved.", field="office")
+        raise AccessDenied(_("Du kan bare registrere brukere ved kontor du jobber ved."), field="office")
     errors = {}
     try:
         parsed = fnr.parse(fnr_value or "")
     except fnr.InvalidIdentityNumber as exc:
-        errors["fnr"] = exc.reason
+        errors["fnr"] = exc.translated()
         parsed = None
     first, last, place = (first_name or "").strip(), (last_name or "").strip(), (municipality or "").strip()
     if not first:
-        errors["first_name"] = "Fornavn mangler."
+        errors["first_name"] = _("Fornavn mangler.")
     elif len(first) > 100:
-        errors["first_name"] = "Fornavnet kan være høyst 100 tegn."
+        errors["first_name"] = _("Fornavnet kan være høyst 100 tegn.")
     if not last:
-        errors["last_name"] = "Etternavn mangler."
+        errors["last_name"] = _("Etternavn mangler.")
     elif len(last) > 100:
-        errors["last_name"] = "Etternavnet kan være høyst 100 tegn."
+        errors["last_name"] = _("Etternavnet kan være høyst 100 tegn.")
     if not place:
-        errors["municipality"] = "Kommune mangler."
+        errors["municipality"] = _("Kommune mangler.")
     elif len(place) > 120:
-        errors["municipality"] = "Kommunenavnet kan være høyst 120 tegn."
+        errors["municipality"] = _("Kommunenavnet kan være høyst 120 tegn.")
     lang = (language or "nb").strip().lower()
     if not (2 <= len(lang) <= 8 and lang.replace("-", "").isalpha()):
-        errors["language"] = "Oppgi språket som en språkkode, for eksempel nb, en eller ar."
+        errors["language"] = _("Oppgi språket som en språkkode, for eksempel nb, en eller ar.")
     if errors:
         audit.record(user, None, audit.WRITE, what, why="avvist: invalid (" + ", ".join(sorted(errors)) + ")")
-        raise InvalidInput("Brukeren kan ikke registreres.", errors=errors)
+        raise InvalidInput(_("Brukeren kan ikke registreres."), errors=errors)
     existing = Client.objects.filter(fnr=parsed.value).only("id", "office_id", "address_protection", "skjermet").first()
     if existing is not None and access.can_see_client(user, existing):
         audit.record(user, existing.pk, audit.READ, what, why="finnes allerede")
-        return RegistrationOutcome("existing", "Brukeren er allerede registrert. Åpne brukeren i stedet.", existing.pk)
+        return RegistrationOutcome(
+            "existing", gettext_noop("Brukeren er allerede registrert. Åpne brukeren i stedet."), existing.pk
+        )
     with transaction.atomic():
         if existing is None:
             client = Client.objects.create(
@@ -225,10 +230,10 @@ def resolve_pending_registration(*, user, pending: PendingRegistration | int) ->
     """A leader marks a registration the office could not make automatically as cleared up."""
     obj = PendingRegistration.objects.filter(pk=getattr(pending, "pk", pending)).first()
     if obj is None:
-        raise InvalidInput("Fant ikke registreringen.", field="pending")
+        raise InvalidInput(_("Fant ikke registreringen."), field="pending")
     access.require_hand_out(user, obj.office_id, what="bruker: registrering avklart")
     if obj.resolved_at is not None:
-        raise InvalidInput("Registreringen er allerede avklart.", field="pending")
+        raise InvalidInput(_("Registreringen er allerede avklart."), field="pending")
     with transaction.atomic():
         obj.resolved_at, obj.resolved_by = clock.now(), user
         obj.save(update_fields=["resolved_at", "resolved_by"])
@@ -253,32 +258,32 @@ def update_client(*, user, client: Client | int, **changes) -> Client:
         errors = {}
         for key in changes:
             if key not in EDITABLE_FIELDS:
-                errors[key] = ("Kommer fra folkeregisteret eller en administrator; kan ikke endres her."
-                               if key in ("address_protection", "skjermet", "fnr", "birth_date") else "Ukjent felt.")
+                errors[key] = (_("Kommer fra folkeregisteret eller en administrator; kan ikke endres her.")
+                               if key in ("address_protection", "skjermet", "fnr", "birth_date") else _("Ukjent felt."))
         clean = {}
         for key, value in changes.items():
             if key in errors:
                 continue
             if key in _BOOL_FIELDS:
                 if not isinstance(value, bool):
-                    errors[key] = "Må være ja eller nei."
+                    errors[key] = _("Må være ja eller nei.")
                     continue
                 clean[key] = value
                 continue
             text = ("" if value is None else str(value)).strip()
             limit = Client._meta.get_field(key).max_length
             if not text:
-                errors[key] = "Feltet kan ikke være tomt."
+                errors[key] = _("Feltet kan ikke være tomt.")
             elif len(text) > limit:
-                errors[key] = f"Høyst {limit} tegn."
+                errors[key] = _("Høyst %(most)d tegn.") % {"most": limit}
             elif key == "language" and not (2 <= len(text) <= 8 and text.replace("-", "").isalpha()):
-                errors[key] = "Oppgi språket som en språkkode, for eksempel nb, en eller ar."
+                errors[key] = _("Oppgi språket som en språkkode, for eksempel nb, en eller ar.")
             elif key == "written_standard" and text not in ("nb", "nn"):
-                errors[key] = "Målformen er bokmål (nb) eller nynorsk (nn)."
+                errors[key] = _("Målformen er bokmål (nb) eller nynorsk (nn).")
             else:
                 clean[key] = text.lower() if key == "language" else text
         if errors:
-            raise InvalidInput("Opplysningene kan ikke lagres.", errors=errors)
+            raise InvalidInput(_("Opplysningene kan ikke lagres."), errors=errors)
         changed = [k for k, v in clean.items() if getattr(client, k) != v]
         if changed:
             for k in changed:
@@ -309,14 +314,16 @@ def update_sharing_consent(*, user, client: Client | int, give=(), withdraw=()) 
         errors = {}
         unknown = [c for c in give if c not in allowed]
         if unknown:
-            errors["give"] = "Ukjent opplysningstype: " + ", ".join(str(c)[:40] for c in unknown) + "."
+            errors["give"] = _("Ukjent opplysningstype: %(kinds)s.") % {"kinds": ", ".join(str(c)[:40] for c in unknown)}
         unknown = [c for c in withdraw if c not in allowed]
         if unknown:
-            errors["withdraw"] = "Ukjent opplysningstype: " + ", ".join(str(c)[:40] for c in unknown) + "."
+            errors["withdraw"] = _("Ukjent opplysningstype: %(kinds)s.") % {
+                "kinds": ", ".join(str(c)[:40] for c in unknown)
+            }
         if set(give) & set(withdraw):
-            errors["withdraw"] = "Samme opplysninger kan ikke både deles og trekkes tilbake."
+            errors["withdraw"] = _("Samme opplysninger kan ikke både deles og trekkes tilbake.")
         if errors:
-            raise InvalidInput("Samtykket kan ikke lagres.", errors=errors)
+            raise InvalidInput(_("Samtykket kan ikke lagres."), errors=errors)
         now = clock.now()
         active = {c.category: c for c in SharingConsent.objects.select_for_update()
                   .filter(client=client, office_id=client.office_id, withdrawn_at__isnull=True)}

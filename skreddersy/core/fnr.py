@@ -17,16 +17,25 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
 class InvalidIdentityNumber(ValueError):
-    """The number is not a valid Norwegian identity number; ``reason`` says why in Norwegian."""
+    """The number is not a valid Norwegian identity number; ``reason`` says why in Norwegian,
+    ``translated()`` in the reader's language (where the reason is shown: a form, a service)."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, reason: str, **values):
+        self.text, self.values = reason, values  # the catalogue's text and its %(name)s values
+        self.reason = reason % values if values else reason
+        super().__init__(self.reason)
+
+    def translated(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.text) % self.values if self.values else gettext(self.text)
 
 
 @dataclass(frozen=True)
@@ -83,12 +92,12 @@ def parse(raw: str) -> IdentityNumber:
     """
     value = "".join(str(raw or "").split())
     if not (value.isascii() and value.isdigit()):  # str.isdigit alone accepts "²" and other scripts' digits
-        raise InvalidIdentityNumber("Fødselsnummeret kan bare inneholde sifre.")
+        raise InvalidIdentityNumber(gettext_noop("Fødselsnummeret kan bare inneholde sifre."))
     if len(value) != 11:
-        raise InvalidIdentityNumber(f"Fødselsnummeret må ha 11 sifre, ikke {len(value)}.")
+        raise InvalidIdentityNumber(gettext_noop("Fødselsnummeret må ha 11 sifre, ikke %(n)d."), n=len(value))
     expected = check_digits(value[:9])
     if expected is None or expected != value[9:]:
-        raise InvalidIdentityNumber("Kontrollsifrene stemmer ikke (mod 11).")
+        raise InvalidIdentityNumber(gettext_noop("Kontrollsifrene stemmer ikke (mod 11)."))
     day, month, yy, individual = int(value[0:2]), int(value[2:4]), int(value[4:6]), int(value[6:9])
     is_d = day > 40
     if is_d:
@@ -102,11 +111,11 @@ def parse(raw: str) -> IdentityNumber:
         synthetic = True
     century = _century(individual, yy)
     if century is None:
-        raise InvalidIdentityNumber("Individnummeret passer ikke med fødselsåret.")
+        raise InvalidIdentityNumber(gettext_noop("Individnummeret passer ikke med fødselsåret."))
     try:
         birth = dt.date(century + yy, month, day)
     except ValueError:
-        raise InvalidIdentityNumber("Fødselsdatoen i nummeret finnes ikke.") from None
+        raise InvalidIdentityNumber(gettext_noop("Fødselsdatoen i nummeret finnes ikke.")) from None
     return IdentityNumber(value, birth, is_d, synthetic, individual % 2 == 1)
 
 

@@ -271,10 +271,10 @@ class AuditQuerySet(models.QuerySet):
         return self.filter(pk__in=RawSQL("SELECT entry_id FROM core_auditclient WHERE client_id = %s", [client_id]))
 
     def update(self, **kwargs):
-        raise ValidationError("Tilgangsloggen kan ikke endres.")
+        raise ValidationError(_("Tilgangsloggen kan ikke endres."))
 
     def delete(self):
-        raise ValidationError("Tilgangsloggen kan ikke slettes.")
+        raise ValidationError(_("Tilgangsloggen kan ikke slettes."))
 
 
 class AuditEntry(models.Model):
@@ -313,11 +313,11 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError("Tilgangsloggen kan ikke endres.")
+            raise ValidationError(_("Tilgangsloggen kan ikke endres."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Tilgangsloggen kan ikke slettes.")
+        raise ValidationError(_("Tilgangsloggen kan ikke slettes."))
 
 
 @ClientIdsField.register_lookup

@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import random
 
+from django.utils.translation import gettext_noop
+
 WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
 class InvalidOrganisationNumber(ValueError):
+    """``reason`` says why in Norwegian (a catalogue entry), ``translated()`` in the reader's language."""
+
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+    def translated(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.reason)
 
 
 def check_digit(first8: str) -> int | None:
@@ -32,12 +41,12 @@ def parse(value: str) -> str:
     """The nine-digit number, or ``InvalidOrganisationNumber`` saying why (in Norwegian)."""
     digits = normalise(value)
     if not digits:
-        raise InvalidOrganisationNumber("Organisasjonsnummer mangler.")
+        raise InvalidOrganisationNumber(gettext_noop("Organisasjonsnummer mangler."))
     if not (digits.isascii() and digits.isdigit()) or len(digits) != 9:
-        raise InvalidOrganisationNumber("Organisasjonsnummeret må ha ni sifre.")
+        raise InvalidOrganisationNumber(gettext_noop("Organisasjonsnummeret må ha ni sifre."))
     expected = check_digit(digits[:8])
     if expected is None or expected != int(digits[8]):
-        raise InvalidOrganisationNumber("Organisasjonsnummeret har feil kontrollsiffer.")
+        raise InvalidOrganisationNumber(gettext_noop("Organisasjonsnummeret har feil kontrollsiffer."))
     return digits
 
 

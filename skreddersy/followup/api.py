@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, field_validator
 
@@ -348,7 +349,7 @@ def get_journal(request: HttpRequest, response: HttpResponse, client_id: int, ki
                 before_id: int | None = None, limit: int = 50):
     bad = selectors.unknown_journal_kinds(kind or [])
     if bad:
-        raise InvalidInput("Ukjent journaltype.", errors={"kind": f"ukjent: {', '.join(bad)}"})
+        raise InvalidInput(_("Ukjent journaltype."), errors={"kind": _("ukjent: %(kinds)s") % {"kinds": ", ".join(bad)}})
     _check_limit(limit)
     page = selectors.journal_page(user=request.user, client_id=client_id, kinds=kind or None, before_id=before_id, limit=limit)
     if page.more:
@@ -358,7 +359,7 @@ def get_journal(request: HttpRequest, response: HttpResponse, client_id: int, ki
 
 def _check_limit(limit: int, most: int = 200) -> None:
     if not 1 <= limit <= most:
-        raise InvalidInput(f"limit må være mellom 1 og {most}.", field="limit")
+        raise InvalidInput(_("limit må være mellom 1 og %(most)d.") % {"most": most}, field="limit")
 
 
 # --- plan and activities --------------------------------------------------------------------------------
@@ -368,7 +369,7 @@ def _check_limit(limit: int, most: int = 200) -> None:
 def get_plan(request: HttpRequest, client_id: int, offset: int = 0, limit: int = 500):
     _check_limit(limit, 500)
     if offset < 0:
-        raise InvalidInput("offset kan ikke være negativ.", field="offset")
+        raise InvalidInput(_("offset kan ikke være negativ."), field="offset")
     return selectors.plan_page(user=request.user, client_id=client_id, offset=offset, limit=limit)
 
 
@@ -594,7 +595,7 @@ def reopen_task(request: HttpRequest, task_id: int):
     from skreddersy.core.errors import Conflict
 
     if task_id not in request.session.get(UNDO_KEY, []):
-        raise Conflict("Bare oppgaver du har markert som utført i denne økten kan angres.", field="task")
+        raise Conflict(_("Bare oppgaver du har markert som utført i denne økten kan angres."), field="task")
     task = services.reopen_task(user=request.user, task=task_id)
     request.session[UNDO_KEY] = [i for i in request.session.get(UNDO_KEY, []) if i != task_id]
     return _task(task)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from skreddersy.clients import assignment
 from skreddersy.clients.models import AssignmentRule, Client, Cover, PendingRegistration
@@ -60,15 +61,15 @@ def _office_for(user, office_id: int | None, what: str) -> Office:
     a = access.actor(user)
     if not a.does_followup or a.staff is None or not a.is_leader:
         audit.record(user, None, audit.DENIED, what, why="ikke leder")
-        raise AccessDenied("Denne siden er for ledere.")
+        raise AccessDenied(_("Denne siden er for ledere."))
     led = sorted(o for o in a.office_ids if access.can_hand_out(user, o))
     office_id = office_id or (led[0] if led else None)
     if office_id is None or not access.can_hand_out(user, office_id):
         audit.record(user, None, audit.DENIED, what, why="leder ikke kontoret")
-        raise AccessDenied("Du er ikke leder ved dette kontoret.")
+        raise AccessDenied(_("Du er ikke leder ved dette kontoret."))
     office = Office.objects.filter(pk=office_id).first()
     if office is None:
-        raise AccessDenied("Du er ikke leder ved dette kontoret.")
+        raise AccessDenied(_("Du er ikke leder ved dette kontoret."))
     return office
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from skreddersy import journal
 from skreddersy.clients.models import Client
@@ -44,7 +45,7 @@ NOTE_CHANNEL = {
 def _staff(user) -> StaffMember:
     staff = access.actor(user).staff
     if staff is None:
-        raise AccessDenied("Bare Nav-ansatte kan gjøre dette.")
+        raise AccessDenied(_("Bare Nav-ansatte kan gjøre dette."))
     return staff
 
 
@@ -97,30 +98,33 @@ def book_meeting(
         now = clock.now()
         errors = {}
         if mode not in Mode.values:
-            errors["mode"] = "Velg oppmøte, video eller telefon."
+            errors["mode"] = _("Velg oppmøte, video eller telefon.")
         place = (place or "").strip()
         if mode == Mode.IN_PERSON and not place:
-            errors["place"] = "Skriv hvor dere skal møtes (for eksempel Nav-kontorets adresse og møterom)."
+            errors["place"] = _("Skriv hvor dere skal møtes (for eksempel Nav-kontorets adresse og møterom).")
         if len(place) > 200:
-            errors["place"] = "Stedet kan være høyst 200 tegn."
+            errors["place"] = _("Stedet kan være høyst 200 tegn.")
         participants = (participants or "").strip()
         if len(participants) > 300:
-            errors["participants"] = "Deltakerlisten kan være høyst 300 tegn."
+            errors["participants"] = _("Deltakerlisten kan være høyst 300 tegn.")
         agenda = (agenda or "").strip()
         if not agenda:
-            errors["agenda"] = "Skriv hva møtet skal handle om, så brukeren kan forberede seg."
+            errors["agenda"] = _("Skriv hva møtet skal handle om, så brukeren kan forberede seg.")
         if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
-            errors["minutes"] = f"Varighet må være fra {MIN_MINUTES} minutter til {MAX_MINUTES // 60} timer."
+            errors["minutes"] = _("Varighet må være fra %(least)d minutter til %(hours)d timer.") % {
+                "least": MIN_MINUTES,
+                "hours": MAX_MINUTES // 60,
+            }
         if starts_at is None:
-            errors["starts_at"] = "Velg dato og klokkeslett."
+            errors["starts_at"] = _("Velg dato og klokkeslett.")
         else:
             starts_at = _aware(starts_at)
             if starts_at <= now:
-                errors["starts_at"] = "Møtet kan ikke være tilbake i tid. Velg et tidspunkt fram i tid."
+                errors["starts_at"] = _("Møtet kan ikke være tilbake i tid. Velg et tidspunkt fram i tid.")
             elif starts_at > now + MAX_AHEAD:
-                errors["starts_at"] = "Møtet kan bookes høyst ett år fram i tid."
+                errors["starts_at"] = _("Møtet kan bookes høyst ett år fram i tid.")
         if errors:
-            raise InvalidInput("Møtet kan ikke bookes.", errors=errors)
+            raise InvalidInput(_("Møtet kan ikke bookes."), errors=errors)
         ends_at = starts_at + dt.timedelta(minutes=minutes)
         if connection.features.has_select_for_update:  # two bookings at once for one counsellor: one waits
             list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk", flat=True))
@@ -129,9 +133,16 @@ def book_meeting(
             local = timezone.localtime(clash.starts_at)
             end = timezone.localtime(clash.ends_at)
             raise InvalidInput(
-                "Møtet kan ikke bookes.",
+                _("Møtet kan ikke bookes."),
                 errors={
-                    "starts_at": f"Du har et annet møte {local:%d.%m.%Y} kl. {local:%H:%M}–{end:%H:%M} som overlapper. Velg et annet tidspunkt."
+                    "starts_at": _(
+                        "Du har et annet møte %(date)s kl. %(start)s–%(end)s som overlapper. Velg et annet tidspunkt."
+                    )
+                    % {
+                        "date": formats.date_format(local, "SHORT_DATE_FORMAT"),
+                        "start": formats.time_format(local, "H:i"),
+                        "end": formats.time_format(end, "H:i"),
+                    }
                 },
             )
         m = Meeting.objects.create(
@@ -168,14 +179,15 @@ def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_clien
         access.require_nav(user, meeting.client, what="møte: gjennomført")
         if meeting.status != Status.PLANNED:
             raise Conflict(
-                f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status"
+                _("Møtet er allerede registrert som «%(status)s».") % {"status": meeting.get_status_display().lower()},
+                field="status",
             )
         now = clock.now()
         if meeting.starts_at > now + dt.timedelta(minutes=5):
-            raise InvalidInput("Møtet har ikke begynt ennå; registrer det når det er holdt.", field="summary")
+            raise InvalidInput(_("Møtet har ikke begynt ennå; registrer det når det er holdt."), field="summary")
         summary = (summary or "").strip()
         if not summary:
-            raise InvalidInput("Skriv referatet fra møtet.", field="summary")
+            raise InvalidInput(_("Skriv referatet fra møtet."), field="summary")
         note = MeetingNote.objects.create(
             client_id=meeting.client_id,
             channel=NOTE_CHANNEL[meeting.mode],
@@ -189,7 +201,7 @@ def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_clien
             status=Status.HELD, note=note, updated_at=now
         )
         if n == 0:
-            raise Conflict("Møtet er registrert av noen andre samtidig. Last inn på nytt.", field="status")
+            raise Conflict(_("Møtet er registrert av noen andre samtidig. Last inn på nytt."), field="status")
         Client.objects.filter(
             Q(pk=meeting.client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=meeting.starts_at))
         ).update(last_contact_at=meeting.starts_at)
@@ -214,19 +226,20 @@ def record_outcome(*, user, meeting: Meeting | int, status: str) -> Meeting:
     with audited_write(user, meeting.client_id, "møte: utfall") as a:
         access.require_nav(user, meeting.client, what="møte: utfall")
         if status not in (Status.NO_SHOW, Status.CANCELLED):
-            raise InvalidInput("Velg «møtte ikke» eller «avlyst».", field="status")
+            raise InvalidInput(_("Velg «møtte ikke» eller «avlyst»."), field="status")
         if meeting.status != Status.PLANNED:
             raise Conflict(
-                f"Møtet er allerede registrert som «{meeting.get_status_display().lower()}».", field="status"
+                _("Møtet er allerede registrert som «%(status)s».") % {"status": meeting.get_status_display().lower()},
+                field="status",
             )
         now = clock.now()
         if status == Status.NO_SHOW and meeting.starts_at > now:
             raise InvalidInput(
-                "Et møte kan registreres som «møtte ikke» først når møtetidspunktet er passert.", field="status"
+                _("Et møte kan registreres som «møtte ikke» først når møtetidspunktet er passert."), field="status"
             )
         n = Meeting.objects.filter(pk=meeting.pk, status=Status.PLANNED).update(status=status, updated_at=now)
         if n == 0:
-            raise Conflict("Møtet er registrert av noen andre samtidig. Last inn på nytt.", field="status")
+            raise Conflict(_("Møtet er registrert av noen andre samtidig. Last inn på nytt."), field="status")
         meeting.refresh_from_db()
         local = timezone.localtime(meeting.starts_at)
         if status == Status.CANCELLED:
@@ -325,7 +338,7 @@ class Week:
 def _between(user, start: dt.datetime, end: dt.datetime) -> list[Meeting]:
     staff = _staff(user)
     if not access.actor(user).does_followup:
-        raise AccessDenied("Møteplanen er for veiledere.")
+        raise AccessDenied(_("Møteplanen er for veiledere."))
     visible = Client.objects.filter(access.client_filter(user)).values("pk")
     return list(
         Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=visible)

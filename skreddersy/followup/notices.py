@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from skreddersy import journal
 from skreddersy.clients.models import Client
@@ -116,15 +118,15 @@ def sanction_refusal(notice: AdvanceNotice | None, today: dt.date) -> str:
     A notice must have been sent, and the client must have answered it or its deadline (the last
     day to answer) must have passed. Reading it changes nothing. Pure: the property tests drive it."""
     if notice is None:
-        return "Send forhåndsorientering før du innstiller på sanksjon (forvaltningsloven § 16)."
+        return _("Send forhåndsorientering før du innstiller på sanksjon (forvaltningsloven § 16).")
     if notice.recommended_at is not None:
-        return "Det er allerede innstilt på sanksjon etter denne forhåndsorienteringen."
+        return _("Det er allerede innstilt på sanksjon etter denne forhåndsorienteringen.")
     if notice.responded_at is None and today <= notice.deadline:
-        return (
-            f"Brukeren har frist til {notice.deadline:%d.%m.%Y} med å svare på forhåndsorienteringen og har ikke "
+        return _(
+            "Brukeren har frist til %(deadline)s med å svare på forhåndsorienteringen og har ikke "
             "svart ennå. Du kan innstille på sanksjon når brukeren har svart eller fristen er ute "
             "(forvaltningsloven § 16)."
-        )
+        ) % {"deadline": formats.date_format(notice.deadline, "SHORT_DATE_FORMAT")}
     return ""
 
 
@@ -153,7 +155,7 @@ def _notice(value) -> AdvanceNotice:
 def _staff(user):
     staff = access.actor(user).staff
     if staff is None:
-        raise AccessDenied("Bare Nav-ansatte kan gjøre dette.")
+        raise AccessDenied(_("Bare Nav-ansatte kan gjøre dette."))
     return staff
 
 
@@ -179,40 +181,43 @@ def send_notice(*, user, activity: Activity | int, text: str, deadline: dt.date 
         if basis is None:
             if not activity.is_requirement:
                 raise InvalidInput(
-                    "Forhåndsorientering sendes bare for et aktivitetskrav. Denne aktiviteten er ikke et krav.",
+                    _("Forhåndsorientering sendes bare for et aktivitetskrav. Denne aktiviteten er ikke et krav."),
                     field="activity",
                 )
             raise InvalidInput(
-                f"Aktivitetskravet er ikke knyttet til en ytelse: hjemmelen «{activity.legal_basis}» viser ikke til "
-                "AAP (folketrygdloven § 11-9), dagpenger (folketrygdloven § 4-20) eller økonomisk stønad "
-                "(sosialtjenesteloven § 20 a). Rett hjemmelen på kravet først.",
+                _(
+                    "Aktivitetskravet er ikke knyttet til en ytelse: hjemmelen «%(legal_basis)s» viser ikke til "
+                    "AAP (folketrygdloven § 11-9), dagpenger (folketrygdloven § 4-20) eller økonomisk stønad "
+                    "(sosialtjenesteloven § 20 a). Rett hjemmelen på kravet først."
+                )
+                % {"legal_basis": activity.legal_basis},
                 field="activity",
             )
         errors = {}
         text = (text or "").strip()
         if not text:
-            errors["text"] = "Skriv teksten til brukeren (start med standardteksten og tilpass den)."
+            errors["text"] = _("Skriv teksten til brukeren (start med standardteksten og tilpass den).")
         today = clock.today()
         if deadline is None:
-            errors["deadline"] = "Sett en svarfrist (forvaltningsloven § 16)."
+            errors["deadline"] = _("Sett en svarfrist (forvaltningsloven § 16).")
         elif deadline < today + dt.timedelta(days=MIN_DAYS):
-            errors["deadline"] = (
-                f"Svarfristen må være minst {MIN_DAYS} dager fram i tid, slik at brukeren rekker å svare."
-            )
+            errors["deadline"] = _(
+                "Svarfristen må være minst %(days)d dager fram i tid, slik at brukeren rekker å svare."
+            ) % {"days": MIN_DAYS}
         elif deadline > today + dt.timedelta(days=MAX_DAYS):
-            errors["deadline"] = f"Svarfristen kan være høyst {MAX_DAYS} dager fram i tid."
+            errors["deadline"] = _("Svarfristen kan være høyst %(days)d dager fram i tid.") % {"days": MAX_DAYS}
         if errors:
-            raise InvalidInput("Forhåndsorienteringen kan ikke sendes.", errors=errors)
+            raise InvalidInput(_("Forhåndsorienteringen kan ikke sendes."), errors=errors)
         if activity.status not in (Activity.Status.PLANNED, Activity.Status.ONGOING, Activity.Status.PROPOSED):
             raise InvalidInput(
-                "Kravet er avsluttet; en forhåndsorientering gjelder et krav som fortsatt gjelder.", field="activity"
+                _("Kravet er avsluttet; en forhåndsorientering gjelder et krav som fortsatt gjelder."), field="activity"
             )
         open_notice = AdvanceNotice.objects.filter(
             activity=activity, responded_at__isnull=True, recommended_at__isnull=True, deadline__gte=today
         ).exists()
         if open_notice:
             raise Conflict(
-                "Det finnes allerede en forhåndsorientering på dette kravet som venter på svar.", field="activity"
+                _("Det finnes allerede en forhåndsorientering på dette kravet som venter på svar."), field="activity"
             )
         now = clock.now()
         letter = _by_letter(client)
@@ -247,17 +252,17 @@ def respond_to_notice(*, user, notice: AdvanceNotice | int, response: str) -> Ad
         by_client = access.require_client_or_nav(user, notice.client, what="forhåndsorientering: svar")
         response = (response or "").strip()
         if not response:
-            raise InvalidInput("Skriv svaret ditt.", field="response")
+            raise InvalidInput(_("Skriv svaret ditt."), field="response")
         if len(response) > 5000:
-            raise InvalidInput("Svaret kan være høyst 5000 tegn.", field="response")
+            raise InvalidInput(_("Svaret kan være høyst 5000 tegn."), field="response")
         if notice.recommended_at is not None:
-            raise Conflict("Nav har allerede innstilt i saken. Skriv en melding til veilederen din.", field="response")
+            raise Conflict(_("Nav har allerede innstilt i saken. Skriv en melding til veilederen din."), field="response")
         now = clock.now()
         n = AdvanceNotice.objects.filter(pk=notice.pk, responded_at__isnull=True).update(
             response=response, responded_at=now
         )
         if n == 0:
-            raise Conflict("Forhåndsorienteringen er allerede besvart.", field="response")
+            raise Conflict(_("Forhåndsorienteringen er allerede besvart."), field="response")
         notice.refresh_from_db()
         who = "bruker" if by_client else "veileder (svar gitt muntlig eller per post)"
         journal.append(
@@ -287,7 +292,7 @@ def recommend_sanction(*, user, activity: Activity | int, reason: str) -> Advanc
         reason = (reason or "").strip()
         if not reason:
             raise InvalidInput(
-                "Begrunn innstillingen (hva er ikke oppfylt, og hvordan brukerens svar er vurdert).", field="reason"
+                _("Begrunn innstillingen (hva er ikke oppfylt, og hvordan brukerens svar er vurdert)."), field="reason"
             )
         now = clock.now()
         AdvanceNotice.objects.filter(pk=notice.pk).update(

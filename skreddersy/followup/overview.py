@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from skreddersy.clients.models import Client, MainGoal, NeedGroup
@@ -246,7 +247,7 @@ def status_q(key: str, *, now: dt.datetime, today: dt.date) -> Q:
         return Q(Exists(open_draft))
     if key == "assessment_due":
         return Q(assessment_due__lte=today + ASSESSMENT_DUE_WITHIN)
-    raise InvalidInput("Ukjent status.", field="status")
+    raise InvalidInput(_("Ukjent status."), field="status")
 
 
 def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
@@ -254,14 +255,14 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
     ``statuses`` is false: the base the counters count over), unsorted."""
     a = access.actor(user)
     if not a.does_followup or a.staff is None:
-        raise AccessDenied("Oversikten er for Nav-ansatte med oppfølgingsrolle.")
+        raise AccessDenied(_("Oversikten er for Nav-ansatte med oppfølgingsrolle."))
     qs = Client.objects.filter(access.client_filter(user))
     if query.scope == "office":
         if not a.is_leader:
-            raise AccessDenied("Bare ledere kan se hele kontorets oversikt.")
+            raise AccessDenied(_("Bare ledere kan se hele kontorets oversikt."))
         office_id = query.office_id or (min(a.office_ids) if a.office_ids else None)
         if office_id is None or not access.can_view_office(user, office_id):
-            raise AccessDenied("Du har ikke tilgang til dette kontoret.")
+            raise AccessDenied(_("Du har ikke tilgang til dette kontoret."))
         qs = qs.filter(office_id=office_id)
         if query.counsellor_id:
             qs = qs.filter(counsellor_id=query.counsellor_id)
@@ -271,11 +272,11 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
     today = clock.today()
     if query.need_group:
         if query.need_group not in NeedGroup.values and query.need_group != "none":
-            raise InvalidInput("Ukjent innsatsgruppe.", field="need_group")
+            raise InvalidInput(_("Ukjent innsatsgruppe."), field="need_group")
         qs = qs.filter(need_group="" if query.need_group == "none" else query.need_group)
     if query.priority:
         if query.priority not in PRIORITY_GROUPS:
-            raise InvalidInput("Ukjent prioritert gruppe.", field="priority")
+            raise InvalidInput(_("Ukjent prioritert gruppe."), field="priority")
         qs = qs.filter(
             {
                 "under30": Q(birth_date__gt=_under30_cutoff(today)),
@@ -287,7 +288,7 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
     if statuses:
         if query.status:
             if query.status not in STATUSES:
-                raise InvalidInput("Ukjent status.", field="status")
+                raise InvalidInput(_("Ukjent status."), field="status")
             qs = qs.filter(status_q(query.status, now=now, today=today))
         if query.awaiting:
             qs = qs.filter(status_q("awaiting_nav", now=now, today=today))
@@ -303,13 +304,13 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
         qs = qs.filter(manual_followup=True)
     if query.category:
         if query.category not in Category.values:
-            raise InvalidInput("Ukjent kategori.", field="category")
+            raise InvalidInput(_("Ukjent kategori."), field="category")
         qs = qs.filter(Exists(ClientCategory.objects.filter(client_id=OuterRef("pk"), owner_id=a.staff.pk,
                                                             colour=query.category)))
     if query.age_band:
         if query.age_band not in AGE_BANDS:
-            raise InvalidInput("Ukjent aldersgruppe.", field="age_band")
-        _, lo, hi = AGE_BANDS[query.age_band]
+            raise InvalidInput(_("Ukjent aldersgruppe."), field="age_band")
+        _label, lo, hi = AGE_BANDS[query.age_band]
         qs = qs.filter(birth_date__lte=_years_ago(today, lo), birth_date__gt=_years_ago(today, hi + 1))
     if query.language:
         qs = qs.filter(language=query.language.strip().lower()[:8])
@@ -317,24 +318,24 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
         qs = qs.filter(needs_interpreter=True)
     if query.main_goal:
         if query.main_goal not in MainGoal.values:
-            raise InvalidInput("Ukjent hovedmål.", field="main_goal")
+            raise InvalidInput(_("Ukjent hovedmål."), field="main_goal")
         qs = qs.filter(main_goal=query.main_goal)
     if query.activity_type:
         if query.activity_type not in Activity.Type.values:
-            raise InvalidInput("Ukjent aktivitetstype.", field="activity_type")
+            raise InvalidInput(_("Ukjent aktivitetstype."), field="activity_type")
         qs = qs.filter(Exists(Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True,
                                                       status__in=OPEN_ACTIVITY, type=query.activity_type)))
     if query.measure_type:
         code = query.measure_type.strip().upper()
         if not MEASURE_TYPE_CODE.fullmatch(code):
-            raise InvalidInput("Ukjent tiltakstype.", field="measure_type")
+            raise InvalidInput(_("Ukjent tiltakstype."), field="measure_type")
         # an unknown code well formed matches nobody (no lookup: the overview's queries stay fixed)
         qs = qs.filter(Exists(Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True,
                                                       status__in=OPEN_ACTIVITY, type=Activity.Type.MEASURE,
                                                       measure_type__code=code)))
     if query.followup_mode:
         if query.followup_mode not in ("digital", "manual"):
-            raise InvalidInput("Velg digital eller manuell oppfølging.", field="followup_mode")
+            raise InvalidInput(_("Velg digital eller manuell oppfølging."), field="followup_mode")
         qs = qs.filter(manual_followup=query.followup_mode == "manual")
     if query.municipality.strip():
         qs = qs.filter(municipality__folds=query.municipality.strip())  # case aside, Å and Ø too (core.collation)
@@ -599,7 +600,7 @@ def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> l
     group_labels = {k: str(v) for k, v in NeedGroup.choices}  # translated once per page, not per row
     goal_labels = {k: str(v) for k, v in MainGoal.choices}
     rows = []
-    for (pk, fnr_, first, last, group, goal, counsellor, birth, contact, due, manual, interpreter, lang, *_) in values:
+    for (pk, fnr_, first, last, group, goal, counsellor, birth, contact, due, manual, interpreter, lang, *_rest) in values:
         n_tasks, deadline, deadline_title = tasks.get(pk) or (0, None, "")
         flags = []
         if manual:
@@ -666,12 +667,12 @@ def clean_filter_params(params: dict) -> dict[str, str]:
     """A saved filter's parameters, checked field by field: unknown fields and bad values raise
     InvalidInput naming each field (nothing is saved); empty values are dropped."""
     if not isinstance(params, dict):
-        raise InvalidInput("Filteret må være en liste med felt og verdier.", field="params")
+        raise InvalidInput(_("Filteret må være en liste med felt og verdier."), field="params")
     unknown = sorted(str(k) for k in params if k not in FILTER_PARAMS)
     if unknown:
         raise InvalidInput(
-            "Filteret har ukjente felt: " + ", ".join(unknown) + ".",
-            errors={k: "Ukjent felt i filteret." for k in unknown},
+            _("Filteret har ukjente felt: %(fields)s.") % {"fields": ", ".join(unknown)},
+            errors={k: _("Ukjent felt i filteret.") for k in unknown},
         )
     clean: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -682,15 +683,15 @@ def clean_filter_params(params: dict) -> dict[str, str]:
         if not value:
             continue
         if key in _CHOICE_PARAMS and value not in _CHOICE_PARAMS[key]():
-            errors[key] = "Ugyldig verdi."
+            errors[key] = _("Ugyldig verdi.")
         elif key in _BOOL_PARAMS and value not in ("on", "true", "1"):
-            errors[key] = "Ugyldig verdi (bruk on)."
+            errors[key] = _("Ugyldig verdi (bruk on).")
         elif key in _ID_PARAMS and not value.isdigit():
-            errors[key] = "Må være et tall."
+            errors[key] = _("Må være et tall.")
         elif key in _TEXT_PARAMS and len(value) > 100:
-            errors[key] = "For lang verdi."
+            errors[key] = _("For lang verdi.")
         else:
             clean[key] = "on" if key in _BOOL_PARAMS else value
     if errors:
-        raise InvalidInput("Filteret har ugyldige verdier.", errors=errors)
+        raise InvalidInput(_("Filteret har ugyldige verdier."), errors=errors)
     return clean

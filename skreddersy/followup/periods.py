@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_noop
 
 from skreddersy import journal
 from skreddersy.clients.models import Client, FollowUpPeriod, KvpPeriod, ModeChange
@@ -34,15 +34,30 @@ REASON_MIN, REASON_MAX = 10, 2000
 Kind = journal.Kind
 
 
+# What a missing or too short reason says, by what it is the reason for (whole sentences, so that
+# each translates as one)
+_REASON_MISSING = {
+    "byttet": gettext_noop("Skriv en begrunnelse for byttet."),
+    "KVP": gettext_noop("Skriv en begrunnelse for KVP."),
+    "avslutningen": gettext_noop("Skriv en begrunnelse for avslutningen."),
+}
+_REASON_SHORT = {
+    "byttet": gettext_noop("Begrunnelsen for byttet må være minst %(least)d tegn."),
+    "KVP": gettext_noop("Begrunnelsen for KVP må være minst %(least)d tegn."),
+    "avslutningen": gettext_noop("Begrunnelsen for avslutningen må være minst %(least)d tegn."),
+}
+
+
 def _reason(text, *, field: str, what: str) -> str:
-    """A written reason: at least ``REASON_MIN`` characters (a word or two is not a reason)."""
+    """A written reason: at least ``REASON_MIN`` characters (a word or two is not a reason).
+    ``what`` is one of the keys of ``_REASON_MISSING``."""
     text = (text or "").strip()
     if not text:
-        raise InvalidInput(f"Skriv en begrunnelse for {what}.", field=field)
+        raise InvalidInput(gettext(_REASON_MISSING[what]), field=field)
     if len(text) < REASON_MIN:
-        raise InvalidInput(f"Begrunnelsen for {what} må være minst {REASON_MIN} tegn.", field=field)
+        raise InvalidInput(gettext(_REASON_SHORT[what]) % {"least": REASON_MIN}, field=field)
     if len(text) > REASON_MAX:
-        raise InvalidInput(f"Begrunnelsen kan være høyst {REASON_MAX} tegn.", field=field)
+        raise InvalidInput(gettext("Begrunnelsen kan være høyst %(most)d tegn.") % {"most": REASON_MAX}, field=field)
     return text
 
 
@@ -72,20 +87,22 @@ def start_period(*, user, client: Client | int) -> FollowUpPeriod:
         current = open_period(client.pk)
         if current is not None:
             raise InvalidInput(
-                f"Brukeren har allerede en åpen oppfølgingsperiode (fra {current.start:%d.%m.%Y}). "
-                "Avslutt den før du starter en ny.",
+                gettext(
+                    "Brukeren har allerede en åpen oppfølgingsperiode (fra %(start)s). Avslutt den før du starter en ny."
+                )
+                % {"start": formats.date_format(current.start, "SHORT_DATE_FORMAT")},
                 field="period",
             )
         today = clock.today()
         last = FollowUpPeriod.objects.filter(client_id=client.pk).order_by("-end").values_list("end", flat=True).first()
         if last is not None and last > today:
-            raise InvalidInput("Forrige periode slutter etter i dag; en ny kan ikke starte før den.", field="period")
+            raise InvalidInput(gettext("Forrige periode slutter etter i dag; en ny kan ikke starte før den."), field="period")
         try:
             with transaction.atomic():
                 period = FollowUpPeriod.objects.create(client=client, start=today, started_by=user)
         except IntegrityError:
             raise Conflict(
-                "En annen startet en oppfølgingsperiode for brukeren samtidig. Last inn på nytt.", field="period"
+                gettext("En annen startet en oppfølgingsperiode for brukeren samtidig. Last inn på nytt."), field="period"
             ) from None
         journal.append(
             client_id=client.pk,
@@ -108,7 +125,7 @@ def end_period(
     with audited_write(user, client.pk, "oppfølgingsperiode: avslutt") as a:
         access.require_nav(user, client, what="oppfølgingsperiode: avslutt")
         if reason not in EndReason.values:
-            raise InvalidInput("Velg årsaken til at oppfølgingen avsluttes fra listen.", field="reason")
+            raise InvalidInput(gettext("Velg årsaken til at oppfølgingen avsluttes fra listen."), field="reason")
         _lock_client(client)
         if period is not None:
             pid = getattr(period, "pk", period)
@@ -119,16 +136,17 @@ def end_period(
                 raise NotFound("Fant ikke oppfølgingsperioden for denne brukeren.")
             if chosen.end is not None:
                 raise InvalidInput(
-                    f"Perioden ble allerede avsluttet {chosen.end:%d.%m.%Y}; bare en åpen periode kan avsluttes.",
+                    gettext("Perioden ble allerede avsluttet %(end)s; bare en åpen periode kan avsluttes.")
+                    % {"end": formats.date_format(chosen.end, "SHORT_DATE_FORMAT")},
                     field="period",
                 )
         current = open_period(client.pk)
         if current is None:
-            raise InvalidInput("Brukeren har ingen åpen oppfølgingsperiode å avslutte.", field="period")
+            raise InvalidInput(gettext("Brukeren har ingen åpen oppfølgingsperiode å avslutte."), field="period")
         if open_kvp(client.pk) is not None:
             raise InvalidInput(
-                "Brukeren er i kvalifiseringsprogrammet (KVP). KVP-perioden må avsluttes av kommunen "
-                "før oppfølgingsperioden kan avsluttes.",
+                gettext("Brukeren er i kvalifiseringsprogrammet (KVP). KVP-perioden må avsluttes av kommunen "
+                "før oppfølgingsperioden kan avsluttes."),
                 field="period",
             )
         now = clock.now()
@@ -154,17 +172,20 @@ def switch_mode(*, user, client: Client | int, manual: bool, reason: str) -> Mod
     with audited_write(user, client.pk, "oppfølging: digital/manuell") as a:
         access.require_nav(user, client, what="oppfølging: digital/manuell")
         if not isinstance(manual, bool):
-            raise InvalidInput("Velg digital eller manuell oppfølging.", field="manual")
+            raise InvalidInput(gettext("Velg digital eller manuell oppfølging."), field="manual")
         reason = _reason(reason, field="reason", what="byttet")
         _lock_client(client)
         stored = Client.objects.filter(pk=client.pk).values_list("manual_followup", flat=True).first()
         if stored == manual:
             raise InvalidInput(
-                "Brukeren har allerede " + ("manuell" if manual else "digital") + " oppfølging.", field="manual"
+                gettext("Brukeren har allerede manuell oppfølging.")
+                if manual
+                else gettext("Brukeren har allerede digital oppfølging."),
+                field="manual",
             )
         current = open_period(client.pk)
         if current is None:
-            raise InvalidInput("Brukeren har ingen åpen oppfølgingsperiode. Start en periode først.", field="period")
+            raise InvalidInput(gettext("Brukeren har ingen åpen oppfølgingsperiode. Start en periode først."), field="period")
         change = ModeChange.objects.create(
             client=client, period=current, manual=manual, reason=reason, at=clock.now(), by=user
         )
@@ -190,19 +211,21 @@ def _facts(s: StaffMember) -> frozenset:
 def _followers(client: Client, ids) -> list[StaffMember]:
     ids = list(dict.fromkeys(i for i in ids if isinstance(i, int) and not isinstance(i, bool)))
     if not ids:
-        raise InvalidInput("Velg minst én kommunalt ansatt som skal følge opp KVP.", field="followers")
+        raise InvalidInput(gettext("Velg minst én kommunalt ansatt som skal følge opp KVP."), field="followers")
     staff = {s.pk: s for s in StaffMember.objects.filter(pk__in=ids).prefetch_related("roles", "memberships")}
     refused = []
     for pk in ids:
         s = staff.get(pk)
         if s is None:
-            refused.append(f"ukjent ansatt ({pk})")
+            refused.append(gettext("ukjent ansatt (%(id)s)") % {"id": pk})
         elif s.employer != RecordSide.MUNICIPAL:
-            refused.append(f"{s.display_name} er statlig ansatt; KVP følges opp av kommunalt ansatte")
+            refused.append(
+                gettext("%(name)s er statlig ansatt; KVP følges opp av kommunalt ansatte") % {"name": s.display_name}
+            )
         elif not access.may_follow_kvp(s, _facts(s), client):
-            refused.append(f"{s.display_name} følger ikke opp brukere ved brukerens kontor")
+            refused.append(gettext("%(name)s følger ikke opp brukere ved brukerens kontor") % {"name": s.display_name})
     if refused:
-        raise InvalidInput("KVP kan ikke startes: " + "; ".join(refused) + ".", field="followers")
+        raise InvalidInput(gettext("KVP kan ikke startes: %(reasons)s.") % {"reasons": "; ".join(refused)}, field="followers")
     return [staff[pk] for pk in ids]
 
 
@@ -216,7 +239,7 @@ def start_kvp(*, user, client: Client | int, followers, reason: str) -> KvpPerio
         access.require_nav(user, client, what="kvp: start")
         if not access.may_run_kvp(user, client):
             raise AccessDenied(
-                "Kvalifiseringsprogrammet er kommunens: bare kommunalt ansatte ved kontoret kan starte KVP.",
+                gettext("Kvalifiseringsprogrammet er kommunens: bare kommunalt ansatte ved kontoret kan starte KVP."),
                 field="followers",
             )
         reason = _reason(reason, field="reason", what="KVP")
@@ -225,12 +248,14 @@ def start_kvp(*, user, client: Client | int, followers, reason: str) -> KvpPerio
         current = open_period(client.pk)
         if current is None:
             raise InvalidInput(
-                "Brukeren har ingen åpen oppfølgingsperiode. KVP løper innenfor en oppfølgingsperiode.", field="period"
+                gettext("Brukeren har ingen åpen oppfølgingsperiode. KVP løper innenfor en oppfølgingsperiode."), field="period"
             )
         running = open_kvp(client.pk)
         if running is not None:
             raise InvalidInput(
-                f"Brukeren er allerede i KVP (fra {timezone.localtime(running.start):%d.%m.%Y}).", field="kvp"
+                gettext("Brukeren er allerede i KVP (fra %(start)s).")
+                % {"start": formats.date_format(timezone.localtime(running.start), "SHORT_DATE_FORMAT")},
+                field="kvp",
             )
         now = clock.now()
         try:
@@ -244,7 +269,7 @@ def start_kvp(*, user, client: Client | int, followers, reason: str) -> KvpPerio
                     started_by=user,
                 )
         except IntegrityError:
-            raise Conflict("En annen startet KVP for brukeren samtidig. Last inn på nytt.", field="kvp") from None
+            raise Conflict(gettext("En annen startet KVP for brukeren samtidig. Last inn på nytt."), field="kvp") from None
         kvp.followers.set(chosen)
         journal.append(
             client_id=client.pk,
@@ -270,12 +295,14 @@ def end_kvp(*, user, kvp: KvpPeriod | int, reason: str) -> KvpPeriod:
     with audited_write(user, kvp.client_id, "kvp: avslutt") as a:
         access.require_nav(user, kvp.client, what="kvp: avslutt")
         if not access.follows_kvp(user, kvp):
-            raise AccessDenied("Bare de kommunalt ansatte som følger opp KVP-perioden kan avslutte den.", field="kvp")
+            raise AccessDenied(gettext("Bare de kommunalt ansatte som følger opp KVP-perioden kan avslutte den."), field="kvp")
         reason = _reason(reason, field="reason", what="avslutningen")
         current = KvpPeriod.objects.select_for_update().get(pk=kvp.pk)
         if current.end is not None:
             raise InvalidInput(
-                f"KVP-perioden ble allerede avsluttet {timezone.localtime(current.end):%d.%m.%Y}.", field="kvp"
+                gettext("KVP-perioden ble allerede avsluttet %(end)s.")
+                % {"end": formats.date_format(timezone.localtime(current.end), "SHORT_DATE_FORMAT")},
+                field="kvp",
             )
         now = clock.now()
         current.end, current.end_reason, current.ended_by = now, reason, user

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, StdDev
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from skreddersy import journal
 from skreddersy.clients.models import Client, FollowUpPeriod
@@ -102,7 +103,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
 def occasion_on(period_start: dt.date, today: dt.date) -> tuple[str, dt.date] | None:
     """The occasion open on ``today`` (the newest whose date has come) and its date."""
     current = None
-    for key, months, _ in OCCASIONS:
+    for key, months, _label in OCCASIONS:
         when = _add_months(period_start, months)
         if when <= today:
             current = (key, when)
@@ -123,7 +124,7 @@ def _parse(item: Item, raw) -> tuple[int | None, bool] | None:
     if isinstance(raw, str) and raw.strip() == DONT_KNOW:
         if not item.extra_option:
             raise InvalidInput(
-                "Svaret kan ikke lagres.", errors={item.key: "Dette spørsmålet har ikke «vet ikke» som svar."}
+                _("Svaret kan ikke lagres."), errors={item.key: _("Dette spørsmålet har ikke «vet ikke» som svar.")}
             )
         return None, True
     try:
@@ -139,7 +140,7 @@ def _parse(item: Item, raw) -> tuple[int | None, bool] | None:
             )
         else:
             msg = f"Svaret må være et helt tall fra {item.low} til {item.high}."
-        raise InvalidInput("Svaret kan ikke lagres.", errors={item.key: msg})
+        raise InvalidInput(_("Svaret kan ikke lagres."), errors={item.key: msg})
     return value, False
 
 
@@ -153,15 +154,15 @@ def record_ratings(*, user, client: Client | int, answers: dict) -> list[SelfRat
         period = _open_period(client.pk)
         if period is None:
             raise InvalidInput(
-                "Du har ingen oppfølgingsperiode hos Nav nå, så det er ingenting å svare på.", field="period"
+                _("Du har ingen oppfølgingsperiode hos Nav nå, så det er ingenting å svare på."), field="period"
             )
         occ = occasion_on(period.start, clock.today())
         if occ is None:
-            raise InvalidInput("Oppfølgingsperioden din har ikke startet ennå.", field="period")
+            raise InvalidInput(_("Oppfølgingsperioden din har ikke startet ennå."), field="period")
         known = {i.key: i for i in items()}
         unknown = sorted(set(answers) - set(known))
         if unknown:
-            raise InvalidInput("Ukjente spørsmål.", errors={k: "ukjent spørsmål" for k in unknown})
+            raise InvalidInput(_("Ukjente spørsmål."), errors={k: "ukjent spørsmål" for k in unknown})
         parsed, errors = {}, {}
         for key, item in known.items():
             try:
@@ -172,10 +173,10 @@ def record_ratings(*, user, client: Client | int, answers: dict) -> list[SelfRat
             if p is not None:
                 parsed[key] = p
         if errors:
-            raise InvalidInput("Noen svar er utenfor skalaen. Ingenting er lagret.", errors=errors)
+            raise InvalidInput(_("Noen svar er utenfor skalaen. Ingenting er lagret."), errors=errors)
         if not parsed:
             raise InvalidInput(
-                "Du har ikke svart på noe. Det er frivillig å svare; trykk «Avbryt» hvis du ikke vil.", field="answers"
+                _("Du har ikke svart på noe. Det er frivillig å svare; trykk «Avbryt» hvis du ikke vil."), field="answers"
             )
         now = clock.now()
         SelfRating.objects.filter(period=period, occasion=occ[0]).delete()
@@ -314,7 +315,7 @@ def aggregates(*, user) -> list[Cell]:
     deviation, with no identifier of any client; a cell with fewer than ``MIN_GROUP`` answers shows
     no figure at all (not even its count). Options items and "vet ikke" are not summarised."""
     if not access.is_analyst(user):
-        raise AccessDenied("Egenvurderingene vises bare samlet, og bare for analytikere.")
+        raise AccessDenied(_("Egenvurderingene vises bare samlet, og bare for analytikere."))
     numeric = [i.key for i in items() if not i.options]
     rows = (
         SelfRating.objects.filter(item__in=numeric, dont_know=False)
@@ -323,7 +324,7 @@ def aggregates(*, user) -> list[Cell]:
     )
     found = {(r["occasion"], r["item"]): r for r in rows}
     cells = []
-    for occ, _, _ in OCCASIONS:
+    for occ, _months, _label in OCCASIONS:
         for item in numeric:
             r = found.get((occ, item))
             if r is None or r["n"] < MIN_GROUP:

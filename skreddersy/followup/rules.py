@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from skreddersy.core import reference
 
 
@@ -45,9 +47,9 @@ def draft_problems(*, need_group: str | None = None, main_goal: str | None = Non
     unknown need group or main goal. Drafts may otherwise be incomplete until they are sent."""
     errors: dict[str, str] = {}
     if need_group is not None and need_group not in reference.need_groups():
-        errors["need_group"] = "Velg en gyldig innsatsgruppe."
+        errors["need_group"] = _("Velg en gyldig innsatsgruppe.")
     if main_goal is not None and main_goal not in reference.main_goals():
-        errors["main_goal"] = "Velg et gyldig hovedmål."
+        errors["main_goal"] = _("Velg et gyldig hovedmål.")
     return errors
 
 
@@ -58,15 +60,15 @@ def problems(d: ProposedDecision) -> dict[str, str]:
         return errors
     errors = draft_problems(main_goal=d.main_goal)
     if not errors and not main_goal_allowed(d.need_group, d.main_goal):
-        errors["main_goal"] = "Hovedmålet «Øke deltakelse» kan bare brukes med varig tilpasset innsats."
+        errors["main_goal"] = _("Hovedmålet «Øke deltakelse» kan bare brukes med varig tilpasset innsats.")
     if requires_justification(d.need_group, d.current_group) and not d.justification.strip():
         if groups[d.need_group]["order"] == 0:
-            errors["justification"] = "Begrunnelse kreves når brukeren går fra varig tilpasset til standard innsats."
+            errors["justification"] = _("Begrunnelse kreves når brukeren går fra varig tilpasset til standard innsats.")
         else:
-            errors["justification"] = "Begrunnelse kreves for denne innsatsgruppen."
+            errors["justification"] = _("Begrunnelse kreves for denne innsatsgruppen.")
     if requires_assessment(d.need_group):
         if not d.has_assessment:
-            errors["assessment"] = "Denne innsatsgruppen krever en arbeidsevnevurdering."
+            errors["assessment"] = _("Denne innsatsgruppen krever en arbeidsevnevurdering.")
         elif not d.assessment_reduced_capacity:
-            errors["assessment"] = "Arbeidsevnevurderingen må konkludere med nedsatt arbeidsevne for denne innsatsgruppen."
+            errors["assessment"] = _("Arbeidsevnevurderingen må konkludere med nedsatt arbeidsevne for denne innsatsgruppen.")
     return errors

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, Subquery, prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from skreddersy.clients.models import Client, NeedsMapping
 from skreddersy.clients.selectors import get_client
@@ -615,7 +616,7 @@ def approval_queue(*, user) -> ApprovalQueue:
     One read entry per client shown, in one statement."""
     a = access.actor(user)
     if a.staff is None or Role.SECOND_APPROVER not in a.roles:
-        raise AccessDenied("Bare besluttere har en beslutterkø.")
+        raise AccessDenied(_("Bare besluttere har en beslutterkø."))
     qs = (
         NeedsDecision.objects.filter(status=NeedsDecision.Status.AWAITING_APPROVAL)
         .filter(client__in=Client.objects.filter(access.client_filter(user)))
@@ -880,15 +881,15 @@ def inbox_tasks(user, *, scope: str = "mine", office_id: int | None = None):
     user may see."""
     a = access.actor(user)
     if not a.does_followup or a.staff is None:
-        raise AccessDenied("Oppgavene er for Nav-ansatte med oppfølgingsrolle.")
+        raise AccessDenied(_("Oppgavene er for Nav-ansatte med oppfølgingsrolle."))
     visible = Client.objects.filter(access.client_filter(user)).values("pk")
     qs = Task.objects.filter(status=Task.Status.OPEN, client_id__in=visible)
     if scope == "office":
         if not a.is_leader:
-            raise AccessDenied("Bare ledere kan se kontorets oppgaver.")
+            raise AccessDenied(_("Bare ledere kan se kontorets oppgaver."))
         office_id = office_id or (min(a.office_ids) if a.office_ids else None)
         if office_id is None or not access.can_view_office(user, office_id):
-            raise AccessDenied("Du har ikke tilgang til dette kontoret.")
+            raise AccessDenied(_("Du har ikke tilgang til dette kontoret."))
         return qs.filter(client__office_id=office_id).exclude(owner__isnull=True, kind=Task.Kind.APPROVE_DECISION), office_id
     # the user's own tasks and their caseload's unowned ones, and the same for a colleague they cover today
     who = access.caseload_ids(user)
@@ -959,7 +960,7 @@ def caseload_choices(*, user) -> list[tuple[int, str]]:
     by hand). Audited as a list read."""
     a = access.actor(user)
     if not a.does_followup or a.staff is None:
-        raise AccessDenied("Bare Nav-ansatte med oppfølgingsrolle.")
+        raise AccessDenied(_("Bare Nav-ansatte med oppfølgingsrolle."))
     choices = _caseload_choices(user)
     audit.record_reads(user, [pk for pk, _ in choices], "oppgave: velg bruker", why="ny oppgave")
     return choices
@@ -975,5 +976,5 @@ def reminder(*, user, client_id: int) -> Reminder | None:
 def saved_filters(*, user) -> list[SavedFilter]:
     staff = access.actor(user).staff
     if staff is None:
-        raise AccessDenied("Bare Nav-ansatte har lagrede filtre.")
+        raise AccessDenied(_("Bare Nav-ansatte har lagrede filtre."))
     return list(SavedFilter.objects.filter(owner_id=staff.pk).order_by("name", "id"))

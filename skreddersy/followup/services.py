@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from skreddersy import journal
@@ -51,7 +52,7 @@ DISAGREEMENT_TASK = stored_text.pattern(gettext_noop("Svar innen 48 timer: bruke
 def _staff(user):
     staff = access.actor(user).staff
     if staff is None:
-        raise AccessDenied("Bare Nav-ansatte kan gjøre dette.")
+        raise AccessDenied(_("Bare Nav-ansatte kan gjøre dette."))
     return staff
 
 
@@ -99,7 +100,7 @@ def _assessment(value, client_id: int, field: str = "assessment") -> WorkCapacit
     if not isinstance(value, WorkCapacityAssessment):
         value = WorkCapacityAssessment.objects.filter(pk=value, client_id=client_id).first() if isinstance(value, int) else None
         if value is None:
-            raise InvalidInput("Fant ikke arbeidsevnevurderingen for denne brukeren.", field=field)
+            raise InvalidInput(_("Fant ikke arbeidsevnevurderingen for denne brukeren."), field=field)
     return value
 
 
@@ -130,11 +131,11 @@ def create_assessment(*, user, client: Client | int, resource_profile: str, clie
         access.require_nav(user, client, what="arbeidsevnevurdering")
         errors = {}
         if not resource_profile.strip():
-            errors["resource_profile"] = "Ressursprofilen kan ikke være tom."
+            errors["resource_profile"] = _("Ressursprofilen kan ikke være tom.")
         if not client_self_assessment.strip():
-            errors["client_self_assessment"] = "Brukerens egenvurdering må være med."
+            errors["client_self_assessment"] = _("Brukerens egenvurdering må være med.")
         if errors:
-            raise InvalidInput("Arbeidsevnevurderingen er ikke fullstendig.", errors=errors)
+            raise InvalidInput(_("Arbeidsevnevurderingen er ikke fullstendig."), errors=errors)
         wca = WorkCapacityAssessment.objects.create(
             client=client,
             resource_profile=resource_profile.strip(),
@@ -164,7 +165,7 @@ def current_decision(client_id: int) -> NeedsDecision | None:
 def _validate_decision(decision: NeedsDecision) -> None:
     current = current_decision(decision.client_id)
     if decision.assessment_id and decision.assessment.client_id != decision.client_id:
-        raise InvalidInput("Arbeidsevnevurderingen gjelder en annen bruker.", field="assessment")
+        raise InvalidInput(_("Arbeidsevnevurderingen gjelder en annen bruker."), field="assessment")
     errors = rules.problems(
         rules.ProposedDecision(
             need_group=decision.need_group,
@@ -176,7 +177,7 @@ def _validate_decision(decision: NeedsDecision) -> None:
         )
     )
     if errors:
-        raise InvalidInput("Vedtaket oppfyller ikke reglene i § 14 a.", errors=errors)
+        raise InvalidInput(_("Vedtaket oppfyller ikke reglene i § 14 a."), errors=errors)
 
 
 def _validate_draft(client_id: int, fields: dict) -> dict:
@@ -192,9 +193,9 @@ def _validate_draft(client_id: int, fields: dict) -> dict:
             errors |= exc.errors
         else:
             if fields["assessment"].client_id != client_id:
-                errors["assessment"] = "Arbeidsevnevurderingen gjelder en annen bruker."
+                errors["assessment"] = _("Arbeidsevnevurderingen gjelder en annen bruker.")
     if errors:
-        raise InvalidInput("Utkastet kan ikke lagres.", errors=errors)
+        raise InvalidInput(_("Utkastet kan ikke lagres."), errors=errors)
     return fields
 
 
@@ -205,7 +206,7 @@ def draft_decision(*, user, client: Client | int, need_group: str, main_goal: st
         access.require_nav(user, client, what="14a-vedtak: utkast")
         assessment = _validate_draft(client.pk, {"need_group": need_group, "main_goal": main_goal, "assessment": assessment})["assessment"]
         if NeedsDecision.objects.filter(client=client, status__in=[NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL]).exists():
-            raise Conflict("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først.", field="need_group")
+            raise Conflict(_("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først."), field="need_group")
         try:
             with transaction.atomic():
                 d = NeedsDecision.objects.create(
@@ -213,7 +214,7 @@ def draft_decision(*, user, client: Client | int, need_group: str, main_goal: st
                     assessment=assessment, drafted_by=_staff(user), drafted_at=clock.now(),
                 )
         except IntegrityError:  # another counsellor started a draft at the same moment
-            raise Conflict("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først.",
+            raise Conflict(_("Brukeren har allerede et utkast til vedtak. Fortsett på det eller forkast det først."),
                            field="need_group")
         timelog.record(client_id=client.pk, office_id=client.office_id, staff=d.drafted_by, kind=timelog.Kind.DECISION,
                        obj=d, at=d.drafted_at)
@@ -229,17 +230,17 @@ def update_draft(*, user, decision: NeedsDecision | int, expected_version: int, 
     with audited_write(user, decision.client_id, "14a-vedtak: endre utkast") as a:
         access.require_nav(user, decision.client, what="14a-vedtak: endre utkast")
         if decision.status != NeedsDecision.Status.DRAFT:
-            raise Conflict("Bare utkast kan endres. Et sendt vedtak erstattes av et nytt.", field="status")
+            raise Conflict(_("Bare utkast kan endres. Et sendt vedtak erstattes av et nytt."), field="status")
         unknown = set(fields) - allowed
         if unknown:
-            raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in unknown})
+            raise InvalidInput(_("Ukjente felt."), errors={f: "kan ikke endres" for f in unknown})
         fields = _validate_draft(decision.client_id, fields)
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
         n = NeedsDecision.objects.filter(pk=decision.pk, version=expected_version, status=NeedsDecision.Status.DRAFT).update(
             **values, version=F("version") + 1
         )
         if n == 0:
-            raise Conflict("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt.", field="version")
+            raise Conflict(_("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt."), field="version")
         decision.refresh_from_db()
         a["obj"] = decision
     return decision
@@ -252,9 +253,9 @@ def submit_decision(*, user, decision: NeedsDecision | int, expected_version: in
         access.require_nav(user, decision.client, what="14a-vedtak: send")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("assessment", "client").get(pk=decision.pk)
         if expected_version is not None and decision.version != expected_version:
-            raise Conflict("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt.", field="version")
+            raise Conflict(_("Utkastet er endret av noen andre siden du åpnet det. Last siden på nytt."), field="version")
         if decision.status != NeedsDecision.Status.DRAFT:
-            raise Conflict("Vedtaket er ikke et utkast lenger.", field="status")
+            raise Conflict(_("Vedtaket er ikke et utkast lenger."), field="status")
         _validate_decision(decision)
         if rules.requires_second_approver(decision.need_group):
             decision.status = NeedsDecision.Status.AWAITING_APPROVAL
@@ -279,11 +280,11 @@ def approve_decision(*, user, decision: NeedsDecision | int) -> NeedsDecision:
         access.require_client(user, decision.client, what="14a-vedtak: beslutt")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("assessment", "client").get(pk=decision.pk)
         if decision.status != NeedsDecision.Status.AWAITING_APPROVAL:
-            raise Conflict("Vedtaket venter ikke på beslutter.", field="status")
+            raise Conflict(_("Vedtaket venter ikke på beslutter."), field="status")
         if not access.can_approve_decision(user, decision):
             if access.actor(user).staff and decision.drafted_by_id == access.actor(user).staff.pk:
-                raise AccessDenied("Du kan ikke beslutte et vedtak du selv har skrevet.", field="approver")
-            raise AccessDenied("Bare en beslutter kan godkjenne dette vedtaket.", field="approver")
+                raise AccessDenied(_("Du kan ikke beslutte et vedtak du selv har skrevet."), field="approver")
+            raise AccessDenied(_("Bare en beslutter kan godkjenne dette vedtaket."), field="approver")
         _validate_decision(decision)
         decision.approver = _staff(user)
         decision.approved_at = clock.now()
@@ -300,11 +301,11 @@ def return_decision(*, user, decision: NeedsDecision | int, reason: str) -> Need
         access.require_client(user, decision.client, what="14a-vedtak: returner")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("client").get(pk=decision.pk)
         if decision.status != NeedsDecision.Status.AWAITING_APPROVAL:
-            raise Conflict("Vedtaket venter ikke på beslutter.", field="status")
+            raise Conflict(_("Vedtaket venter ikke på beslutter."), field="status")
         if not access.can_approve_decision(user, decision):
-            raise AccessDenied("Bare en annen beslutter enn den som skrev vedtaket kan returnere det.", field="approver")
+            raise AccessDenied(_("Bare en annen beslutter enn den som skrev vedtaket kan returnere det."), field="approver")
         if not reason.strip():
-            raise InvalidInput("Skriv hvorfor vedtaket returneres.", field="reason")
+            raise InvalidInput(_("Skriv hvorfor vedtaket returneres."), field="reason")
         decision.status = NeedsDecision.Status.DRAFT
         decision.version += 1
         decision.return_reason = reason.strip()
@@ -328,7 +329,7 @@ def discard_draft(*, user, decision: NeedsDecision | int) -> NeedsDecision:
         access.require_nav(user, decision.client, what="14a-vedtak: forkast")
         decision = NeedsDecision.objects.select_for_update(of=("self",)).select_related("client").get(pk=decision.pk)
         if decision.status not in (NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL):
-            raise Conflict("Et sendt vedtak kan ikke forkastes. Fatt et nytt vedtak.", field="status")
+            raise Conflict(_("Et sendt vedtak kan ikke forkastes. Fatt et nytt vedtak."), field="status")
         decision.status = NeedsDecision.Status.DISCARDED
         decision.save()
         Task.objects.filter(decision=decision, status=Task.Status.OPEN).update(status=Task.Status.CANCELLED, done_at=clock.now())
@@ -365,21 +366,21 @@ def open_plan(client: Client) -> ActivityPlan:
 def _validate_activity(values: dict) -> None:
     errors = {}
     if not (values.get("title") or "").strip():
-        errors["title"] = "Aktiviteten må ha en tittel."
+        errors["title"] = _("Aktiviteten må ha en tittel.")
     if values.get("type") not in Activity.Type.values:
-        errors["type"] = "Velg en gyldig aktivitetstype."
+        errors["type"] = _("Velg en gyldig aktivitetstype.")
     if values.get("status") not in Activity.Status.values:
-        errors["status"] = "Velg en gyldig status."
+        errors["status"] = _("Velg en gyldig status.")
     s, e = values.get("start_date"), values.get("end_date")
     if s and e and e < s:
-        errors["end_date"] = "Til-dato kan ikke være før fra-dato."
+        errors["end_date"] = _("Til-dato kan ikke være før fra-dato.")
     if values.get("is_requirement"):
         if not (values.get("legal_basis") or "").strip():
-            errors["legal_basis"] = "Et aktivitetskrav må ha hjemmel (for eksempel folketrygdloven § 11-7)."
+            errors["legal_basis"] = _("Et aktivitetskrav må ha hjemmel (for eksempel folketrygdloven § 11-7).")
         if not (values.get("consequence") or "").strip():
-            errors["consequence"] = "Skriv med enkle ord hva som skjer hvis kravet ikke oppfylles."
+            errors["consequence"] = _("Skriv med enkle ord hva som skjer hvis kravet ikke oppfylles.")
     if errors:
-        raise InvalidInput("Aktiviteten kan ikke lagres.", errors=errors)
+        raise InvalidInput(_("Aktiviteten kan ikke lagres."), errors=errors)
 
 
 def measure_type_id(code: str | None, *, activity_type: str) -> int | None:
@@ -389,12 +390,12 @@ def measure_type_id(code: str | None, *, activity_type: str) -> int | None:
     if not code:
         return None
     if activity_type != Activity.Type.MEASURE:
-        raise InvalidInput("Bare et tiltak kan ha tiltakstype.", field="measure_type")
+        raise InvalidInput(_("Bare et tiltak kan ha tiltakstype."), field="measure_type")
     # the type's table is the measures app's: read through the relation, not by importing it
     types = Activity._meta.get_field("measure_type").related_model.objects
     pk = types.filter(code=code).values_list("pk", flat=True).first()
     if pk is None:
-        raise InvalidInput("Ukjent tiltakstype.", field="measure_type")
+        raise InvalidInput(_("Ukjent tiltakstype."), field="measure_type")
     return pk
 
 
@@ -408,7 +409,7 @@ def add_activity(*, user, client: Client | int, title: str, type: str, descripti
     with audited_write(user, client.pk, "aktivitet: ny") as a:
         by_client = access.require_client_or_nav(user, client, what="aktivitet: ny")
         if by_client and is_requirement:
-            raise AccessDenied("Bare Nav kan sette aktivitetskrav.", field="is_requirement")
+            raise AccessDenied(_("Bare Nav kan sette aktivitetskrav."), field="is_requirement")
         status = status or (Activity.Status.PLANNED if by_client else Activity.Status.PROPOSED)
         values = dict(title=title.strip(), description=description.strip(), type=type, status=status, start_date=start_date,
                       end_date=end_date, is_requirement=is_requirement, legal_basis=legal_basis.strip(), consequence=consequence.strip())
@@ -445,19 +446,19 @@ def update_activity(*, user, activity: Activity | int, expected_version: int, **
         _require_visible(user, Activity, activity.pk, client, at="created_at", message="Fant ikke aktiviteten.")
         unknown = set(changes) - allowed
         if unknown:
-            raise InvalidInput("Ukjente felt.", errors={f: "kan ikke endres" for f in sorted(unknown)})
+            raise InvalidInput(_("Ukjente felt."), errors={f: "kan ikke endres" for f in sorted(unknown)})
         current = Activity.objects.get(pk=activity.pk)
         if current.version != expected_version:
             raise Conflict(
-                "Aktiviteten er endret av noen andre siden du åpnet den. Dine endringer er ikke lagret; last inn på nytt.",
+                _("Aktiviteten er endret av noen andre siden du åpnet den. Dine endringer er ikke lagret; last inn på nytt."),
                 field="version",
             )
         if by_client:
             if current.is_requirement or current.created_by_role != Activity.CreatedBy.CLIENT:
                 if set(changes) - {"status"}:
-                    raise AccessDenied("Du kan bare endre status på aktiviteter Nav har lagt inn.", field="status")
+                    raise AccessDenied(_("Du kan bare endre status på aktiviteter Nav har lagt inn."), field="status")
             if changes.get("is_requirement"):
-                raise AccessDenied("Bare Nav kan sette aktivitetskrav.", field="is_requirement")
+                raise AccessDenied(_("Bare Nav kan sette aktivitetskrav."), field="is_requirement")
         values = {f: getattr(current, f) for f in allowed - {"measure_type"}}
         for k, v in changes.items():
             if k != "measure_type":
@@ -481,7 +482,7 @@ def update_activity(*, user, activity: Activity | int, expected_version: int, **
             **update, updated_at=clock.now(), version=F("version") + 1
         )
         if n == 0:
-            raise Conflict("Aktiviteten er endret av noen andre samtidig. Last inn på nytt.", field="version")
+            raise Conflict(_("Aktiviteten er endret av noen andre samtidig. Last inn på nytt."), field="version")
         current.refresh_from_db()
         if "client_approved_at" in update:  # a changed requirement waits for the client's approval again
             notify(client_id=client.pk, kind="requirement")
@@ -504,12 +505,12 @@ def approve_activity(*, user, activity: Activity | int, expected_version: int) -
         update = {"client_approved_at": now, "updated_at": now, "version": F("version") + 1}
         current = Activity.objects.get(pk=activity.pk)
         if current.client_approved_at is not None:
-            raise Conflict("Aktiviteten er allerede godtatt.", field="client_approved_at")
+            raise Conflict(_("Aktiviteten er allerede godtatt."), field="client_approved_at")
         if current.status == Activity.Status.PROPOSED:
             update["status"] = Activity.Status.PLANNED
         n = Activity.objects.filter(pk=activity.pk, version=expected_version).update(**update)
         if n == 0:
-            raise Conflict("Aktiviteten er endret siden du åpnet den. Se over den nye versjonen før du godtar.", field="version")
+            raise Conflict(_("Aktiviteten er endret siden du åpnet den. Se over den nye versjonen før du godtar."), field="version")
         current.refresh_from_db()
         what = "aktivitetskravet" if current.is_requirement else "aktiviteten"
         journal.append(client_id=current.client_id, kind=Kind.ACTIVITY, actor=user, obj=current,
@@ -527,12 +528,12 @@ def disagree_with_activity(*, user, activity: Activity | int, body: str) -> Thre
     with audited_write(user, activity.client_id, "aktivitet: uenig") as a:
         access.require_client_self(user, activity.client, what="aktivitet: uenig")
         if not activity.is_open:
-            raise InvalidInput("Aktiviteten er avsluttet. Skriv en vanlig melding til veilederen din.", field="body")
+            raise InvalidInput(_("Aktiviteten er avsluttet. Skriv en vanlig melding til veilederen din."), field="body")
         body = (body or "").strip()
         if not body:
-            raise InvalidInput("Skriv hva du er uenig i eller lurer på.", field="body")
+            raise InvalidInput(_("Skriv hva du er uenig i eller lurer på."), field="body")
         if len(body) > 5000:
-            raise InvalidInput("Meldingen kan være høyst 5000 tegn.", field="body")
+            raise InvalidInput(_("Meldingen kan være høyst 5000 tegn."), field="body")
         now = clock.now()
         thread = Thread.objects.filter(client_id=activity.client_id, activity=activity).order_by("-last_message_at").first()
         if thread is None:
@@ -557,11 +558,11 @@ def start_thread(*, user, client: Client | int, subject: str, body: str, activit
     with audited_write(user, client.pk, "dialog: ny tråd") as a:
         by_client = access.require_client_or_nav(user, client, what="dialog: ny tråd")
         if not subject.strip():
-            raise InvalidInput("Skriv et emne.", field="subject")
+            raise InvalidInput(_("Skriv et emne."), field="subject")
         if not body.strip():
-            raise InvalidInput("Meldingen kan ikke være tom.", field="body")
+            raise InvalidInput(_("Meldingen kan ikke være tom."), field="body")
         if activity is not None and activity.client_id != client.pk:
-            raise InvalidInput("Aktiviteten hører til en annen bruker.", field="activity")
+            raise InvalidInput(_("Aktiviteten hører til en annen bruker."), field="activity")
         thread = Thread.objects.create(client=client, subject=subject.strip()[:200], activity=activity, created_at=clock.now())
         msg = _post(user, thread, body, from_client=by_client)
         if not by_client:
@@ -578,7 +579,7 @@ def send_message(*, user, thread: Thread | int, body: str, minutes: int | None =
         by_client = access.require_client_or_nav(user, client, what="dialog: melding")
         _require_visible(user, Thread, thread.pk, client, at="created_at", message="Fant ikke samtalen.")
         if not body.strip():
-            raise InvalidInput("Meldingen kan ikke være tom.", field="body")
+            raise InvalidInput(_("Meldingen kan ikke være tom."), field="body")
         msg = _post(user, thread, body, from_client=by_client)
         if not by_client:
             timelog.record(client_id=client.pk, office_id=client.office_id, staff=_staff(user), kind=timelog.Kind.MESSAGE,
@@ -666,9 +667,9 @@ def set_message_route(*, user, message: Message | int, route: str) -> Message:
         access.require_nav(user, message.thread.client, what="dialog: ruting")
         _require_visible(user, Message, message.pk, message.thread.client, at="sent_at", message="Fant ikke meldingen.")
         if route not in Message.Route.values:
-            raise InvalidInput("Velg en gyldig ruting.", field="route")
+            raise InvalidInput(_("Velg en gyldig ruting."), field="route")
         if not message.from_client:
-            raise InvalidInput("Bare meldinger fra bruker rutes.", field="route")
+            raise InvalidInput(_("Bare meldinger fra bruker rutes."), field="route")
         message.route = route
         message.save(update_fields=["route"])
         journal.append(client_id=message.thread.client_id, kind=Kind.MESSAGE, actor=user, obj=message, visible_to_client=False,
@@ -691,22 +692,22 @@ def log_contact(*, user, client: Client | int, channel: str, summary: str, held_
         access.require_nav(user, client, what="samtalereferat")
         errors = {}
         if channel not in MeetingNote.Channel.values:
-            errors["channel"] = "Velg kanal: møte, telefon, SMS eller video."
+            errors["channel"] = _("Velg kanal: møte, telefon, SMS eller video.")
         if not summary.strip():
-            errors["summary"] = "Referatet kan ikke være tomt."
+            errors["summary"] = _("Referatet kan ikke være tomt.")
         writable = access.writable_note_categories(user)
         category = category or (writable[0] if writable else "")
         if category not in writable:
-            errors["category"] = ("Du kan ikke journalføre i kommunens journal." if category == "municipal_notes"
-                                  else "Velg hvem som skal holde referatet: statlig eller kommunal journal.")
+            errors["category"] = (_("Du kan ikke journalføre i kommunens journal.") if category == "municipal_notes"
+                                  else _("Velg hvem som skal holde referatet: statlig eller kommunal journal."))
         held_at = held_at or clock.now()
         if timezone.is_naive(held_at):  # e.g. JSON without an offset: read it as Norwegian local time
             held_at = timezone.make_aware(held_at)
         if held_at > clock.now() + dt.timedelta(minutes=5):
-            errors["held_at"] = "Et referat kan ikke gjelde en samtale fram i tid."
+            errors["held_at"] = _("Et referat kan ikke gjelde en samtale fram i tid.")
         errors.update(timelog.check(minutes, documentation_minutes))
         if errors:
-            raise InvalidInput("Referatet kan ikke lagres.", errors=errors)
+            raise InvalidInput(_("Referatet kan ikke lagres."), errors=errors)
         note = MeetingNote.objects.create(client=client, channel=channel, held_at=held_at, summary=summary.strip(),
                                           shared_with_client=shared_with_client, category=category,
                                           written_by=_staff(user), created_at=clock.now())
@@ -726,13 +727,13 @@ def create_task(*, user, client: Client | int, title: str, deadline: dt.datetime
         access.require_nav(user, client, what="oppgave: ny")
         errors = {}
         if not title.strip():
-            errors["title"] = "Oppgaven må ha en tittel."
+            errors["title"] = _("Oppgaven må ha en tittel.")
         if deadline is None:
-            errors["deadline"] = "Oppgaven må ha en frist."
+            errors["deadline"] = _("Oppgaven må ha en frist.")
         if kind not in Task.Kind.values:
-            errors["kind"] = "Ugyldig oppgavetype."
+            errors["kind"] = _("Ugyldig oppgavetype.")
         if errors:
-            raise InvalidInput("Oppgaven kan ikke lagres.", errors=errors)
+            raise InvalidInput(_("Oppgaven kan ikke lagres."), errors=errors)
         task = Task.objects.create(client=client, owner=owner or _staff(user), title=title.strip(), deadline=deadline, kind=kind,
                                    created_at=clock.now())
         journal.append(client_id=client.pk, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
@@ -746,11 +747,11 @@ def complete_task(*, user, task: Task | int) -> Task:
     with audited_write(user, task.client_id, "oppgave: utført") as a:
         access.require_nav(user, task.client, what="oppgave: utført")
         if task.status != Task.Status.OPEN:
-            raise Conflict("Oppgaven er ikke åpen.", field="status")
+            raise Conflict(_("Oppgaven er ikke åpen."), field="status")
         now = clock.now()
         n = Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(status=Task.Status.DONE, done_at=now)
         if n == 0:
-            raise Conflict("Oppgaven er allerede lukket.", field="status")
+            raise Conflict(_("Oppgaven er allerede lukket."), field="status")
         task.refresh_from_db()
         journal.append(client_id=task.client_id, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
                        summary=f"Oppgave utført: {task.title}")
@@ -766,7 +767,7 @@ def reopen_task(*, user, task: Task | int) -> Task:
         access.require_nav(user, task.client, what="oppgave: gjenåpnet")
         n = Task.objects.filter(pk=task.pk, status=Task.Status.DONE).update(status=Task.Status.OPEN, done_at=None)
         if n == 0:
-            raise Conflict("Oppgaven er ikke markert som utført.", field="status")
+            raise Conflict(_("Oppgaven er ikke markert som utført."), field="status")
         task.refresh_from_db()
         journal.append(client_id=task.client_id, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
                        summary=f"Oppgave åpnet igjen: {task.title}")
@@ -781,17 +782,17 @@ def reassign_task(*, user, task: Task | int, to: int, note: str = "") -> Task:
     with audited_write(user, task.client_id, "oppgave: overført") as a:
         access.require_nav(user, task.client, what="oppgave: overført")
         if task.status != Task.Status.OPEN:
-            raise Conflict("Bare åpne oppgaver kan overføres.", field="status")
+            raise Conflict(_("Bare åpne oppgaver kan overføres."), field="status")
         note = (note or "").strip()
         if len(note) > 500:
-            raise InvalidInput("Merknaden kan være høyst 500 tegn.", field="note")
+            raise InvalidInput(_("Merknaden kan være høyst 500 tegn."), field="note")
         membership = (OfficeMembership.objects.select_related("staff").filter(staff_id=to, office_id=task.client.office_id).first()
                       if isinstance(to, int) else None)
         if membership is None:
-            raise InvalidInput("Oppgaven kan bare overføres til en kollega ved brukerens oppfølgingskontor.", field="to")
+            raise InvalidInput(_("Oppgaven kan bare overføres til en kollega ved brukerens oppfølgingskontor."), field="to")
         n = Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(owner_id=to, note=note)
         if n == 0:
-            raise Conflict("Oppgaven er allerede lukket.", field="status")
+            raise Conflict(_("Oppgaven er allerede lukket."), field="status")
         task.refresh_from_db()
         journal.append(client_id=task.client_id, kind=Kind.TASK, actor=user, obj=task, visible_to_client=False,
                        summary=f"Oppgave overført til {membership.staff.display_name}: {task.title}")
@@ -811,14 +812,14 @@ def set_reminder(*, user, client: Client | int, note: str, deadline: dt.date | N
         errors = {}
         note = (note or "").strip()
         if not note:
-            errors["note"] = "Skriv hva du vil huske."
+            errors["note"] = _("Skriv hva du vil huske.")
         elif len(note) > 500:
-            errors["note"] = "Huskelappen kan være høyst 500 tegn."
+            errors["note"] = _("Huskelappen kan være høyst 500 tegn.")
         if deadline is not None and deadline < clock.today():
-            errors["deadline"] = "Fristen kan ikke være tilbake i tid."
+            errors["deadline"] = _("Fristen kan ikke være tilbake i tid.")
         if errors:
-            raise InvalidInput("Huskelappen kan ikke lagres.", errors=errors)
-        reminder, _ = Reminder.objects.update_or_create(
+            raise InvalidInput(_("Huskelappen kan ikke lagres."), errors=errors)
+        reminder, _created = Reminder.objects.update_or_create(
             owner=staff, client=client, defaults={"note": note, "deadline": deadline, "updated_at": clock.now()})
         a["obj"] = reminder
     return reminder
@@ -828,7 +829,7 @@ def clear_reminder(*, user, client: Client | int) -> int:
     client = _client(client)
     with audited_write(user, client.pk, "huskelapp: fjernet"):
         access.require_nav(user, client, what="huskelapp: fjernet")
-        n, _ = Reminder.objects.filter(owner=_staff(user), client=client).delete()
+        n, _by_model = Reminder.objects.filter(owner=_staff(user), client=client).delete()
     return n
 
 
@@ -841,20 +842,20 @@ def set_category(*, user, clients: list[int], colour: str) -> int:
     client's refusal audited), an unknown colour too. Returns the number of clients changed."""
     ids = sorted({int(i) for i in clients}) if isinstance(clients, list | tuple | set) else []
     if not ids:
-        raise InvalidInput("Velg minst én bruker.", field="clients")
+        raise InvalidInput(_("Velg minst én bruker."), field="clients")
     if len(ids) > MAX_BULK:
-        raise InvalidInput(f"Velg høyst {MAX_BULK} brukere om gangen.", field="clients")
+        raise InvalidInput(_("Velg høyst %(most)d brukere om gangen.") % {"most": MAX_BULK}, field="clients")
     a = access.actor(user)
     visible = set(Client.objects.filter(access.client_filter(user), pk__in=ids).values_list("pk", flat=True))
     refused = ids if not a.does_followup or a.staff is None else [i for i in ids if i not in visible]
     if refused:
         for i in refused:
             audit.record(user, i, audit.DENIED, "kategori", why="ingen tilgang")
-        raise AccessDenied("Du har ikke tilgang til alle de valgte brukerne.")
+        raise AccessDenied(_("Du har ikke tilgang til alle de valgte brukerne."))
     if colour and colour not in Category.values:
         for i in ids:
             audit.record(user, i, audit.WRITE, "kategori", why="avvist: invalid (colour)")
-        raise InvalidInput("Ukjent kategori.", field="colour")
+        raise InvalidInput(_("Ukjent kategori."), field="colour")
     with transaction.atomic():
         ClientCategory.objects.filter(owner=a.staff, client_id__in=ids).delete()
         if colour:
@@ -872,18 +873,18 @@ def save_filter(*, user, name: str, params: dict) -> SavedFilter:
     staff = _staff(user)
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("Gi filteret et navn.", field="name")
+        raise InvalidInput(_("Gi filteret et navn."), field="name")
     if len(name) > 80:
-        raise InvalidInput("Navnet kan være høyst 80 tegn.", field="name")
+        raise InvalidInput(_("Navnet kan være høyst 80 tegn."), field="name")
     clean = overview.clean_filter_params(params)
     with transaction.atomic():
-        saved, _ = SavedFilter.objects.update_or_create(owner=staff, name=name, defaults={"params": clean})
+        saved, _created = SavedFilter.objects.update_or_create(owner=staff, name=name, defaults={"params": clean})
     return saved
 
 
 def delete_saved_filter(*, user, saved_filter: int) -> None:
     staff = _staff(user)
-    n, _ = SavedFilter.objects.filter(owner=staff, pk=saved_filter).delete()
+    n, _by_model = SavedFilter.objects.filter(owner=staff, pk=saved_filter).delete()
     if n == 0:
         raise NotFound("Fant ikke det lagrede filteret.")
 
@@ -894,10 +895,10 @@ def set_columns(*, user, columns: list[str]) -> list[str]:
     columns = list(columns or [])
     unknown = [c for c in columns if c not in overview.COLUMNS]
     if unknown:
-        raise InvalidInput("Ukjente kolonner: " + ", ".join(map(str, unknown)) + ".", field="columns")
+        raise InvalidInput(_("Ukjente kolonner: %(columns)s.") % {"columns": ", ".join(map(str, unknown))}, field="columns")
     chosen = [c for c in overview.COLUMNS if c in columns]
     if not chosen:
-        raise InvalidInput("Velg minst én kolonne.", field="columns")
+        raise InvalidInput(_("Velg minst én kolonne."), field="columns")
     OverviewSettings.objects.update_or_create(owner=staff, defaults={"columns": chosen})
     return chosen
 
@@ -920,9 +921,9 @@ def mark_language_need(*, user, client: Client | int, subject: str, need: str, o
     with audited_write(user, client.pk, "språk: behov for tolk eller oversettelse") as a:
         access.require_nav(user, client, what="språk: behov for tolk eller oversettelse")
         if subject not in LanguageNeed.Subject.values:
-            raise InvalidInput("Ukjent teksttype.", field="subject")
+            raise InvalidInput(_("Ukjent teksttype."), field="subject")
         if need not in LanguageNeed.Need.values:
-            raise InvalidInput("Velg tolk eller oversatt versjon.", field="language_need")
+            raise InvalidInput(_("Velg tolk eller oversatt versjon."), field="language_need")
         mark = LanguageNeed.objects.create(
             client=client, subject=subject, object_id=object_id, need=need,
             text_standard="nn" if text_standard == "nn" else "nb", client_language=(client.language or "")[:8],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from skreddersy import journal
 from skreddersy.clients.models import Client
@@ -25,15 +26,15 @@ def _phone(value: str) -> str:
         return ""
     digits = raw[1:] if raw.startswith("+") else raw
     if not digits.isdigit():
-        raise InvalidInput("Mobilnummeret kan bare inneholde sifre (og + foran landkoden).", field="phone")
+        raise InvalidInput(_("Mobilnummeret kan bare inneholde sifre (og + foran landkoden)."), field="phone")
     if raw.startswith("+"):
         if not 8 <= len(digits) <= 15:
-            raise InvalidInput("Et utenlandsk nummer har landkode og 8 til 15 sifre.", field="phone")
+            raise InvalidInput(_("Et utenlandsk nummer har landkode og 8 til 15 sifre."), field="phone")
         return raw
     if len(digits) == 10 and digits.startswith("47"):
         digits = digits[2:]
     if len(digits) != 8 or digits[0] not in "49":
-        raise InvalidInput("Et norsk mobilnummer har 8 sifre og begynner med 4 eller 9.", field="phone")
+        raise InvalidInput(_("Et norsk mobilnummer har 8 sifre og begynner med 4 eller 9."), field="phone")
     return "+47" + digits
 
 
@@ -45,11 +46,11 @@ def set_preference(*, user, client: Client | int, channel: str, phone: str = "",
     with audited_write(user, client.pk, "varsling: valg") as a:
         by_client = access.require_client_or_nav(user, client, what="varsling: valg")
         if by_client and krr_reserved is not None:
-            raise AccessDenied("Reservasjonen mot digital kontakt registreres i Kontakt- og reservasjonsregisteret.",
+            raise AccessDenied(_("Reservasjonen mot digital kontakt registreres i Kontakt- og reservasjonsregisteret."),
                                field="krr_reserved")
         errors = {}
         if channel not in Channel.values:
-            errors["channel"] = "Velg SMS, e-post eller ingen varsel."
+            errors["channel"] = _("Velg SMS, e-post eller ingen varsel.")
         try:
             phone = _phone(phone or "")
         except InvalidInput as exc:
@@ -59,14 +60,14 @@ def set_preference(*, user, client: Client | int, channel: str, phone: str = "",
             try:
                 validate_email(email)
             except ValidationError:
-                errors["email"] = "Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no."
+                errors["email"] = _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")
         if not errors and channel == Channel.SMS and not phone:
-            errors["phone"] = "Skriv et mobilnummer for å få varsel på SMS."
+            errors["phone"] = _("Skriv et mobilnummer for å få varsel på SMS.")
         if not errors and channel == Channel.EMAIL and not email:
-            errors["email"] = "Skriv en e-postadresse for å få varsel på e-post."
+            errors["email"] = _("Skriv en e-postadresse for å få varsel på e-post.")
         if errors:
-            raise InvalidInput("Varslingsvalget kan ikke lagres.", errors=errors)
-        pref, _ = ContactPreference.objects.get_or_create(client=client)
+            raise InvalidInput(_("Varslingsvalget kan ikke lagres."), errors=errors)
+        pref, _created = ContactPreference.objects.get_or_create(client=client)
         pref.channel, pref.phone, pref.email = channel, phone, email
         if krr_reserved is not None:
             pref.krr_reserved = bool(krr_reserved)

@@ -433,7 +433,7 @@ def require_nav(user, client, *, what: str) -> None:
 def _require_nav_role(user, client, what: str) -> None:
     if not can_act_for_nav(user):
         audit.record(user, client.pk, audit.DENIED, what, why="krever veilederrolle")
-        raise AccessDenied("Bare Nav-ansatte med oppfølgingsrolle kan gjøre dette.")
+        raise AccessDenied(_("Bare Nav-ansatte med oppfølgingsrolle kan gjøre dette."))
 
 
 def require_client_or_nav(user, client, *, what: str) -> bool:
@@ -453,7 +453,7 @@ def require_client_self(user, client, *, what: str) -> None:
         audit.record(user, client.pk, audit.DENIED, what, why="bare brukeren selv")
         if not can_see_client(user, client):
             raise Hidden("Bare brukeren selv kan gjøre dette.")
-        raise AccessDenied("Bare brukeren selv kan gjøre dette.")
+        raise AccessDenied(_("Bare brukeren selv kan gjøre dette."))
 
 
 def landing(user) -> str:
@@ -639,7 +639,7 @@ def can_use_employer_register(user) -> bool:
 def require_employer_register(user, *, what: str) -> None:
     if not can_use_employer_register(user):
         audit.record(user, None, audit.DENIED, what, why="ikke tilgang til arbeidsgiverregisteret")
-        raise AccessDenied("Arbeidsgiverregisteret er for Nav-ansatte som følger opp brukere og markedskontakter.")
+        raise AccessDenied(_("Arbeidsgiverregisteret er for Nav-ansatte som følger opp brukere og markedskontakter."))
 
 
 def is_job_specialist(user) -> bool:
@@ -667,7 +667,7 @@ def require_case(user, case, *, what: str) -> None:
         audit.record(user, case.client_id, audit.DENIED, what, why="ikke kandidatens jobbspesialist eller metodeveileder")
         if not can_see_client(user, case.client):
             raise Hidden("Du følger ikke opp denne kandidaten.")
-        raise AccessDenied("Du følger ikke opp denne kandidaten.")
+        raise AccessDenied(_("Du følger ikke opp denne kandidaten."))
 
 
 def ips_case_filter(user) -> Q:

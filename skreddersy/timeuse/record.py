@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from skreddersy.core import clock
 from skreddersy.core.errors import InvalidInput
 from skreddersy.timeuse.models import DEFAULTS, MAX_MINUTES, Kind, TimeEntry
@@ -35,17 +37,19 @@ def check(minutes, documentation_minutes) -> dict[str, str]:
         and documentation_minutes is not None
         and minutes + documentation_minutes > MAX_MINUTES
     ):
-        errors["minutes"] = f"Til sammen mer enn {MAX_MINUTES // 60} timer for én kontakt eller sak er ikke mulig."
+        errors["minutes"] = _("Til sammen mer enn %(hours)d timer for én kontakt eller sak er ikke mulig.") % {
+            "hours": MAX_MINUTES // 60
+        }
     return errors
 
 
 def resolve(kind: str, minutes, documentation_minutes) -> tuple[int, int]:
     """The minutes to record: the counsellor's own figures where given, the kind's default where not."""
     if kind not in DEFAULTS:
-        raise InvalidInput("Ukjent type arbeid for tidsregistrering.", field="kind")
+        raise InvalidInput(_("Ukjent type arbeid for tidsregistrering."), field="kind")
     errors = check(minutes, documentation_minutes)
     if errors:
-        raise InvalidInput("Tiden kan ikke registreres.", errors=errors)
+        raise InvalidInput(_("Tiden kan ikke registreres."), errors=errors)
     d_min, d_doc = DEFAULTS[kind]
     return (d_min if minutes is None else minutes), (d_doc if documentation_minutes is None else documentation_minutes)
 
