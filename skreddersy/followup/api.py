@@ -70,6 +70,10 @@ class OverviewRowOut(BaseModel):
     reminder: str = ""
     reminder_deadline: dt.date | None = None
     category: str = ""
+    over_contact_standard: bool = Field(
+        False, description="Past the contact standard of the client's office for the client's need group (red light): "
+        "no contact ever, or the last contact older than the standard's days; a client without a need group is held "
+        "to the standard innsats standard. The counter over_contact_standard counts these rows.")
 
 
 class OverviewOut(BaseModel):
@@ -77,7 +81,9 @@ class OverviewOut(BaseModel):
     page: int
     pages: int
     per_page: int
-    counters: dict[str, int]
+    counters: dict[str, int] = Field(description="Per status counter (" + ", ".join(overview.STATUSES) + "): the number "
+                                     "of clients its filter (status=<key>) returns. over_contact_standard is 0 when no "
+                                     "contact standards are known.")
     results: list[OverviewRowOut]
 
 
@@ -316,7 +322,8 @@ def get_overview(request: HttpRequest, filters: Query[OverviewFilters]):
             {"client": _client_ref(r.client), "next_deadline": r.next_deadline, "next_deadline_title": r.next_deadline_title,
              "awaiting_reply": r.awaiting_reply, "open_tasks": r.open_tasks, "active_requirements": r.active_requirements,
              "current_measure": r.current_measure, "days_since_contact": r.days_since_contact, "flags": r.flags,
-             "reminder": r.reminder, "reminder_deadline": r.reminder_deadline, "category": r.category}
+             "reminder": r.reminder, "reminder_deadline": r.reminder_deadline, "category": r.category,
+             "over_contact_standard": r.over_contact_standard}
             for r in ov.rows
         ],
     }

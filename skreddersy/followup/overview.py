@@ -1,8 +1,9 @@
 """Caseload overview ("Min oversikt"): the workbench's read-side selector for lists of clients.
 
-The overview runs a fixed number of queries whatever the caseload: one count, one page of client
-rows (filters and sort keys as EXISTS/subqueries), then one grouped query each for tasks, threads
-and activities over the page's client ids, and one bulk audit insert. (The person page's aggregate is ``selectors.person``.)
+The overview runs a fixed number of queries whatever the caseload: the offices' contact standards
+(through the hook ``register_contact_standards``), one count, one page of client rows (filters and
+sort keys as EXISTS/subqueries), then one grouped query each for tasks, threads and activities over
+the page's client ids, and one bulk audit insert. (The person page's aggregate is ``selectors.person``.)
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When, Window
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from skreddersy.clients import contact
 from skreddersy.clients.models import Client, MainGoal, NeedGroup
 from skreddersy.core import audit, clock, collation, languages, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
@@ -72,6 +75,9 @@ STATUSES = {
     "needs_decision": gettext_noop("Trenger § 14 a-vedtak"),
     "draft_decision": gettext_noop("Utkast til vedtak"),
     "assessment_due": gettext_noop("Ny vurdering innen 30 dager"),
+    # past the office's contact standard for the client's need group (clients.contact); hidden on
+    # the page when no standards are known (then 0)
+    "over_contact_standard": gettext_noop("Over kontaktstandarden"),
 }
 AGE_BANDS = {
     "under25": (gettext_noop("Under 25 år"), 0, 24),
@@ -150,6 +156,7 @@ class OverviewRow:
     reminder: str = ""
     reminder_deadline: dt.date | None = None
     category: str = ""
+    over_contact_standard: bool = False  # past the office's contact standard (clients.contact)
 
     @property
     def flag_items(self) -> list[tuple[str, str]]:
@@ -182,10 +189,13 @@ class Overview:
     # the red light: counsellors over their workload ceiling (the acting counsellor's own rows, or
     # for a leader's office list every counsellor of the office who is over), from timeuse.CounsellorLoad
     over_ceiling: list = field(default_factory=list)
+    # the offices in scope have contact standards (else the "over the standard" counter is hidden)
+    has_contact_standards: bool = False
 
     @property
     def counter_items(self) -> list[tuple[str, str, int]]:
-        return [(key, label, self.counters.get(key, 0)) for key, label in STATUSES.items()]
+        return [(key, label, self.counters.get(key, 0)) for key, label in STATUSES.items()
+                if key != "over_contact_standard" or self.has_contact_standards]
 
     @property
     def pages(self) -> int:
@@ -214,9 +224,33 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def status_q(key: str, *, now: dt.datetime, today: dt.date) -> Q:
+# --- the contact standard: the offices' standards come from the workload app through this hook ----------
+
+_contact_standards_source: Callable[..., contact.Standards] | None = None
+
+
+def register_contact_standards(source: Callable[..., contact.Standards] | None) -> None:
+    """Set the function that reads the contact standards of some offices: ``source(office_ids)``
+    (ids, or a queryset of them) returns ``clients.contact.Standards`` in one statement. The
+    standards are the workload app's table and followup may not import workload, so workload
+    fills this in ``WorkloadConfig.ready`` (decision 0041). None: no standards (the counter is
+    hidden, no row is marked, and no statement runs)."""
+    global _contact_standards_source
+    _contact_standards_source = source
+
+
+def contact_standards(base) -> contact.Standards:
+    """The contact standards of the offices of the clients in ``base`` (a Client queryset, read
+    as a subquery): one statement, none without a registered source."""
+    if _contact_standards_source is None:
+        return contact.NONE
+    return _contact_standards_source(base.order_by().values("office_id"))
+
+
+def status_q(key: str, *, now: dt.datetime, today: dt.date, standards: contact.Standards = contact.NONE) -> Q:
     """The condition on Client for one status counter (STATUSES). The counter and the filter
-    use this same condition, so a counter is always the number of rows its filter returns."""
+    use this same condition, so a counter is always the number of rows its filter returns.
+    ``standards``: the offices' contact standards, for "over_contact_standard"."""
     open_tasks = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN)
     live = Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True, status__in=OPEN_ACTIVITY)
     open_draft = NeedsDecision.objects.filter(
@@ -247,12 +281,15 @@ def status_q(key: str, *, now: dt.datetime, today: dt.date) -> Q:
         return Q(Exists(open_draft))
     if key == "assessment_due":
         return Q(assessment_due__lte=today + ASSESSMENT_DUE_WITHIN)
+    if key == "over_contact_standard":
+        return standards.q(now=now)
     raise InvalidInput(_("Ukjent status."), field="status")
 
 
-def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
+def _filtered(*, user, query: OverviewQuery, statuses: bool = True, standards: contact.Standards | None = None):
     """The clients of the overview with every filter (without the status filters when
-    ``statuses`` is false: the base the counters count over), unsorted."""
+    ``statuses`` is false: the base the counters count over), unsorted. ``standards``: the contact
+    standards, read here (one statement) when the status filter needs them and none are given."""
     a = access.actor(user)
     if not a.does_followup or a.staff is None:
         raise AccessDenied(_("Oversikten er for Nav-ansatte med oppfølgingsrolle."))
@@ -289,7 +326,9 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
         if query.status:
             if query.status not in STATUSES:
                 raise InvalidInput(_("Ukjent status."), field="status")
-            qs = qs.filter(status_q(query.status, now=now, today=today))
+            if query.status == "over_contact_standard" and standards is None:
+                standards = contact_standards(_filtered(user=user, query=query, statuses=False))
+            qs = qs.filter(status_q(query.status, now=now, today=today, standards=standards or contact.NONE))
         if query.awaiting:
             qs = qs.filter(status_q("awaiting_nav", now=now, today=today))
         if query.deadline_7:
@@ -352,9 +391,9 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True):
     return qs
 
 
-def caseload_queryset(*, user, query: OverviewQuery):
+def caseload_queryset(*, user, query: OverviewQuery, standards: contact.Standards | None = None):
     """The filtered, sorted clients of the overview (no audit: the caller audits what it shows)."""
-    qs = _filtered(user=user, query=query)
+    qs = _filtered(user=user, query=query, standards=standards)
     now = clock.now()
     sort = query.sort if query.sort in SORTS else "urgency"
     if sort == "urgency":
@@ -379,13 +418,20 @@ def caseload_queryset(*, user, query: OverviewQuery):
     return qs
 
 
-def counters(*, user, query: OverviewQuery) -> dict[str, int]:
+def counters(*, user, query: OverviewQuery, standards: contact.Standards | None = None) -> dict[str, int]:
     """Every status counter for the overview's scope and detail filters, in one statement
     (conditional aggregation: one ``COUNT(...) FILTER (WHERE ...)`` per status, emulated with
-    CASE on SQLite), whatever the caseload. Each equals the rows ``?status=<key>`` returns."""
+    CASE on SQLite), whatever the caseload. Each equals the rows ``?status=<key>`` returns.
+    ``standards``: the contact standards (read here, one more statement, when not given); with
+    none, "over_contact_standard" is 0."""
     now, today = clock.now(), clock.today()
     base = _filtered(user=user, query=query, statuses=False).order_by()
-    return base.aggregate(**{key: Count("pk", filter=status_q(key, now=now, today=today)) for key in STATUSES})
+    if standards is None:
+        standards = contact_standards(base)
+    keys = [key for key in STATUSES if key != "over_contact_standard" or standards]
+    got = base.aggregate(**{key: Count("pk", filter=status_q(key, now=now, today=today, standards=standards))
+                            for key in keys})
+    return {key: got.get(key, 0) for key in STATUSES}
 
 
 def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", office_or_mine: bool = False,
@@ -401,9 +447,15 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
     if office_or_mine and query.scope == "office" and not a.is_leader:
         query.scope = "mine"  # the page: a counsellor asking for the office's list gets their own
     per_page = max(1, min(int(query.per_page or 50), MAX_PER_PAGE))
-    qs = caseload_queryset(user=user, query=query)
+    # the contact standards of the offices in scope: one statement, shared by the filter, the
+    # counter and the rows' marker
+    standards = contact_standards(_filtered(user=user, query=query, statuses=False))
+    qs = caseload_queryset(user=user, query=query, standards=standards)
+    now = clock.now()
+    over = (Case(When(standards.q(now=now), then=Value(True)), default=Value(False), output_field=BooleanField())
+            if standards else Value(False, output_field=BooleanField()))
     # the page and the number of matching clients in one statement (COUNT(*) OVER ())
-    paged = qs.annotate(_total=Window(Count("id"))).values_list(*_ROW_FIELDS, "_total")
+    paged = qs.annotate(_over=over, _total=Window(Count("id"))).values_list(*_ROW_FIELDS, "_over", "_total")
     page = max(1, min(int(query.page or 1), MAX_PAGE))
     values = _fetch_page(paged, page, per_page)
     if values:
@@ -418,9 +470,9 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
     rows = _rows(values, ids, a.staff.pk)
     audit.record_reads(user, ids, "oversikt", why=why)
     ov = Overview(rows=rows, total=total, page=page, per_page=per_page, query=query, is_leader=a.is_leader,
-                  is_approver=Role.SECOND_APPROVER in a.roles)
+                  is_approver=Role.SECOND_APPROVER in a.roles, has_contact_standards=bool(standards))
     if with_counters:
-        ov.counters = counters(user=user, query=query)
+        ov.counters = counters(user=user, query=query, standards=standards)
     if with_settings:
         from skreddersy.followup.models import OverviewSettings, SavedFilter
 
@@ -600,7 +652,10 @@ def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> l
     group_labels = {k: str(v) for k, v in NeedGroup.choices}  # translated once per page, not per row
     goal_labels = {k: str(v) for k, v in MainGoal.choices}
     rows = []
-    for (pk, fnr_, first, last, group, goal, counsellor, birth, contact, due, manual, interpreter, lang, *_rest) in values:
+    over_at = len(_ROW_FIELDS)  # the page's "_over" column, when it was read (then "_total" follows)
+    for row in values:
+        pk, fnr_, first, last, group, goal, counsellor, birth, last_contact, due, manual, interpreter, lang = row[:over_at]
+        over = len(row) > over_at + 1 and bool(row[over_at])
         n_tasks, deadline, deadline_title = tasks.get(pk) or (0, None, "")
         flags = []
         if manual:
@@ -623,11 +678,12 @@ def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> l
             open_tasks=n_tasks,
             active_requirements=reqs.get(pk, 0),
             current_measure=measures.get(pk, ""),
-            days_since_contact=(now - contact).days if contact else None,
+            days_since_contact=(now - last_contact).days if last_contact else None,
             flags=flags,
             need_group_label=group_labels.get(group, ""),
             main_goal_label=goal_labels.get(goal, ""),
             **dict(zip(("reminder", "reminder_deadline", "category"), marks.get(pk, ("", None, "")), strict=True)),
+            over_contact_standard=over,
         ))
     return rows
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
 
+from skreddersy.clients import contact
 from skreddersy.clients.models import Client
 from skreddersy.followup.models import Activity, NeedsDecision, Thread
 
@@ -65,14 +66,7 @@ def _annotated(
         qs = qs.filter(office_id__in=list(office_ids))
     if counsellor_id is not None:
         qs = qs.filter(counsellor_id=counsellor_id)
-    overdue = Q(pk__in=[])
-    for group, days in (contact_days or {}).items():
-        cond = Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=now - dt.timedelta(days=days))
-        overdue |= (
-            (Q(need_group=group) | Q(need_group="")) & cond
-            if group == "STANDARD_INNSATS"
-            else Q(need_group=group) & cond
-        )
+    overdue = contact.overdue_q(contact_days or {}, now=now)  # the one definition (clients.contact)
     req = Activity.objects.filter(is_requirement=True, status__in=OPEN_ACTIVITY)  # the partial index's condition
     awaiting = Thread.objects.filter(awaiting_nav_reply=True)
     decision = NeedsDecision.objects.filter(status__in=OPEN_DECISION)

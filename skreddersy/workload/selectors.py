@@ -16,6 +16,7 @@ from functools import cached_property
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from skreddersy.clients import contact
 from skreddersy.core import audit, clock, collation
 from skreddersy.core.errors import AccessDenied, NotFound
 from skreddersy.core.models import Office, Role, StaffMember
@@ -62,6 +63,18 @@ def contact_days_for(office_id: int) -> dict[str, int]:
     days = dict(model.NATIONAL_CONTACT_DAYS)
     days.update({r.need_group: r.max_days for r in ContactStandard.objects.filter(office_id=office_id)})
     return days
+
+
+def contact_standards(office_ids) -> contact.Standards:
+    """The contact standards of the offices ``office_ids`` (ids, or a queryset of them), in one
+    statement: the offices that set their own (over the national defaults), and the national
+    defaults for every other. The follow-up overview reads them through the hook
+    ``followup.overview.register_contact_standards`` (filled in ``WorkloadConfig.ready``)."""
+    by_office: dict[int, dict[str, int]] = {}
+    rows = ContactStandard.objects.filter(office_id__in=office_ids).values_list("office_id", "need_group", "max_days")
+    for office_id, group, days in rows:
+        by_office.setdefault(office_id, dict(model.NATIONAL_CONTACT_DAYS))[group] = days
+    return contact.Standards(default=dict(model.NATIONAL_CONTACT_DAYS), by_office=by_office)
 
 
 def latest_estimate(office_id: int | None) -> tuple[WeightEstimateResult | None, dt.datetime | None]:

@@ -98,6 +98,10 @@ def _expected(c, now) -> set[str]:
         "needs_decision": c.need_group == "" and not open_draft,
         "draft_decision": open_draft,
         "assessment_due": c.assessment_due is not None and (c.assessment_due - today).days <= 30,
+        # the national contact standard (no office standards here): 180 days for standard innsats,
+        # which a client without a need group is held to
+        "over_contact_standard": c.need_group in ("", NeedGroup.STANDARD_INNSATS) and (
+            c.last_contact_at is None or (now - c.last_contact_at) > dt.timedelta(days=180)),
     }
     return {k for k, v in on.items() if v}
 
@@ -136,8 +140,10 @@ def test_counters_are_one_statement_whatever_the_caseload():
         while len(built) < n:
             built.append(_build(office, counsellor, spec, now))
         overview.counters(user=counsellor.user, query=overview.OverviewQuery())  # the acting user's facts, read once
+        # the contact standards are read once per overview (one statement, shared with the page's rows)
+        standards = overview.contact_standards(overview._filtered(user=counsellor.user, query=overview.OverviewQuery()))
         with CaptureQueriesContext(connection) as ctx:
-            got = overview.counters(user=counsellor.user, query=overview.OverviewQuery())
+            got = overview.counters(user=counsellor.user, query=overview.OverviewQuery(), standards=standards)
         counts.append(len(ctx.captured_queries))
         assert got["overdue"] == got["deadline_7"] == got["awaiting_client"] == got["draft_decision"] == n
         assert got["awaiting_nav"] == got["needs_decision"] == 0
