@@ -962,7 +962,7 @@ def caseload_choices(*, user) -> list[tuple[int, str]]:
     if not a.does_followup or a.staff is None:
         raise AccessDenied(_("Bare Nav-ansatte med oppfølgingsrolle."))
     choices = _caseload_choices(user)
-    audit.record_reads(user, [pk for pk, _ in choices], "oppgave: velg bruker", why="ny oppgave")
+    audit.record_reads(user, [pk for pk, _name in choices], "oppgave: velg bruker", why="ny oppgave")
     return choices
 
 

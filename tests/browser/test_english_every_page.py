@@ -132,7 +132,6 @@ KNOWN_NORWEGIAN = {
     "work_fidelity": "the IPS fidelity scale's item names are shown in their Norwegian wording",
     "insight_answer": "the survey scales' answer labels are the published Norwegian wording, not yet marked lang=nb",
     "insight_replication_corrected": "the published study's variable names (Norwegian) in the corrected table",
-    "requirement_page": "the sanction rule's refusal reasons (followup/notices.py sanction_refusal) are not wrapped yet",
     "client_home": "a formal notice's letter is stored in Norwegian as sent (the counsellor's text, part 3), and the "
     "detector does not match the page's rendering of it to the stored text",
 }
