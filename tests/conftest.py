@@ -14,6 +14,18 @@ def _reference_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (bokmål), as a new request does. A request through
+    the test client leaves the language its middleware chose active in the thread (an English
+    cookie, say), and the next test would read English where it expects bokmål."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def org(db):
     """Two offices in one county, a counsellor at the first, and a few clients."""
