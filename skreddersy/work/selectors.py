@@ -569,7 +569,7 @@ def find_employer(*, user, number: str, field: str = "employer") -> Employer:
     try:
         digits = orgnr.parse(number)
     except orgnr.InvalidOrganisationNumber as exc:
-        raise InvalidInput(exc.reason, field=field) from None
+        raise InvalidInput(exc.translated(), field=field) from None
     employer = Employer.objects.filter(orgnr=digits).first()
     if employer is None:
         raise InvalidInput(_("Arbeidsgiveren finnes ikke i registeret. Registrer den først."), field=field)

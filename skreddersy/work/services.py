@@ -106,7 +106,7 @@ def create_employer(*, user, orgnr_value: str, name: str, municipality: str, sec
         try:
             number = orgnr.parse(orgnr_value)
         except orgnr.InvalidOrganisationNumber as exc:
-            errors["orgnr"] = exc.reason
+            errors["orgnr"] = exc.translated()
             number = None
         name = _text(errors, "name", name, required=True, max_len=200, label=gettext("Navn"))
         municipality = _text(errors, "municipality", municipality, required=True, max_len=120, label=gettext("Kommune"))
@@ -236,7 +236,7 @@ def save_job_profile(*, user, client: Client, version: int | None, work_experien
         share = list(dict.fromkeys(share or []))
         unknown = [s for s in share if s not in JobProfile.SHAREABLE]
         if unknown:
-            errors["share"] = "Ukjent del av jobbprofilen: " + ", ".join(unknown)
+            errors["share"] = gettext("Ukjent del av jobbprofilen: %(parts)s.") % {"parts": ", ".join(unknown)}
         if errors:
             raise InvalidInput(gettext("Jobbprofilen kan ikke lagres."), errors=errors)
         existing = JobProfile.objects.filter(client=client).first()
@@ -322,7 +322,7 @@ def present_candidate(*, user, client: Client, employer: Employer, vacancy: Vaca
         shared = list(dict.fromkeys(shared or []))
         not_allowed = [s for s in shared if s not in allowed]
         if not_allowed:
-            errors["shared"] = "Brukeren har ikke samtykket til å dele: " + ", ".join(not_allowed)
+            errors["shared"] = gettext("Brukeren har ikke samtykket til å dele: %(parts)s.") % {"parts": ", ".join(not_allowed)}
         _choice(errors, "kind", kind, EmployerContact.Kind)
         if errors:
             raise InvalidInput(gettext("Kandidaten kan ikke presenteres."), errors=errors)

@@ -1,8 +1,9 @@
-"""Service refusals reach the reader in the reader's language (issue 19): in followup, clients,
-notifications, policy, timeuse, core and accounts no ServiceError-family exception, and no form
-validation error, is given a bare string literal (or f-string) as its message; each goes through
-gettext. Text stored in a record stays bokmål and is not checked here (it is written with
-``stored_text.compose``, not raised)."""
+"""Service refusals reach the reader in the reader's language (issue 19): in every app no
+ServiceError-family exception, and no form validation error, is given a bare string literal (or
+f-string) as its message; each goes through gettext. Text stored in a record stays bokmål and is not
+checked here (it is written with ``stored_text.compose``, not raised). The refusals of followup,
+notifications and the identity numbers in English and nynorsk are here; those of measures and the
+analysis tools in test_service_error_text_other_apps.py."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["followup", "clients", "notifications", "policy", "timeuse", "core", "accounts"]
+PACKAGE = ROOT / "skreddersy"
+APPS = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
 
 # The ServiceError family (skreddersy/core/errors.py) and the form errors, by the name they are raised as.
 ERRORS = {
@@ -23,6 +25,7 @@ ERRORS = {
     "AccessDenied",
     "Conflict",
     "ValidationError",
+    "AnalysisError",  # insight.analysis: a ServiceError the analysis tools raise
 }
 # NotFound and Hidden are left out on purpose: whatever message they are given stays in
 # ``internal_message`` for the code's readers, and the reader always gets NOT_FOUND_MESSAGE (which is
@@ -92,7 +95,11 @@ def _sources():
             yield path
 
 
-def test_no_service_error_in_these_apps_carries_a_bare_literal():
+def test_the_walk_covers_every_app():
+    assert {"followup", "clients", "core", "accounts", "insight", "measures", "work", "workload"} <= set(APPS)
+
+
+def test_no_service_error_in_any_app_carries_a_bare_literal():
     found = []
     for path in _sources():
         found += _findings(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
@@ -113,6 +120,8 @@ def test_no_service_error_in_these_apps_carries_a_bare_literal():
         ('errors["title"] = _("Mangler tittel.")', 0),
         ('raise InvalidInput(_("Fristen %(d)s er passert.") % {"d": d}, field="due")', 0),
         ('raise ValidationError({"team": "Feil kontor."})', 1),
+        ('raise AnalysisError(message="Nei.")', 1),
+        ('raise Conflict("Fullt: " + why)', 1),
         ('raise NotFound("Fant ikke aktiviteten.")', 0),
         ("raise NotFound()", 0),
         ("raise InvalidInput(message)", 0),

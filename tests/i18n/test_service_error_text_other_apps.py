@@ -1,98 +1,14 @@
-"""Service refusals in the reader's language (issue 19), for insight, measures, work and workload
-(and any other app outside followup, clients, notifications, policy, timeuse, core and accounts,
-which tests/i18n/test_service_error_text_a.py covers).
-
-A ServiceError's message reaches the user as a page message and as the JSON API's ``message`` and
-``detail[].reason``, so it must go through gettext: a bare str literal or an f-string handed to one
-of these exceptions (as its message, or as a value of an ``errors={...}`` dict literal) would stay
-bokmål for a user who chose English or nynorsk. The walk below names every such place."""
+"""Service refusals in the reader's language (issue 19) from measures and the analysis tools: English
+for an English reader, bokmål unchanged, nynorsk for a client who reads nynorsk. The walk over the
+source that finds bare literals in every app is in test_service_error_text.py."""
 
 from __future__ import annotations
-
-import ast
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 
 from skreddersy.core.errors import InvalidInput
 from tests import factories as f
-
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "skreddersy"
-OTHER_HELPERS_APPS = {"followup", "clients", "notifications", "policy", "timeuse", "core", "accounts"}
-APPS = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists() and p.name not in OTHER_HELPERS_APPS)
-
-# the ServiceError family by name, with the app-level subclasses (insight's AnalysisError)
-SERVICE_ERRORS = {"ServiceError", "InvalidInput", "AccessDenied", "NotFound", "Conflict", "Hidden", "AnalysisError"}
-
-
-def _python_files():
-    for app in APPS:
-        for path in sorted((PACKAGE / app).rglob("*.py")):
-            if "migrations" not in path.parts:
-                yield path
-
-
-def _name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
-
-
-def _bare(node: ast.expr) -> bool:
-    """A literal text no translation can reach: a str constant, an f-string, or a sum starting with one."""
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str)
-    if isinstance(node, ast.JoinedStr):
-        return True
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _bare(node.left) or _bare(node.right)
-    return False
-
-
-def untranslated_messages(source: str, filename: str = "<text>") -> list[str]:
-    """``file:line: Exception`` for every ServiceError-family construction with a bare literal as its
-    message or as a value of an ``errors=`` dict literal."""
-    found = []
-    for node in ast.walk(ast.parse(source, filename)):
-        if not isinstance(node, ast.Call) or _name(node.func) not in SERVICE_ERRORS:
-            continue
-        texts = list(node.args[:1]) + [k.value for k in node.keywords if k.arg == "message"]
-        for k in node.keywords:
-            if k.arg == "errors" and isinstance(k.value, ast.Dict):
-                texts += k.value.values
-        found += [f"{filename}:{t.lineno}: {_name(node.func)}" for t in texts if _bare(t)]
-    return found
-
-
-def test_the_walk_covers_the_apps_of_this_half():
-    assert {"insight", "measures", "work", "workload"} <= set(APPS)
-    assert not OTHER_HELPERS_APPS & set(APPS)
-
-
-def test_no_service_error_in_these_apps_is_built_from_a_bare_literal():
-    found = []
-    for path in _python_files():
-        found += untranslated_messages(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
-    assert not found, "wrap these messages in gettext (_(...) or gettext(...)):\n" + "\n".join(found)
-
-
-def test_the_walk_finds_what_it_should_and_leaves_translated_text_alone():
-    assert untranslated_messages('raise InvalidInput("Ugyldig.")')
-    assert untranslated_messages('raise errors.NotFound(f"Fant ikke {x}.")')
-    assert untranslated_messages('raise AnalysisError(message="Nei.")')
-    assert untranslated_messages('raise Conflict("Fullt: " + why)')
-    assert untranslated_messages('raise InvalidInput(_("Lagres ikke."), errors={"a": "Feil."})')
-    assert untranslated_messages('raise InvalidInput(_("Lagres ikke."), errors={"a": f"Feil i {x}."})')
-    assert not untranslated_messages('raise InvalidInput(_("Ugyldig %(x)s.") % {"x": x}, field="x")')
-    assert not untranslated_messages('raise AccessDenied(gettext("Nei."), errors={"a": gettext("Feil.")})')
-    assert not untranslated_messages("raise NotFound()")
-    assert not untranslated_messages("raise InvalidInput(message, errors=errors)")
-    assert not untranslated_messages('raise ValueError("internal")')
-
 
 # --- real refusals in the reader's language ----------------------------------------------------------
 
