@@ -392,8 +392,12 @@ _CACHE: dict[tuple, ReplicationReport] = {}
 
 
 def cached(seed: int = 2021, matrix: str = "printed") -> ReplicationReport:
-    """The replication computed once per process and reused until its inputs change."""
-    key = (inputs_key(seed), matrix)
+    """The replication computed once per process and language and reused until its inputs change
+    (the report holds its texts in the language it was computed in: a reader who chose English
+    must not get the bokmål of whoever asked first)."""
+    from django.utils import translation
+
+    key = (inputs_key(seed), matrix, translation.get_language())
     if key not in _CACHE:
         if len(_CACHE) >= 8:
             _CACHE.clear()

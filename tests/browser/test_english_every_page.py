@@ -132,6 +132,8 @@ KNOWN_NORWEGIAN = {
     "work_fidelity": "the IPS fidelity scale's item names are shown in their Norwegian wording",
     "insight_answer": "the survey scales' answer labels are the published Norwegian wording, not yet marked lang=nb",
     "insight_replication_corrected": "the published study's variable names (Norwegian) in the corrected table",
+    "insight_replication": "the replication report's row labels, diagnoses and notes are built as bokmål text in "
+    "insight/replication.py (computed, then cached per language), not yet through gettext",
     "client_home": "a formal notice's letter is stored in Norwegian as sent (the counsellor's text, part 3), and the "
     "detector does not match the page's rendering of it to the stored text",
 }
