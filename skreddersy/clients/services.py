@@ -243,10 +243,14 @@ def resolve_pending_registration(*, user, pending: PendingRegistration | int) ->
 
 # The fields of the client record a counsellor may change. Identity number, birth date, office and
 # counsellor have their own ways (the registers; handing out); address protection and skjermet come
-# from the registers and an administrator, never from this form.
+# from the registers and an administrator, never from this form. Digital or manual follow-up is
+# switched with a written reason within the open follow-up period (``followup.periods.switch_mode``,
+# decision 0040), never here: ``manual_followup`` given with its current value is left as it is
+# (a record read and sent back whole), a change is refused.
 EDITABLE_FIELDS = ("first_name", "last_name", "municipality", "language", "written_standard", "needs_interpreter",
-                   "manual_followup", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity")
-_BOOL_FIELDS = {"needs_interpreter", "manual_followup", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity"}
+                   "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity")
+_BOOL_FIELDS = {"needs_interpreter", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity"}
+MODE_FIELD = "manual_followup"
 
 
 def update_client(*, user, client: Client | int, **changes) -> Client:
@@ -256,6 +260,10 @@ def update_client(*, user, client: Client | int, **changes) -> Client:
     with audited_write(user, client.pk, "bruker: endre") as a:
         access.require_nav(user, client, what="bruker: endre")
         errors = {}
+        if MODE_FIELD in changes:
+            if changes.pop(MODE_FIELD) != client.manual_followup:
+                errors[MODE_FIELD] = _("Bytte mellom digital og manuell oppfølging krever en begrunnelse og gjøres under "
+                                       "Oppfølgingsperioder, ikke her.")
         for key in changes:
             if key not in EDITABLE_FIELDS:
                 errors[key] = (_("Kommer fra folkeregisteret eller en administrator; kan ikke endres her.")

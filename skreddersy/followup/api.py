@@ -22,7 +22,7 @@ from pydantic import BaseModel, field_validator
 from skreddersy.clients import assignment
 from skreddersy.clients import services as client_services
 from skreddersy.core.errors import InvalidInput
-from skreddersy.followup import caseloads, overview, selectors, services
+from skreddersy.followup import caseloads, overview, periods, selectors, services
 
 router = Router(tags=["oppfølging"])
 
@@ -779,7 +779,9 @@ class ClientPatch(Schema):
     municipality: str | None = None
     language: str | None = None
     needs_interpreter: bool | None = None
-    manual_followup: bool | None = None
+    manual_followup: bool | None = Field(None, description="Not changed here: the current value is accepted and left as "
+                                         "it is, another is refused (422). Switch with a reason through POST "
+                                         "/clients/{client_id}/followup-mode.")
     immigrant_non_eea: bool | None = None
     long_term_unemployed: bool | None = None
     reduced_work_capacity: bool | None = None
@@ -869,4 +871,116 @@ class ClientRecordOut(Schema):
               description=CSRF + " Identity number, address protection and skjermet come from the registers and are refused here.")
 def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
     c = client_services.update_client(user=request.user, client=client_id, **payload.dict(exclude_unset=True))
-    return {"id": c.pk, **{k: getattr(c, k) for k in client_services.EDITABLE_FIELDS}}
+    return {"id": c.pk, "manual_followup": c.manual_followup, **{k: getattr(c, k) for k in client_services.EDITABLE_FIELDS}}
+
+
+# --- follow-up periods, digital or manual follow-up, KVP (docs/decisions/0040) -----------------------
+
+PERIODS_ERRORS = (" 404: no such client, or one you may not see (alike). 409: the state does not allow it (a period is"
+                  " already open, none is open, the named period has already ended, a KVP period is running, the client"
+                  " already has the mode asked for). 422: invalid input, with the field and the reason.")
+
+
+class ModeChangeOut(Schema):
+    id: int
+    manual: bool = Field(description="true: switched to manual follow-up (letters and meetings); false: to digital")
+    reason: str
+    at: dt.datetime
+    by: str | None = Field(None, description="The staff member who made the switch")
+
+
+class KvpOut(Schema):
+    id: int
+    start: dt.datetime
+    end: dt.datetime | None
+    followers: list[str] = Field(description="The municipal staff following the KVP period")
+
+
+class PeriodSummaryOut(Schema):
+    id: int
+    start: dt.date
+    end: dt.date | None
+    is_open: bool
+    end_reason: str = Field(description="Why it ended (" + ", ".join(periods.EndReason.values) + "); empty while open")
+    end_reason_label: str
+
+
+class PeriodOut(PeriodSummaryOut):
+    mode_changes: list[ModeChangeOut]
+    kvp_periods: list[KvpOut] = Field(description="Only for readers who may know of a KVP (municipal staff, state staff "
+                                                  "the client has consented to share KVP with); otherwise always empty")
+
+
+class PeriodsOut(Schema):
+    client: int
+    manual_followup: bool
+    periods: list[PeriodOut] = Field(description="The current (open) period first, then newest first")
+
+
+class PeriodEndIn(Schema):
+    reason: periods.EndReason = Field(description="Why follow-up ends, from the fixed list")
+    period: int | None = Field(None, ge=1, le=2**63 - 1, description="The period you saw (optional): if it has already "
+                               "ended the answer is 409 and nothing is written")
+
+
+class ModeIn(Schema):
+    manual: bool = Field(description="true: manual follow-up (letters and meetings); false: digital (Min side)")
+    reason: str = Field(..., max_length=periods.REASON_MAX, description=f"At least {periods.REASON_MIN} characters")
+
+
+def _by(user) -> str | None:
+    staff = getattr(user, "staff", None) if user is not None else None
+    return staff.display_name if staff is not None else None
+
+
+def _period_summary(p) -> dict:
+    return {"id": p.pk, "start": p.start, "end": p.end, "is_open": p.end is None, "end_reason": p.end_reason,
+            "end_reason_label": p.get_end_reason_display() if p.end_reason else ""}
+
+
+def _period(row) -> dict:
+    return {
+        **_period_summary(row.period),
+        "mode_changes": [{"id": m.pk, "manual": m.manual, "reason": m.reason, "at": m.at, "by": _by(m.by)}
+                         for m in row.mode_changes],
+        "kvp_periods": [{"id": k.pk, "start": k.start, "end": k.end, "followers": [s.display_name for s in k.followers.all()]}
+                        for k in row.kvps],
+    }
+
+
+def _periods(page) -> dict:
+    return {"client": page.client.pk, "manual_followup": page.client.manual_followup,
+            "periods": [_period(r) for r in page.rows]}
+
+
+@router.get("/clients/{client_id}/periods", response={200: PeriodsOut, **ERRORS}, summary="Oppfølgingsperioder",
+            description="The client's follow-up periods with their switches between digital and manual follow-up and,"
+                        " for readers who may know of them, their KVP periods (Nav staff with a follow-up role)."
+                        + PERIODS_ERRORS)
+def get_periods(request: HttpRequest, client_id: int):
+    return _periods(periods.periods_page(user=request.user, client_id=client_id))
+
+
+@router.post("/clients/{client_id}/periods", response={201: PeriodSummaryOut, **ERRORS}, summary="Start oppfølgingsperiode",
+             description="Starts a follow-up period today; 409 while one is open." + PERIODS_ERRORS + CSRF)
+def post_period(request: HttpRequest, client_id: int):
+    return Status(201, _period_summary(periods.start_period(user=request.user, client=client_id)))
+
+
+@router.post("/clients/{client_id}/periods/end", response={200: PeriodSummaryOut, **ERRORS},
+             summary="Avslutt oppfølgingsperioden",
+             description="Ends the open follow-up period today, for a reason from the fixed list; the open activity plan"
+                         " closes with it. 409 when none is open, the named one has ended, or a KVP period runs (the"
+                         " municipality ends it first)." + PERIODS_ERRORS + CSRF)
+def post_period_end(request: HttpRequest, client_id: int, payload: PeriodEndIn):
+    ended = periods.end_period(user=request.user, client=client_id, reason=str(payload.reason.value), period=payload.period)
+    return _period_summary(ended)
+
+
+@router.post("/clients/{client_id}/followup-mode", response={201: ModeChangeOut, **ERRORS},
+             summary="Bytt mellom digital og manuell oppfølging",
+             description="Switches within the open period, with a written reason (kept with the period). 409 when the"
+                         " client already has that mode or no period is open." + PERIODS_ERRORS + CSRF)
+def post_followup_mode(request: HttpRequest, client_id: int, payload: ModeIn):
+    m = periods.switch_mode(user=request.user, client=client_id, manual=payload.manual, reason=payload.reason)
+    return Status(201, {"id": m.pk, "manual": m.manual, "reason": m.reason, "at": m.at, "by": _by(request.user)})

@@ -540,7 +540,8 @@ class ClientEditForm(StyledForm):
                                          help_text=_("Min side, varsler og vedtaksbrevet vises på nynorsk når brukeren "
                                                      "har valgt nynorsk."))
     needs_interpreter = forms.BooleanField(label=_("Behov for tolk"), required=False)
-    manual_followup = forms.BooleanField(label=_("Manuell oppfølging (ikke digital)"), required=False)
+    # Digital or manual follow-up is not here: it is switched with a reason on the periods page
+    # (followup.periods.switch_mode); the page shows the current mode and links there.
     immigrant_non_eea = forms.BooleanField(label=_("Innvandrer fra land utenfor EØS"), required=False)
     long_term_unemployed = forms.BooleanField(label=_("Langtidsledig"), required=False)
     reduced_work_capacity = forms.BooleanField(label=_("Nedsatt arbeidsevne"), required=False)

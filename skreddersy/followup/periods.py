@@ -86,7 +86,7 @@ def start_period(*, user, client: Client | int) -> FollowUpPeriod:
         _lock_client(client)
         current = open_period(client.pk)
         if current is not None:
-            raise InvalidInput(
+            raise Conflict(
                 gettext(
                     "Brukeren har allerede en åpen oppfølgingsperiode (fra %(start)s). Avslutt den før du starter en ny."
                 )
@@ -96,7 +96,7 @@ def start_period(*, user, client: Client | int) -> FollowUpPeriod:
         today = clock.today()
         last = FollowUpPeriod.objects.filter(client_id=client.pk).order_by("-end").values_list("end", flat=True).first()
         if last is not None and last > today:
-            raise InvalidInput(gettext("Forrige periode slutter etter i dag; en ny kan ikke starte før den."), field="period")
+            raise Conflict(gettext("Forrige periode slutter etter i dag; en ny kan ikke starte før den."), field="period")
         try:
             with transaction.atomic():
                 period = FollowUpPeriod.objects.create(client=client, start=today, started_by=user)
@@ -135,16 +135,16 @@ def end_period(
             if chosen is None:
                 raise NotFound("Fant ikke oppfølgingsperioden for denne brukeren.")
             if chosen.end is not None:
-                raise InvalidInput(
+                raise Conflict(
                     gettext("Perioden ble allerede avsluttet %(end)s; bare en åpen periode kan avsluttes.")
                     % {"end": formats.date_format(chosen.end, "SHORT_DATE_FORMAT")},
                     field="period",
                 )
         current = open_period(client.pk)
         if current is None:
-            raise InvalidInput(gettext("Brukeren har ingen åpen oppfølgingsperiode å avslutte."), field="period")
+            raise Conflict(gettext("Brukeren har ingen åpen oppfølgingsperiode å avslutte."), field="period")
         if open_kvp(client.pk) is not None:
-            raise InvalidInput(
+            raise Conflict(
                 gettext("Brukeren er i kvalifiseringsprogrammet (KVP). KVP-perioden må avsluttes av kommunen "
                 "før oppfølgingsperioden kan avsluttes."),
                 field="period",
@@ -177,7 +177,7 @@ def switch_mode(*, user, client: Client | int, manual: bool, reason: str) -> Mod
         _lock_client(client)
         stored = Client.objects.filter(pk=client.pk).values_list("manual_followup", flat=True).first()
         if stored == manual:
-            raise InvalidInput(
+            raise Conflict(
                 gettext("Brukeren har allerede manuell oppfølging.")
                 if manual
                 else gettext("Brukeren har allerede digital oppfølging."),
@@ -185,7 +185,7 @@ def switch_mode(*, user, client: Client | int, manual: bool, reason: str) -> Mod
             )
         current = open_period(client.pk)
         if current is None:
-            raise InvalidInput(gettext("Brukeren har ingen åpen oppfølgingsperiode. Start en periode først."), field="period")
+            raise Conflict(gettext("Brukeren har ingen åpen oppfølgingsperiode. Start en periode først."), field="period")
         change = ModeChange.objects.create(
             client=client, period=current, manual=manual, reason=reason, at=clock.now(), by=user
         )
@@ -247,12 +247,12 @@ def start_kvp(*, user, client: Client | int, followers, reason: str) -> KvpPerio
         _lock_client(client)
         current = open_period(client.pk)
         if current is None:
-            raise InvalidInput(
+            raise Conflict(
                 gettext("Brukeren har ingen åpen oppfølgingsperiode. KVP løper innenfor en oppfølgingsperiode."), field="period"
             )
         running = open_kvp(client.pk)
         if running is not None:
-            raise InvalidInput(
+            raise Conflict(
                 gettext("Brukeren er allerede i KVP (fra %(start)s).")
                 % {"start": formats.date_format(timezone.localtime(running.start), "SHORT_DATE_FORMAT")},
                 field="kvp",
@@ -299,7 +299,7 @@ def end_kvp(*, user, kvp: KvpPeriod | int, reason: str) -> KvpPeriod:
         reason = _reason(reason, field="reason", what="avslutningen")
         current = KvpPeriod.objects.select_for_update().get(pk=kvp.pk)
         if current.end is not None:
-            raise InvalidInput(
+            raise Conflict(
                 gettext("KVP-perioden ble allerede avsluttet %(end)s.")
                 % {"end": formats.date_format(timezone.localtime(current.end), "SHORT_DATE_FORMAT")},
                 field="kvp",
@@ -355,7 +355,7 @@ def history_rows(user, client: Client) -> list[PeriodRow]:
         key=lambda p: (p.end is not None, -p.start.toordinal(), -p.pk),
     )
     rows = {p.pk: PeriodRow(p) for p in periods}
-    for m in ModeChange.objects.filter(client_id=client.pk).select_related("by").order_by("-at", "-id"):
+    for m in ModeChange.objects.filter(client_id=client.pk).select_related("by", "by__staff").order_by("-at", "-id"):
         if m.period_id in rows:
             rows[m.period_id].mode_changes.append(m)
     if RecordCategory.KVP in access.record_categories(user, client):

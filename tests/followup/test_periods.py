@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 
 from skreddersy.clients.models import Client, FollowUpPeriod, KvpPeriod, ModeChange
 from skreddersy.core import clock
-from skreddersy.core.errors import AccessDenied, InvalidInput, NotFound
+from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import AuditEntry, Role
 from skreddersy.followup import periods, selectors, services
 from skreddersy.followup.models import ActivityPlan, JournalEntry
@@ -57,10 +57,12 @@ def _audit(user, client, what):
     )
 
 
-def _refused(fn, match, whose, **kw):
-    """``fn(**kw)`` is refused with a message holding ``match``, and ``whose`` record is unchanged."""
+def _refused(fn, match, whose, *, refusal=(InvalidInput, AccessDenied), **kw):
+    """``fn(**kw)`` is refused (``refusal``) with a message holding ``match``, and ``whose`` record is
+    unchanged. A refusal because of the record's state (a period already open, none open, a KVP
+    running, the mode already set) is a ``Conflict`` (409 in the API)."""
     before = _state(whose)
-    with pytest.raises((InvalidInput, AccessDenied)) as exc:
+    with pytest.raises(refusal) as exc:
         fn(**kw)
     assert match in (exc.value.message + " " + " ".join(exc.value.errors.values())), exc.value.errors
     assert _state(whose) == before  # nothing half-written
@@ -92,21 +94,26 @@ def test_a_second_open_period_is_refused(case):
         periods.start_period,
         "allerede en åpen oppfølgingsperiode",
         client,
+        refusal=Conflict,
         user=f.fresh_user(case["state"]),
         client=client.pk,
     )
     assert err.field == "period"
-    assert _audit(case["state"], client, "oppfølgingsperiode: start") == [("write", "avvist: invalid (period)")]
+    assert _audit(case["state"], client, "oppfølgingsperiode: start") == [("write", "avvist: conflict (period)")]
 
 
 def test_ending_a_period_that_is_not_open_is_refused(case):
     client, user = case["client"], f.fresh_user(case["state"])
     first = client.periods.get()
     periods.end_period(user=user, client=client.pk, reason="education")
-    _refused(periods.end_period, "ingen åpen oppfølgingsperiode", client, user=user, client=client.pk, reason="work")
+    _refused(
+        periods.end_period, "ingen åpen oppfølgingsperiode", client, refusal=Conflict, user=user, client=client.pk,
+        reason="work"
+    )
     periods.start_period(user=user, client=client.pk)
     _refused(
-        periods.end_period, "allerede avsluttet", client, user=user, client=client.pk, reason="work", period=first.pk
+        periods.end_period, "allerede avsluttet", client, refusal=Conflict, user=user, client=client.pk, reason="work",
+        period=first.pk,
     )
     with pytest.raises(NotFound):
         periods.end_period(user=user, client=client.pk, reason="work", period=f.client(case["office"]).periods.get().pk)
@@ -172,6 +179,7 @@ def test_a_switch_to_the_mode_the_client_has_and_outside_a_period_is_refused(cas
         periods.switch_mode,
         "har allerede digital",
         client,
+        refusal=Conflict,
         user=user,
         client=client.pk,
         manual=False,
@@ -182,6 +190,7 @@ def test_a_switch_to_the_mode_the_client_has_and_outside_a_period_is_refused(cas
         periods.switch_mode,
         "ingen åpen oppfølgingsperiode",
         client,
+        refusal=Conflict,
         user=user,
         client=client.pk,
         manual=True,
@@ -278,6 +287,7 @@ def test_a_second_kvp_and_ending_the_period_during_a_kvp_are_refused(case):
         periods.start_kvp,
         "allerede i KVP",
         client,
+        refusal=Conflict,
         user=user,
         client=client.pk,
         followers=[municipal.pk],
@@ -287,6 +297,7 @@ def test_a_second_kvp_and_ending_the_period_during_a_kvp_are_refused(case):
         periods.end_period,
         "KVP-perioden må avsluttes",
         client,
+        refusal=Conflict,
         user=f.fresh_user(case["state"]),
         client=client.pk,
         reason="work",
@@ -302,7 +313,10 @@ def test_a_second_kvp_and_ending_the_period_during_a_kvp_are_refused(case):
         reason="Programmet er fullført",
     )
     periods.end_kvp(user=user, kvp=kvp.pk, reason="Programmet er fullført")
-    _refused(periods.end_kvp, "allerede avsluttet", client, user=user, kvp=kvp.pk, reason="Programmet er fullført")
+    _refused(
+        periods.end_kvp, "allerede avsluttet", client, refusal=Conflict, user=user, kvp=kvp.pk,
+        reason="Programmet er fullført",
+    )
 
 
 # --- the journal and the person page by period ------------------------------------------------------------
