@@ -34,11 +34,10 @@ class AccessDenied(ServiceError):
 NOT_FOUND_MESSAGE = "Fant ikke det du lette etter."
 
 
-class NotFound(ServiceError):
-    """Nothing by that id. Every 404 says the same (``NOT_FOUND_MESSAGE``, no field in the JSON
-    detail) whatever was looked up, so that ``Hidden`` (a record the actor may not see) answers
-    exactly alike. The specific text stays in ``internal_message`` for the code's readers, and a
-    form still gets the error on the field that named the id."""
+class _AnswersAsMissing:
+    """The one 404 answer, shared by ``NotFound`` and ``Hidden``: the generic text
+    (``NOT_FOUND_MESSAGE``, translated), the specific one kept in ``internal_message`` for the
+    code's readers; a form still gets the error on the field that named the id, the JSON names none."""
 
     status = 404
     code = "not_found"
@@ -53,22 +52,14 @@ class NotFound(ServiceError):
         return {"code": self.code, "message": self.message, "detail": [{"field": None, "reason": self.message}]}
 
 
-class Hidden(AccessDenied):
+class NotFound(_AnswersAsMissing, ServiceError):
+    """Nothing by that id. Every 404 says the same whatever was looked up, so that ``Hidden`` (a
+    record the actor may not see) answers exactly alike."""
+
+
+class Hidden(_AnswersAsMissing, AccessDenied):
     """The record exists but the actor may not see it: refused (and audited) like ``AccessDenied``,
     answered exactly like a missing record (404, ``NOT_FOUND_MESSAGE``), so ids cannot be probed."""
-
-    status = 404
-    code = "not_found"
-
-    def __init__(self, message: str = NOT_FOUND_MESSAGE, *, field: str | None = None, errors: dict[str, str] | None = None):
-        # as NotFound: a form still gets the error on the field that named the id, the JSON names none
-        self.internal_message = message
-        generic = _not_found_message()
-        fields = list(errors or {}) or ([field] if field else [])
-        super().__init__(generic, field=field, errors={f: generic for f in fields})
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "detail": [{"field": None, "reason": self.message}]}
 
 
 def _not_found_message() -> str:
