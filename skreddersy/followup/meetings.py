@@ -14,17 +14,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from skreddersy import journal
-from skreddersy.clients.models import Client
+from skreddersy.clients.models import Client, KvpPeriod
 from skreddersy.clients.selectors import get_client
 from skreddersy.clients.services import load_client
 from skreddersy.core import audit, clock
 from skreddersy.core.audit import audited_write
-from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from skreddersy.core.errors import AccessDenied, Conflict, Hidden, InvalidInput, NotFound
 from skreddersy.core.models import StaffMember
 from skreddersy.followup.models import Meeting, MeetingNote
 from skreddersy.notifications.outbox import notify
@@ -49,6 +49,47 @@ def _staff(user) -> StaffMember:
     return staff
 
 
+# --- the KVP rule on meetings (docs/decisions/0040) -------------------------------------------------
+# A meeting is held by a KVP period when it was booked inside it or starts inside it (either time in
+# [start, end)): its booking's journal line carries the booking time, its meeting note the start
+# time, so a meeting a reader sees never has a note or a booking line that reader may not see. And
+# while a KVP is open, none of the client's meetings is seen by staff who do not follow it (the
+# rule of ``access.kvp_filter`` on both times). A hidden meeting is "not found": it is not listed,
+# its page and actions answer as a missing meeting's (404, the same body), the attempt is audited.
+MEETING_TIMES = ("starts_at", "created_at")
+
+
+def visible(user, client) -> Q:
+    """The KVP rule on ``client``'s meetings for ``user`` (the policy's ``kvp_filter`` on both of a
+    meeting's times): two subqueries each, no query of its own."""
+    q = Q()
+    for at in MEETING_TIMES:
+        q &= access.kvp_filter(user, client, at=at)
+    return q
+
+
+def _visible_over_clients(user) -> Q:
+    """The same rule over the meetings of many clients at once (the møteplan, the clash check), for
+    a staff member: the meeting's client has no KVP period the user does not follow that is open
+    or holds either of the meeting's times. Mirrors ``access.kvp_filter``, set-based; no query of
+    its own."""
+    staff = access.actor(user).staff
+    if staff is None:
+        return Q(pk__in=[])
+    others = KvpPeriod.objects.filter(client_id=OuterRef("client_id")).exclude(followers=staff.pk)
+    q = ~Exists(others.filter(end__isnull=True))
+    for at in MEETING_TIMES:
+        q &= ~Exists(others.filter(start__lte=OuterRef(at), end__gt=OuterRef(at)))
+    return q
+
+
+def _require_visible(user, meeting: Meeting) -> None:
+    """A meeting held by a KVP the user does not follow answers as a missing one (``Hidden``: the
+    same 404 as ``NotFound``). The caller audits the refusal (``audited_write`` for a write)."""
+    if not Meeting.objects.filter(visible(user, meeting.client), pk=meeting.pk).exists():
+        raise Hidden("Fant ikke møtet.")
+
+
 def _meeting(value) -> Meeting:
     if isinstance(value, Meeting):
         return value
@@ -66,11 +107,15 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def overlapping(counsellor_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude: int | None = None):
-    """The counsellor's planned meetings that overlap [starts_at, ends_at)."""
+def overlapping(counsellor_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude: int | None = None,
+                seen: Q | None = None):
+    """The counsellor's planned meetings that overlap [starts_at, ends_at); ``seen``: only those the
+    acting user may see (a meeting held by a KVP they do not follow is not theirs to keep free)."""
     qs = Meeting.objects.filter(
         counsellor_id=counsellor_id, status=Status.PLANNED, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
+    if seen is not None:
+        qs = qs.filter(seen)
     return qs.exclude(pk=exclude) if exclude else qs
 
 
@@ -128,7 +173,7 @@ def book_meeting(
         ends_at = starts_at + dt.timedelta(minutes=minutes)
         if connection.features.has_select_for_update:  # two bookings at once for one counsellor: one waits
             list(StaffMember.objects.select_for_update().filter(pk=staff.pk).values_list("pk", flat=True))
-        clash = overlapping(staff.pk, starts_at, ends_at).order_by("starts_at").first()
+        clash = overlapping(staff.pk, starts_at, ends_at, seen=_visible_over_clients(user)).order_by("starts_at").first()
         if clash is not None:
             local = timezone.localtime(clash.starts_at)
             end = timezone.localtime(clash.ends_at)
@@ -177,6 +222,7 @@ def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_clien
     meeting = _meeting(meeting)
     with audited_write(user, meeting.client_id, "møte: gjennomført") as a:
         access.require_nav(user, meeting.client, what="møte: gjennomført")
+        _require_visible(user, meeting)
         if meeting.status != Status.PLANNED:
             raise Conflict(
                 _("Møtet er allerede registrert som «%(status)s».") % {"status": meeting.get_status_display().lower()},
@@ -225,6 +271,7 @@ def record_outcome(*, user, meeting: Meeting | int, status: str) -> Meeting:
     meeting = _meeting(meeting)
     with audited_write(user, meeting.client_id, "møte: utfall") as a:
         access.require_nav(user, meeting.client, what="møte: utfall")
+        _require_visible(user, meeting)
         if status not in (Status.NO_SHOW, Status.CANCELLED):
             raise InvalidInput(_("Velg «møtte ikke» eller «avlyst»."), field="status")
         if meeting.status != Status.PLANNED:
@@ -289,11 +336,11 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
 # --- reads ----------------------------------------------------------------------------------------
 
 
-def for_client(client_id: int) -> list[Meeting]:
+def for_client(client_id: int, seen: Q | None = None) -> list[Meeting]:
     """The client's meetings (upcoming first, then the last ones held), for the person aggregate,
-    which has checked access and audited."""
+    which has checked access and audited; ``seen``: the KVP rule for the reader (``visible``)."""
     return list(
-        Meeting.objects.filter(client_id=client_id)
+        Meeting.objects.filter(seen if seen is not None else Q(), client_id=client_id)
         .select_related("counsellor", "note")
         .order_by("-starts_at", "-id")[:20]
     )
@@ -307,7 +354,13 @@ def get_meeting(*, user, meeting_id: int) -> Meeting:
     m = Meeting.objects.select_related("client", "counsellor", "note").filter(pk=meeting_id).first()
     if m is None:
         raise NotFound("Fant ikke møtet.")
-    get_client(user=user, client_id=m.client_id, what="møte", nav=True)
+    access.require_nav(user, m.client, what="møte")
+    try:
+        _require_visible(user, m)
+    except Hidden:
+        audit.record(user, m.client_id, audit.DENIED, "møte", why="KVP")
+        raise
+    audit.record(user, m.client_id, audit.READ, "møte")
     return m
 
 
@@ -342,6 +395,7 @@ def _between(user, start: dt.datetime, end: dt.datetime) -> list[Meeting]:
     visible = Client.objects.filter(access.client_filter(user)).values("pk")
     return list(
         Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=visible)
+        .filter(_visible_over_clients(user))
         .exclude(status=Status.CANCELLED)
         .select_related("client")
         .order_by("starts_at", "id")

@@ -408,9 +408,10 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
 def _kept_informed(p: Person, user, client, is_nav: bool) -> None:
     """The person page's and Min side's meetings, notices and own ratings (issue 17); a client
     opening Min side has read their notices (the read receipt, information only). Notices on an
-    activity held by a KVP the reader does not follow are left out (access.kvp_filter)."""
+    activity held by a KVP the reader does not follow are left out (access.kvp_filter), and so are
+    meetings held by one (``meetings.visible``)."""
     client_id = client.pk
-    p.meetings = meetings.for_client(client_id)
+    p.meetings = meetings.for_client(client_id, seen=meetings.visible(user, client))
     p.notices = notices.for_client(client_id, is_nav=is_nav, activities=_visible_activities(user, client) if is_nav else None)
     p.ratings = ratings.trend_for(client_id, is_nav=is_nav, assessments=p.assessments if is_nav else None)
     latest = {}
