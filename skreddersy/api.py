@@ -26,10 +26,12 @@ class ApiError(BaseModel):
     detail: list[ApiErrorDetail]
 
 
-# The refusals any operation can give, whichever router it is in: not logged in (401), not allowed
-# (403, or a missing CSRF token), nothing by that id or not visible to you (404, alike), a conflict
+# The refusals any operation can give, whichever router it is in: a body that is not JSON (400), not
+# logged in (401), not allowed (403, or a missing CSRF token), nothing by that id or not visible to
+# you (404, alike), a conflict
 # (409: a stale version, a full offering, an idempotency key in use), invalid input (422).
 COMMON_ERRORS = {
+    "400": "Forespørselen kunne ikke leses (innholdet er ikke gyldig JSON).",
     "401": "Ikke innlogget.",
     "403": "Ingen tilgang.",
     "404": "Fant ikke det du lette etter (også for det du ikke har tilgang til).",
@@ -97,8 +99,15 @@ for _error in out_of_range_errors():
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
     """ninja's own refusals (a missing or wrong CSRF token: 403) in the same shape as ours."""
+    from django.utils.translation import gettext
+
     code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(exc.status_code, "invalid")
-    message = "Mangler eller ugyldig CSRF-token." if "CSRF" in str(exc) else str(exc)
+    if "CSRF" in str(exc):
+        message = "Mangler eller ugyldig CSRF-token."
+    elif exc.status_code == 400:  # ninja's "Cannot parse request body": a body that is not JSON
+        message = gettext("Innholdet i forespørselen kan ikke leses: send gyldig JSON.")
+    else:
+        message = str(exc)
     return api.create_response(
         request, {"code": code, "message": message, "detail": [{"field": None, "reason": message}]}, status=exc.status_code
     )

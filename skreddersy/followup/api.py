@@ -13,6 +13,7 @@ record; nothing was written) or 422 (invalid input).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -877,8 +878,8 @@ def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
 # --- follow-up periods, digital or manual follow-up, KVP (docs/decisions/0040) -----------------------
 
 PERIODS_ERRORS = (" 404: no such client, or one you may not see (alike). 409: the state does not allow it (a period is"
-                  " already open, none is open, the named period has already ended, a KVP period is running, the client"
-                  " already has the mode asked for). 422: invalid input, with the field and the reason.")
+                  " already open, none is open, the named period has already ended, a KVP period is running or none"
+                  " is, the client already has the mode asked for). 422: invalid input, with the field and the reason.")
 
 
 class ModeChangeOut(Schema):
@@ -984,3 +985,45 @@ def post_period_end(request: HttpRequest, client_id: int, payload: PeriodEndIn):
 def post_followup_mode(request: HttpRequest, client_id: int, payload: ModeIn):
     m = periods.switch_mode(user=request.user, client=client_id, manual=payload.manual, reason=payload.reason)
     return Status(201, {"id": m.pk, "manual": m.manual, "reason": m.reason, "at": m.at, "by": _by(request.user)})
+
+
+# KVP (kvalifiseringsprogrammet) is the municipality's: only municipal staff start one, only its
+# followers end it. A caller on the state side is refused (403) alike whether or not the client is in
+# KVP, as GET periods shows them no KVP periods without the client's consent: the fact of one is
+# the municipality's (sosialtjenesteloven § 44, decision 0040).
+KVP_ERRORS = (" 403: not municipal staff with a follow-up role at the client's office (for ending: not one of the KVP"
+              " period's followers); a caller on the state side gets the same 403 whether or not a KVP runs.")
+
+StaffId = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
+
+
+class KvpStartIn(Schema):
+    followers: list[StaffId] = Field(..., max_length=100, description="Ids of the municipal staff who follow the KVP "
+                                     "period (at least one; municipal, with a follow-up role at the client's office)")
+    reason: str = Field(..., max_length=periods.REASON_MAX, description=f"At least {periods.REASON_MIN} characters")
+
+
+class KvpEndIn(Schema):
+    reason: str = Field(..., max_length=periods.REASON_MAX, description=f"At least {periods.REASON_MIN} characters")
+
+
+def _kvp(k) -> dict:
+    return {"id": k.pk, "start": k.start, "end": k.end, "followers": [s.display_name for s in k.followers.all()]}
+
+
+@router.post("/clients/{client_id}/kvp", response={201: KvpOut, **ERRORS}, summary="Start KVP",
+             description="Starts a KVP period now, run by the named municipal staff; from now on the client's plan,"
+                         " meeting notes, meetings and dialogue are seen only by them (and the client). 409 when the"
+                         " client is already in KVP or has no open follow-up period; 422 for a missing or short reason"
+                         " or followers who may not follow it (named in the reason)." + KVP_ERRORS + PERIODS_ERRORS + CSRF)
+def post_kvp(request: HttpRequest, client_id: int, payload: KvpStartIn):
+    k = periods.start_kvp(user=request.user, client=client_id, followers=payload.followers, reason=payload.reason)
+    return Status(201, _kvp(k))
+
+
+@router.post("/clients/{client_id}/kvp/end", response={200: KvpOut, **ERRORS}, summary="Avslutt KVP",
+             description="Ends the client's running KVP period now (one of its followers). What was written while it"
+                         " ran stays seen only by its followers. 409 when the client is not in KVP (said only to"
+                         " municipal staff); 422 for a missing or short reason." + KVP_ERRORS + PERIODS_ERRORS + CSRF)
+def post_kvp_end(request: HttpRequest, client_id: int, payload: KvpEndIn):
+    return _kvp(periods.end_running_kvp(user=request.user, client=client_id, reason=payload.reason))

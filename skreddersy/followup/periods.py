@@ -216,13 +216,15 @@ def _followers(client: Client, ids) -> list[StaffMember]:
     refused = []
     for pk in ids:
         s = staff.get(pk)
-        if s is None:
-            refused.append(gettext("ukjent ansatt (%(id)s)") % {"id": pk})
+        roles = _facts(s) if s is not None else frozenset()
+        if s is None or client.office_id not in s.office_ids():
+            # staff elsewhere answer as unknown ids: no name is told for a guessed id
+            refused.append(gettext("ingen ansatt ved brukerens kontor har id %(id)s") % {"id": pk})
         elif s.employer != RecordSide.MUNICIPAL:
             refused.append(
                 gettext("%(name)s er statlig ansatt; KVP følges opp av kommunalt ansatte") % {"name": s.display_name}
             )
-        elif not access.may_follow_kvp(s, _facts(s), client):
+        elif not access.may_follow_kvp(s, roles, client):
             refused.append(gettext("%(name)s følger ikke opp brukere ved brukerens kontor") % {"name": s.display_name})
     if refused:
         raise InvalidInput(gettext("KVP kan ikke startes: %(reasons)s.") % {"reasons": "; ".join(refused)}, field="followers")
@@ -285,6 +287,9 @@ def start_kvp(*, user, client: Client | int, followers, reason: str) -> KvpPerio
     return kvp
 
 
+_ONLY_FOLLOWERS_END = gettext_noop("Bare de kommunalt ansatte som følger opp KVP-perioden kan avslutte den.")
+
+
 def end_kvp(*, user, kvp: KvpPeriod | int, reason: str) -> KvpPeriod:
     """End a KVP period (one of its followers). What was written while it ran stays seen only by
     its followers; what is written from now on is seen as before."""
@@ -295,28 +300,54 @@ def end_kvp(*, user, kvp: KvpPeriod | int, reason: str) -> KvpPeriod:
     with audited_write(user, kvp.client_id, "kvp: avslutt") as a:
         access.require_nav(user, kvp.client, what="kvp: avslutt")
         if not access.follows_kvp(user, kvp):
-            raise AccessDenied(gettext("Bare de kommunalt ansatte som følger opp KVP-perioden kan avslutte den."), field="kvp")
+            raise AccessDenied(gettext(_ONLY_FOLLOWERS_END), field="kvp")
         reason = _reason(reason, field="reason", what="avslutningen")
-        current = KvpPeriod.objects.select_for_update().get(pk=kvp.pk)
-        if current.end is not None:
-            raise Conflict(
-                gettext("KVP-perioden ble allerede avsluttet %(end)s.")
-                % {"end": formats.date_format(timezone.localtime(current.end), "SHORT_DATE_FORMAT")},
-                field="kvp",
-            )
-        now = clock.now()
-        current.end, current.end_reason, current.ended_by = now, reason, user
-        current.save(update_fields=["end", "end_reason", "ended_by"])
-        journal.append(
-            client_id=current.client_id,
-            kind=Kind.KVP,
-            actor=user,
-            obj=current,
-            at=now,
-            category=RecordCategory.KVP,
-            summary="KVP-periode avsluttet",
+        a["obj"] = _end(user, kvp.pk, reason)
+    return a["obj"]
+
+
+def end_running_kvp(*, user, client: Client | int, reason: str) -> KvpPeriod:
+    """End the client's running KVP period (the JSON API names the client, not the period). Only
+    its followers may; a caller on the state side is refused alike whether or not a KVP runs (the
+    fact of one is the municipality's, sosialtjenesteloven § 44), and so is a municipal caller who
+    does not follow it. No KVP running: ``Conflict``."""
+    client = load_client(client)
+    with audited_write(user, client.pk, "kvp: avslutt") as a:
+        access.require_nav(user, client, what="kvp: avslutt")
+        if access.actor(user).employer != RecordSide.MUNICIPAL:
+            raise AccessDenied(gettext(_ONLY_FOLLOWERS_END), field="kvp")
+        reason = _reason(reason, field="reason", what="avslutningen")
+        _lock_client(client)
+        running = open_kvp(client.pk)
+        if running is None:
+            raise Conflict(gettext("Brukeren er ikke i KVP; det er ingen KVP-periode å avslutte."), field="kvp")
+        if not access.follows_kvp(user, running):
+            raise AccessDenied(gettext(_ONLY_FOLLOWERS_END), field="kvp")
+        a["obj"] = _end(user, running.pk, reason)
+    return a["obj"]
+
+
+def _end(user, kvp_id: int, reason: str) -> KvpPeriod:
+    """End the KVP period (inside the caller's transaction, access checked): refused if it has ended."""
+    current = KvpPeriod.objects.select_for_update().get(pk=kvp_id)
+    if current.end is not None:
+        raise Conflict(
+            gettext("KVP-perioden ble allerede avsluttet %(end)s.")
+            % {"end": formats.date_format(timezone.localtime(current.end), "SHORT_DATE_FORMAT")},
+            field="kvp",
         )
-        a["obj"] = current
+    now = clock.now()
+    current.end, current.end_reason, current.ended_by = now, reason, user
+    current.save(update_fields=["end", "end_reason", "ended_by"])
+    journal.append(
+        client_id=current.client_id,
+        kind=Kind.KVP,
+        actor=user,
+        obj=current,
+        at=now,
+        category=RecordCategory.KVP,
+        summary="KVP-periode avsluttet",
+    )
     return current
 
 

@@ -248,14 +248,15 @@ def test_a_kvp_without_municipal_staff_is_refused(case):
     )
     _refused(
         periods.start_kvp,
-        "følger ikke opp brukere ved brukerens kontor",
+        f"ingen ansatt ved brukerens kontor har id {case['municipal_b'].pk}",  # named no more than an unknown id
         client,
         user=user,
         client=client.pk,
         followers=[case["municipal_b"].pk],
         reason=reason,
     )
-    _refused(periods.start_kvp, "ukjent ansatt", client, user=user, client=client.pk, followers=[999999], reason=reason)
+    _refused(periods.start_kvp, "ingen ansatt ved brukerens kontor har id 999999", client, user=user, client=client.pk,
+             followers=[999999], reason=reason)
     _refused(
         periods.start_kvp,
         "Skriv en begrunnelse",
