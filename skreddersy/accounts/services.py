@@ -123,19 +123,22 @@ def _pk(obj):
     return getattr(obj, "pk", obj)
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _office_and_team(what: str, change: str, office, team, errors: dict) -> tuple[Office | None, Team | None]:
     """The office and team an office change names (an Office, its id or its number; a Team, its
     id or its name at the office), or errors: both are required where they mean something and
     refused where they do not."""
-    blank = lambda v: v is None or (isinstance(v, str) and not v.strip())  # noqa: E731
     if what not in OFFICE_WHATS:
-        if not blank(office):
+        if not _blank(office):
             errors["office"] = _("Kontor velges bare for endring av kontortilknytning eller team.")
-        if not blank(team):
+        if not _blank(team):
             errors["team"] = _("Team velges bare for endring av kontortilknytning eller team.")
         return None, None
     found = None
-    if blank(office):
+    if _blank(office):
         errors["office"] = _("Skriv enhetsnummeret til kontoret.")
     elif isinstance(office, Office):
         found = Office.objects.filter(pk=office.pk).first()
@@ -146,7 +149,7 @@ def _office_and_team(what: str, change: str, office, team, errors: dict) -> tupl
     if found is None and "office" not in errors:
         errors["office"] = _("Fant ikke noe Nav-kontor med dette enhetsnummeret.")
     wanted = None
-    if blank(team):
+    if _blank(team):
         if what == What.TEAM and change == Change.GRANT:
             errors["team"] = _("Skriv navnet på teamet.")
     elif what == What.TEAM and change == Change.REVOKE:
