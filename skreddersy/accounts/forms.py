@@ -26,11 +26,16 @@ class LoginForm(AuthenticationForm):
 
 
 class GrantForm(StyledForm):
-    """Give or take away a role, clearance or employer (accounts.services.request_grant)."""
+    """Give or take away a role, clearance or employer, or an office membership or team
+    (accounts.services.request_grant)."""
 
     nav_ident = forms.CharField(label=_("Nav-ident"), max_length=7)
     what = forms.ChoiceField(label=_("Hva"), choices=AccessGrant.What.choices)
     change = forms.ChoiceField(label=_("Endring"), choices=AccessGrant.Change.choices, initial=AccessGrant.Change.GRANT)
+    office = forms.CharField(label=_("Kontor (enhetsnummer)"), max_length=4, required=False,
+                             help_text=_("Bare for kontortilknytning og team: kontoret personen skal inn i eller ut av."))
+    team = forms.CharField(label=_("Team"), max_length=120, required=False,
+                           help_text=_("Valgfritt når personen knyttes til et kontor; påkrevd når teamet endres."))
     reason = forms.CharField(label=_("Begrunnelse"), max_length=1000,
                              help_text=_("Hvorfor trengs endringen? Begrunnelsen lagres i tilgangsloggen."),
                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -112,13 +112,13 @@ class GrantsPage:
 
 
 def grants(*, user, page=1, staff_id: int | None = None) -> GrantsPage:
-    """Administrators: the changes of roles, clearances and employer waiting for a second
+    """Administrators: the changes of roles, clearances, employer and offices waiting for a second
     administrator (with what this user may do about each), and the history, newest first
     (optionally for one staff member)."""
     if not access.can_view_grants(user):
         audit.record(user, None, audit.DENIED, "tilgangsendringer", why="bare administratorer")
         raise AccessDenied(_("Bare administratorer kan se og endre tilganger."))
-    qs = AccessGrant.objects.select_related("staff", "requested_by", "decided_by")
+    qs = AccessGrant.objects.select_related("staff", "requested_by", "decided_by", "office", "team")
     if staff_id is not None:
         qs = qs.filter(staff_id=staff_id)
     pending = [

@@ -1,5 +1,6 @@
-"""Writes for who can see what: roles, clearances (kode 6, kode 7, skjermet) and the employer
-(which decides the side of the records a staff member sees). Every change is an
+"""Writes for who can see what: roles, clearances (kode 6, kode 7, skjermet), the employer
+(which decides the side of the records a staff member sees) and the offices they serve (which
+decide whose clients they see), with their team there. Every change is an
 ``AccessGrant`` row (who asked, for whom, what, why, when) and an audit entry; nothing else
 writes these fields (the admin shows them read-only).
 
@@ -8,6 +9,12 @@ administrator approves them (``approve_grant``); until then they are pending and
 nothing. Taking access away, and the other grants, take effect at once. Nobody changes their
 own record, and nobody approves their own request (``policy.access.may_change_access_of``,
 ``may_decide_grant``). See docs/decisions/0033-grants-record-sides.md.
+
+Office memberships (``What.OFFICE``: join or leave an office; ``What.TEAM``: the team there) go
+the same way and take effect at once: moving staff between offices is routine, and what keeps an
+administrator from reading an office's clients is that nobody changes their own memberships and
+every change is recorded with a reason (docs/decisions/0044-office-memberships-and-municipal-messages.md).
+The seed command writes memberships directly (it is not a user); nothing else does.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from skreddersy.accounts import selectors
 from skreddersy.accounts.selectors import PASSWORD_RESET
 from skreddersy.core import audit, clock
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from skreddersy.core.models import AccessGrant, StaffMember, StaffRole, User
+from skreddersy.core.models import AccessGrant, Office, OfficeMembership, StaffMember, StaffRole, Team, User
 from skreddersy.policy import access
 
 What = AccessGrant.What
@@ -36,13 +43,20 @@ CLEARANCE_FIELDS = {
     What.KODE7: "clearance_confidential",
     What.SKJERMET: "clearance_skjermet",
 }
+OFFICE_WHATS = frozenset({What.OFFICE, What.TEAM})
 EMPLOYERS = {What.EMPLOYER_STATE: StaffMember.Employer.STATE, What.EMPLOYER_MUNICIPAL: StaffMember.Employer.MUNICIPAL}
 REASON_MIN = 10
 REASON_MAX = 1000
 
 
-def has(staff: StaffMember, what: str) -> bool:
-    """Whether ``staff`` holds ``what`` now."""
+def has(staff: StaffMember, what: str, *, office=None, team=None) -> bool:
+    """Whether ``staff`` holds ``what`` now: for ``What.OFFICE`` a membership of ``office``, for
+    ``What.TEAM`` membership of ``team`` (given) or of any team at ``office`` (no team given)."""
+    if what == What.OFFICE:
+        return OfficeMembership.objects.filter(staff_id=staff.pk, office_id=_pk(office)).exists()
+    if what == What.TEAM:
+        m = OfficeMembership.objects.filter(staff_id=staff.pk, office_id=_pk(office))
+        return m.filter(team_id=_pk(team)).exists() if team is not None else m.filter(team__isnull=False).exists()
     if what in CLEARANCE_FIELDS:
         return bool(getattr(staff, CLEARANCE_FIELDS[what]))
     if what in EMPLOYERS:
@@ -77,7 +91,14 @@ def _apply(grant: AccessGrant) -> None:
     """Make the grant take effect on the staff member's record."""
     staff = StaffMember.objects.select_for_update().get(pk=grant.staff_id)
     give = grant.change == Change.GRANT
-    if grant.what in CLEARANCE_FIELDS:
+    if grant.what == What.OFFICE:
+        if give:
+            OfficeMembership.objects.create(staff=staff, office_id=grant.office_id, team_id=grant.team_id)
+        else:
+            OfficeMembership.objects.filter(staff=staff, office_id=grant.office_id).delete()
+    elif grant.what == What.TEAM:
+        OfficeMembership.objects.filter(staff=staff, office_id=grant.office_id).update(team_id=grant.team_id if give else None)
+    elif grant.what in CLEARANCE_FIELDS:
         setattr(staff, CLEARANCE_FIELDS[grant.what], give)
         staff.save(update_fields=[CLEARANCE_FIELDS[grant.what]])
     elif grant.what in EMPLOYERS:
@@ -94,14 +115,97 @@ def _apply(grant: AccessGrant) -> None:
 
 
 def _label(grant: AccessGrant) -> str:
-    return f"tilgang: {grant.change} {grant.what}"
+    where = f" {grant.office.number}" if grant.office_id else ""  # the office's number, no person
+    return f"tilgang: {grant.change} {grant.what}{where}"
 
 
-def request_grant(*, user, staff: StaffMember | int, what: str, change: str, reason: str) -> AccessGrant:
-    """Give (``change="grant"``) or take away (``"revoke"``) a role, clearance or employer.
-    Takes effect at once, or (kode 6 and the administrator role, when given) is left pending
-    for a second administrator. Refused for one's own record, for non-administrators, and for a
-    change that changes nothing; a reason of at least ``REASON_MIN`` characters is required."""
+def _pk(obj):
+    return getattr(obj, "pk", obj)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _office_and_team(what: str, change: str, office, team, errors: dict) -> tuple[Office | None, Team | None]:
+    """The office and team an office change names (an Office, its id or its number; a Team, its
+    id or its name at the office), or errors: both are required where they mean something and
+    refused where they do not."""
+    if what not in OFFICE_WHATS:
+        if not _blank(office):
+            errors["office"] = _("Kontor velges bare for endring av kontortilknytning eller team.")
+        if not _blank(team):
+            errors["team"] = _("Team velges bare for endring av kontortilknytning eller team.")
+        return None, None
+    found = None
+    if _blank(office):
+        errors["office"] = _("Skriv enhetsnummeret til kontoret.")
+    elif isinstance(office, Office):
+        found = Office.objects.filter(pk=office.pk).first()
+    elif isinstance(office, int):
+        found = Office.objects.filter(pk=office).first()
+    else:
+        found = Office.objects.filter(number=str(office).strip()).first()
+    if found is None and "office" not in errors:
+        errors["office"] = _("Fant ikke noe Nav-kontor med dette enhetsnummeret.")
+    wanted = None
+    if _blank(team):
+        if what == What.TEAM and change == Change.GRANT:
+            errors["team"] = _("Skriv navnet på teamet.")
+    elif what == What.TEAM and change == Change.REVOKE:
+        errors["team"] = _("Å ta bort teamet gjelder teamet personen har ved kontoret: la feltet stå tomt.")
+    elif found is not None:
+        qs = Team.objects.filter(office=found)
+        if isinstance(team, Team | int):
+            wanted = qs.filter(pk=_pk(team)).first()
+        else:
+            wanted = qs.filter(name__iexact=str(team).strip()).first()
+        if wanted is None:
+            errors["team"] = _("Fant ikke noe team med dette navnet ved %(office)s.") % {"office": found.name}
+    if what == What.OFFICE and change == Change.REVOKE and wanted is not None:
+        errors["team"] = _("Når personen går ut av kontoret, går de også ut av teamet: la feltet stå tomt.")
+    return found, wanted
+
+
+def _already(target: StaffMember, what: str, change: str, office: Office | None, team: Team | None):
+    """The refusal of a change that would change nothing (read under the caller's lock)."""
+    name = target.display_name
+    if what == What.OFFICE:
+        if change == Change.GRANT:
+            return InvalidInput(_("%(name)s er allerede knyttet til %(office)s.") % {"name": name, "office": office.name},
+                                field="office")
+        return InvalidInput(_("%(name)s er ikke knyttet til %(office)s.") % {"name": name, "office": office.name},
+                            field="office")
+    if what == What.TEAM:
+        if not has(target, What.OFFICE, office=office):
+            return InvalidInput(_("%(name)s er ikke knyttet til %(office)s. Knytt personen til kontoret først.")
+                                % {"name": name, "office": office.name}, field="office")
+        if change == Change.GRANT:
+            return InvalidInput(_("%(name)s er allerede i dette teamet.") % {"name": name}, field="team")
+        return InvalidInput(_("%(name)s har ikke noe team ved %(office)s.") % {"name": name, "office": office.name},
+                            field="team")
+    if change == Change.GRANT:
+        return InvalidInput(_("%(name)s har allerede dette.") % {"name": name}, field="what")
+    return InvalidInput(_("%(name)s har ikke dette.") % {"name": name}, field="what")
+
+
+def _changes_nothing(locked: StaffMember, what: str, change: str, office, team) -> bool:
+    give = change == Change.GRANT
+    if what == What.TEAM:
+        if not has(locked, What.OFFICE, office=office):
+            return True
+        return has(locked, What.TEAM, office=office, team=team if give else None) == give
+    return has(locked, what, office=office) == give
+
+
+def request_grant(*, user, staff: StaffMember | int, what: str, change: str, reason: str,
+                  office: Office | int | str | None = None, team: Team | int | str | None = None) -> AccessGrant:
+    """Give (``change="grant"``) or take away (``"revoke"``) a role, clearance or employer, or a
+    membership of ``office`` (``What.OFFICE``, joined optionally into ``team``) or a team there
+    (``What.TEAM``). Takes effect at once, or (kode 6 and the administrator role, when given) is
+    left pending for a second administrator. Refused for one's own record, for
+    non-administrators, and for a change that changes nothing; a reason of at least
+    ``REASON_MIN`` characters is required."""
     if not access.is_administrator(user):
         raise _deny(user, gettext_noop("Bare administratorer kan endre roller og tilganger."), "tilgang: endre")
     target = _staff(staff)
@@ -119,6 +223,7 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
         errors["change"] = _("Velg om tilgangen skal gis eller tas bort.")
     elif what in EMPLOYERS and change == Change.REVOKE:
         errors["change"] = _("Tilsettingsforholdet kan ikke tas bort, bare endres: velg det nye.")
+    office, team = _office_and_team(what, change, office, team, errors) if what in What.values else (None, None)
     try:
         reason = _reason(reason)
     except InvalidInput as exc:
@@ -131,14 +236,11 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
         with transaction.atomic():
             # what the staff member holds now, read under a lock (never from the caller's copy)
             locked = StaffMember.objects.select_for_update().get(pk=target.pk)
-            if has(locked, what) == (change == Change.GRANT):
-                raise InvalidInput(
-                    _("%(name)s har allerede dette.") % {"name": target.display_name}
-                    if change == Change.GRANT
-                    else _("%(name)s har ikke dette.") % {"name": target.display_name},
-                    field="what",
-                )
+            if _changes_nothing(locked, what, change, office, team):
+                raise _already(target, what, change, office, team)
             grant = AccessGrant.objects.create(
+                office=office,
+                team=team,
                 staff=target,
                 what=what,
                 change=change,

@@ -98,14 +98,16 @@ def audit_log(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def grants(request):
-    """Administrators: give or take away roles, clearances and employer (with a reason), approve
+    """Administrators: give or take away roles, clearances, employer and office memberships (with a
+    reason), approve
     or refuse what waits for a second administrator, and the history."""
     form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             staff = services.staff_by_ident(d["nav_ident"])
-            grant = services.request_grant(user=request.user, staff=staff, what=d["what"], change=d["change"], reason=d["reason"])
+            grant = services.request_grant(user=request.user, staff=staff, what=d["what"], change=d["change"],
+                                           reason=d["reason"], office=d["office"], team=d["team"])
             if grant.status == grant.Status.PENDING:
                 messages.warning(request, _("Endringen venter på godkjenning fra en annen administrator."))
             else:

@@ -1,5 +1,5 @@
 """The admin site. Who sees what is not changed here: roles, clearances (kode 6, kode 7,
-skjermet), the employer and the privilege flags are read-only, and change only through the
+skjermet), the employer, office memberships and the privilege flags are read-only, and change only through the
 audited grants page (/tilganger/, accounts.services; four eyes for kode 6 and the administrator
 role). Nobody changes their own user or staff record here."""
 
@@ -25,7 +25,7 @@ from skreddersy.core.models import (
 
 GRANTS_URL = "/tilganger/"
 PASSWORD_URL = "/tilganger/passord/{id}/"  # accounts.views.password_reset (core imports no app)
-GRANTS_NOTE = _("Roller, tilganger og tilsettingsforhold endres med begrunnelse på siden Roller og tilganger, "
+GRANTS_NOTE = _("Roller, tilganger, tilsettingsforhold og kontortilknytning endres med begrunnelse på siden Roller og tilganger, "
                 "der endringen logges (kode 6 og administratorrollen krever godkjenning fra en annen administrator).")
 
 
@@ -101,18 +101,24 @@ class RoleInline(admin.TabularInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: which offices' clients a staff member sees, and their team there, change on the
+    grants page (audited, with a reason; never one's own). An inline formset posted to the change
+    page writes nothing: without add, change or delete permission Django's admin builds no form
+    for it (decision 0044)."""
+
     model = OfficeMembership
     extra = 0
-    autocomplete_fields = ("office",)
+    fields = ("office", "team")
+    readonly_fields = ("office", "team")
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not _own(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not _own(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not _own(request, obj)
+        return False
 
 
 class StaffMemberForm(forms.ModelForm):

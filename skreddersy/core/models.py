@@ -140,9 +140,14 @@ class StaffRole(models.Model):
 
 
 class OfficeMembership(models.Model):
+    """Which offices' clients a staff member sees, and their team there. Changed only through the
+    grants (``accounts.services.request_grant``, ``AccessGrant.What.OFFICE``/``TEAM``), each
+    change recorded with a reason; the seed command writes them directly. Deleting an office or
+    a team does not end memberships silently (PROTECT): move the members on the grants page first."""
+
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="memberships")
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["staff", "office"], name="membership_unique")]
@@ -156,7 +161,8 @@ class OfficeMembership(models.Model):
 
 class AccessGrant(models.Model):
     """One change of who sees what: a role or a clearance given to or taken from a staff member
-    (or a change of employer, which decides the side of the records they see). Written only by
+    (or a change of employer, which decides the side of the records they see, or of the offices
+    they serve, which decides whose clients they see, and of their team there). Written only by
     ``accounts.services`` (never edited in the admin): who asked, for whom, what, why and when;
     a kode 6 clearance and the administrator role take effect only when a second administrator
     approves (four eyes), and a refusal records why. Rows are never deleted."""
@@ -177,6 +183,10 @@ class AccessGrant(models.Model):
         SKJERMET = "skjermet", _("Tilgang: skjermede brukere")
         EMPLOYER_STATE = "employer_state", _("Tilsetting: statlig")
         EMPLOYER_MUNICIPAL = "employer_municipal", _("Tilsetting: kommunal")
+        # office membership (``office`` names the office): grant joins it, revoke leaves it; the
+        # team there (``team`` names the team given): grant sets it, revoke takes it away
+        OFFICE = "office", _("Kontor: tilknytning")
+        TEAM = "team", _("Kontor: team")
 
     class Change(models.TextChoices):
         GRANT = "grant", _("Gi")
@@ -198,6 +208,10 @@ class AccessGrant(models.Model):
                                    verbose_name=_("avgjort av"))
     decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
     decision_reason = models.TextField(_("begrunnelse for avgjørelsen"), blank=True)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("kontor"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("team"))
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -212,12 +226,28 @@ class AccessGrant(models.Model):
                 | models.Q(~models.Q(status="pending"), decided_at__isnull=False, decided_by__isnull=False),
                 name="grant_decided_when_not_pending",
             ),
+            # an office change names its office, and nothing else names one
+            models.CheckConstraint(
+                condition=models.Q(what__in=("office", "team"), office__isnull=False)
+                | models.Q(~models.Q(what__in=("office", "team")), office__isnull=True),
+                name="grant_office_iff_office_change",
+            ),
+            # a team only on an office change; giving a team names it
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True) | models.Q(what__in=("office", "team")),
+                name="grant_team_only_on_office_change",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(what="team", change="grant", team__isnull=True),
+                name="grant_team_given_names_team",
+            ),
         ]
         verbose_name = _("tilgangsendring")
         verbose_name_plural = _("tilgangsendringer")
 
     def __str__(self):
-        return f"{self.get_change_display()} {self.get_what_display()} ({self.get_status_display()})"
+        where = f" {self.office}" if self.office_id else ""
+        return f"{self.get_change_display()} {self.get_what_display()}{where} ({self.get_status_display()})"
 
 
 class ClientIdsField(models.Field):

@@ -11,6 +11,10 @@ from skreddersy.core import clock
 from skreddersy.core.models import StaffMember
 from skreddersy.core.records import NOTE_CATEGORIES, RecordCategory
 
+# The categories a dialogue message can have (Message.category_for): the joint follow-up, or the
+# municipality's when the message is routed to the municipal services.
+MESSAGE_CATEGORIES = (RecordCategory.FOLLOWUP, RecordCategory.MUNICIPAL_NOTES)
+
 
 class WorkCapacityAssessment(models.Model):
     """Arbeidsevnevurdering (AEV): resource profile, the client's self-assessment and the conclusion."""
@@ -216,9 +220,28 @@ class Message(models.Model):
     read_by_nav_at = models.DateTimeField(null=True, blank=True)
     suggested_route = models.CharField(max_length=12, choices=Route.choices, blank=True)
     route = models.CharField(max_length=12, choices=Route.choices, blank=True)
+    # The side of the office that holds the message (core.records), set with the route: a message
+    # routed to the municipal services is the municipality's (sosialtjenesteloven § 44) and seen by
+    # state staff only with the client's consent; every other message is the joint follow-up's
+    # (decision 0044). db_default: the seed's bulk inserts name no category.
+    category = models.CharField(max_length=24, choices=[(c.value, c.label) for c in MESSAGE_CATEGORIES],
+                                default=RecordCategory.FOLLOWUP, db_default=RecordCategory.FOLLOWUP)
 
     class Meta:
         ordering = ["sent_at", "id"]
+        constraints = [
+            # the category follows the route, and only the route: they never disagree
+            models.CheckConstraint(
+                condition=models.Q(route="municipal", category=RecordCategory.MUNICIPAL_NOTES)
+                | models.Q(~models.Q(route="municipal"), category=RecordCategory.FOLLOWUP),
+                name="message_category_follows_route",
+            ),
+        ]
+
+    @staticmethod
+    def category_for(route: str) -> str:
+        """The record category of a message with ``route``."""
+        return RecordCategory.MUNICIPAL_NOTES if route == Message.Route.MUNICIPAL else RecordCategory.FOLLOWUP
 
 
 class MeetingNote(models.Model):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from skreddersy.clients.models import Client, NeedsMapping
@@ -92,6 +93,8 @@ def _newest_messages(n: int, visible=None):
 
 # The KVP rule (access.kvp_filter) on each record it covers, by the record's time: an activity when
 # it was made, a thread when it was started, a message when it was sent, a note when it was held.
+# Notes and messages carry a side too (a message routed to the municipal services is the
+# municipality's, decision 0044): the state/municipal rule with the KVP rule (access.record_filter).
 def _visible_activities(user, client):
     return access.kvp_filter(user, client, at="created_at")
 
@@ -101,7 +104,15 @@ def _visible_threads(user, client):
 
 
 def _visible_messages(user, client):
-    return access.kvp_filter(user, client, at="sent_at")
+    return access.record_filter(user, client, at="sent_at")
+
+
+def _n_messages(visible):
+    """How many messages of the thread the reader sees (a subquery; ``older_count`` must not count
+    the ones hidden from them, or the count would tell that they exist)."""
+    counted = (Message.objects.filter(visible, thread_id=OuterRef("pk")).order_by().values("thread_id")
+               .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted), 0)
 
 
 def _notes_filter(user, client):
@@ -365,14 +376,15 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     n_msg = MESSAGES_FIRST if is_nav else 10
     first = THREADS_FIRST if is_nav else 10
     visible_threads = _visible_threads(user, client)
+    visible_messages = _visible_messages(user, client)
     if is_nav:
         qs = Thread.objects.filter(visible_threads, client_id=client.pk).order_by("-awaiting_nav_reply", "-last_message_at", "-id")
-        rows = list(qs.annotate(n_messages=Count("messages"))[:AWAITING_MAX + first + 1])
+        rows = list(qs.annotate(n_messages=_n_messages(visible_messages))[:AWAITING_MAX + first + 1])
         awaiting = [t for t in rows if t.awaiting_nav_reply]
         rows = awaiting[:AWAITING_MAX] + [t for t in rows if not t.awaiting_nav_reply][:first + 1]
     else:
-        rows = list(_threads_qs(client.pk, is_nav=False).annotate(n_messages=Count("messages"))[:first + 1])
-    prefetch_related_objects(rows, _newest_messages(n_msg, _visible_messages(user, client)))
+        rows = list(_threads_qs(client.pk, is_nav=False).annotate(n_messages=_n_messages(visible_messages))[:first + 1])
+    prefetch_related_objects(rows, _newest_messages(n_msg, visible_messages))
     _with_recent(rows)
     if is_nav:  # an answered thread's first screen is its last exchange
         for t in rows:
@@ -442,7 +454,7 @@ def _add_focus(p: Person, focus: dict, *, notes_visible, visible) -> None:
             t = shown_threads.get(thread_id)
             if t is None or all(m.pk != message_id for m in t.recent_messages):
                 # the thread from the focused message on (at most a page), older ones on demand
-                t = t or Thread.objects.filter(pk=thread_id).annotate(n_messages=Count("messages")).first()
+                t = t or Thread.objects.filter(pk=thread_id).annotate(n_messages=_n_messages(messages_visible)).first()
                 window = list(Message.objects.filter(messages_visible, thread_id=thread_id)
                               .filter(Q(sent_at__gt=sent_at) | Q(sent_at=sent_at, id__gte=message_id))
                               .order_by("sent_at", "id")[:JOURNAL_PAGE])
@@ -452,7 +464,7 @@ def _add_focus(p: Person, focus: dict, *, notes_visible, visible) -> None:
                     (p.awaiting if t.awaiting_nav_reply and p.is_nav else p.threads).insert(0, t)
         return
     if thread_id and thread_id not in shown_threads:
-        t = (Thread.objects.filter(threads_visible, pk=thread_id, client_id=cid).annotate(n_messages=Count("messages"))
+        t = (Thread.objects.filter(threads_visible, pk=thread_id, client_id=cid).annotate(n_messages=_n_messages(messages_visible))
              .prefetch_related(_newest_messages(MESSAGES_FIRST, messages_visible)).first())
         if t:
             _with_recent([t])
@@ -702,8 +714,8 @@ def thread_page(*, user, client_id: int, before_id: int | None = None, limit: in
     limit = _clip(limit, THREADS_FIRST)
     qs = _threads_qs(client.pk, is_nav=access.sees_internal_notes(user) and not with_awaiting,
                      visible=_visible_threads(user, client))
-    qs = _after_thread(qs, before_id).annotate(n_messages=Count("messages"))
     visible = _visible_messages(user, client)
+    qs = _after_thread(qs, before_id).annotate(n_messages=_n_messages(visible))
     if messages is None:
         qs = qs.prefetch_related(Prefetch("messages", queryset=Message.objects.filter(visible).order_by("-sent_at", "-id"),
                                           to_attr="newest_messages"))
@@ -730,8 +742,9 @@ def thread_messages(*, user, thread_id: int, before_id: int | None = None, limit
 def thread_card(*, user, thread_id: int) -> Thread:
     """One thread with its newest messages, as its card on the person page (after a reply)."""
     t = get_thread(user=user, thread_id=thread_id)
-    t = (Thread.objects.filter(pk=t.pk).annotate(n_messages=Count("messages"))
-         .prefetch_related(_newest_messages(MESSAGES_FIRST, _visible_messages(user, t.client))).get())
+    visible = _visible_messages(user, t.client)
+    t = (Thread.objects.filter(pk=t.pk).annotate(n_messages=_n_messages(visible))
+         .prefetch_related(_newest_messages(MESSAGES_FIRST, visible)).get())
     return _with_recent([t])[0]
 
 

@@ -26,6 +26,7 @@ from skreddersy.followup.models import (
     ActivityPlan,
     Category,
     ClientCategory,
+    JournalEntry,
     LanguageNeed,
     MeetingNote,
     Message,
@@ -104,10 +105,13 @@ def _assessment(value, client_id: int, field: str = "assessment") -> WorkCapacit
     return value
 
 
-def _require_visible(user, model, pk: int, client, *, at: str, message: str) -> None:
+def _require_visible(user, model, pk: int, client, *, at: str, message: str, sides: bool = False) -> None:
     """A record held by a KVP period the user does not follow (``access.kvp_filter``) is, to them,
-    as if it did not exist: nothing is written to it."""
-    if not model.objects.filter(access.kvp_filter(user, client, at=at), pk=pk).exists():
+    as if it did not exist: nothing is written to it. With ``sides`` (a record with a category)
+    the same for a record on the other side of the office without the client's consent
+    (``access.record_filter``)."""
+    rule = access.record_filter(user, client, at=at) if sides else access.kvp_filter(user, client, at=at)
+    if not model.objects.filter(rule, pk=pk).exists():
         raise NotFound(message)
 
 
@@ -599,6 +603,7 @@ def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
     kvp = _running_kvp(thread.client_id)
     if kvp is not None:  # during a KVP the dialogue is the municipality's (seen by its followers only)
         msg.route = Message.Route.MUNICIPAL
+    msg.category = Message.category_for(msg.route)
     msg.save()
     Thread.objects.filter(pk=thread.pk).update(last_message_at=now, awaiting_nav_reply=from_client)
     thread.awaiting_nav_reply = from_client
@@ -614,13 +619,13 @@ def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
                 client_id=thread.client_id, owner_id=owner_id, kind=Task.Kind.ANSWER_MESSAGE, message=msg,
                 title=gettext_noop("Svar på melding innen 48 timer"), deadline=now + ANSWER_WITHIN, created_at=now,
             )
-        journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg,
+        journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg, category=msg.category,
                        summary=f"Melding fra bruker: {thread.subject}")
     else:
         _close_answer_tasks(thread, now)
         _touch_contact(thread.client_id, now)
         notify(client_id=thread.client_id, kind="message", at=now)
-        journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg,
+        journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg, category=msg.category,
                        summary=f"Melding fra Nav: {thread.subject}")
     return msg
 
@@ -665,15 +670,20 @@ def set_message_route(*, user, message: Message | int, route: str) -> Message:
     message = _message(message)
     with audited_write(user, message.thread.client_id, "dialog: ruting") as a:
         access.require_nav(user, message.thread.client, what="dialog: ruting")
-        _require_visible(user, Message, message.pk, message.thread.client, at="sent_at", message="Fant ikke meldingen.")
+        _require_visible(user, Message, message.pk, message.thread.client, at="sent_at", message="Fant ikke meldingen.",
+                         sides=True)
         if route not in Message.Route.values:
             raise InvalidInput(_("Velg en gyldig ruting."), field="route")
         if not message.from_client:
             raise InvalidInput(_("Bare meldinger fra bruker rutes."), field="route")
         message.route = route
-        message.save(update_fields=["route"])
+        message.category = Message.category_for(route)
+        message.save(update_fields=["route", "category"])
+        # the message's journal lines are held by the side that holds the message (decision 0044)
+        JournalEntry.objects.filter(client_id=message.thread.client_id, object_type="Message",
+                                    object_id=message.pk).update(category=message.category)
         journal.append(client_id=message.thread.client_id, kind=Kind.MESSAGE, actor=user, obj=message, visible_to_client=False,
-                       summary=f"Melding rutet til: {message.get_route_display()}")
+                       category=message.category, summary=f"Melding rutet til: {message.get_route_display()}")
         a["obj"] = message
     return message
 

@@ -25,8 +25,9 @@ Rules
   they serve) or the law allows (the joint work-oriented follow-up). A client sees every side of
   their own record. Further per-category rules hang on ``RECORD_RULES``.
 - Who can change who sees what (``may_change_access_of``, ``may_decide_grant``): administrators
-  change other staff members' roles, clearances and employer through accounts.services, never
-  their own; a kode 6 clearance or the administrator role needs a second administrator.
+  change other staff members' roles, clearances, employer and office memberships through
+  accounts.services, never their own; a kode 6 clearance or the administrator role needs a
+  second administrator (decisions 0033, 0044).
 """
 
 from __future__ import annotations
@@ -513,8 +514,8 @@ def is_administrator(user) -> bool:
 
 
 def may_change_access_of(user, staff) -> bool:
-    """Change a staff member's roles, clearances or employer (through accounts.services): an
-    administrator, never on their own record."""
+    """Change a staff member's roles, clearances, employer or office memberships (through
+    accounts.services): an administrator, never on their own record."""
     return is_administrator(user) and staff is not None and staff.user_id != getattr(user, "pk", None)
 
 

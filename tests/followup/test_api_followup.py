@@ -84,8 +84,11 @@ def test_messages_reply_and_route(world):  # noqa: F811
     assert threads[0]["awaiting_nav_reply"] is True
     msg = threads[0]["messages"][0]
     assert msg["suggested_route"] in ("followup", "benefit", "municipal")
-    assert call(http, "put", f"/api/v1/messages/{msg['id']}/route", {"route": "municipal"}).json()["route"] == "municipal"
     assert call(http, "put", f"/api/v1/messages/{msg['id']}/route", {"route": "x"}).status_code == 422
+    assert call(http, "put", f"/api/v1/messages/{msg['id']}/route", {"route": "municipal"}).json()["route"] == "municipal"
+    # routed to the municipal services it is the municipality's (decision 0044): the state-employed
+    # counsellor, without the client's consent, no longer finds it
+    assert call(http, "put", f"/api/v1/messages/{msg['id']}/route", {"route": "followup"}).status_code == 404
     assert call(http, "post", f"/api/v1/threads/{threads[0]['id']}/messages", {"body": ""}).status_code == 422
     assert call(http, "post", f"/api/v1/threads/{threads[0]['id']}/messages", {"body": "Tirsdag."}).status_code == 201
     assert not Thread.objects.get(pk=threads[0]["id"]).awaiting_nav_reply
