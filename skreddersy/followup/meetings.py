@@ -335,13 +335,14 @@ class Week:
         return sum(len(ms) for _, ms in self.days)
 
 
-def _between(user, start: dt.datetime, end: dt.datetime) -> list[Meeting]:
+def _between(user, start: dt.datetime, end: dt.datetime, visible: Q | None = None) -> list[Meeting]:
     staff = _staff(user)
     if not access.actor(user).does_followup:
         raise AccessDenied(_("Møteplanen er for veiledere."))
-    visible = Client.objects.filter(access.client_filter(user)).values("pk")
+    clients = Client.objects.filter(access.client_filter(user)).values("pk")
     return list(
-        Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=visible)
+        Meeting.objects.filter(Q() if visible is None else visible, counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end,
+                               client_id__in=clients)
         .exclude(status=Status.CANCELLED)
         .select_related("client")
         .order_by("starts_at", "id")
@@ -369,6 +370,7 @@ def week(*, user, day: dt.date | None = None) -> Week:
 def today_for(*, user) -> list[Meeting]:
     """ "Møter i dag" on the overview: the acting counsellor's meetings today (one audit read entry)."""
     today = clock.today()
-    meetings = _between(user, _midnight(today), _midnight(today + dt.timedelta(days=1)))
+    meetings = _between(user, _midnight(today), _midnight(today + dt.timedelta(days=1)),
+                        visible=access.kvp_visible_q(user, at="starts_at"))  # a KVP's meetings are its followers'
     audit.record_reads(user, sorted({m.client_id for m in meetings}), "møter i dag", why="oversikt")
     return meetings
