@@ -23,8 +23,7 @@ from skreddersy.clients.models import AssignmentRule, Client, Cover, PendingRegi
 from skreddersy.core import audit, clock, collation, sql
 from skreddersy.core.errors import AccessDenied
 from skreddersy.core.models import Office, StaffMember
-from skreddersy.followup.models import Task, Thread
-from skreddersy.followup.overview import NEW_CLIENT_DAYS
+from skreddersy.followup.overview import NEW_CLIENT_DAYS, awaiting_threads, open_tasks_qs
 from skreddersy.policy import access
 
 QUEUE_MAX = 500
@@ -83,9 +82,11 @@ def _office_staff(office_id: int) -> list[StaffMember]:
 
 def counsellor_figures(*, user, office_id: int) -> dict[int | None, tuple[int, int, int, int]]:
     """Per counsellor (None: no counsellor) at the office: (clients, open tasks, overdue tasks,
-    threads awaiting Nav's reply), over the clients ``user`` may see there. One statement."""
+    threads awaiting Nav's reply), over the clients ``user`` may see there and the tasks and
+    threads the KVP rule lets them see (``overview.open_tasks_qs``, ``overview.awaiting_threads``:
+    the same rule as the overview's counters). One statement."""
     now = clock.now()
-    open_tasks = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN).order_by()
+    open_tasks = open_tasks_qs(user).filter(client_id=OuterRef("pk")).order_by()
 
     def count(qs):
         return Coalesce(
@@ -99,7 +100,7 @@ def counsellor_figures(*, user, office_id: int) -> dict[int | None, tuple[int, i
         .annotate(
             _open=count(open_tasks),
             _overdue=count(open_tasks.filter(deadline__lt=now)),
-            _awaiting=count(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True).order_by()),
+            _awaiting=count(awaiting_threads(user).filter(client_id=OuterRef("pk")).order_by()),
         )
         .values_list("counsellor_id", "_open", "_overdue", "_awaiting")
     )

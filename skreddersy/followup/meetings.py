@@ -392,10 +392,10 @@ def _between(user, start: dt.datetime, end: dt.datetime) -> list[Meeting]:
     staff = _staff(user)
     if not access.actor(user).does_followup:
         raise AccessDenied(_("Møteplanen er for veiledere."))
-    visible = Client.objects.filter(access.client_filter(user)).values("pk")
+    clients = Client.objects.filter(access.client_filter(user)).values("pk")
     return list(
-        Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=visible)
-        .filter(_visible_over_clients(user))
+        Meeting.objects.filter(counsellor_id=staff.pk, starts_at__gte=start, starts_at__lt=end, client_id__in=clients)
+        .filter(_visible_over_clients(user))  # a KVP's meetings are its followers' (booked or starting inside it)
         .exclude(status=Status.CANCELLED)
         .select_related("client")
         .order_by("starts_at", "id")

@@ -16,7 +16,20 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -247,22 +260,56 @@ def contact_standards(base) -> contact.Standards:
     return _contact_standards_source(base.order_by().values("office_id"))
 
 
-def status_q(key: str, *, now: dt.datetime, today: dt.date, standards: contact.Standards = contact.NONE) -> Q:
-    """The condition on Client for one status counter (STATUSES). The counter and the filter
-    use this same condition, so a counter is always the number of rows its filter returns.
-    ``standards``: the offices' contact standards, for "over_contact_standard"."""
-    open_tasks = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN)
-    live = Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True, status__in=OPEN_ACTIVITY)
+# --- the KVP rule over many clients (access.kvp_visible_q; docs/decisions/0040) ---------------------------
+# Every counter, filter, sort key and row figure below counts only the rows the acting user may see
+# by the KVP rule: a task or an activity by when it was made, a thread by when it was started, a
+# message by when it was sent. A staff member who does not follow a client's KVP learns of it from
+# no number, order or tag on the overview: their figures are those of a world without its rows.
+
+def open_tasks_qs(user):
+    """The open tasks the user may see by the KVP rule (a queryset, to correlate or filter)."""
+    return Task.objects.filter(access.kvp_visible_q(user, at="created_at"), status=Task.Status.OPEN)
+
+
+def _live_activities(user):
+    return Activity.objects.filter(access.kvp_visible_q(user, at="created_at"), plan__closed_at__isnull=True,
+                                   status__in=OPEN_ACTIVITY)
+
+
+def awaiting_threads(user, *, nav: bool = True):
+    """The threads awaiting Nav's reply (``nav``) or the client's, as the user may know them.
+
+    A thread's ``awaiting_nav_reply`` is kept by the last message written; when that message is
+    hidden from the user (written inside a KVP they did not follow), the flag tells of it, so the
+    state is read from the newest message the user sees instead: from the client, awaiting Nav;
+    from Nav, awaiting the client. With nothing hidden this is the flag, as before (and for
+    "awaiting the client", the newest message being Nav's)."""
+    visible = access.kvp_visible_q(user, client_field="thread__client", at="sent_at")
+    msgs = Message.objects.filter(thread_id=OuterRef("pk")).order_by("-sent_at", "-id")
+    newest_hidden = Subquery(msgs.annotate(_h=ExpressionWrapper(~visible, output_field=BooleanField())).values("_h")[:1])
+    newest_seen_from_client = Subquery(msgs.filter(visible).values("from_client")[:1])
+    threads = Thread.objects.filter(access.kvp_visible_q(user, at="created_at")).alias(
+        _nh=newest_hidden, _nvc=newest_seen_from_client)
+    shown_flag = Q(_nh=False) | Q(_nh__isnull=True)  # the newest message is seen (or there is none)
+    if nav:
+        return threads.filter((Q(awaiting_nav_reply=True) & shown_flag) | (Q(_nh=True) & Q(_nvc=True)))
+    return threads.filter(Q(_nvc=False) & (Q(awaiting_nav_reply=False) | Q(_nh=True)))
+
+
+def status_q(key: str, *, user, now: dt.datetime, today: dt.date, standards: contact.Standards = contact.NONE) -> Q:
+    """The condition on Client for one status counter (STATUSES), over the rows ``user`` may see
+    (the KVP rule). The counter and the filter use this same condition, so a counter is always
+    the number of rows its filter returns. ``standards``: the offices' contact standards, for
+    "over_contact_standard"."""
+    open_tasks = open_tasks_qs(user).filter(client_id=OuterRef("pk"))
+    live = _live_activities(user).filter(client_id=OuterRef("pk"))
     open_draft = NeedsDecision.objects.filter(
         client_id=OuterRef("pk"), status__in=(NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL))
     if key == "awaiting_nav":
-        return Q(Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True)))
+        return Q(Exists(awaiting_threads(user).filter(client_id=OuterRef("pk"))))
     if key == "awaiting_client":
         # a thread whose newest message is Nav's: the client has not answered yet
-        last_from_client = Message.objects.filter(thread_id=OuterRef("pk")).order_by("-sent_at", "-id").values("from_client")[:1]
-        threads = Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=False).annotate(
-            _last_from_client=Subquery(last_from_client)).filter(_last_from_client=False)
-        return Q(Exists(threads))
+        return Q(Exists(awaiting_threads(user, nav=False).filter(client_id=OuterRef("pk"))))
     if key == "overdue":
         return Q(Exists(open_tasks.filter(deadline__lt=now)))
     if key == "deadline_7":
@@ -328,17 +375,16 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True, standards: c
                 raise InvalidInput(_("Ukjent status."), field="status")
             if query.status == "over_contact_standard" and standards is None:
                 standards = contact_standards(_filtered(user=user, query=query, statuses=False))
-            qs = qs.filter(status_q(query.status, now=now, today=today, standards=standards or contact.NONE))
+            qs = qs.filter(status_q(query.status, user=user, now=now, today=today, standards=standards or contact.NONE))
         if query.awaiting:
-            qs = qs.filter(status_q("awaiting_nav", now=now, today=today))
+            qs = qs.filter(status_q("awaiting_nav", user=user, now=now, today=today))
         if query.deadline_7:
             # the older chip: any open task due within 7 days, overdue ones included
             qs = qs.filter(
-                Exists(Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN,
-                                           deadline__lte=now + dt.timedelta(days=7)))
+                Exists(open_tasks_qs(user).filter(client_id=OuterRef("pk"), deadline__lte=now + dt.timedelta(days=7)))
             )
         if query.no_contact_90:
-            qs = qs.filter(status_q("no_contact_90", now=now, today=today))
+            qs = qs.filter(status_q("no_contact_90", user=user, now=now, today=today))
     if query.manual:
         qs = qs.filter(manual_followup=True)
     if query.category:
@@ -362,16 +408,14 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True, standards: c
     if query.activity_type:
         if query.activity_type not in Activity.Type.values:
             raise InvalidInput(_("Ukjent aktivitetstype."), field="activity_type")
-        qs = qs.filter(Exists(Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True,
-                                                      status__in=OPEN_ACTIVITY, type=query.activity_type)))
+        qs = qs.filter(Exists(_live_activities(user).filter(client_id=OuterRef("pk"), type=query.activity_type)))
     if query.measure_type:
         code = query.measure_type.strip().upper()
         if not MEASURE_TYPE_CODE.fullmatch(code):
             raise InvalidInput(_("Ukjent tiltakstype."), field="measure_type")
         # an unknown code well formed matches nobody (no lookup: the overview's queries stay fixed)
-        qs = qs.filter(Exists(Activity.objects.filter(client_id=OuterRef("pk"), plan__closed_at__isnull=True,
-                                                      status__in=OPEN_ACTIVITY, type=Activity.Type.MEASURE,
-                                                      measure_type__code=code)))
+        qs = qs.filter(Exists(_live_activities(user).filter(client_id=OuterRef("pk"), type=Activity.Type.MEASURE,
+                                                            measure_type__code=code)))
     if query.followup_mode:
         if query.followup_mode not in ("digital", "manual"):
             raise InvalidInput(_("Velg digital eller manuell oppfølging."), field="followup_mode")
@@ -398,19 +442,19 @@ def caseload_queryset(*, user, query: OverviewQuery, standards: contact.Standard
     sort = query.sort if query.sort in SORTS else "urgency"
     if sort == "urgency":
         # overdue first, then awaiting Nav's reply, then the nearest deadline; the rest in name order
-        open_tasks = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN)
+        open_tasks = open_tasks_qs(user).filter(client_id=OuterRef("pk"))
         qs = qs.annotate(
             _od=Exists(open_tasks.filter(deadline__lt=now)),
-            _aw=Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True)),
+            _aw=Exists(awaiting_threads(user).filter(client_id=OuterRef("pk"))),
             _nd=Subquery(open_tasks.order_by("deadline").values("deadline")[:1]),
         ).order_by("-_od", "-_aw", F("_nd").asc(nulls_last=True), "sort_key", "id")
     elif sort == "deadline":
-        nd = Task.objects.filter(client_id=OuterRef("pk"), status=Task.Status.OPEN).order_by("deadline").values("deadline")[:1]
+        nd = open_tasks_qs(user).filter(client_id=OuterRef("pk")).order_by("deadline").values("deadline")[:1]
         qs = qs.annotate(_nd=Subquery(nd)).order_by(F("_nd").asc(nulls_last=True), "sort_key", "id")
     elif sort == "contact":
         qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), "sort_key", "id")
     elif sort == "awaiting":
-        aw = Exists(Thread.objects.filter(client_id=OuterRef("pk"), awaiting_nav_reply=True))
+        aw = Exists(awaiting_threads(user).filter(client_id=OuterRef("pk")))
         qs = qs.annotate(_aw=aw).order_by("-_aw", "sort_key", "id")
     else:
         # Norwegian alphabetical order (core.collation); the (office|counsellor, sort_key) index serves it
@@ -429,7 +473,7 @@ def counters(*, user, query: OverviewQuery, standards: contact.Standards | None 
     if standards is None:
         standards = contact_standards(base)
     keys = [key for key in STATUSES if key != "over_contact_standard" or standards]
-    got = base.aggregate(**{key: Count("pk", filter=status_q(key, now=now, today=today, standards=standards))
+    got = base.aggregate(**{key: Count("pk", filter=status_q(key, user=user, now=now, today=today, standards=standards))
                             for key in keys})
     return {key: got.get(key, 0) for key in STATUSES}
 
@@ -467,7 +511,7 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
             page = last
             values = _fetch_page(paged, page, per_page)
     ids = [v[0] for v in values]
-    rows = _rows(values, ids, a.staff.pk)
+    rows = _rows(values, ids, a.staff.pk, user=user)
     audit.record_reads(user, ids, "oversikt", why=why)
     ov = Overview(rows=rows, total=total, page=page, per_page=per_page, query=query, is_leader=a.is_leader,
                   is_approver=Role.SECOND_APPROVER in a.roles, has_contact_standards=bool(standards))
@@ -567,25 +611,29 @@ def _aware(value):
     return value.replace(tzinfo=dt.UTC)
 
 
-def _page_figures(ids: list[int]) -> tuple[dict, dict, dict, dict]:
+def _page_figures(ids: list[int], user) -> tuple[dict, dict, dict, dict]:
     """Open tasks (count, earliest deadline and its title), threads awaiting Nav's reply, active
-    activity requirements and the ongoing measure, for the clients on one page.
+    activity requirements and the ongoing measure, for the clients on one page, of the rows
+    ``user`` may see by the KVP rule (``access.kvp_hidden_sql``, ``awaiting_threads``).
 
-    Plain SQL: these three statements run on every overview request, and building them with
-    the ORM cost more than running them. The earliest-started ongoing measure is shown (an
-    undated one last), with the same order on both databases."""
+    Plain SQL for tasks and activities: these statements run on every overview request, and
+    building them with the ORM cost more than running them. The threads' statement is the ORM's
+    (``awaiting_threads``, the rule the counter uses). The earliest-started ongoing measure is
+    shown (an undated one last), with the same order on both databases."""
     q = connection.ops.quote_name
-    task, thread, activity, plan = (q(m._meta.db_table) for m in (Task, Thread, Activity, ActivityPlan))
+    task, activity, plan = (q(m._meta.db_table) for m in (Task, Activity, ActivityPlan))
     in_page, page = sql.in_ids(connection, ids)
+    task_seen, task_params = access.kvp_hidden_sql(user, client_col="t.client_id", at_col="t.created_at")
+    act_seen, act_params = access.kvp_hidden_sql(user, client_col="a.client_id", at_col="a.created_at")
     tasks: dict[int, list] = {}
     awaiting: dict[int, int] = {}
     reqs: dict[int, int] = defaultdict(int)
     measures: dict[int, str] = {}
     with sql.cursor(connection) as cur:
         cur.execute(
-            f"SELECT client_id, title, deadline FROM {task} WHERE status = %s AND client_id {in_page}"
-            " ORDER BY client_id, deadline, id",
-            [Task.Status.OPEN, page],
+            f"SELECT t.client_id, t.title, t.deadline FROM {task} t WHERE t.status = %s AND t.client_id {in_page}"
+            f" AND {task_seen} ORDER BY t.client_id, t.deadline, t.id",
+            [Task.Status.OPEN, page, *task_params],
         )
         for cid, title, deadline in cur.fetchall():
             t = tasks.get(cid)
@@ -593,19 +641,16 @@ def _page_figures(ids: list[int]) -> tuple[dict, dict, dict, dict]:
                 tasks[cid] = [1, _aware(deadline), title]
             else:
                 t[0] += 1
-        cur.execute(
-            f"SELECT client_id, COUNT(*) FROM {thread} WHERE awaiting_nav_reply = %s AND client_id {in_page}"
-            " GROUP BY client_id",
-            [True, page],
-        )
-        awaiting = dict(cur.fetchall())
+        awaiting = dict(awaiting_threads(user).filter(client_id__in=ids).order_by().values("client_id")
+                        .annotate(n=Count("id")).values_list("client_id", "n"))
         cur.execute(
             f"SELECT a.client_id, a.is_requirement, a.type, a.status, a.title FROM {activity} a"
             f" JOIN {plan} p ON p.id = a.plan_id"
             f" WHERE a.client_id {in_page} AND p.closed_at IS NULL AND a.status IN (%s, %s, %s)"
             " AND (a.is_requirement = %s OR (a.type = %s AND a.status = %s))"
+            f" AND {act_seen}"
             " ORDER BY a.client_id, CASE WHEN a.start_date IS NULL THEN 1 ELSE 0 END, a.start_date, a.id",
-            [page, *OPEN_ACTIVITY, True, Activity.Type.MEASURE, Activity.Status.ONGOING],
+            [page, *OPEN_ACTIVITY, True, Activity.Type.MEASURE, Activity.Status.ONGOING, *act_params],
         )
         for cid, is_req, typ, status, title in cur.fetchall():
             if is_req:
@@ -638,12 +683,12 @@ def _own_marks(ids: list[int], staff_id: int) -> dict[int, list]:
     return marks
 
 
-def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None) -> list[OverviewRow]:
+def _rows(values: list[tuple], ids: list[int], staff_id: int | None = None, *, user) -> list[OverviewRow]:
     if not ids:
         return []
     now = clock.now()
     today = clock.today()
-    tasks, awaiting, reqs, measures = _page_figures(ids)
+    tasks, awaiting, reqs, measures = _page_figures(ids, user)
     marks = _own_marks(ids, staff_id) if staff_id else {}
     cutoff = _under30_cutoff(today)
     due_by = today + ASSESSMENT_DUE_WITHIN

@@ -892,12 +892,13 @@ def inbox_tasks(user, *, scope: str = "mine", office_id: int | None = None):
     """The open tasks of an inbox as a queryset: the user's own tasks, and the unowned tasks of
     their caseload (not decisions waiting for a second approver, which have their own queue);
     for a leader's ``office`` scope, every open task of the office's clients. Only clients the
-    user may see."""
+    user may see, and only the tasks the KVP rule lets them see (``access.kvp_visible_q``, by when
+    the task was made: none of a client in a KVP they do not follow, none made inside an ended one)."""
     a = access.actor(user)
     if not a.does_followup or a.staff is None:
         raise AccessDenied(_("Oppgavene er for Nav-ansatte med oppfølgingsrolle."))
     visible = Client.objects.filter(access.client_filter(user)).values("pk")
-    qs = Task.objects.filter(status=Task.Status.OPEN, client_id__in=visible)
+    qs = Task.objects.filter(access.kvp_visible_q(user, at="created_at"), status=Task.Status.OPEN, client_id__in=visible)
     if scope == "office":
         if not a.is_leader:
             raise AccessDenied(_("Bare ledere kan se kontorets oppgaver."))

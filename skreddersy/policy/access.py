@@ -361,6 +361,59 @@ def kvp_filter(user, client, *, at: str) -> Q:
     return Q(~open_other) & Q(~inside_other)
 
 
+def kvp_visible_q(user, *, client_field: str = "client", at: str | None = "created_at") -> Q:
+    """The KVP rule of ``kvp_filter`` as one Q over the rows of many clients at once (the
+    overview's counters, filters, sort keys and row figures, the task inbox, the counsellor and
+    workload figures): keeps a row unless its client (``client_field``, a path to the client's id
+    from the row; ``"pk"`` on Client itself) has an open KVP the user does not follow, or its time
+    (``at``; None: the open rule only) lies inside [start, end) of an ended KVP the user did not
+    follow. Correlated EXISTS subqueries on KvpPeriod (indexed by client), no query of its own.
+    A client is not restricted on their own rows and sees no one else's."""
+    a = actor(user)
+    if a.is_client:
+        return Q(**{client_field: a.client_id})
+    if a.staff is None:
+        return Q(pk__in=[])
+    from django.db.models import Exists, OuterRef
+
+    from skreddersy.clients.models import KvpPeriod
+
+    others = KvpPeriod.objects.filter(client_id=OuterRef(client_field)).exclude(followers=a.staff.pk)
+    held = Q(end__isnull=True)
+    if at is not None:
+        held |= Q(start__lte=OuterRef(at), end__gt=OuterRef(at))
+    return ~Q(Exists(others.filter(held)))
+
+
+def kvp_hidden_sql(user, *, client_col: str, at_col: str | None) -> tuple[str, list]:
+    """``kvp_visible_q`` for a hand-written statement (the overview's page figures): an SQL
+    condition, true for the rows the user may see, on the row's client id column ``client_col``
+    and time column ``at_col`` (qualified, e.g. ``t.client_id``), with its parameters."""
+    a = actor(user)
+    if a.is_client:
+        return f"{client_col} = %s", [a.client_id]
+    if a.staff is None:
+        return "1 = 0", []
+    from django.db import connection
+
+    from skreddersy.clients.models import KvpPeriod
+
+    q = connection.ops.quote_name
+    kvp = q(KvpPeriod._meta.db_table)
+    through = KvpPeriod.followers.through
+    fol = q(through._meta.db_table)
+    fol_kvp = q(through._meta.get_field("kvpperiod").column)
+    fol_staff = q(through._meta.get_field("staffmember").column)
+    held = f"k.{q('end')} IS NULL"
+    if at_col is not None:
+        held = f"({held} OR (k.{q('start')} <= {at_col} AND k.{q('end')} > {at_col}))"
+    statement = (
+        f"NOT EXISTS (SELECT 1 FROM {kvp} k WHERE k.client_id = {client_col} AND {held}"
+        f" AND NOT EXISTS (SELECT 1 FROM {fol} kf WHERE kf.{fol_kvp} = k.id AND kf.{fol_staff} = %s))"
+    )
+    return statement, [a.staff.pk]
+
+
 def may_run_kvp(user, client) -> bool:
     """Start a KVP period, or follow one: municipal staff with a follow-up role who may see the
     client (the programme is the municipality's, sosialtjenesteloven § 29)."""

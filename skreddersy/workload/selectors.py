@@ -299,9 +299,11 @@ class OfficeTable:
     contact_days: dict[str, int]
 
 
-def office_table(office_id: int, *, now: dt.datetime, today: dt.date) -> OfficeTable:
+def office_table(office_id: int, *, now: dt.datetime, today: dt.date, user=None) -> OfficeTable:
     """The counsellors' rows of one office (no access check: the callers check it, or are the
-    periodic refresh of the stored loads)."""
+    periodic refresh of the stored loads). ``user``: the reader, whose overdue-task counts hold
+    only the tasks the KVP rule lets them see (``access.kvp_visible_q``): a state leader learns
+    of no KVP from a municipal colleague's overdue tasks."""
     days = contact_days_for(office_id)
     sums = {c.counsellor_id: c for c in counsellor_sums(office_id, today=today, now=now, contact_days=days)}
     points, version = points_for(office_id)
@@ -326,8 +328,9 @@ def office_table(office_id: int, *, now: dt.datetime, today: dt.date) -> OfficeT
             est = clipped.get(cid, 0.0) if clipped else _caseload_minutes(est_points, c)
         by[cid] = (c.n, _caseload_minutes(points, c), est, c.contact_overdue)
     empty = (0, 0.0, 0.0 if est_points is not None else None, 0)
+    tasks = Task.objects.all() if user is None else Task.objects.filter(access.kvp_visible_q(user, at="created_at"))
     overdue = dict(
-        Task.objects.filter(owner_id__in=ids, status=Task.Status.OPEN, deadline__lt=now, client__office_id=office_id)
+        tasks.filter(owner_id__in=ids, status=Task.Status.OPEN, deadline__lt=now, client__office_id=office_id)
         .values("owner_id")
         .annotate(n=Count("id"))
         .values_list("owner_id", "n")
@@ -342,7 +345,7 @@ def office_table(office_id: int, *, now: dt.datetime, today: dt.date) -> OfficeT
 def workload_page(*, user, office_id: int, plot: bool = True) -> WorkloadPage:
     office = require_office_leader(user, office_id)
     now, today = clock.now(), clock.today()
-    t = office_table(office.pk, now=now, today=today)
+    t = office_table(office.pk, now=now, today=today, user=user)
     ids = [r.staff.pk for r in t.rows]
     shown = access.sees_team_figures(user, office.pk, len(ids))
     page = WorkloadPage(
@@ -389,7 +392,8 @@ def own_workload(*, user) -> OwnWorkload:
         wp = _weights(facts, points)
         we = _weights(facts, est.points()) if est else None
         overdue = Task.objects.filter(
-            owner=staff, status=Task.Status.OPEN, deadline__lt=now, client__office_id=office_id
+            access.kvp_visible_q(user, at="created_at"),
+            owner=staff, status=Task.Status.OPEN, deadline__lt=now, client__office_id=office_id,
         ).count()
         rows.append(
             CounsellorRow(
