@@ -15,11 +15,14 @@ part (a).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skreddersy.core import reference
 from skreddersy.insight import analysis, synthetic
@@ -40,18 +43,32 @@ TOL = {
     "figure_percent": 1.0,  # percentage points; Figure 1 bars are rounded to whole percent
 }
 
+# The study's variables in the reader's language (the report is built per language: see ``cached``)
 LABELS = {
-    "individualisation": "Individualisering av aktivitetskrav",
-    "performance_management": "Mål- og tiltaksstyring",
-    "workload": "Arbeidsbelastning",
-    "caseload": "Bruker-veileder-ratio",
-    "office_size": "Kontorstørrelse",
-    "employer": "Tilsettingsforhold (1 = statlig)",
-    "measure_knowledge": "Tiltakskunnskap",
-    "requirements_effective": "Aktivitetskrav effektivt?",
-    "gender": "Kjønn (1 = mann)",
-    "age": "Alder",
+    "individualisation": gettext_lazy("Individualisering av aktivitetskrav"),
+    "performance_management": gettext_lazy("Mål- og tiltaksstyring"),
+    "workload": gettext_lazy("Arbeidsbelastning"),
+    "caseload": gettext_lazy("Bruker-veileder-ratio"),
+    "office_size": gettext_lazy("Kontorstørrelse"),
+    "employer": gettext_lazy("Tilsettingsforhold (1 = statlig)"),
+    "measure_knowledge": gettext_lazy("Tiltakskunnskap"),
+    "requirements_effective": gettext_lazy("Aktivitetskrav effektivt?"),
+    "gender": gettext_lazy("Kjønn (1 = mann)"),
+    "age": gettext_lazy("Alder"),
 }
+
+
+def labels() -> dict[str, str]:
+    """``LABELS`` as plain text in the active language (for the analysis engine and SPSS files)."""
+    return {k: str(v) for k, v in LABELS.items()}
+
+
+def _table2(model: str) -> str:
+    return _("Tabell 2, modell %(number)s") % {"number": model[-1]}
+
+
+def _beta(variable: str) -> str:
+    return _("beta %(variable)s") % {"variable": LABELS.get(variable, variable)}
 
 
 @dataclass
@@ -97,6 +114,13 @@ class ReplicationReport:
     @property
     def flagged(self) -> list[Row]:
         return [r for r in self.rows if r.flagged]
+
+    @property
+    def cited_title(self) -> tuple[str, str, str]:
+        """The citation as (authors and year, the article's title, the rest): the title is quoted in
+        its Norwegian original, so the page marks it as Norwegian (``lang="nb"``) for screen readers."""
+        m = re.match(r"(.*?\(\d{4}\)\. )(.+?)( \(.*)?$", self.citation)
+        return (m.group(1), m.group(2), m.group(3) or "") if m else ("", self.citation, "")
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{
@@ -156,7 +180,7 @@ def study_models(study: dict) -> list[tuple[str, list[str]]]:
 def study_blocks(study: dict) -> list[list[str]]:
     seen: list[str] = []
     blocks = []
-    for _, preds in study_models(study):
+    for _model, preds in study_models(study):
         blocks.append([p for p in preds if p not in seen])
         seen += blocks[-1]
     return blocks
@@ -186,7 +210,7 @@ def rounding_ranges(r: pd.DataFrame, study: dict, draws: int = 400, seed: int = 
     k = len(r)
     base = r.to_numpy()
     values: dict[tuple[str, str], list[float]] = {}
-    for _ in range(draws):
+    for _draw in range(draws):
         e = np.tril(rng.uniform(-0.0005, 0.0005, (k, k)), -1)
         rp = pd.DataFrame(base + e + e.T, index=r.index, columns=r.columns)
         for m, fit in _summary_fits(rp, study).items():
@@ -234,29 +258,33 @@ def _part_a(study: dict, r: pd.DataFrame):
         corrected = _summary_fits(rc, study)
     rows = []
     for m, fit in fits.items():
-        section = f"Tabell 2, modell {m[-1]}"
+        section = _table2(m)
         for v, pub in t2[m].items():
             is_r2 = v == "adj_r2"
             got = fit.adj_r2 if is_r2 else fit.betas[v]
-            row = Row("a", section, "justert R²" if is_r2 else f"beta {LABELS.get(v, v)}", pub, got,
+            row = Row("a", section, _("justert R²") if is_r2 else _beta(v), pub, got,
                       TOL["summary_adj_r2"] if is_r2 else TOL["summary_beta"])
             if row.flagged:
                 lo, hi = ranges[(m, v)]
                 notes = []
+                span = {"low": f"{lo:.3f}", "high": f"{hi:.3f}"}
                 if lo - 0.0005 <= pub <= hi + 0.0005:
-                    notes.append(f"innenfor avrundingen av de trykte korrelasjonene (spenn {lo:.3f} til {hi:.3f})")
+                    notes.append(_("innenfor avrundingen av de trykte korrelasjonene (spenn %(low)s til %(high)s)") % span)
                 else:
-                    notes.append(f"ikke forklart av avrunding i korrelasjonene (spenn {lo:.3f} til {hi:.3f})")
+                    notes.append(_("ikke forklart av avrunding i korrelasjonene (spenn %(low)s til %(high)s)") % span)
                 if misprint:
                     alt = corrected[m].adj_r2 if is_r2 else corrected[m].betas[v]
                     tol = row.tolerance
-                    verdict = "innenfor toleransen" if abs(alt - pub) <= tol else f"differanse {alt - pub:+.3f}"
+                    verdict = (_("innenfor toleransen") if abs(alt - pub) <= tol
+                               else _("differanse %(difference)s") % {"difference": f"{alt - pub:+.3f}"})
                     notes.append(
-                        f"vedleggets r({misprint['a']}, {misprint['b']}) = {misprint['printed']:+.3f} ser ut til å ha feil "
-                        f"fortegn: med {-misprint['printed']:+.3f} blir verdien {alt:.3f} ({verdict})"
+                        _("vedleggets r(%(a)s, %(b)s) = %(printed)s ser ut til å ha feil fortegn: med %(flipped)s blir "
+                          "verdien %(value)s (%(verdict)s)")
+                        % {"a": misprint["a"], "b": misprint["b"], "printed": f"{misprint['printed']:+.3f}",
+                           "flipped": f"{-misprint['printed']:+.3f}", "value": f"{alt:.3f}", "verdict": verdict}
                     )
                 if not is_r2 and len(fit.predictors) > 1 and not misprint:
-                    notes.append("mulig ulik N: regresjonen bruker trolig listvis utvalg, vedlegget parvise korrelasjoner")
+                    notes.append(_("mulig ulik N: regresjonen bruker trolig listvis utvalg, vedlegget parvise korrelasjoner"))
                 row.diagnosis = "; ".join(notes)
             rows.append(row)
     return rows, fits, corrected, misprint
@@ -267,63 +295,71 @@ def _part_b(study: dict, data: synthetic.SyntheticData, a_rows: list[Row], mispr
     df = data.study
     rows: list[Row] = []
     a_flag = {(r.section, r.quantity): r for r in a_rows}
-    desc = analysis.describe(df, list(LABELS), labels=LABELS)
+    names = labels()
+    desc = analysis.describe(df, list(names), labels=names)
+    table1, figure1 = _("Tabell 1"), _("Figur 1")
     for name in ("individualisation", "performance_management", "workload", "caseload", "office_size",
                  "measure_knowledge", "requirements_effective", "age"):
         s = desc[name]
-        rows.append(Row("b", "Tabell 1", f"snitt {LABELS[name]}", v[name]["published_mean"], s.mean,
-                        TOL["synthetic_mean"]))
-        row = Row("b", "Tabell 1", f"sd {LABELS[name]}", v[name]["published_sd"], s.sd, TOL["synthetic_sd"])
+        rows.append(Row("b", table1, _("snitt %(variable)s") % {"variable": names[name]}, v[name]["published_mean"],
+                        s.mean, TOL["synthetic_mean"]))
+        row = Row("b", table1, _("sd %(variable)s") % {"variable": names[name]}, v[name]["published_sd"], s.sd,
+                  TOL["synthetic_sd"])
         if row.flagged and name == "individualisation":
-            row.diagnosis = "Figur 1s avrundede søyler tillater ikke sd 0,89 sammen med snitt 2,80"
+            row.diagnosis = _("Figur 1s avrundede søyler tillater ikke sd 0,89 sammen med snitt 2,80")
         rows.append(row)
-    rows.append(Row("b", "Tabell 1", "andel kommunalt tilsatt", v["employer"]["published_share_municipal"],
+    rows.append(Row("b", table1, _("andel kommunalt tilsatt"), v["employer"]["published_share_municipal"],
                     1 - desc["employer"].mean, TOL["synthetic_share"]))
-    rows.append(Row("b", "Tabell 1", "andel kvinner", v["gender"]["published_share_women"], 1 - desc["gender"].mean,
+    rows.append(Row("b", table1, _("andel kvinner"), v["gender"]["published_share_women"], 1 - desc["gender"].mean,
                     TOL["synthetic_share"]))
     fig = study["figure_1_individualisation_distribution_percent"]
     pct = desc["individualisation"].percentages()
     for k in sorted(x for x in fig if x.isdigit()):
-        rows.append(Row("b", "Figur 1", f"prosent svar {k}", float(fig[k]), pct.get(int(k), 0.0), TOL["figure_percent"]))
+        rows.append(Row("b", figure1, _("prosent svar %(answer)s") % {"answer": k}, float(fig[k]),
+                        pct.get(int(k), 0.0), TOL["figure_percent"]))
     items = data.items
     pm = analysis.reliability(items, synthetic.STUDY_INDICES[0])
     wl = analysis.reliability(items, synthetic.STUDY_INDICES[1], published_alpha=v["workload"]["cronbach_alpha"])
-    rows.append(Row("b", "Indekser", "inter-item r mål- og tiltaksstyring", v["performance_management"]["inter_item_correlation"],
-                    pm.mean_inter_item_r, TOL["synthetic_alpha"]))
-    rows.append(Row("b", "Indekser", "Cronbachs alpha arbeidsbelastning", v["workload"]["cronbach_alpha"], wl.alpha,
+    rows.append(Row("b", _("Indekser"), _("inter-item r mål- og tiltaksstyring"),
+                    v["performance_management"]["inter_item_correlation"], pm.mean_inter_item_r, TOL["synthetic_alpha"]))
+    rows.append(Row("b", _("Indekser"), _("Cronbachs alpha arbeidsbelastning"), v["workload"]["cronbach_alpha"], wl.alpha,
                     TOL["synthetic_alpha"]))
     order = list(data.target.index)
     corr = analysis.correlations(df, order, method="listwise")
     for i, a in enumerate(order):
         for b in order[:i]:
-            row = Row("b", "Vedleggstabell 1", f"r({a}, {b})", float(data.target.loc[a, b]), float(corr.r.loc[a, b]),
+            row = Row("b", _("Vedleggstabell 1"), f"r({a}, {b})", float(data.target.loc[a, b]), float(corr.r.loc[a, b]),
                       TOL["synthetic_corr"])
             if row.flagged:
-                row.diagnosis = ("diskretisering til få svarkategorier demper korrelasjoner; kalibreringen nådde "
-                                 f"{data.max_abs_error:.3f}")
+                row.diagnosis = (_("diskretisering til få svarkategorier demper korrelasjoner; kalibreringen nådde "
+                                   "%(error)s") % {"error": f"{data.max_abs_error:.3f}"})
             rows.append(row)
-    reg = analysis.hierarchical_ols(df, "individualisation", study_blocks(study), labels=LABELS)
+    reg = analysis.hierarchical_ols(df, "individualisation", study_blocks(study), labels=names)
     t2 = study["table_2_standardized_ols"]
-    for blk, (m, _) in zip(reg.blocks, study_models(study), strict=True):
-        section = f"Tabell 2, modell {m[-1]}"
+    for blk, (m, _predictors) in zip(reg.blocks, study_models(study), strict=True):
+        section = _table2(m)
         for var, pub in t2[m].items():
             is_r2 = var == "adj_r2"
             got = blk.adj_r2 if is_r2 else blk.beta(var)
-            quantity = "justert R²" if is_r2 else f"beta {LABELS.get(var, var)}"
+            quantity = _("justert R²") if is_r2 else _beta(var)
             row = Row("b", section, quantity, pub, got, TOL["synthetic_adj_r2"] if is_r2 else TOL["synthetic_beta"])
             if row.flagged:
                 a = a_flag.get((section, quantity))
                 if a is not None and a.flagged:
-                    row.diagnosis = (f"arvet fra del a: korrelasjonsmatrisen gir selv {a.reproduced:.3f}"
-                                     + (f" (trykkfeil i r({misprint['a']}, {misprint['b']})?)" if misprint else ""))
+                    inherited = {"value": f"{a.reproduced:.3f}"}
+                    if misprint:
+                        row.diagnosis = _("arvet fra del a: korrelasjonsmatrisen gir selv %(value)s (trykkfeil i "
+                                          "r(%(a)s, %(b)s)?)") % (inherited | {"a": misprint["a"], "b": misprint["b"]})
+                    else:
+                        row.diagnosis = _("arvet fra del a: korrelasjonsmatrisen gir selv %(value)s") % inherited
                 elif a is not None and abs(got - a.reproduced) > row.tolerance:
-                    row.diagnosis = (f"utvalgsvariasjon/diskretisering: del a gir {a.reproduced:.3f}, de syntetiske "
-                                     f"dataene {got:.3f}")
+                    row.diagnosis = (_("utvalgsvariasjon/diskretisering: del a gir %(part_a)s, de syntetiske dataene "
+                                       "%(synthetic)s") % {"part_a": f"{a.reproduced:.3f}", "synthetic": f"{got:.3f}"})
                 else:
-                    row.diagnosis = "diskretisering og avrunding av syntetiske svar"
+                    row.diagnosis = _("diskretisering og avrunding av syntetiske svar")
             rows.append(row)
     try:
-        ml = analysis.random_intercept(df, "individualisation", reg.final.predictors, labels=LABELS)
+        ml = analysis.random_intercept(df, "individualisation", reg.final.predictors, labels=names)
     except analysis.AnalysisError:
         ml = None
     return rows, desc, corr, reg, wl, ml
@@ -352,16 +388,17 @@ def replicate(seed: int = 2021, matrix: str = "printed") -> ReplicationReport:
     notes = []
     if misprint:
         notes.append(
-            f"Diagnose: vedleggets korrelasjon mellom {misprint['a']} og {misprint['b']} er trykt som "
-            f"{misprint['printed']:+.3f}. Med motsatt fortegn reproduseres Tabell 2 med {misprint['misses']} avvik "
-            f"(mot {misprint['misses_as_printed']} med matrisen som trykt). Teksten sier at statlig tilsatte "
-            "individualiserer mer, noe som passer med positivt fortegn."
+            _("Diagnose: vedleggets korrelasjon mellom %(a)s og %(b)s er trykt som %(printed)s. Med motsatt fortegn "
+              "reproduseres Tabell 2 med %(misses)s avvik (mot %(misses_as_printed)s med matrisen som trykt). Teksten "
+              "sier at statlig tilsatte individualiserer mer, noe som passer med positivt fortegn.")
+            % {"a": misprint["a"], "b": misprint["b"], "printed": f"{misprint['printed']:+.3f}",
+               "misses": misprint["misses"], "misses_as_printed": misprint["misses_as_printed"]}
         )
     if matrix == "corrected" and misprint:
-        notes.append("De syntetiske dataene er kalibrert mot den korrigerte matrisen (diagnostisert fortegn rettet); "
-                     "del b sammenlignes fortsatt med verdiene slik de er trykt.")
+        notes.append(_("De syntetiske dataene er kalibrert mot den korrigerte matrisen (diagnostisert fortegn rettet); "
+                       "del b sammenlignes fortsatt med verdiene slik de er trykt."))
     else:
-        notes.append("De syntetiske dataene er kalibrert mot matrisen slik den er trykt, ikke mot den korrigerte.")
+        notes.append(_("De syntetiske dataene er kalibrert mot matrisen slik den er trykt, ikke mot den korrigerte."))
     return ReplicationReport(
         citation=study["citation"].split(" Full text")[0], n=study["design"]["analysed_n"], rows=a_rows + b_rows,
         summary_models=fits, corrected_models=corrected, misprint=misprint, synthetic=data, descriptives=desc,
@@ -418,16 +455,17 @@ def study_context():
     for it in inst["items"]:
         pts = scales[it["scale"]]["points"]
         specs[it["key"]] = analysis.ItemSpec(it["key"], min(pts), max(pts), bool(it.get("reverse")), it["text"])
-    indices = [analysis.IndexSpec(ix["key"], tuple(specs[k] for k in ix["items"]), None, LABELS.get(ix["key"], ix["key"]))
+    names = labels()
+    indices = [analysis.IndexSpec(ix["key"], tuple(specs[k] for k in ix["items"]), None, names.get(ix["key"], ix["key"]))
                for ix in inst.get("indices", [])]
-    labels = {k: s.label for k, s in specs.items()} | dict(BACKGROUND_LABELS) | LABELS
+    all_labels = {k: s.label for k, s in specs.items()} | dict(BACKGROUND_LABELS) | names
     vlabels = {it["key"]: dict(enumerate(scales[it["scale"]]["labels_no"])) for it in inst["items"]}
     vlabels |= {k: value_labels(k) for k in CODINGS}
     vlabels["individualisation"] = vlabels["ind_tailored"]
 
     ctx = SurveyContext(survey=None, items=[], item_specs=specs, indices=indices,
                         published_alpha={ix["key"]: ix.get("published_alpha") for ix in inst.get("indices", [])},
-                        labels=labels, value_labels=vlabels)
+                        labels=all_labels, value_labels=vlabels)
     ctx.__dict__["_item_keys"] = list(specs)
     return ctx
 

@@ -79,3 +79,31 @@ def test_replicate_command_prints_the_report(capsys):
     assert "AVVIK" in out and "feil fortegn" in out
     with pytest.raises(CommandError, match="Ukjent studie"):
         call_command("replicate", "no-such-study")
+
+
+def test_the_report_is_built_in_the_readers_language_with_the_same_numbers(rep):
+    """Row labels, diagnoses and notes come in the language the reader chose (English, nynorsk),
+    and the cache keeps one report per language: the numbers are those of the bokmål report."""
+    from django.utils import translation
+
+    reports = {}
+    for lang in ("en", "nn"):
+        with translation.override(lang):
+            reports[lang] = replication.cached(seed=2021)
+    en, nn = reports["en"], reports["nn"]
+    for other in (en, nn):
+        assert [(r.part, r.published, r.reproduced, r.flagged) for r in other.rows] == [
+            (r.part, r.published, r.reproduced, r.flagged) for r in rep.rows]
+    assert {r.section for r in en.rows} == {"Table 1", "Figure 1", "Indices", "Appendix table 1", "Table 2, model 1",
+                                           "Table 2, model 2", "Table 2, model 3"}
+    assert {r.section for r in nn.rows} == {r.section for r in rep.rows} - {"Indekser"} | {"Indeksar"}
+    norwegian = {"og", "ikke", "ikkje", "av", "fra", "frå", "gir", "med", "til", "mot", "som", "er", "blir"}
+    english = [en.notes, [r.quantity for r in en.rows], [r.diagnosis for r in en.flagged]]
+    for text in (t for texts in english for t in texts):
+        assert not norwegian & set(text.lower().replace("(", " ").replace(")", " ").split()), text
+    assert en.notes[0].startswith("Diagnosis:") and "employer" in en.notes[0]
+    assert any("wrong sign" in r.diagnosis for r in en.flagged if r.part == "a")
+    assert any("forteikn" in r.diagnosis for r in nn.flagged if r.part == "a")
+    assert all(r.diagnosis for r in en.flagged) and all(r.diagnosis for r in nn.flagged)
+    with translation.override("en"):
+        assert replication.cached(seed=2021) is en  # computed once per language
