@@ -14,12 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from skreddersy import journal
-from skreddersy.clients.models import Client, KvpPeriod
+from skreddersy.clients.models import Client
 from skreddersy.clients.selectors import get_client
 from skreddersy.clients.services import load_client
 from skreddersy.core import audit, clock
@@ -69,17 +69,12 @@ def visible(user, client) -> Q:
 
 
 def _visible_over_clients(user) -> Q:
-    """The same rule over the meetings of many clients at once (the møteplan, the clash check), for
-    a staff member: the meeting's client has no KVP period the user does not follow that is open
-    or holds either of the meeting's times. Mirrors ``access.kvp_filter``, set-based; no query of
-    its own."""
-    staff = access.actor(user).staff
-    if staff is None:
-        return Q(pk__in=[])
-    others = KvpPeriod.objects.filter(client_id=OuterRef("client_id")).exclude(followers=staff.pk)
-    q = ~Exists(others.filter(end__isnull=True))
+    """The same rule over the meetings of many clients at once (the møteplan, "møter i dag", the
+    clash check): the meeting's client has no KVP period the user does not follow that is open or
+    holds either of the meeting's times (the policy's set-based rule on each time)."""
+    q = Q()
     for at in MEETING_TIMES:
-        q &= ~Exists(others.filter(start__lte=OuterRef(at), end__gt=OuterRef(at)))
+        q &= access.kvp_visible_q(user, at=at)
     return q
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BooleanField, Expression, Q
 from django.utils.translation import gettext as _
 
 from skreddersy.core import audit, languages
@@ -367,22 +367,71 @@ def kvp_visible_q(user, *, client_field: str = "client", at: str | None = "creat
     workload figures): keeps a row unless its client (``client_field``, a path to the client's id
     from the row; ``"pk"`` on Client itself) has an open KVP the user does not follow, or its time
     (``at``; None: the open rule only) lies inside [start, end) of an ended KVP the user did not
-    follow. Correlated EXISTS subqueries on KvpPeriod (indexed by client), no query of its own.
-    A client is not restricted on their own rows and sees no one else's."""
+    follow. One correlated NOT EXISTS on KvpPeriod (indexed by client), no query of its own.
+    A client is not restricted on their own rows and sees no one else's.
+
+    The condition is ``kvp_hidden_sql``'s text around the row's two columns (``_KvpVisible``), not
+    an ORM subquery: the overview builds it some thirty times per request (every counter's
+    subqueries), and building and compiling an ``Exists`` with an excluded many-to-many each time
+    cost more CPU than the rest of the request together (84 against 32 ms per JSON overview at
+    national scale); the SQL the database runs is the same."""
     a = actor(user)
     if a.is_client:
         return Q(**{client_field: a.client_id})
     if a.staff is None:
         return Q(pk__in=[])
-    from django.db.models import Exists, OuterRef
+    from django.db.models import F
+
+    return Q(_KvpVisible(F(client_field), None if at is None else F(at), staff_id=a.staff.pk))
+
+
+def _kvp_condition(client_sql: str, at_sql: str | None) -> str:
+    """The SQL of the KVP rule around a row's client id and time (already compiled), with one
+    parameter: the reader's staff id. True for the rows the reader may see."""
+    from django.db import connection
 
     from skreddersy.clients.models import KvpPeriod
 
-    others = KvpPeriod.objects.filter(client_id=OuterRef(client_field)).exclude(followers=a.staff.pk)
-    held = Q(end__isnull=True)
-    if at is not None:
-        held |= Q(start__lte=OuterRef(at), end__gt=OuterRef(at))
-    return ~Q(Exists(others.filter(held)))
+    q = connection.ops.quote_name
+    kvp = q(KvpPeriod._meta.db_table)
+    through = KvpPeriod.followers.through
+    fol = q(through._meta.db_table)
+    fol_kvp = q(through._meta.get_field("kvpperiod").column)
+    fol_staff = q(through._meta.get_field("staffmember").column)
+    held = f"_kvp.{q('end')} IS NULL"
+    if at_sql is not None:
+        held = f"({held} OR (_kvp.{q('start')} <= {at_sql} AND _kvp.{q('end')} > {at_sql}))"
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {kvp} _kvp WHERE _kvp.client_id = {client_sql} AND {held}"
+        f" AND NOT EXISTS (SELECT 1 FROM {fol} _kvpf WHERE _kvpf.{fol_kvp} = _kvp.id AND _kvpf.{fol_staff} = %s))"
+    )
+
+
+class _KvpVisible(Expression):
+    """A boolean expression (usable in ``filter``, ``Q``, ``Count(filter=...)`` and ``~``): the KVP
+    rule on the row's client id and time, compiled from ``_kvp_condition`` with the columns as
+    Django resolves them in the statement at hand (aliases in subqueries included)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, client, at, *, staff_id: int):
+        super().__init__(output_field=BooleanField())
+        self.client, self.at, self.staff_id = client, at, staff_id
+
+    def get_source_expressions(self):
+        return [self.client] if self.at is None else [self.client, self.at]
+
+    def set_source_expressions(self, exprs):
+        self.client = exprs[0]
+        self.at = exprs[1] if len(exprs) > 1 else None
+
+    def as_sql(self, compiler, connection):
+        client_sql, client_params = compiler.compile(self.client)
+        at_sql, at_params = (None, []) if self.at is None else compiler.compile(self.at)
+        # the time's parameters (none for a column) come before the staff id, in text order
+        params = [*client_params, *at_params, *(at_params if at_sql is not None else []), self.staff_id]
+        return _kvp_condition(client_sql, at_sql), params
 
 
 def kvp_hidden_sql(user, *, client_col: str, at_col: str | None) -> tuple[str, list]:
@@ -394,24 +443,7 @@ def kvp_hidden_sql(user, *, client_col: str, at_col: str | None) -> tuple[str, l
         return f"{client_col} = %s", [a.client_id]
     if a.staff is None:
         return "1 = 0", []
-    from django.db import connection
-
-    from skreddersy.clients.models import KvpPeriod
-
-    q = connection.ops.quote_name
-    kvp = q(KvpPeriod._meta.db_table)
-    through = KvpPeriod.followers.through
-    fol = q(through._meta.db_table)
-    fol_kvp = q(through._meta.get_field("kvpperiod").column)
-    fol_staff = q(through._meta.get_field("staffmember").column)
-    held = f"k.{q('end')} IS NULL"
-    if at_col is not None:
-        held = f"({held} OR (k.{q('start')} <= {at_col} AND k.{q('end')} > {at_col}))"
-    statement = (
-        f"NOT EXISTS (SELECT 1 FROM {kvp} k WHERE k.client_id = {client_col} AND {held}"
-        f" AND NOT EXISTS (SELECT 1 FROM {fol} kf WHERE kf.{fol_kvp} = k.id AND kf.{fol_staff} = %s))"
-    )
-    return statement, [a.staff.pk]
+    return _kvp_condition(client_col, at_col), [a.staff.pk]
 
 
 def may_run_kvp(user, client) -> bool:
