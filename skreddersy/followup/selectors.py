@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from skreddersy.clients.models import Client, NeedsMapping
 from skreddersy.clients.selectors import get_client
 from skreddersy.core import audit, clock, reference
-from skreddersy.core.errors import AccessDenied, NotFound
+from skreddersy.core.errors import AccessDenied, Hidden, NotFound
 from skreddersy.core.models import Role
 from skreddersy.followup import meetings, notices, periods, ratings
 from skreddersy.followup.models import (
@@ -792,11 +792,12 @@ def notes_page(*, user, client_id: int, offset: int = 0, limit: int = 20) -> tup
 
 def tasks(*, user, client_id: int, include_closed: bool = False, nav: bool = False) -> list[Task]:
     """Open (or all) tasks. Tasks are Nav's: a client sees none, or with ``nav=True`` (the API's
-    task list, a Nav endpoint) is refused."""
+    task list, a Nav endpoint) is refused. A task made while a KVP the user does not follow held
+    the client is the KVP's (the KVP rule, by when it was made), as in the task inbox."""
     client = get_client(user=user, client_id=client_id, what="oppgaver", nav=nav)
     if not access.sees_internal_notes(user):
         return []
-    qs = Task.objects.filter(client=client).select_related("owner")
+    qs = Task.objects.filter(access.kvp_filter(user, client, at="created_at"), client=client).select_related("owner")
     if not include_closed:
         qs = qs.filter(status=Task.Status.OPEN)
     return list(qs.order_by("deadline"))
@@ -806,7 +807,9 @@ def get_task(*, user, task_id: int) -> Task:
     t = Task.objects.select_related("client").filter(pk=task_id).first()
     if t is None or not access.sees_internal_notes(user):
         raise NotFound("Fant ikke oppgaven.")
-    get_client(user=user, client_id=t.client_id, what="oppgave")
+    client = get_client(user=user, client_id=t.client_id, what="oppgave")
+    if not Task.objects.filter(access.kvp_filter(user, client, at="created_at"), pk=t.pk).exists():
+        raise Hidden("Fant ikke oppgaven.")  # the KVP's: answered as a missing task
     return t
 
 

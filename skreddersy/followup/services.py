@@ -18,7 +18,7 @@ from skreddersy.clients.models import Client, KvpPeriod
 from skreddersy.clients.services import load_client
 from skreddersy.core import audit, clock, stored_text
 from skreddersy.core.audit import audited_write
-from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from skreddersy.core.errors import AccessDenied, Conflict, Hidden, InvalidInput, NotFound
 from skreddersy.core.models import OfficeMembership
 from skreddersy.followup import overview, rules, triage
 from skreddersy.followup.models import (
@@ -92,6 +92,14 @@ def _message(value) -> Message:
 
 def _task(value) -> Task:
     return _load(Task, value, "Fant ikke oppgaven.", "client")
+
+
+def _require_task_seen(user, task: Task) -> None:
+    """A task made while a KVP the user does not follow held the client is the KVP's (the KVP rule,
+    as in the task inbox): answered as a missing task; the caller's ``audited_write`` records the
+    refusal."""
+    if not Task.objects.filter(access.kvp_filter(user, task.client, at="created_at"), pk=task.pk).exists():
+        raise Hidden("Fant ikke oppgaven.")
 
 
 def _assessment(value, client_id: int, field: str = "assessment") -> WorkCapacityAssessment | None:
@@ -756,6 +764,7 @@ def complete_task(*, user, task: Task | int) -> Task:
     task = _task(task)
     with audited_write(user, task.client_id, "oppgave: utført") as a:
         access.require_nav(user, task.client, what="oppgave: utført")
+        _require_task_seen(user, task)
         if task.status != Task.Status.OPEN:
             raise Conflict(_("Oppgaven er ikke åpen."), field="status")
         now = clock.now()
@@ -775,6 +784,7 @@ def reopen_task(*, user, task: Task | int) -> Task:
     task = _task(task)
     with audited_write(user, task.client_id, "oppgave: gjenåpnet") as a:
         access.require_nav(user, task.client, what="oppgave: gjenåpnet")
+        _require_task_seen(user, task)
         n = Task.objects.filter(pk=task.pk, status=Task.Status.DONE).update(status=Task.Status.OPEN, done_at=None)
         if n == 0:
             raise Conflict(_("Oppgaven er ikke markert som utført."), field="status")
@@ -791,6 +801,7 @@ def reassign_task(*, user, task: Task | int, to: int, note: str = "") -> Task:
     task = _task(task)
     with audited_write(user, task.client_id, "oppgave: overført") as a:
         access.require_nav(user, task.client, what="oppgave: overført")
+        _require_task_seen(user, task)
         if task.status != Task.Status.OPEN:
             raise Conflict(_("Bare åpne oppgaver kan overføres."), field="status")
         note = (note or "").strip()
