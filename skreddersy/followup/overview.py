@@ -301,31 +301,39 @@ def status_q(key: str, *, user, now: dt.datetime, today: dt.date, standards: con
     (the KVP rule). The counter and the filter use this same condition, so a counter is always
     the number of rows its filter returns. ``standards``: the offices' contact standards, for
     "over_contact_standard"."""
-    open_tasks = open_tasks_qs(user).filter(client_id=OuterRef("pk"))
-    live = _live_activities(user).filter(client_id=OuterRef("pk"))
-    open_draft = NeedsDecision.objects.filter(
-        client_id=OuterRef("pk"), status__in=(NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL))
+    # the subqueries are built only for the keys that use them: building one is most of a counter's
+    # cost (the counters build all twelve on every overview request)
+    def open_tasks():
+        return open_tasks_qs(user).filter(client_id=OuterRef("pk"))
+
+    def live():
+        return _live_activities(user).filter(client_id=OuterRef("pk"))
+
+    def open_draft():
+        return NeedsDecision.objects.filter(
+            client_id=OuterRef("pk"), status__in=(NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL))
+
     if key == "awaiting_nav":
         return Q(Exists(awaiting_threads(user).filter(client_id=OuterRef("pk"))))
     if key == "awaiting_client":
         # a thread whose newest message is Nav's: the client has not answered yet
         return Q(Exists(awaiting_threads(user, nav=False).filter(client_id=OuterRef("pk"))))
     if key == "overdue":
-        return Q(Exists(open_tasks.filter(deadline__lt=now)))
+        return Q(Exists(open_tasks().filter(deadline__lt=now)))
     if key == "deadline_7":
-        return Q(Exists(open_tasks.filter(deadline__gte=now, deadline__lte=now + dt.timedelta(days=7))))
+        return Q(Exists(open_tasks().filter(deadline__gte=now, deadline__lte=now + dt.timedelta(days=7))))
     if key == "expired_activity":
-        return Q(Exists(live.filter(end_date__lt=today)))
+        return Q(Exists(live().filter(end_date__lt=today)))
     if key == "requirement_unapproved":
-        return Q(Exists(live.filter(is_requirement=True, client_approved_at__isnull=True)))
+        return Q(Exists(live().filter(is_requirement=True, client_approved_at__isnull=True)))
     if key == "no_contact_90":
         return Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=now - dt.timedelta(days=NO_CONTACT_DAYS))
     if key == "new_or_unassigned":
         return Q(counsellor__isnull=True) | Q(created_at__gte=now - dt.timedelta(days=NEW_CLIENT_DAYS))
     if key == "needs_decision":
-        return Q(need_group="") & ~Q(Exists(open_draft))
+        return Q(need_group="") & ~Q(Exists(open_draft()))
     if key == "draft_decision":
-        return Q(Exists(open_draft))
+        return Q(Exists(open_draft()))
     if key == "assessment_due":
         return Q(assessment_due__lte=today + ASSESSMENT_DUE_WITHIN)
     if key == "over_contact_standard":
