@@ -154,6 +154,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # statements that run on every request (core.sql.cursor) bind on the server and are
     # prepared by psycopg from their fifth use on a connection, so PostgreSQL plans them once.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # No JIT compilation of queries (docs/decisions/0045): the overview's counters are one statement
+    # whose estimated cost passes jit_above_cost, and compiling it took 0.5-2 s on every request
+    # while running it takes 30 ms. Short, many, interactive queries gain nothing from JIT.
+    # SKREDDERSY_PG_JIT=on keeps the server's setting (for the analysts' long statements, say).
+    if os.environ.get("SKREDDERSY_PG_JIT", "off").strip().lower() != "on":
+        _opts = DATABASES["default"]["OPTIONS"]
+        _opts["options"] = " ".join(filter(None, [_opts.get("options", ""), "-c jit=off"]))
 
 AUTH_USER_MODEL = "core.User"
 PASSWORD_HASHERS = [
