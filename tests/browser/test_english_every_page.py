@@ -129,8 +129,6 @@ CLIENT_DOCUMENTS = {"decision_letter", "decision_letter_pdf", "notice_letter"}
 # Pages known to carry Norwegian product text still (issue 19 stays open for them); the list only
 # shrinks: the test fails when one of them is all English, so it must then leave the list.
 KNOWN_NORWEGIAN = {
-    "work_fidelity": "the IPS fidelity scale's item names are shown in their Norwegian wording",
-    "insight_answer": "the survey scales' answer labels are the published Norwegian wording, not yet marked lang=nb",
     "client_home": "a formal notice's letter is stored in Norwegian as sent (the counsellor's text, part 3), and the "
     "detector does not match the page's rendering of it to the stored text",
 }
