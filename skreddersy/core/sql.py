@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from contextlib import contextmanager
 
+from django.db.models import BooleanField, Expression
+
 
 @contextmanager
 def cursor(connection):
@@ -69,3 +71,50 @@ def instance(connection, model, values):
             value = conv(value, col, connection)
         out.append(value)
     return model.from_db(connection.alias, [f.attname for f in fields], out)
+
+
+def time_param(connection, value):
+    """A date or timestamp as a parameter of a hand-written statement, as the ORM would pass it
+    (on SQLite: the stored UTC text; PostgreSQL takes the value itself)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return connection.ops.adapt_datefield_value(value)
+
+
+class Fragment(Expression):
+    """A hand-written SQL condition (or value) around columns of the statement it is used in,
+    for ORM querysets on hot paths: ``filter``, ``Q``, ``~Q``, ``Count(filter=...)``,
+    ``annotate`` and ``order_by`` take it like any expression.
+
+    ``render`` gets the compiled SQL of each named column (``F`` paths, resolved as Django
+    resolves them in the statement at hand, aliases in subqueries included) and returns
+    ``(sql, params)``. Building a correlated ``Exists`` with the ORM and compiling it costs far
+    more CPU than the database spends running it when a page builds dozens of them on every
+    request (the overview's counters); this costs a string format. The columns must compile
+    without parameters (plain columns)."""
+
+    def __init__(self, render, output_field=None, **columns):
+        super().__init__(output_field=output_field or BooleanField())
+        self.render = render
+        self.names = tuple(columns)
+        self.columns = [columns[n] for n in self.names]
+
+    def get_source_expressions(self):
+        return list(self.columns)
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        cols = {}
+        for name, col in zip(self.names, self.columns, strict=True):
+            col_sql, col_params = compiler.compile(col)
+            if col_params:
+                raise ValueError(f"sql.Fragment: column {name!r} compiles with parameters")
+            cols[name] = col_sql
+        text, params = self.render(cols)
+        return f"({text})", list(params)

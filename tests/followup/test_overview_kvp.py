@@ -27,7 +27,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from skreddersy.clients.models import KvpPeriod
@@ -261,9 +261,20 @@ def _without_what_they_may_not_see(staff, clients) -> None:
         k.delete()
 
 
+# A thread the reader sees whose newest message they do not (written inside a KVP they did not
+# follow): its stored flag tells of that message, so who is awaited comes from the newest message
+# they do see. Random worlds rarely hold this; these two always do.
+_HIDDEN_NEWEST = [{
+    "counsellor": "state", "kvp": {"ended": {"m1"}, "open": None}, "tasks": [], "activities": [], "meetings": [],
+    "threads": [{"at": 0, "flag": False, "messages": messages}],
+} for messages in ([(0, False), (2, True)],  # the flag says awaiting Nav; what they see, the client
+                   [(0, True), (2, False)])]  # the flag says awaiting the client; what they see, Nav
+
+
 @pytest.mark.django_db
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=st.lists(client_st, min_size=1, max_size=4))
+@example(specs=_HIDDEN_NEWEST)
 def test_no_figure_tells_of_a_kvp_the_reader_does_not_follow(specs):
     with f.rolled_back():
         office = f.office(f.county())
