@@ -600,6 +600,20 @@ def send_message(*, user, thread: Thread | int, body: str, minutes: int | None =
     return msg
 
 
+def _answers_the_municipality(user, thread: Thread) -> bool:
+    """A municipal employee's reply to a client's message routed to the municipal services is the
+    municipality's record too (sosialtjenesteloven § 44; decision 0044): the reply answers the
+    newest message the client wrote in the thread. A state employee's reply is the joint follow-up's
+    (state staff do no social-services work), as is any reply to a message not routed there."""
+    from skreddersy.core.records import RecordSide
+
+    if access.actor(user).employer != RecordSide.MUNICIPAL:
+        return False
+    newest = (Message.objects.filter(thread=thread, from_client=True).order_by("-sent_at", "-id")
+              .values_list("route", flat=True).first())
+    return newest == Message.Route.MUNICIPAL
+
+
 def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
     now = clock.now()
     msg = Message(thread=thread, sender=user, from_client=from_client, body=body.strip(), sent_at=now)
@@ -610,6 +624,8 @@ def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
         msg.read_by_nav_at = now
     kvp = _running_kvp(thread.client_id)
     if kvp is not None:  # during a KVP the dialogue is the municipality's (seen by its followers only)
+        msg.route = Message.Route.MUNICIPAL
+    elif not from_client and _answers_the_municipality(user, thread):
         msg.route = Message.Route.MUNICIPAL
     msg.category = Message.category_for(msg.route)
     msg.save()

@@ -103,7 +103,8 @@ def test_access_matrix_employer_consent_and_route(org, reader, consent, routes, 
             # whoever routes must still see it: the municipal side may always; state staff while they see it
             by = municipal if router == "municipal" or Message.objects.get(pk=msg.pk).route == "municipal" else state
             services.set_message_route(user=f.fresh_user(by), message=msg.pk, route=route)
-        plain = services.send_message(user=f.fresh_user(municipal), thread=thread.pk, body=PLAIN)
+        # an ordinary message after it: a state employee's reply is always the joint follow-up's
+        plain = services.send_message(user=f.fresh_user(state), thread=thread.pk, body=PLAIN)
         _consent(client, consent, org["b"], client.user)
         user = {"state": lambda: f.fresh_user(state), "municipal": lambda: f.fresh_user(municipal),
                 "self": lambda: f.fresh_user(client.user)}[reader]()
@@ -154,3 +155,37 @@ def test_the_database_keeps_the_category_with_the_route(routed):
         Message.objects.filter(pk=routed["msg"].pk).update(category=RecordCategory.FOLLOWUP)
     with pytest.raises(IntegrityError), transaction.atomic():
         Message.objects.filter(pk=routed["msg"].pk).update(route="followup")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(replier=st.sampled_from(["state", "municipal"]),
+       client_routes=st.lists(st.sampled_from(["", *Message.Route.values]), min_size=1, max_size=3))
+def test_a_reply_is_held_by_the_side_that_holds_what_it_answers(org, replier, client_routes):
+    """A municipal employee's reply to the client's newest message, routed to the municipal services,
+    is the municipality's record (decision 0044): state staff without consent see neither it nor
+    its journal line. A state employee's reply, or a reply to a message routed elsewhere, is the
+    joint follow-up's. The class: any sequence of client messages and routes, either employer."""
+    with f.rolled_back():
+        state = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="state")
+        municipal = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="municipal")
+        client = f.client(org["a"], state, login=True)
+        client_user = f.fresh_user(client.user)
+        thread = services.start_thread(user=client_user, client=client.pk, subject="Spørsmål", body=PLAIN)
+        for i, route in enumerate(client_routes):
+            msg = thread.messages.get() if i == 0 else services.send_message(user=client_user, thread=thread.pk,
+                                                                             body=f"{PLAIN} {i}")
+            if route:
+                services.set_message_route(user=f.fresh_user(municipal), message=msg.pk, route=route)
+        by = {"state": state, "municipal": municipal}[replier]
+        reply = services.send_message(user=f.fresh_user(by), thread=thread.pk, body="Svar fra Nav")
+        municipal_reply = replier == "municipal" and client_routes[-1] == Message.Route.MUNICIPAL
+        reply.refresh_from_db()
+        assert reply.category == (RecordCategory.MUNICIPAL_NOTES if municipal_reply else RecordCategory.FOLLOWUP)
+        assert set(JournalEntry.objects.filter(object_type="Message", object_id=reply.pk)
+                   .values_list("category", flat=True)) == {reply.category}
+        _thread, page = selectors.thread_messages(user=f.fresh_user(state), thread_id=thread.pk)
+        assert (reply.pk in [m.pk for m in page.items]) == (not municipal_reply)
+        _thread, page = selectors.thread_messages(user=f.fresh_user(municipal), thread_id=thread.pk)
+        assert reply.pk in [m.pk for m in page.items]
+        _thread, page = selectors.thread_messages(user=client_user, thread_id=thread.pk)
+        assert reply.pk in [m.pk for m in page.items]  # the client sees all of their own dialogue
