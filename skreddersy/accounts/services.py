@@ -23,7 +23,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from skreddersy.accounts import selectors
 from skreddersy.accounts.selectors import PASSWORD_RESET
@@ -198,6 +198,26 @@ def _changes_nothing(locked: StaffMember, what: str, change: str, office, team) 
     return has(locked, what, office=office) == give
 
 
+def _require_no_caseload(staff: StaffMember, office: Office) -> None:
+    """Leaving an office: refused while the staff member is still the counsellor of clients there
+    (they would stay assigned to someone who can no longer see them). The leader hands them out
+    first (the caseloads page); the administrator learns how many, not who."""
+    from skreddersy.clients.models import Client
+
+    n = Client.objects.filter(office=office, counsellor=staff).count()
+    if n:
+        raise InvalidInput(
+            ngettext(
+                "%(name)s er veileder for %(n)d bruker ved %(office)s. Be en leder ved kontoret dele ut "
+                "brukeren til en annen veileder først (Fordeling, Veilederoversikt).",
+                "%(name)s er veileder for %(n)d brukere ved %(office)s. Be en leder ved kontoret dele ut "
+                "brukerne til andre veiledere først (Fordeling, Veilederoversikt).",
+                n,
+            ) % {"name": staff.display_name, "n": n, "office": office.name},
+            field="office",
+        )
+
+
 def request_grant(*, user, staff: StaffMember | int, what: str, change: str, reason: str,
                   office: Office | int | str | None = None, team: Team | int | str | None = None) -> AccessGrant:
     """Give (``change="grant"``) or take away (``"revoke"``) a role, clearance or employer, or a
@@ -238,6 +258,8 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
             locked = StaffMember.objects.select_for_update().get(pk=target.pk)
             if _changes_nothing(locked, what, change, office, team):
                 raise _already(target, what, change, office, team)
+            if what == What.OFFICE and change == Change.REVOKE:
+                _require_no_caseload(locked, office)
             grant = AccessGrant.objects.create(
                 office=office,
                 team=team,

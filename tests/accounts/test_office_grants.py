@@ -318,3 +318,30 @@ def test_no_way_to_a_membership_write_bypasses_the_grants(org, ops):
         team_keys = {t.pk: k for k, t in teams.items()}
         held = {(ids[s], keys[o]): team_keys.get(t) for s, o, t in _memberships() if s in ids}
         assert held == model
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(here=st.integers(0, 3), elsewhere=st.integers(0, 2))
+def test_leaving_an_office_waits_until_its_clients_are_handed_out(org, admins, here, elsewhere):
+    """A counsellor who leaves an office while still the counsellor of clients there would leave them
+    assigned to someone who can no longer see them: refused with the number (not who), nothing
+    written; once they are handed out, the change goes through. Clients elsewhere do not count."""
+    with f.rolled_back():
+        target = f.staff(Role.COUNSELLOR, offices=[org["a"], org["b"]])
+        mine = [f.client(org["a"], target) for _ in range(here)]
+        for _ in range(elsewhere):
+            f.client(org["b"], target)
+        admin = f.fresh_user(admins["a"])
+        before = _state()
+        if here:
+            with pytest.raises(InvalidInput) as exc:
+                services.request_grant(user=admin, staff=target, what=What.OFFICE, change=Change.REVOKE,
+                                       office=org["a"].number, reason=REASON)
+            assert exc.value.field == "office" and str(here) in str(exc.value)
+            assert _state() == before
+            from skreddersy.clients.models import Client
+
+            Client.objects.filter(pk__in=[c.pk for c in mine]).update(counsellor=None)
+        services.request_grant(user=admin, staff=target, what=What.OFFICE, change=Change.REVOKE,
+                               office=org["a"].number, reason=REASON)
+        assert not OfficeMembership.objects.filter(staff=target, office=org["a"]).exists()
