@@ -198,23 +198,28 @@ def _changes_nothing(locked: StaffMember, what: str, change: str, office, team) 
     return has(locked, what, office=office) == give
 
 
-def _require_no_caseload(staff: StaffMember, office: Office) -> None:
-    """Leaving an office: refused while the staff member is still the counsellor of clients there
-    (they would stay assigned to someone who can no longer see them). The leader hands them out
-    first (the caseloads page); the administrator learns how many, not who."""
+def _require_sees_own_caseload(staff_id: int, what: str) -> None:
+    """A change that takes something away (an office, a follow-up role, a clearance) is refused while
+    it would leave the staff member the counsellor of clients they could no longer see: those
+    clients would stay assigned to someone who cannot follow them up. Read after the change, in
+    its transaction (the refusal undoes it). The leader hands them out first; the administrator
+    learns how many, not who."""
     from skreddersy.clients.models import Client
 
-    n = Client.objects.filter(office=office, counsellor=staff).count()
+    staff = StaffMember.objects.get(pk=staff_id)
+    roles = frozenset(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
+    mine = Client.objects.filter(counsellor=staff).only("office_id", "address_protection", "skjermet")
+    n = sum(1 for c in mine.iterator() if not access.staff_sees_client(staff, roles, c))
     if n:
         raise InvalidInput(
             ngettext(
-                "%(name)s er veileder for %(n)d bruker ved %(office)s. Be en leder ved kontoret dele ut "
-                "brukeren til en annen veileder først (Fordeling, Veilederoversikt).",
-                "%(name)s er veileder for %(n)d brukere ved %(office)s. Be en leder ved kontoret dele ut "
-                "brukerne til andre veiledere først (Fordeling, Veilederoversikt).",
+                "Da ville %(name)s ikke lenger se %(n)d bruker de er veileder for. Be en leder ved kontoret "
+                "dele ut brukeren til en annen veileder først (Fordeling, Veilederoversikt).",
+                "Da ville %(name)s ikke lenger se %(n)d brukere de er veileder for. Be en leder ved kontoret "
+                "dele ut brukerne til andre veiledere først (Fordeling, Veilederoversikt).",
                 n,
-            ) % {"name": staff.display_name, "n": n, "office": office.name},
-            field="office",
+            ) % {"name": staff.display_name, "n": n},
+            field="office" if what == What.OFFICE else "what",
         )
 
 
@@ -258,8 +263,6 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
             locked = StaffMember.objects.select_for_update().get(pk=target.pk)
             if _changes_nothing(locked, what, change, office, team):
                 raise _already(target, what, change, office, team)
-            if what == What.OFFICE and change == Change.REVOKE:
-                _require_no_caseload(locked, office)
             grant = AccessGrant.objects.create(
                 office=office,
                 team=team,
@@ -275,6 +278,8 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
             )
             if not four_eyes:
                 _apply(grant)
+                if change == Change.REVOKE:
+                    _require_sees_own_caseload(target.pk, what)
             audit.record(
                 user, None, audit.WRITE, _label(grant) + (" (venter)" if four_eyes else ""), why=reason, obj=grant
             )

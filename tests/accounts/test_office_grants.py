@@ -320,28 +320,46 @@ def test_no_way_to_a_membership_write_bypasses_the_grants(org, ops):
         assert held == model
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(here=st.integers(0, 3), elsewhere=st.integers(0, 2))
-def test_leaving_an_office_waits_until_its_clients_are_handed_out(org, admins, here, elsewhere):
-    """A counsellor who leaves an office while still the counsellor of clients there would leave them
-    assigned to someone who can no longer see them: refused with the number (not who), nothing
-    written; once they are handed out, the change goes through. Clients elsewhere do not count."""
-    with f.rolled_back():
-        target = f.staff(Role.COUNSELLOR, offices=[org["a"], org["b"]])
-        mine = [f.client(org["a"], target) for _ in range(here)]
-        for _ in range(elsewhere):
-            f.client(org["b"], target)
-        admin = f.fresh_user(admins["a"])
-        before = _state()
-        if here:
-            with pytest.raises(InvalidInput) as exc:
-                services.request_grant(user=admin, staff=target, what=What.OFFICE, change=Change.REVOKE,
-                                       office=org["a"].number, reason=REASON)
-            assert exc.value.field == "office" and str(here) in str(exc.value)
-            assert _state() == before
-            from skreddersy.clients.models import Client
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(what=st.sampled_from(["office", "counsellor", "kode7"]), lost=st.integers(0, 3),
+       kept=st.integers(0, 2), leader=st.booleans())
+def test_no_change_leaves_a_counsellor_with_clients_they_cannot_see(org, admins, what, lost, kept, leader):
+    """Taking something away (an office, the follow-up role, a clearance) while the staff member is
+    still the counsellor of clients it would hide from them would leave those clients assigned to
+    someone who cannot follow them up: refused with the number (not who), nothing written; once they
+    are handed out, the change goes through. The class: which thing is taken, how many clients it
+    would hide, how many it would not (elsewhere, or unprotected), and a second follow-up role."""
+    from skreddersy.clients.models import Client
 
-            Client.objects.filter(pk__in=[c.pk for c in mine]).update(counsellor=None)
-        services.request_grant(user=admin, staff=target, what=What.OFFICE, change=Change.REVOKE,
-                               office=org["a"].number, reason=REASON)
-        assert not OfficeMembership.objects.filter(staff=target, office=org["a"]).exists()
+    with f.rolled_back():
+        roles = [Role.COUNSELLOR, *([Role.TEAM_LEADER] if leader else [])]
+        target = f.staff(*roles, offices=[org["a"], org["b"]])
+        target.clearance_confidential = True
+        target.save(update_fields=["clearance_confidential"])
+        if what == "office":
+            hidden = [f.client(org["a"], target) for _ in range(lost)]
+            shown = [f.client(org["b"], target) for _ in range(kept)]
+            change = {"what": What.OFFICE, "office": org["a"].number}
+        elif what == "counsellor":
+            hidden = [f.client(org["a"], target) for _ in range(lost)] if not leader else []
+            shown = [f.client(org["b"], target) for _ in range(lost if leader else 0)]
+            change = {"what": Role.COUNSELLOR}
+        else:
+            hidden = [f.client(org["a"], target, address_protection="confidential") for _ in range(lost)]
+            shown = [f.client(org["a"], target) for _ in range(kept)]
+            change = {"what": What.KODE7}
+        admin = f.fresh_user(admins["a"])
+        before = _state(), sorted(User.objects.values_list("pk", "is_staff"))
+        if hidden:
+            with pytest.raises(InvalidInput) as exc:
+                services.request_grant(user=admin, staff=target, change=Change.REVOKE, reason=REASON, **change)
+            assert exc.value.field == ("office" if what == "office" else "what")
+            assert str(len(hidden)) in str(exc.value)
+            assert (_state(), sorted(User.objects.values_list("pk", "is_staff"))) == before
+            target.refresh_from_db()
+            assert services.has(target, change["what"], office=org["a"])  # still held
+            Client.objects.filter(pk__in=[c.pk for c in hidden]).update(counsellor=None)
+        services.request_grant(user=admin, staff=target, change=Change.REVOKE, reason=REASON, **change)
+        target.refresh_from_db()
+        assert not services.has(target, change["what"], office=org["a"])
+        assert Client.objects.filter(pk__in=[c.pk for c in shown], counsellor=target).count() == len(shown)
