@@ -21,6 +21,20 @@ REASONS = [
 ]
 
 
+def _in_batches(rows, size: int):
+    """``rows`` (ordered by id, id first) read a batch at a time, each batch a statement of its own
+    (keyset: id after the last one read). Not one open cursor: the caller writes while it reads, and
+    on PostgreSQL a cursor planned while the written table was empty walked every row written since
+    for each row it returned (a national seed spent an hour here)."""
+    last = 0
+    while True:
+        chunk = list(rows.filter(id__gt=last)[:size])
+        yield from chunk
+        if len(chunk) < size:
+            return
+        last = chunk[-1][0]
+
+
 def seed_choices(*, seed: int = 15, batch: int = 2000) -> int:
     """A MatchChoice for every referral that has none. Returns the number written."""
     rng = random.Random(seed)
@@ -32,7 +46,7 @@ def seed_choices(*, seed: int = 15, batch: int = 2000) -> int:
         .values_list("id", "client_id", "offering_id", "office_id", "created_by_id", "created_at")
         .order_by("id")
     )
-    for rid, cid, oid, office_id, user_id, at in refs.iterator():
+    for rid, cid, oid, office_id, user_id, at in _in_batches(refs, batch):
         if office_id not in pressure:
             pressure[office_id] = rng.random() < 0.4
         fill = rng.random() < (0.75 if pressure[office_id] else 0.2)
