@@ -80,6 +80,11 @@ class Client(models.Model):
     main_goal = models.CharField(_("hovedmål"), max_length=20, choices=MainGoal.choices, blank=True)
     last_contact_at = models.DateTimeField(_("siste kontakt"), null=True, blank=True)
     assessment_due = models.DateField(_("ny vurdering innen"), null=True, blank=True)
+    # Has (or had) a KVP period: set by the database itself when a period is written (a trigger on
+    # KvpPeriod, migration clients.0008), whoever writes it, and never cleared. Lists of many clients
+    # read the KVP rule (policy.access) only for these (docs/decisions/0046); false means no row of
+    # the client is held by a KVP.
+    kvp = models.BooleanField(_("har hatt KVP"), default=False, db_default=False, editable=False)
 
     created_at = models.DateTimeField(default=clock.now)
 

@@ -446,29 +446,6 @@ def kvp_hidden_sql(user, *, client_col: str, at_col: str | None) -> tuple[str, l
     return _kvp_condition(client_col, at_col), [a.staff.pk]
 
 
-def kvp_hindered_sql(user, *, client_col: str) -> tuple[str, list]:
-    """An SQL condition on a client id column, true when the KVP rule may hide some of that client's
-    rows from ``user`` (the client has a KVP period, open or ended, the user does not follow). When
-    false, ``kvp_hidden_sql`` is true for every row of the client: a statement over many clients may
-    then skip it (the overview's counters: most clients have no KVP). Always true for anyone but
-    staff, whose rule is not a per-KVP one."""
-    a = actor(user)
-    if a.is_client or a.staff is None:
-        return "1 = 1", []
-    from django.db import connection
-
-    from skreddersy.clients.models import KvpPeriod
-
-    q = connection.ops.quote_name
-    through = KvpPeriod.followers.through
-    fol_kvp = q(through._meta.get_field("kvpperiod").column)
-    fol_staff = q(through._meta.get_field("staffmember").column)
-    return (
-        f"EXISTS (SELECT 1 FROM {q(KvpPeriod._meta.db_table)} _kvh WHERE _kvh.client_id = {client_col}"
-        f" AND NOT EXISTS (SELECT 1 FROM {q(through._meta.db_table)} _kvhf WHERE _kvhf.{fol_kvp} = _kvh.id"
-        f" AND _kvhf.{fol_staff} = %s))", [a.staff.pk])
-
-
 def may_run_kvp(user, client) -> bool:
     """Start a KVP period, or follow one: municipal staff with a follow-up role who may see the
     client (the programme is the municipality's, sosialtjenesteloven § 29)."""
