@@ -30,7 +30,7 @@ from django.db.models import (
     Window,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from skreddersy.clients import contact
 from skreddersy.clients.models import Client, MainGoal, NeedGroup
@@ -177,6 +177,17 @@ class OverviewRow:
     @property
     def category_label(self) -> str:
         return Category(self.category).label if self.category else ""
+
+    @property
+    def contact_standard_label(self) -> str:
+        """The red tag's text (in the reader's language), made here rather than in the template:
+        a long office list shows it on many rows."""
+        if self.days_since_contact is None:
+            since = _("ingen kontakt registrert")
+        else:
+            since = ngettext("%(days)s dag siden kontakt", "%(days)s dager siden kontakt",
+                             self.days_since_contact) % {"days": self.days_since_contact}
+        return f"{_('Over kontaktstandarden')}: {since}"
 
     @property
     def deadline_overdue(self) -> bool:

@@ -7,6 +7,7 @@ rounds (half away from zero is not promised: Python's round-half-even on the dec
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django import template
@@ -65,11 +66,22 @@ def named_format(name: str) -> str:
     """The active language's format called ``name``: Django's own names (``SHORT_DATE_FORMAT``)
     and skreddersy's (``WEEKDAY_DATE_FORMAT``, ``skreddersy/formats/<lang>/formats.py``), bokmål's
     when the language has none."""
-    from django.utils.formats import FORMAT_SETTINGS, get_format, iter_format_modules
+    from django.utils.formats import FORMAT_SETTINGS, get_format
 
     if name in FORMAT_SETTINGS:
         return get_format(name)
-    for lang_code in (translation.get_language() or "nb", "nb"):
+    from django.conf import settings
+
+    return _own_format(translation.get_language() or "nb", name, str(settings.FORMAT_MODULE_PATH))
+
+
+@functools.lru_cache(maxsize=256)
+def _own_format(lang: str, name: str, _module_path: str) -> str:
+    """``named_format`` for skreddersy's own names, looked up once per language (a list of 100 rows
+    asks for the same format on every row; the format module path is part of the key)."""
+    from django.utils.formats import iter_format_modules
+
+    for lang_code in (lang, "nb"):
         for module in iter_format_modules(lang_code):
             fmt = getattr(module, name, None)
             if fmt:
