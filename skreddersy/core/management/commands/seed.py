@@ -83,6 +83,12 @@ class Command(BaseCommand):
                 fn(ctx)
             timings[label] = round(time.perf_counter() - t0, 1)
             self.stderr.write(f"  {label}: {timings[label]} s")
+            if connection.vendor == "postgresql":
+                # planner statistics for what this step wrote, before the next step reads it: the
+                # insight step's reads were planned as if the tables the earlier steps had filled
+                # were empty, and took an hour at national scale (a few seconds to analyze)
+                with connection.cursor() as cur:
+                    cur.execute("ANALYZE")
         for bar in bars:
             bar.close()
         # Fresh planner statistics after a bulk load, so the first queries get good plans.
