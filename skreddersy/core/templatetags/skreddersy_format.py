@@ -7,11 +7,16 @@ rounds (half away from zero is not promised: Python's round-half-even on the dec
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django import template
-from django.utils import translation
+from django.conf import settings
+from django.utils import dateformat, translation
+from django.utils.formats import FORMAT_SETTINGS, get_format
+
+from skreddersy.core import stored_text as texts
 
 register = template.Library()
 
@@ -66,12 +71,8 @@ def named_format(name: str) -> str:
     """The active language's format called ``name``: Django's own names (``SHORT_DATE_FORMAT``)
     and skreddersy's (``WEEKDAY_DATE_FORMAT``, ``skreddersy/formats/<lang>/formats.py``), bokmål's
     when the language has none."""
-    from django.utils.formats import FORMAT_SETTINGS, get_format
-
     if name in FORMAT_SETTINGS:
         return get_format(name)
-    from django.conf import settings
-
     return _own_format(translation.get_language() or "nb", name, str(settings.FORMAT_MODULE_PATH))
 
 
@@ -91,11 +92,19 @@ def _own_format(lang: str, name: str, _module_path: str) -> str:
 
 def format_date(value, name: str = "SHORT_DATE_FORMAT") -> str:
     """A date or datetime in the active language's named format (Python code's ``|date``)."""
-    from django.utils import dateformat
-
     if value in (None, ""):
         return ""
-    return dateformat.format(value, named_format(name))
+    fmt = named_format(name)
+    if type(value) is dt.date:  # a day (not a moment): lists show the same few days on many rows
+        return _format_day(value, fmt, translation.get_language() or "nb")
+    return dateformat.format(value, fmt)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day, fmt: str, _lang: str) -> str:
+    """``format_date`` for a day, remembered per day, format and language (month and weekday names
+    are the language's)."""
+    return dateformat.format(day, fmt)
 
 
 @register.filter(expects_localtime=True)
@@ -155,6 +164,5 @@ def stored_text(value):
     """``{{ task.title|stored_text }}``: text the product stored in Norwegian (a task's title, an
     activity it added) in the active language (``core.stored_text.render``); what a person wrote
     is shown as written."""
-    from skreddersy.core import stored_text as texts
 
     return texts.render(value) if isinstance(value, str) else value
