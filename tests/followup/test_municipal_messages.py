@@ -87,16 +87,21 @@ def _seen(user, client, msg: Message, plain: Message, *, is_nav: bool) -> dict[s
 routes = st.lists(st.sampled_from(Message.Route.values), max_size=3).map(tuple)
 
 
+def _office_pair(org):
+    """A state and a municipal counsellor at office A, and a client there with a login."""
+    state = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="state")
+    municipal = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="municipal")
+    client = f.client(org["a"], state, login=True)
+    return state, municipal, client, f.fresh_user(client.user)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(reader=st.sampled_from(["state", "municipal", "self"]),
        consent=st.sampled_from(["none", "active", "withdrawn", "elsewhere"]), routes=routes,
        router=st.sampled_from(["state", "municipal"]))
 def test_access_matrix_employer_consent_and_route(org, reader, consent, routes, router):
     with f.rolled_back():
-        state = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="state")
-        municipal = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="municipal")
-        client = f.client(org["a"], state, login=True)
-        client_user = f.fresh_user(client.user)
+        state, municipal, client, client_user = _office_pair(org)
         thread = services.start_thread(user=client_user, client=client.pk, subject="Spørsmål", body=SECRET)
         msg = thread.messages.get()
         for route in routes:
@@ -166,10 +171,7 @@ def test_a_reply_is_held_by_the_side_that_holds_what_it_answers(org, replier, cl
     its journal line. A state employee's reply, or a reply to a message routed elsewhere, is the
     joint follow-up's. The class: any sequence of client messages and routes, either employer."""
     with f.rolled_back():
-        state = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="state")
-        municipal = f.staff(Role.COUNSELLOR, offices=[org["a"]], employer="municipal")
-        client = f.client(org["a"], state, login=True)
-        client_user = f.fresh_user(client.user)
+        state, municipal, client, client_user = _office_pair(org)
         thread = services.start_thread(user=client_user, client=client.pk, subject="Spørsmål", body=PLAIN)
         for i, route in enumerate(client_routes):
             msg = thread.messages.get() if i == 0 else services.send_message(user=client_user, thread=thread.pk,
