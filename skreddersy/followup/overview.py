@@ -563,13 +563,13 @@ def _next_deadline(user):
 def caseload_queryset(*, user, query: OverviewQuery, standards: contact.Standards | None = None):
     """The filtered, sorted clients of the overview (no audit: the caller audits what it shows)."""
     qs = _filtered(user=user, query=query, standards=standards)
-    now = clock.now()
+    now, today = clock.now(), clock.today()
     sort = query.sort if query.sort in SORTS else "urgency"
     if sort == "urgency":
         # overdue first, then awaiting Nav's reply, then the nearest deadline; the rest in name order
         qs = qs.annotate(
-            _od=_status_condition("overdue", user=user, now=now, today=clock.today(), standards=contact.NONE),
-            _aw=_status_condition("awaiting_nav", user=user, now=now, today=clock.today(), standards=contact.NONE),
+            _od=_status_condition("overdue", user=user, now=now, today=today, standards=contact.NONE),
+            _aw=_status_condition("awaiting_nav", user=user, now=now, today=today, standards=contact.NONE),
             _nd=_next_deadline(user),
         ).order_by("-_od", "-_aw", F("_nd").asc(nulls_last=True), "sort_key", "id")
     elif sort == "deadline":
@@ -577,7 +577,7 @@ def caseload_queryset(*, user, query: OverviewQuery, standards: contact.Standard
     elif sort == "contact":
         qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), "sort_key", "id")
     elif sort == "awaiting":
-        qs = qs.annotate(_aw=_status_condition("awaiting_nav", user=user, now=now, today=clock.today(),
+        qs = qs.annotate(_aw=_status_condition("awaiting_nav", user=user, now=now, today=today,
                                                standards=contact.NONE)).order_by("-_aw", "sort_key", "id")
     else:
         # Norwegian alphabetical order (core.collation); the (office|counsellor, sort_key) index serves it

@@ -164,5 +164,4 @@ def stored_text(value):
     """``{{ task.title|stored_text }}``: text the product stored in Norwegian (a task's title, an
     activity it added) in the active language (``core.stored_text.render``); what a person wrote
     is shown as written."""
-
     return texts.render(value) if isinstance(value, str) else value
