@@ -78,7 +78,12 @@ class Client(models.Model):
     # Kept current by services (followup.services), so lists need no extra queries.
     need_group = models.CharField(_("innsatsgruppe"), max_length=40, choices=NeedGroup.choices, blank=True)
     main_goal = models.CharField(_("hovedmål"), max_length=20, choices=MainGoal.choices, blank=True)
+    # The newest contact (a message from Nav, a meeting note) each side of the office sees by its own
+    # right, kept by the services that write contacts (clients.contact.columns_for): the state side
+    # the joint follow-up's messages and state notes, the municipal side every message and municipal
+    # notes. A reader's own "last contact" is followup.lastcontact's (consents and the KVP rule).
     last_contact_at = models.DateTimeField(_("siste kontakt"), null=True, blank=True)
+    last_municipal_contact_at = models.DateTimeField(_("siste kontakt (kommunal)"), null=True, blank=True)
     assessment_due = models.DateField(_("ny vurdering innen"), null=True, blank=True)
     # Has (or had) a KVP period: set by the database itself when a period is written (a trigger on
     # KvpPeriod, migration clients.0008), whoever writes it, and never cleared. Lists of many clients

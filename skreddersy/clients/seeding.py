@@ -62,7 +62,8 @@ class ClientDraft:
     permanent: bool  # the need group needs a second approver
     reduced: bool  # the need group needs reduced work capacity
     journal: Callable[..., None]  # journal(at, kind, summary, actor, object_type="", object_id=None, visible=True)
-    last_contact: dt.datetime | None = None
+    last_contact: dt.datetime | None = None  # the state side's newest contact (clients.contact.SIDE_COLUMN)
+    last_municipal_contact: dt.datetime | None = None  # the municipal side's
     assessment_due: dt.date | None = None
 
 
@@ -81,7 +82,8 @@ class ClientWriter:
         self.clients = BulkWriter(Client, ["id", "fnr", "first_name", "last_name", "birth_date", "municipality", "office", "counsellor",
                                            "user", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity", "language",
                                            "needs_interpreter", "manual_followup", "address_protection", "skjermet", "need_group",
-                                           "main_goal", "last_contact_at", "assessment_due", "created_at", "sort_key"], b)
+                                           "main_goal", "last_contact_at", "last_municipal_contact_at", "assessment_due", "created_at",
+                                           "sort_key"], b)
         self.users = BulkWriter(User, ["id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
                                        "is_active", "date_joined", "kind"], b)
         self.periods = BulkWriter(FollowUpPeriod, ["client", "start", "end"], b)
@@ -183,7 +185,7 @@ class ClientWriter:
 
         self.clients.add((cid, self._fnr(birth), first, last, d(birth), "", office_id, counsellor_id, user_id, immigrant,
                           rng.random() < 0.2, bool(reduced and group), language, interpreter, manual, protection, skjermet, group, goal,
-                          ts(draft.last_contact), d(draft.assessment_due), ts(start), name_key(last, first)))
+                          ts(draft.last_contact), ts(draft.last_municipal_contact), d(draft.assessment_due), ts(start), name_key(last, first)))
         return cid
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from skreddersy import journal
+from skreddersy.clients import contact
 from skreddersy.clients.models import (
     AddressProtection,
     Client,
@@ -25,6 +27,17 @@ from skreddersy.core.models import Office
 from skreddersy.core.records import CONSENT_CATEGORIES, RecordCategory, other_side, side_of
 from skreddersy.policy import access
 from skreddersy.timeuse import record as timelog
+
+
+def touch_contact(client_id: int, at, category: str) -> None:
+    """A contact (a message from Nav, a meeting note) of ``category`` at ``at``: keep the newest
+    contact time in the columns of the sides that see it by their own right
+    (``contact.columns_for``; the reader's last contact is followup.lastcontact's). Called inside
+    the writing service's transaction."""
+    for column in contact.columns_for(category):
+        Client.objects.filter(Q(pk=client_id) & (Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": at}))).update(
+            **{column: at}
+        )
 
 
 def load_client(value: Client | int) -> Client:

@@ -342,7 +342,7 @@ def get_person(request: HttpRequest, client_id: int):
         "flags": {"manual_followup": c.manual_followup, "needs_interpreter": c.needs_interpreter, "under_30": c.under_30,
                   "immigrant_non_eea": c.immigrant_non_eea, "long_term_unemployed": c.long_term_unemployed,
                   "reduced_work_capacity": c.reduced_work_capacity},
-        "last_contact_at": c.last_contact_at,
+        "last_contact_at": card.last_contact,
         "current_decision": _decision(card.current_decision) if card.current_decision else None,
         "activities": card.activities, "open_tasks": [_task(t) for t in card.open_tasks], "journal": card.journal,
         "journal_next_before_id": card.journal_cursor, "more_closed_activities": card.closed_more,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from skreddersy import journal
 from skreddersy.clients.models import Client
 from skreddersy.clients.selectors import get_client
-from skreddersy.clients.services import load_client
+from skreddersy.clients.services import load_client, touch_contact
 from skreddersy.core import audit, clock
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, Hidden, InvalidInput, NotFound
@@ -229,8 +229,11 @@ def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_clien
         summary = (summary or "").strip()
         if not summary:
             raise InvalidInput(_("Skriv referatet fra møtet."), field="summary")
+        # filed on the writer's own side, as a contact logged by hand (services.log_contact)
+        category = access.writable_note_categories(user)[0]
         note = MeetingNote.objects.create(
             client_id=meeting.client_id,
+            category=category,
             channel=NOTE_CHANNEL[meeting.mode],
             held_at=meeting.starts_at,
             summary=summary,
@@ -243,9 +246,7 @@ def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_clien
         )
         if n == 0:
             raise Conflict(_("Møtet er registrert av noen andre samtidig. Last inn på nytt."), field="status")
-        Client.objects.filter(
-            Q(pk=meeting.client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=meeting.starts_at))
-        ).update(last_contact_at=meeting.starts_at)
+        touch_contact(meeting.client_id, meeting.starts_at, note.category)
         meeting.refresh_from_db()
         label = "Samtalereferat" if shared_with_client else "Internt notat"
         journal.append(
@@ -256,6 +257,7 @@ def record_held(*, user, meeting: Meeting | int, summary: str, shared_with_clien
             at=meeting.starts_at,
             visible_to_client=shared_with_client,
             summary=f"Møte gjennomført. {label} ({note.get_channel_display().lower()})",
+            category=category,
         )
         a["obj"] = meeting
     return meeting

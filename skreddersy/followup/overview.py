@@ -18,7 +18,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     DateTimeField,
     Exists,
@@ -26,7 +25,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Value,
-    When,
     Window,
 )
 from django.utils.translation import gettext as _
@@ -38,6 +36,7 @@ from skreddersy.core import audit, clock, collation, languages, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
 from skreddersy.core.fnr import mask as mask_fnr
 from skreddersy.core.models import Role, StaffMember
+from skreddersy.followup import lastcontact
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
@@ -438,8 +437,9 @@ def _status_condition(key: str, *, user, now: dt.datetime, today: dt.date, stand
             # the bare column, as the partial index activity_client_requirement says it: SQLite uses
             # that index only for a condition that matches its own text
             user, c, " AND _a.is_requirement AND _a.client_approved_at IS NULL"))
-    if key == "no_contact_90":
-        return Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=now - dt.timedelta(days=NO_CONTACT_DAYS))
+    if key == "no_contact_90":  # the reader's own last contact (followup.lastcontact)
+        return lastcontact.condition(user, lambda c, last: contact.older_than_sql(
+            last, now - dt.timedelta(days=NO_CONTACT_DAYS), connection))
     if key == "new_or_unassigned":
         return Q(counsellor__isnull=True) | Q(created_at__gte=now - dt.timedelta(days=NEW_CLIENT_DAYS))
     if key == "needs_decision":
@@ -449,8 +449,14 @@ def _status_condition(key: str, *, user, now: dt.datetime, today: dt.date, stand
     if key == "assessment_due":
         return Q(assessment_due__lte=today + ASSESSMENT_DUE_WITHIN)
     if key == "over_contact_standard":
-        return standards.q(now=now)
+        return _over_standard(user, standards, now)
     raise InvalidInput(_("Ukjent status."), field="status")
+
+
+def _over_standard(user, standards: contact.Standards, now: dt.datetime):
+    """Past the contact standard of the client's own office, by the reader's last contact."""
+    return lastcontact.condition(user, lambda c, last: standards.sql(
+        last=last, group=c["group"], office=c["office"], now=now, connection=connection), group=F("need_group"))
 
 
 def _filtered(*, user, query: OverviewQuery, statuses: bool = True, standards: contact.Standards | None = None):
@@ -575,7 +581,7 @@ def caseload_queryset(*, user, query: OverviewQuery, standards: contact.Standard
     elif sort == "deadline":
         qs = qs.annotate(_nd=_next_deadline(user)).order_by(F("_nd").asc(nulls_last=True), "sort_key", "id")
     elif sort == "contact":
-        qs = qs.order_by(F("last_contact_at").asc(nulls_first=True), "sort_key", "id")
+        qs = qs.order_by(lastcontact.expression(user).asc(nulls_first=True), "sort_key", "id")
     elif sort == "awaiting":
         qs = qs.annotate(_aw=_status_condition("awaiting_nav", user=user, now=now, today=today,
                                                standards=contact.NONE)).order_by("-_aw", "sort_key", "id")
@@ -619,10 +625,10 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
     standards = contact_standards(_filtered(user=user, query=query, statuses=False))
     qs = caseload_queryset(user=user, query=query, standards=standards)
     now = clock.now()
-    over = (Case(When(standards.q(now=now), then=Value(True)), default=Value(False), output_field=BooleanField())
-            if standards else Value(False, output_field=BooleanField()))
+    over = _over_standard(user, standards, now) if standards else Value(False, output_field=BooleanField())
     # the page and the number of matching clients in one statement (COUNT(*) OVER ())
-    paged = qs.annotate(_over=over, _total=Window(Count("id"))).values_list(*_ROW_FIELDS, "_over", "_total")
+    paged = (qs.annotate(_lc=lastcontact.expression(user), _over=over, _total=Window(Count("id")))
+             .values_list(*_ROW_FIELDS, "_over", "_total"))
     page = max(1, min(int(query.page or 1), MAX_PAGE))
     values = _fetch_page(paged, page, per_page)
     if values:
@@ -689,13 +695,13 @@ def _fetch_page(paged, page: int, per_page: int) -> list[tuple]:
     with sql.cursor(connection) as cur:
         cur.execute(statement, params)
         rows = cur.fetchall()
-    contact = _ROW_FIELDS.index("last_contact_at")
+    contact = _ROW_FIELDS.index("_lc")
     return [(*r[:contact], _aware(r[contact]), *r[contact + 1:]) for r in rows]
 
 
 _ROW_FIELDS = (
     "id", "fnr", "first_name", "last_name", "need_group", "main_goal", "counsellor__display_name",
-    "birth_date", "last_contact_at", "assessment_due", "manual_followup", "needs_interpreter", "language",
+    "birth_date", "_lc", "assessment_due", "manual_followup", "needs_interpreter", "language",
 )
 
 

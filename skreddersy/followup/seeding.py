@@ -154,7 +154,7 @@ class FollowUpHistory:
         author, author_user, user_id = draft.author, draft.author_user, draft.user_id
         counsellor_id, approver_id = draft.counsellor_id, draft.approver_id
         group, goal, permanent, reduced, manual = draft.group, draft.goal, draft.permanent, draft.reduced, draft.manual
-        last_contact = None
+        last_contact = last_municipal = None  # the newest contact each side sees (clients.contact.columns_for)
         sides = random.Random(f"sides-{cid}")
 
         # § 14 a decision (most clients), with assessment for special/permanent groups
@@ -252,7 +252,8 @@ class FollowUpHistory:
                     rows.append((mid, tid, author_user, False, rng.choice(NAV_MESSAGES), ts(at), ts(at + dt.timedelta(hours=20)),
                                  ts(at), "", ""))
                     j(at, "message", f"Melding fra Nav: {subject}", author_user, "Message", mid)
-                    last_contact = at if last_contact is None or at > last_contact else last_contact
+                    last_contact = at if last_contact is None or at > last_contact else last_contact  # joint: both sides
+                    last_municipal = at if last_municipal is None or at > last_municipal else last_municipal
                 last_from_client, last_at, last_mid = from_client, at, mid
                 from_client = not from_client
                 at = at + dt.timedelta(hours=rng.randint(2, 96))
@@ -286,7 +287,10 @@ class FollowUpHistory:
             label = {"meeting": "møte", "phone": "telefon", "sms": "sms", "video": "video"}[channel]
             j(held, "note", f"{'Samtalereferat' if shared else 'Internt notat'} ({label})", author_user, "MeetingNote", None, shared,
               category)
-            last_contact = held if last_contact is None or held > last_contact else last_contact
+            if category == "state_notes":
+                last_contact = held if last_contact is None or held > last_contact else last_contact
+            else:
+                last_municipal = held if last_municipal is None or held > last_municipal else last_municipal
 
         self._municipal_side(draft, sides)
 
@@ -300,7 +304,7 @@ class FollowUpHistory:
             assessment_due = today + dt.timedelta(days=rng.randint(-10, 30))
 
         draft.group, draft.goal = group, goal
-        draft.last_contact, draft.assessment_due = last_contact, assessment_due
+        draft.last_contact, draft.last_municipal_contact, draft.assessment_due = last_contact, last_municipal, assessment_due
 
     def _municipal_side(self, draft: ClientDraft, sides: random.Random) -> None:
         """The municipality's records of a quarter of clients (financial assistance, sosialtjenesteloven

@@ -16,7 +16,7 @@ from skreddersy.clients.selectors import get_client
 from skreddersy.core import audit, clock, reference
 from skreddersy.core.errors import AccessDenied, Hidden, NotFound
 from skreddersy.core.models import Role
-from skreddersy.followup import meetings, notices, periods, ratings
+from skreddersy.followup import lastcontact, meetings, notices, periods, ratings
 from skreddersy.followup.models import (
     Activity,
     ActivityPlan,
@@ -201,6 +201,8 @@ class Person:
     meetings: list | None = None
     notices: list | None = None
     ratings: object = None
+    # the newest contact the reader may see (followup.lastcontact; staff only, None for the client)
+    last_contact: object = None
     periods: list | None = None  # follow-up periods, the current first (followup.periods.PeriodRow; Nav only)
 
     def activities_by_status(self) -> list[tuple[str, str, list[Activity]]]:
@@ -357,6 +359,8 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
                      .order_by("deadline", "id")[:OPEN_TASKS_MAX])
     p = Person(client, is_nav, current, plan, activities, tasks, journal_page_.items,
                journal_cursor=journal_page_.cursor, closed_more=closed_more)
+    if is_nav:
+        p.last_contact = lastcontact.of_client(user, client)
     if card:
         return p
     if not is_nav and access.actor(user).client_id == client.pk:

@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from skreddersy import journal
 from skreddersy.clients.models import Client, KvpPeriod
-from skreddersy.clients.services import load_client
+from skreddersy.clients.services import load_client, touch_contact
 from skreddersy.core import audit, clock, stored_text
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, Hidden, InvalidInput, NotFound
@@ -126,13 +126,6 @@ def _require_visible(user, model, pk: int, client, *, at: str, message: str, sid
 def _running_kvp(client_id: int):
     """The client's open KVP period, if any (its followers get the dialogue's answer tasks)."""
     return KvpPeriod.objects.filter(client_id=client_id, end__isnull=True).prefetch_related("followers").first()
-
-
-def _touch_contact(client_id: int, at: dt.datetime) -> None:
-    """Days since last contact: keep the newest contact time on the client row."""
-    Client.objects.filter(Q(pk=client_id) & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at))).update(
-        last_contact_at=at
-    )
 
 
 # --- work capacity assessment and § 14 a decisions -----------------------------------------------
@@ -647,7 +640,7 @@ def _post(user, thread: Thread, body: str, *, from_client: bool) -> Message:
                        summary=f"Melding fra bruker: {thread.subject}")
     else:
         _close_answer_tasks(thread, now)
-        _touch_contact(thread.client_id, now)
+        touch_contact(thread.client_id, now, msg.category)
         notify(client_id=thread.client_id, kind="message", at=now)
         journal.append(client_id=thread.client_id, kind=Kind.MESSAGE, actor=user, obj=msg, category=msg.category,
                        summary=f"Melding fra Nav: {thread.subject}")
@@ -745,7 +738,7 @@ def log_contact(*, user, client: Client | int, channel: str, summary: str, held_
         note = MeetingNote.objects.create(client=client, channel=channel, held_at=held_at, summary=summary.strip(),
                                           shared_with_client=shared_with_client, category=category,
                                           written_by=_staff(user), created_at=clock.now())
-        _touch_contact(client.pk, held_at)
+        touch_contact(client.pk, held_at, category)
         timelog.record(client_id=client.pk, office_id=client.office_id, staff=note.written_by, kind=channel, minutes=minutes,
                        documentation_minutes=documentation_minutes, obj=note, at=held_at)
         label = "Samtalereferat" if shared_with_client else "Internt notat"

@@ -289,12 +289,16 @@ def _require_seen(user, client, what: str) -> None:
 RECORD_RULES: dict = {}
 
 
+def sees_by_own_right(side: str, category: str) -> bool:
+    """Staff of ``side`` see records of ``category`` without a consent: their own side's, and what
+    the law lets both sides see (``LEGAL_BASIS``)."""
+    return SIDE_OF[RecordCategory(category)] == side or category in LEGAL_BASIS
+
+
 def _sides_rule(a: Actor, category: str) -> bool | None:
     """The side rule for one category, without the client's consents: True (own side, or the law
     allows), None (the other side: only with a consent)."""
-    if SIDE_OF[RecordCategory(category)] == a.employer or category in LEGAL_BASIS:
-        return True
-    return None
+    return True if sees_by_own_right(a.employer, category) else None
 
 
 def _consented(a: Actor, client):

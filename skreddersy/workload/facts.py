@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from skreddersy.clients import contact
 from skreddersy.clients.models import Client
+from skreddersy.followup import lastcontact
 from skreddersy.followup.models import Activity, NeedsDecision, Thread
 
 from .model import FACTOR_NAMES, NEED_GROUP_FACTOR
@@ -58,6 +59,7 @@ def _annotated(
     counsellor_id: int | None = None,
     contact_days: dict[str, int] | None = None,
     whole: bool = False,
+    user=None,
 ):
     qs = Client.objects.all() if office_id is None else Client.objects.filter(office_id=office_id)
     if client_ids is not None:
@@ -66,7 +68,9 @@ def _annotated(
         qs = qs.filter(office_id__in=list(office_ids))
     if counsellor_id is not None:
         qs = qs.filter(counsellor_id=counsellor_id)
-    overdue = contact.overdue_q(contact_days or {}, now=now)  # the one definition (clients.contact)
+    # the one definition (clients.contact), by the reader's own last contact (followup.lastcontact)
+    overdue = lastcontact.condition(user, lambda c, last: contact.overdue_sql(
+        contact_days or {}, last=last, group=c["group"], now=now, connection=connection), group=F("need_group"))
     req = Activity.objects.filter(is_requirement=True, status__in=OPEN_ACTIVITY)  # the partial index's condition
     awaiting = Thread.objects.filter(awaiting_nav_reply=True)
     decision = NeedsDecision.objects.filter(status__in=OPEN_DECISION)
@@ -124,9 +128,11 @@ def office_facts(
     office_ids=None,
     counsellor_id: int | None = None,
     contact_days: dict[str, int] | None = None,
+    user=None,
 ) -> list[ClientFacts]:
     """Facts for every client followed up at ``office_id`` (None: every office, or ``office_ids``;
-    or the given clients; or one counsellor's). ``contact_days`` (need group -> days) adds the red light."""
+    or the given clients; or one counsellor's). ``contact_days`` (need group -> days) adds the red
+    light, by the last contact ``user`` sees (None: the office's own figure, every contact)."""
     qs = _annotated(
         office_id,
         today=today,
@@ -135,6 +141,7 @@ def office_facts(
         office_ids=office_ids,
         counsellor_id=counsellor_id,
         contact_days=contact_days,
+        user=user,
     )
     sql, params = qs.values_list(*COLS).order_by("pk").query.sql_with_params()
     with connection.cursor() as cur:
@@ -170,12 +177,12 @@ class CounsellorSums:
 
 
 def counsellor_sums(
-    office_id: int, *, today: dt.date, now: dt.datetime, contact_days: dict[str, int] | None = None
+    office_id: int, *, today: dt.date, now: dt.datetime, contact_days: dict[str, int] | None = None, user=None
 ) -> list[CounsellorSums]:
     """Per counsellor at the office: the number of clients with each fact, summed by the database
     in one statement (a weight is linear in the facts, so a caseload's weight is base x clients +
     the points x these counts). An office of 5,000 clients returns one row per counsellor."""
-    qs = _annotated(office_id, today=today, now=now, contact_days=contact_days).exclude(counsellor_id=None)
+    qs = _annotated(office_id, today=today, now=now, contact_days=contact_days, user=user).exclude(counsellor_id=None)
     inner, params = qs.values_list(*COLS).order_by().query.sql_with_params()
     exprs, outer_params = _outer(COLS)
     sums = ", ".join(f"SUM({e})" for e in exprs)

@@ -305,7 +305,7 @@ def office_table(office_id: int, *, now: dt.datetime, today: dt.date, user=None)
     only the tasks the KVP rule lets them see (``access.kvp_visible_q``): a state leader learns
     of no KVP from a municipal colleague's overdue tasks."""
     days = contact_days_for(office_id)
-    sums = {c.counsellor_id: c for c in counsellor_sums(office_id, today=today, now=now, contact_days=days)}
+    sums = {c.counsellor_id: c for c in counsellor_sums(office_id, today=today, now=now, contact_days=days, user=user)}
     points, version = points_for(office_id)
     estimate, estimated_at = latest_estimate(office_id)
     est_points = estimate.points() if estimate else None
@@ -383,7 +383,7 @@ def own_workload(*, user) -> OwnWorkload:
     terms = _terms([staff.pk], today)[staff.pk]
     for office_id in sorted(access.actor(user).office_ids):
         days = contact_days_for(office_id)
-        facts = office_facts(office_id, today=today, now=now, contact_days=days, counsellor_id=staff.pk)
+        facts = office_facts(office_id, today=today, now=now, contact_days=days, counsellor_id=staff.pk, user=user)
         if not facts:
             continue
         red += [f.client_id for f in facts if f.contact_overdue]
