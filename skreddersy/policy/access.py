@@ -348,21 +348,20 @@ KVP_JOURNAL_KINDS = ("activity", "note", "message", "kvp")
 def kvp_filter(user, client, *, at: str) -> Q:
     """A Q on a record of ``client`` with the time field ``at`` keeping the rows ``user`` may see
     by the KVP rule: a staff member who does not follow one of the client's KVP periods sees no
-    row while it is open, and no row written inside it once it has ended. Two subqueries, no
-    query of its own; a client (on their own record) is not restricted."""
+    row while it is open, and no row written inside it once it has ended. A correlated NOT EXISTS
+    on KvpPeriod (``_kvp_condition``, the text ``kvp_visible_q`` uses for many clients), no query
+    of its own; a client (on their own record) is not restricted.
+
+    The rule is read by the statement itself, never from a loaded client's ``kvp`` mark: a KVP
+    started after the client was read still hides what is written inside it."""
     a = actor(user)
     if a.is_client:
         return Q() if client.pk == a.client_id else Q(pk__in=[])
     if a.staff is None:
         return Q(pk__in=[])
-    from django.db.models import Exists, OuterRef
+    from django.db.models import F, IntegerField, Value
 
-    from skreddersy.clients.models import KvpPeriod
-
-    others = KvpPeriod.objects.filter(client_id=client.pk).exclude(followers=a.staff.pk)
-    open_other = Exists(others.filter(end__isnull=True))
-    inside_other = Exists(others.filter(start__lte=OuterRef(at), end__gt=OuterRef(at)))
-    return Q(~open_other) & Q(~inside_other)
+    return Q(_KvpVisible(Value(client.pk, output_field=IntegerField()), F(at), staff_id=a.staff.pk))
 
 
 def kvp_visible_q(user, *, client_field: str = "client", at: str | None = "created_at") -> Q:
