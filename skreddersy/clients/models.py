@@ -90,6 +90,11 @@ class Client(models.Model):
     # read the KVP rule (policy.access) only for these (docs/decisions/0046); false means no row of
     # the client is held by a KVP.
     kvp = models.BooleanField(_("har hatt KVP"), default=False, db_default=False, editable=False)
+    # Has (or had) a consent to share one side's notes with the other: set by the database like
+    # ``kvp`` (a trigger on SharingConsent, migration clients.0010), never cleared. The reader's last
+    # contact reads the consents only for these (followup.lastcontact, docs/decisions/0047).
+    notes_shared = models.BooleanField(_("har samtykket til deling av notater"), default=False, db_default=False,
+                                       editable=False)
 
     created_at = models.DateTimeField(default=clock.now)
 

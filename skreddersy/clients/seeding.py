@@ -64,6 +64,9 @@ class ClientDraft:
     journal: Callable[..., None]  # journal(at, kind, summary, actor, object_type="", object_id=None, visible=True)
     last_contact: dt.datetime | None = None  # the state side's newest contact (clients.contact.SIDE_COLUMN)
     last_municipal_contact: dt.datetime | None = None  # the municipal side's
+    # a consent to share notes was written for the client (Client.notes_shared; the database's
+    # trigger sets it too, but the consent may be inserted before the client's row)
+    notes_shared: bool = False
     assessment_due: dt.date | None = None
 
 
@@ -83,7 +86,7 @@ class ClientWriter:
                                            "user", "immigrant_non_eea", "long_term_unemployed", "reduced_work_capacity", "language",
                                            "needs_interpreter", "manual_followup", "address_protection", "skjermet", "need_group",
                                            "main_goal", "last_contact_at", "last_municipal_contact_at", "assessment_due", "created_at",
-                                           "sort_key"], b)
+                                           "sort_key", "notes_shared"], b)
         self.users = BulkWriter(User, ["id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
                                        "is_active", "date_joined", "kind"], b)
         self.periods = BulkWriter(FollowUpPeriod, ["client", "start", "end"], b)
@@ -185,7 +188,7 @@ class ClientWriter:
 
         self.clients.add((cid, self._fnr(birth), first, last, d(birth), "", office_id, counsellor_id, user_id, immigrant,
                           rng.random() < 0.2, bool(reduced and group), language, interpreter, manual, protection, skjermet, group, goal,
-                          ts(draft.last_contact), ts(draft.last_municipal_contact), d(draft.assessment_due), ts(start), name_key(last, first)))
+                          ts(draft.last_contact), ts(draft.last_municipal_contact), d(draft.assessment_due), ts(start), name_key(last, first), draft.notes_shared))
         return cid
 
 

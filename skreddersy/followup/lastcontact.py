@@ -11,7 +11,8 @@ policy's own rule (``access.record_filter``):
 - for a client who has never had a KVP period (``Client.kvp``: no row is held by one), it is read
   from the column of the reader's side (``clients.contact.SIDE_COLUMN``), or the other side's when
   that is newer and the client has consented to share the other side's category with the reader's
-  side (each column's only other-side content is one category, ``_OTHER_CATEGORY``);
+  side (each column's only other-side content is one category, ``_OTHER_CATEGORY``; the consents
+  are read only for clients who have given one, ``Client.notes_shared``);
 - for a client who has had a KVP period, it is read from the rows, with the KVP rule.
 Both give the same answer for an unmarked client (tests/followup/test_last_contact.py).
 """
@@ -51,12 +52,16 @@ def _consented_sql(side: str, c: dict[str, str]) -> str:
 
 
 def _from_columns(side: str, c: dict[str, str]) -> tuple[str, list]:
-    """The reader's last contact from the two columns (a client with no KVP period)."""
+    """The reader's last contact from the two columns (a client with no KVP period): their own
+    side's, or for a client who has given a consent to share notes (``Client.notes_shared``, kept by
+    the database) the other side's when it is newer and the consent covers the reader's side. The
+    consents are read only for those clients: a lookup for every client of an office list cost as
+    much as the rest of the condition."""
     other_side = RecordSide.MUNICIPAL if side == RecordSide.STATE else RecordSide.STATE
     own, other = c[SIDE_COLUMN[side]], c[SIDE_COLUMN[other_side]]
-    return (f"CASE WHEN {other} IS NOT NULL AND ({own} IS NULL OR {other} > {own})"
+    return (f"CASE WHEN {c['shared']} = %s AND {other} IS NOT NULL AND ({own} IS NULL OR {other} > {own})"
             f" AND %s IN ({_consented_sql(side, c)}) THEN {other} ELSE {own} END",
-            [_OTHER_CATEGORY[side], side])
+            [True, _OTHER_CATEGORY[side], side])
 
 
 def _from_rows(user, side: str, c: dict[str, str]) -> tuple[str, list]:
@@ -81,8 +86,8 @@ def _from_rows(user, side: str, c: dict[str, str]) -> tuple[str, list]:
 
 
 def last_contact_sql(user, c: dict[str, str]) -> tuple[str, list]:
-    """SQL: the newest contact with the client (columns ``c``: ``pk``, ``kvp``, ``office``, and the
-    two side columns by name) that ``user`` may see; NULL with none. A reader who is not staff of
+    """SQL: the newest contact with the client (columns ``c``: ``pk``, ``kvp``, ``shared``,
+    ``office``, and the two side columns by name) that ``user`` may see; NULL with none. A reader who is not staff of
     one side (a client, an analyst) gets NULL: the figure is staff's. With no reader (None: the
     workload refresh's stored figures, never shown per client) it is the newest of every contact."""
     if user is None:
@@ -97,7 +102,8 @@ def last_contact_sql(user, c: dict[str, str]) -> tuple[str, list]:
 
 
 def _columns(**extra) -> dict:
-    return dict(pk=F("pk"), kvp=F("kvp"), office=F("office_id"), **{col: F(col) for col in SIDE_COLUMN.values()}, **extra)
+    return dict(pk=F("pk"), kvp=F("kvp"), shared=F("notes_shared"), office=F("office_id"),
+                **{col: F(col) for col in SIDE_COLUMN.values()}, **extra)
 
 
 def expression(user) -> sql.Fragment:
@@ -120,7 +126,7 @@ def of_client(user, client) -> dt.datetime | None:
         return None
     other_side = RecordSide.MUNICIPAL if side == RecordSide.STATE else RecordSide.STATE
     own, other = getattr(client, SIDE_COLUMN[side]), getattr(client, SIDE_COLUMN[other_side])
-    if not client.kvp and (other is None or (own is not None and other <= own)):
+    if not client.kvp and (not client.notes_shared or other is None or (own is not None and other <= own)):
         return own
     from skreddersy.clients.models import Client
 

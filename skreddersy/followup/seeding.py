@@ -327,6 +327,7 @@ class FollowUpHistory:
         if sides.random() < 0.2:  # and the state's notes with the municipality's social workers, on paper
             given = min(now, draft.start + dt.timedelta(days=sides.randint(1, 30)))
             self.consents.add((draft.id, "state_notes", "municipal", draft.office_id, ts(given), worker, True, None, None))
+            draft.notes_shared = True
 
 
 # --- the national seed's tail: a few clients with very long histories ------------------------------

@@ -166,7 +166,7 @@ def test_last_contact_is_what_the_reader_may_see(history, wait):
             assert {r.client.pk for r in listed.rows} == silent, name
             assert ov.counters["no_contact_90"] == len(silent), name
 
-            def past(c):
+            def past(c, want=want):
                 limit = days.get(c.need_group or contact.UNDECIDED_AS)
                 return limit is not None and (want[c.pk] is None or want[c.pk] < now - dt.timedelta(days=limit))
             red = {c.pk for c in clients if past(c)}
