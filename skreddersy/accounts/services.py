@@ -227,7 +227,8 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
                   office: Office | int | str | None = None, team: Team | int | str | None = None) -> AccessGrant:
     """Give (``change="grant"``) or take away (``"revoke"``) a role, clearance or employer, or a
     membership of ``office`` (``What.OFFICE``, joined optionally into ``team``) or a team there
-    (``What.TEAM``). Takes effect at once, or (kode 6 and the administrator role, when given) is
+    (``What.TEAM``). Takes effect at once, or (kode 6 and the administrator role, when given, and
+    anything given to a login whose password the asking administrator set: decision 0048) is
     left pending for a second administrator. Refused for one's own record, for
     non-administrators, and for a change that changes nothing; a reason of at least
     ``REASON_MIN`` characters is required."""
@@ -256,7 +257,9 @@ def request_grant(*, user, staff: StaffMember | int, what: str, change: str, rea
     if errors:
         raise InvalidInput(_("Endringen kan ikke lagres."), errors=errors)
     now = clock.now()
-    four_eyes = what in FOUR_EYES and change == Change.GRANT
+    # four eyes for kode 6 and the administrator role, and for anything given to a login whose
+    # password the asking administrator set (a login they could use themself: decision 0048)
+    four_eyes = change == Change.GRANT and (what in FOUR_EYES or access.knows_password_of(user, target))
     try:
         with transaction.atomic():
             # what the staff member holds now, read under a lock (never from the caller's copy)
@@ -322,11 +325,13 @@ def _decide(user, grant, *, approve: bool, reason: str) -> AccessGrant:
             else (access.may_change_access_of(user, grant.staff) or (own_request and grant.staff.user_id != user.pk))
         )
         if not allowed:
-            denied = (
-                gettext_noop("Du kan ikke godkjenne eller avvise endringer av dine egne tilganger.")
-                if grant.staff.user_id == user.pk
-                else gettext_noop("En annen administrator enn den som ba om endringen må godkjenne den (fire øyne).")
-            )
+            if grant.staff.user_id == user.pk:
+                denied = gettext_noop("Du kan ikke godkjenne eller avvise endringer av dine egne tilganger.")
+            elif approve and access.knows_password_of(user, grant.staff):
+                denied = gettext_noop("Du satte passordet til denne innloggingen, så en annen administrator må godkjenne "
+                                      "endringen (fire øyne).")
+            else:
+                denied = gettext_noop("En annen administrator enn den som ba om endringen må godkjenne den (fire øyne).")
         else:
             grant.status = Status.EFFECTIVE if approve else Status.REFUSED
             grant.decided_by, grant.decided_at, grant.decision_reason = user, clock.now(), reason
@@ -384,7 +389,8 @@ def reset_password(*, user, target: User | int, password: str, password_again: s
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=found.pk)
         locked.set_password(password)
-        locked.save(update_fields=["password"])
+        locked.password_set_by = user  # they know it now: their grants for this login wait (decision 0048)
+        locked.save(update_fields=["password", "password_set_by"])
         audit.record(user, None, audit.WRITE, PASSWORD_RESET, why=reason, obj=locked)
     return locked
 

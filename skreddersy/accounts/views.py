@@ -108,7 +108,10 @@ def grants(request):
             staff = services.staff_by_ident(d["nav_ident"])
             grant = services.request_grant(user=request.user, staff=staff, what=d["what"], change=d["change"],
                                            reason=d["reason"], office=d["office"], team=d["team"])
-            if grant.status == grant.Status.PENDING:
+            if grant.status == grant.Status.PENDING and grant.what not in services.FOUR_EYES:
+                messages.warning(request, _("Endringen venter på godkjenning fra en annen administrator, fordi du satte "
+                                            "passordet til denne innloggingen."))
+            elif grant.status == grant.Status.PENDING:
                 messages.warning(request, _("Endringen venter på godkjenning fra en annen administrator."))
             else:
                 messages.success(request, _("Endringen er gjennomført og logget."))

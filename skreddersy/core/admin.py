@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from skreddersy.core import login
+from skreddersy.core import audit, login
 from skreddersy.core.models import (
     AccessGrant,
     AuditEntry,
@@ -55,6 +55,16 @@ class SkreddersyUserAdmin(NotOwnRecord, UserAdmin):
     # the privilege flags: the administrator role (given on the grants page) opens the admin site;
     # superusers are made with `manage.py createsuperuser` on the server, not here
     readonly_fields = ("is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        """A new login made here has the password this administrator typed: they know it, so what
+        they ask for it on the grants page waits for a second administrator (decision 0048). The
+        new login is in the audit trail (who made it; the password never)."""
+        if not change:
+            obj.password_set_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            audit.record(request.user, None, audit.WRITE, "innlogging: ny", obj=obj)
 
     def user_change_password(self, request, id, form_url=""):
         """Setting another login's password goes through the audited page beside the grants

@@ -23,6 +23,12 @@ class User(AbstractUser):
     # at every login and on every device; blank: not chosen (bokmål). core/middleware.py UserLanguage.
     # db_default: the seed's raw bulk inserts (core/seeding/bulk.py) name no language column
     language = models.CharField(_("språk"), max_length=10, blank=True, default="", db_default="")
+    # The administrator who set this login's password (the admin site's new login, or
+    # accounts.services.reset_password): they know it, so a grant they ask for this login takes
+    # effect only when another administrator approves it (decision 0048). Null: set by the login's
+    # owner, or on the server.
+    password_set_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                        verbose_name=_("passord satt av"), editable=False)
 
 
 class County(models.Model):

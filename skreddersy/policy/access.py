@@ -607,10 +607,19 @@ def may_change_access_of(user, staff) -> bool:
     return is_administrator(user) and staff is not None and staff.user_id != getattr(user, "pk", None)
 
 
+def knows_password_of(user, staff) -> bool:
+    """``user`` set the password of ``staff``'s login (``User.password_set_by``) and could log in
+    as them: what they ask for that login waits for a second administrator, who must not know it
+    either (decision 0048)."""
+    login = getattr(staff, "user", None)
+    return login is not None and login.password_set_by_id is not None and login.password_set_by_id == getattr(user, "pk", None)
+
+
 def may_decide_grant(user, grant) -> bool:
     """Approve or refuse a pending grant: an administrator other than the one who asked (four
-    eyes), and never on their own record."""
-    return may_change_access_of(user, grant.staff) and grant.requested_by_id != getattr(user, "pk", None)
+    eyes), never on their own record, and never for a login whose password they set."""
+    return (may_change_access_of(user, grant.staff) and grant.requested_by_id != getattr(user, "pk", None)
+            and not knows_password_of(user, grant.staff))
 
 
 def may_reset_password_of(user, target) -> bool:

@@ -28,6 +28,7 @@ from tests import factories as f
 
 What, Change, Status = AccessGrant.What, AccessGrant.Change, AccessGrant.Status
 REASON = "Ny i teamet for strengt fortrolige saker"
+NEW_PASSWORD = "Sommerfugl-Tåke-2026"
 
 
 @pytest.fixture
@@ -265,6 +266,8 @@ op = st.one_of(
     ),
     st.tuples(st.just("approve"), st.sampled_from(ADMINS), st.integers(0, 7)),
     st.tuples(st.just("refuse"), st.sampled_from(ADMINS), st.integers(0, 7)),
+    # an administrator sets another login's password: from then on they know it (decision 0048)
+    st.tuples(st.just("reset"), st.sampled_from(ADMINS), st.sampled_from(TARGETS)),
 )
 
 
@@ -274,6 +277,7 @@ class Model:
     def __init__(self, holds):
         self.holds = holds  # {(target, what): bool}
         self.pending = {}  # grant index -> (requester, target, what, change)
+        self.password_by = {}  # target -> the administrator who last set its password
 
     def admin(self, who) -> bool:
         return self.holds[(who, What.ADMINISTRATOR)]
@@ -286,10 +290,17 @@ class Model:
             return "invalid"
         if any((t, w) == (target, what) for (_b, t, w, _c) in self.pending.values()):
             return "conflict"
-        if give and what in (What.KODE6, What.ADMINISTRATOR):
+        if give and (what in (What.KODE6, What.ADMINISTRATOR) or self.password_by.get(target) == by):
             return "pending"
         self.holds[(target, what)] = give
         return "effective"
+
+    def reset(self, by, target):
+        # never one's own, never an administrator's (with it one could approve one's own grant)
+        if not self.admin(by) or by == target or self.admin(target):
+            return "denied"
+        self.password_by[target] = by
+        return "ok"
 
     def decide(self, by, index, approve):
         if not self.admin(by):
@@ -297,7 +308,7 @@ class Model:
         if index not in self.pending:
             return "skip"
         requester, target, what, change = self.pending[index]
-        if by == target or (approve and by == requester):
+        if by == target or (approve and (by == requester or self.password_by.get(target) == by)):
             return "denied"
         del self.pending[index]
         if approve:
@@ -335,6 +346,16 @@ def test_generated_grant_sequences_follow_the_rules(org, ops):
                     got = "conflict"
                 except InvalidInput:
                     got = "invalid"
+                assert got == expected, (o, ops)
+            elif o[0] == "reset":
+                _, by, target = o
+                expected = model.reset(by, target)
+                try:
+                    services.reset_password(user=f.fresh_user(people[by]), target=people[target].user_id,
+                                            password=NEW_PASSWORD, password_again=NEW_PASSWORD, reason=REASON)
+                    got = "ok"
+                except AccessDenied:
+                    got = "denied"
                 assert got == expected, (o, ops)
             else:
                 _, by, index = o
@@ -559,3 +580,54 @@ def test_what_is_held_is_read_from_the_database_not_from_the_callers_copy(org, a
         )
     assert "har allerede" in exc.value.errors["what"]
     assert _state() == before
+
+
+# --- a login whose password an administrator set (decision 0048) -----------------------------------
+
+
+def test_a_login_made_in_the_admin_site_gets_nothing_from_its_maker_alone(org, site_admin, admins):
+    """The sock puppet: an administrator makes a login in the admin site (so he knows its password),
+    a staff record for it, and asks for a counsellor role, an office and clearances for it. Nothing
+    takes effect until another administrator approves, the maker cannot approve it himself, and
+    logged in as the new login he sees no client meanwhile."""
+    http = _login(site_admin)
+    r = http.post("/admin/core/user/add/", {"username": "ny.veileder", "password1": NEW_PASSWORD,
+                                            "password2": NEW_PASSWORD, "usable_password": "true"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    puppet = User.objects.get(username="ny.veileder")
+    assert puppet.password_set_by_id == site_admin.pk
+    made = AuditEntry.objects.get(what="innlogging: ny")
+    assert (made.actor_id, made.object_type, made.object_id) == (site_admin.pk, "User", puppet.pk)
+    assert NEW_PASSWORD not in str(list(AuditEntry.objects.values_list("why", "what")))
+    staff = StaffMember.objects.create(user=puppet, nav_ident="Z990001", display_name="Ny Veileder")
+    asked = [services.request_grant(user=site_admin, staff=staff, what=what, change=Change.GRANT, reason=REASON,
+                                    office=org["a"] if what == What.OFFICE else None)
+             for what in (What.COUNSELLOR, What.OFFICE, What.KODE7, What.SKJERMET)]
+    assert {g.status for g in asked} == {Status.PENDING}
+    staff = _fresh(staff)
+    assert not services.has(staff, What.COUNSELLOR) and not staff.memberships.exists()
+    with pytest.raises(AccessDenied, match="passordet"):
+        services.approve_grant(user=site_admin, grant=asked[0].pk)
+    as_puppet = HttpClient()
+    assert as_puppet.post("/logg-inn/", {"username": "ny.veileder", "password": NEW_PASSWORD}).status_code == 302
+    assert as_puppet.get("/api/v1/overview").status_code == 403
+    # another administrator approves: now it holds
+    for g in asked:
+        services.approve_grant(user=f.fresh_user(admins["b"]), grant=g.pk)
+    staff = _fresh(staff)
+    assert services.has(staff, What.COUNSELLOR) and staff.memberships.filter(office=org["a"]).exists()
+
+
+def test_the_grants_page_says_why_a_grant_waits(org, admins):
+    target = org["counsellor"]
+    services.reset_password(user=f.fresh_user(admins["a"]), target=target.user_id, password=NEW_PASSWORD,
+                            password_again=NEW_PASSWORD, reason=REASON)
+    http = _login(f.fresh_user(admins["a"]))
+    r = http.post("/tilganger/", {"nav_ident": target.nav_ident, "what": What.KODE7, "change": Change.GRANT,
+                                  "reason": REASON}, follow=True)
+    assert "fordi du satte passordet" in r.content.decode()
+    assert AccessGrant.objects.get(staff=target, what=What.KODE7).status == Status.PENDING
+    # another administrator's grant for the same login is at once (they do not know the password)
+    services.request_grant(user=f.fresh_user(admins["b"]), staff=target, what=What.SKJERMET, change=Change.GRANT,
+                           reason=REASON)
+    assert services.has(_fresh(target), What.SKJERMET)
