@@ -237,6 +237,9 @@ class Message(models.Model):
                 name="message_category_follows_route",
             ),
         ]
+        # a thread's newest message first: who is awaited (the overview's counters and filters read
+        # the newest message of every thread of every client listed)
+        indexes = [models.Index(fields=["thread", "-sent_at", "-id"], name="message_thread_newest")]
 
     @staticmethod
     def category_for(route: str) -> str:

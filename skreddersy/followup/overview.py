@@ -269,6 +269,15 @@ def contact_standards(base) -> contact.Standards:
     return _contact_standards_source(base.order_by().values("office_id"))
 
 
+def _standards_of(user) -> contact.Standards:
+    """The contact standards of every office ``user`` serves: the overview lists only clients there
+    (``access.client_filter``), so this holds each listed client's own office's, read from the
+    standards table alone (not through a subquery over the thousands of clients listed)."""
+    if _contact_standards_source is None:
+        return contact.NONE
+    return _contact_standards_source(sorted(access.actor(user).office_ids))
+
+
 # --- the KVP rule over many clients (access.kvp_visible_q; docs/decisions/0040) ---------------------------
 # Every counter, filter, sort key and row figure below counts only the rows the acting user may see
 # by the KVP rule: a task or an activity by when it was made, a thread by when it was started, a
@@ -500,7 +509,7 @@ def _filtered(*, user, query: OverviewQuery, statuses: bool = True, standards: c
             if query.status not in STATUSES:
                 raise InvalidInput(_("Ukjent status."), field="status")
             if query.status == "over_contact_standard" and standards is None:
-                standards = contact_standards(_filtered(user=user, query=query, statuses=False))
+                standards = _standards_of(user)
             qs = qs.filter(status_q(query.status, user=user, now=now, today=today, standards=standards or contact.NONE))
         if query.awaiting:
             qs = qs.filter(status_q("awaiting_nav", user=user, now=now, today=today))
@@ -600,7 +609,7 @@ def counters(*, user, query: OverviewQuery, standards: contact.Standards | None 
     now, today = clock.now(), clock.today()
     base = _filtered(user=user, query=query, statuses=False).order_by()
     if standards is None:
-        standards = contact_standards(base)
+        standards = _standards_of(user)
     keys = [key for key in STATUSES if key != "over_contact_standard" or standards]
     got = base.aggregate(**{key: Count("pk", filter=status_q(key, user=user, now=now, today=today, standards=standards))
                             for key in keys})
@@ -622,7 +631,7 @@ def caseload_overview(*, user, query: OverviewQuery, why: str = "oversikt", offi
     per_page = max(1, min(int(query.per_page or 50), MAX_PER_PAGE))
     # the contact standards of the offices in scope: one statement, shared by the filter, the
     # counter and the rows' marker
-    standards = contact_standards(_filtered(user=user, query=query, statuses=False))
+    standards = _standards_of(user)
     qs = caseload_queryset(user=user, query=query, standards=standards)
     now = clock.now()
     over = _over_standard(user, standards, now) if standards else Value(False, output_field=BooleanField())

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -35,15 +36,22 @@ def deadline_phrase(value, *, now: dt.datetime | None = None) -> tuple[str, bool
     else:
         day = value
         overdue = day < today
+    if overdue and day == today:
+        return _("frist passert i dag kl. %(t)s") % {"t": timezone.localtime(value).strftime("%H:%M")}, True
+    return _day_phrase(day, today, overdue, translation.get_language() or "nb"), overdue
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_phrase(day: dt.date, today: dt.date, overdue: bool, _lang: str) -> str:
+    """``deadline_phrase``'s words for a whole day, made once per day, today, state and language
+    (a list of a hundred tasks reads the same few days on many rows)."""
     if overdue:
-        if day == today:
-            return _("frist passert i dag kl. %(t)s") % {"t": timezone.localtime(value).strftime("%H:%M")}, True
-        return _("frist passert %(d)s") % {"d": _short(day, today)}, True
+        return _("frist passert %(d)s") % {"d": _short(day, today)}
     if day == today:
-        return _("frist i dag"), False
+        return _("frist i dag")
     if day == today + dt.timedelta(days=1):
-        return _("frist i morgen"), False
-    return _("frist %(d)s") % {"d": _short(day, today)}, False
+        return _("frist i morgen")
+    return _("frist %(d)s") % {"d": _short(day, today)}
 
 
 @register.filter
