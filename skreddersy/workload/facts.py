@@ -14,8 +14,10 @@ from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterR
 
 from skreddersy.clients import contact
 from skreddersy.clients.models import Client
-from skreddersy.followup import lastcontact
+from skreddersy.core import sql
+from skreddersy.followup import lastcontact, overview
 from skreddersy.followup.models import Activity, NeedsDecision, Thread
+from skreddersy.policy import access
 
 from .model import FACTOR_NAMES, NEED_GROUP_FACTOR
 
@@ -49,6 +51,22 @@ def _thirty_years_ago(today: dt.date) -> dt.date:
     return today.replace(year=today.year - 30)
 
 
+def _requirement_seen(user) -> sql.Fragment:
+    """EXISTS: an open activity requirement of the client that ``user`` may see (the policy's KVP
+    rule, ``access.kvp_hidden_sql``, read only for clients who have had a KVP: ``Client.kvp``)."""
+    table = connection.ops.quote_name(Activity._meta.db_table)
+
+    def render(c):
+        seen, seen_params = access.kvp_hidden_sql(user, client_col="_r.client_id", at_col="_r.created_at")
+        # the bare column, as the partial index activity_client_requirement states it (SQLite uses it)
+        base = (f"SELECT 1 FROM {table} _r WHERE _r.client_id = {c['pk']} AND _r.is_requirement"
+                " AND _r.status IN (%s, %s, %s)")
+        return (f"CASE WHEN {c['kvp']} = %s THEN EXISTS ({base} AND {seen}) ELSE EXISTS ({base}) END",
+                [True, *OPEN_ACTIVITY, *seen_params, *OPEN_ACTIVITY])
+
+    return sql.Fragment(render, pk=F("pk"), kvp=F("kvp"))
+
+
 def _annotated(
     office_id: int | None,
     *,
@@ -74,7 +92,13 @@ def _annotated(
     req = Activity.objects.filter(is_requirement=True, status__in=OPEN_ACTIVITY)  # the partial index's condition
     awaiting = Thread.objects.filter(awaiting_nav_reply=True)
     decision = NeedsDecision.objects.filter(status__in=OPEN_DECISION)
-    if whole:
+    if user is not None:
+        # a reader's figures: the requirements and the threads awaiting Nav that the KVP rule lets
+        # them see, so a weight does not move with what a KVP's followers write (decision 0040)
+        f_req = _flag(Q(_requirement_seen(user)))
+        f_awaiting = _flag(overview.status_q("awaiting_nav", user=user, now=now, today=today))
+        f_decision = Exists(decision.filter(client_id=OuterRef("pk")))
+    elif whole:
         # most clients: each table's matching rows read once (an uncorrelated IN, hashed or
         # indexed by the database) instead of one lookup per client
         f_req = _flag(Q(pk__in=req.values("client_id")))

@@ -16,9 +16,9 @@ For every staff member (a state leader, two municipal leaders):
   here from the rule's text, and the oracle's idea of "hidden" is the per-client rule's
   (``access.kvp_filter``);
 - everything they see (every counter, every filtered list and sort order, the row figures, the
-  task inbox mine and office, the counsellor figures, the workload's overdue counts, today's
-  meetings) is identical to what they see in a world where the rows they may not see, and the
-  KVP periods they do not follow, were never written.
+  task inbox mine and office, the counsellor figures, the workload's overdue counts and
+  modelled weights, today's meetings) is identical to what they see in a world where the rows
+  they may not see, and the KVP periods they do not follow, were never written.
 """
 
 from __future__ import annotations
@@ -189,7 +189,10 @@ def _view(staff, office) -> dict:
     got["counsellor_figures"] = caseloads.counsellor_figures(user=user, office_id=office.pk)
     table = workload.office_table(office.pk, now=NOW, today=clock.today(), user=user)
     got["workload_overdue"] = sorted((r.staff.pk, r.overdue) for r in table.rows)
-    got["own_workload"] = [(r.office_id, r.overdue) for r in workload.own_workload(user=user).rows]
+    # the modelled workload: a weight must not move with a requirement or a question held by a KVP
+    got["workload_weights"] = sorted((r.staff.pk, r.caseload, round(r.points_minutes, 6), r.red_lights) for r in table.rows)
+    own = workload.own_workload(user=user)
+    got["own_workload"] = [(r.office_id, r.overdue, round(r.points_minutes, 6)) for r in own.rows]
     got["today"] = [m.pk for m in meetings.today_for(user=user)]
     return got
 
