@@ -271,6 +271,8 @@ class MeetingNote(models.Model):
 
     class Meta:
         ordering = ["-held_at"]
+        # the person page's newest notes first, and a reader's last contact for a client with a KVP
+        indexes = [models.Index(fields=["client", "-held_at", "-id"], name="note_client_newest")]
 
 
 class JournalEntry(models.Model):
