@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skreddersy.clients.models import Client, MainGoal, NeedGroup
 from skreddersy.core import clock
+from skreddersy.core.choices import ChoiceLabels
 from skreddersy.core.models import StaffMember
 from skreddersy.core.records import NOTE_CATEGORIES, RecordCategory
 
@@ -16,7 +17,7 @@ from skreddersy.core.records import NOTE_CATEGORIES, RecordCategory
 MESSAGE_CATEGORIES = (RecordCategory.FOLLOWUP, RecordCategory.MUNICIPAL_NOTES)
 
 
-class WorkCapacityAssessment(models.Model):
+class WorkCapacityAssessment(ChoiceLabels, models.Model):
     """Arbeidsevnevurdering (AEV): resource profile, the client's self-assessment and the conclusion."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
@@ -30,7 +31,7 @@ class WorkCapacityAssessment(models.Model):
         ordering = ["-assessed_at"]
 
 
-class NeedsDecision(models.Model):
+class NeedsDecision(ChoiceLabels, models.Model):
     """§ 14 a-vedtak. Drafts may change; a sent decision never does: a new decision replaces it."""
 
     class Status(models.TextChoices):
@@ -102,7 +103,7 @@ class ActivityPlan(models.Model):
         ordering = ["-created_at"]
 
 
-class Activity(models.Model):
+class Activity(ChoiceLabels, models.Model):
     class Type(models.TextChoices):
         OWN = "own", _("Egenaktivitet")
         JOB_APPLICATION = "job_application", _("Jobbsøknad")
@@ -203,7 +204,7 @@ class Thread(models.Model):
         indexes = [models.Index(fields=["client", "-last_message_at"], name="thread_client_last")]
 
 
-class Message(models.Model):
+class Message(ChoiceLabels, models.Model):
     """Dialogmelding."""
 
     class Route(models.TextChoices):
@@ -247,7 +248,7 @@ class Message(models.Model):
         return RecordCategory.MUNICIPAL_NOTES if route == Message.Route.MUNICIPAL else RecordCategory.FOLLOWUP
 
 
-class MeetingNote(models.Model):
+class MeetingNote(ChoiceLabels, models.Model):
     """Samtalereferat, also for phone and SMS contacts. ``shared_with_client`` decides whether the
     client sees it; internal notes are never shown to the client."""
 
@@ -275,7 +276,7 @@ class MeetingNote(models.Model):
         indexes = [models.Index(fields=["client", "-held_at", "-id"], name="note_client_newest")]
 
 
-class JournalEntry(models.Model):
+class JournalEntry(ChoiceLabels, models.Model):
     """One line in the client's chronological journal. Every service that changes a case appends one."""
 
     class Kind(models.TextChoices):
@@ -309,7 +310,7 @@ class JournalEntry(models.Model):
         verbose_name_plural = _("journal")
 
 
-class Task(models.Model):
+class Task(ChoiceLabels, models.Model):
     """Oppgave with an owner and a deadline (for example: answer a client's message within 48 hours)."""
 
     class Status(models.TextChoices):
@@ -405,7 +406,7 @@ class OverviewSettings(models.Model):
 
 # --- the client kept informed (issue 17): formal notice before a sanction, meetings, own ratings ---
 
-class AdvanceNotice(models.Model):
+class AdvanceNotice(ChoiceLabels, models.Model):
     """Forhåndsorientering: the formal notice, before a benefit can be reduced or stopped, that an
     activity requirement is not met, with a deadline to respond (forvaltningsloven § 16). A
     sanction recommendation (``recommended_at``) is written only once the client has responded or
@@ -441,7 +442,7 @@ class AdvanceNotice(models.Model):
         ]
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     """A meeting booked with the client (møte): shown on Min side, reminded the day before, and
     when held turned into a meeting note (``note``) in one step; a no-show is recorded as such."""
 
@@ -483,7 +484,7 @@ class Meeting(models.Model):
         ]
 
 
-class SelfRating(models.Model):
+class SelfRating(ChoiceLabels, models.Model):
     """The client's own answer to one job-seeker item of the item bank (instruments.json,
     ``jobseeker_outcomes``) at one occasion of a follow-up period (start, 3, 12, 18 months).
     Voluntary and never used in a benefit decision. ``value`` is the scale point (for an item with
@@ -506,7 +507,7 @@ class SelfRating(models.Model):
         ]
 
 
-class LanguageNeed(models.Model):
+class LanguageNeed(ChoiceLabels, models.Model):
     """A counsellor's mark that a text they wrote for the client (a decision's justification, a
     requirement's consequence, a message) needs an interpreter or a translated version, because the
     client's language or written standard differs from the text's (core.languages). The product

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skreddersy.clients.models import Client
 from skreddersy.core import clock
+from skreddersy.core.choices import ChoiceLabels
 
 
 def new_idempotency_key() -> str:
@@ -36,7 +37,7 @@ class ContactPreference(models.Model):
         verbose_name = _("varslingsvalg")
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """One notice to one client. Events that arrive while it waits (the 30-minute throttle) are
     collected into it (``events``); ``channel`` is chosen when it is delivered, from the client's
     preference and protection flags at that time."""
