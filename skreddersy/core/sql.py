@@ -73,6 +73,15 @@ def instance(connection, model, values):
     return model.from_db(connection.alias, [f.attname for f in fields], out)
 
 
+def per_row(connection) -> str:
+    """Text to end a correlated ``EXISTS (SELECT ...)`` used inside an expression (a CASE, a sort
+    key, an aggregate's FILTER): on PostgreSQL ``OFFSET 0``, which keeps the planner from turning
+    the EXISTS into a hashed subplan that reads every matching row of the whole table to build a
+    hash (every open task in the country, 33 ms, for an office list whose clients each need one
+    index probe); SQLite probes per row anyway (and takes no OFFSET without a LIMIT)."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
 def time_param(connection, value):
     """A date or timestamp as a parameter of a hand-written statement, as the ORM would pass it
     (on SQLite: the stored UTC text; PostgreSQL takes the value itself)."""

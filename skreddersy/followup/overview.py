@@ -330,7 +330,7 @@ def _open_task_sql(user, c: dict[str, str], extra: str = "", extra_params=()) ->
     def render(kvp):
         seen, seen_params = _seen(user, kvp, client_col="_t.client_id", at_col="_t.created_at")
         return (f"EXISTS (SELECT 1 FROM {_table(Task)} _t WHERE _t.client_id = {c['pk']} AND _t.status = %s"
-                f"{extra} AND {seen})", [Task.Status.OPEN, *extra_params, *seen_params])
+                f"{extra} AND {seen}{sql.per_row(connection)})", [Task.Status.OPEN, *extra_params, *seen_params])
     return _by_kvp(c, render)
 
 
@@ -350,13 +350,13 @@ def _live_activity_sql(user, c: dict[str, str], extra: str = "", extra_params=()
         seen, seen_params = _seen(user, kvp, client_col="_a.client_id", at_col="_a.created_at")
         return (f"EXISTS (SELECT 1 FROM {_table(Activity)} _a JOIN {_table(ActivityPlan)} _p ON _p.id = _a.plan_id"
                 f"{join} WHERE _a.client_id = {c['pk']} AND _p.closed_at IS NULL AND _a.status IN (%s, %s, %s)"
-                f"{extra} AND {seen})", [*OPEN_ACTIVITY, *extra_params, *seen_params])
+                f"{extra} AND {seen}{sql.per_row(connection)})", [*OPEN_ACTIVITY, *extra_params, *seen_params])
     return _by_kvp(c, render)
 
 
 def _open_draft_sql(c: dict[str, str]) -> tuple[str, list]:
     return (f"EXISTS (SELECT 1 FROM {_table(NeedsDecision)} _d WHERE _d.client_id = {c['pk']}"
-            " AND _d.status IN (%s, %s))", [NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL])
+            f" AND _d.status IN (%s, %s){sql.per_row(connection)})", [NeedsDecision.Status.DRAFT, NeedsDecision.Status.AWAITING_APPROVAL])
 
 
 def _awaiting_sql(user, th: dict[str, str], *, nav: bool = True, kvp: bool = True) -> tuple[str, list]:
@@ -396,7 +396,8 @@ def _awaiting_exists_sql(user, c: dict[str, str], *, nav: bool = True) -> tuple[
     """EXISTS: a thread of the client awaiting a reply (``_awaiting_sql``), alias ``_th``."""
     def render(kvp):
         cond, params = _awaiting_sql(user, _THREAD_COLUMNS, nav=nav, kvp=kvp)
-        return f"EXISTS (SELECT 1 FROM {_table(Thread)} _th WHERE _th.client_id = {c['pk']} AND {cond})", params
+        return (f"EXISTS (SELECT 1 FROM {_table(Thread)} _th WHERE _th.client_id = {c['pk']} AND {cond}"
+                f"{sql.per_row(connection)})", params)
     return _by_kvp(c, render)
 
 
