@@ -101,11 +101,16 @@ def _sessions(n: int) -> list[str]:
         from django.contrib.sessions.backends.signed_cookies import SessionStore  # noqa: F811
     ids = [r["counsellor_id"] for r in Client.objects.filter(counsellor__isnull=False).values("counsellor_id")
            .annotate(n=Count("id")).order_by("-n")[:n]]
+    # the backend that loads a session's user (the login throttle's backend, first in the list, only
+    # checks attempts and loads nobody)
+    from django.contrib.auth import get_backends
+
+    backend = next(f"{type(b).__module__}.{type(b).__qualname__}" for b in get_backends() if hasattr(b, "get_user"))
     cookies = []
     for staff in StaffMember.objects.filter(pk__in=ids).select_related("user"):
         s = SessionStore()
         s[SESSION_KEY] = str(staff.user.pk)
-        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        s[BACKEND_SESSION_KEY] = backend
         s[HASH_SESSION_KEY] = staff.user.get_session_auth_hash()
         s.set_expiry(settings.SESSION_COOKIE_AGE)
         s.create()

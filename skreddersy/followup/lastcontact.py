@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import DateTimeField, F
 
 from skreddersy.clients.contact import SIDE_COLUMN
-from skreddersy.clients.models import SharingConsent
+from skreddersy.clients.models import Client, SharingConsent
 from skreddersy.core import sql
 from skreddersy.core.records import RecordCategory, RecordSide
 from skreddersy.followup.models import MeetingNote, Message, Thread
@@ -87,8 +87,8 @@ def _from_rows(user, side: str, c: dict[str, str]) -> tuple[str, list]:
 
 def last_contact_sql(user, c: dict[str, str]) -> tuple[str, list]:
     """SQL: the newest contact with the client (columns ``c``: ``pk``, ``kvp``, ``shared``,
-    ``office``, and the two side columns by name) that ``user`` may see; NULL with none. A reader who is not staff of
-    one side (a client, an analyst) gets NULL: the figure is staff's. With no reader (None: the
+    ``office``, and the two side columns by name) that ``user`` may see; NULL with none. A reader
+    who is not staff of one side (a client, an analyst) gets NULL: the figure is staff's. With no reader (None: the
     workload refresh's stored figures, never shown per client) it is the newest of every contact."""
     if user is None:
         a, b = (c[col] for col in SIDE_COLUMN.values())
@@ -128,6 +128,4 @@ def of_client(user, client) -> dt.datetime | None:
     own, other = getattr(client, SIDE_COLUMN[side]), getattr(client, SIDE_COLUMN[other_side])
     if not client.kvp and (not client.notes_shared or other is None or (own is not None and other <= own)):
         return own
-    from skreddersy.clients.models import Client
-
     return Client.objects.filter(pk=client.pk).annotate(_lc=expression(user)).values_list("_lc", flat=True).first()
