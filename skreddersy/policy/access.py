@@ -385,7 +385,10 @@ def kvp_visible_q(user, *, client_field: str = "client", at: str | None = "creat
         return Q(pk__in=[])
     from django.db.models import F
 
-    return Q(_KvpVisible(F(client_field), None if at is None else F(at), staff_id=a.staff.pk))
+    # a client the database has never marked with a KVP (``Client.kvp``, decision 0046) has no row
+    # the rule could hide: the period lookup runs only for marked clients
+    mark = "kvp" if client_field == "pk" else f"{client_field}__kvp"
+    return Q(**{mark: False}) | Q(_KvpVisible(F(client_field), None if at is None else F(at), staff_id=a.staff.pk))
 
 
 def _kvp_condition(client_sql: str, at_sql: str | None) -> str:
