@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -34,10 +34,12 @@ def touch_contact(client_id: int, at, category: str) -> None:
     contact time in the columns of the sides that see it by their own right
     (``contact.columns_for``; the reader's last contact is followup.lastcontact's). Called inside
     the writing service's transaction."""
-    for column in contact.columns_for(category):
-        Client.objects.filter(Q(pk=client_id) & (Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": at}))).update(
-            **{column: at}
-        )
+    # one UPDATE for both sides' columns: each takes ``at`` where it is empty or older
+    Client.objects.filter(pk=client_id).update(**{
+        column: Case(When(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": at}), then=Value(at)),
+                     default=F(column))
+        for column in contact.columns_for(category)
+    })
 
 
 def load_client(value: Client | int) -> Client:
