@@ -56,26 +56,48 @@ def _staff(user) -> StaffMember:
 # while a KVP is open, none of the client's meetings is seen by staff who do not follow it (the
 # rule of ``access.kvp_filter`` on both times). A hidden meeting is "not found": it is not listed,
 # its page and actions answer as a missing meeting's (404, the same body), the attempt is audited.
+# One exception (decision 0049): a meeting in the reader's own calendar (they are its counsellor,
+# who booked it) is always theirs to see. It holds a time they must keep; hiding it would leave the
+# client waiting and let a second meeting be booked on top of it, and it tells them nothing they did
+# not write. Its meeting note still follows the notes' rule (``note_visible``).
 MEETING_TIMES = ("starts_at", "created_at")
+
+
+def _own_calendar(user) -> Q | None:
+    a = access.actor(user)
+    return Q(counsellor_id=a.staff.pk) if a.staff is not None else None
 
 
 def visible(user, client) -> Q:
     """The KVP rule on ``client``'s meetings for ``user`` (the policy's ``kvp_filter`` on both of a
-    meeting's times): two subqueries each, no query of its own."""
+    meeting's times), or the meeting is in the user's own calendar: no query of its own."""
     q = Q()
     for at in MEETING_TIMES:
         q &= access.kvp_filter(user, client, at=at)
-    return q
+    own = _own_calendar(user)
+    return q | own if own is not None else q
 
 
 def _visible_over_clients(user) -> Q:
     """The same rule over the meetings of many clients at once (the møteplan, "møter i dag", the
-    clash check): the meeting's client has no KVP period the user does not follow that is open or
-    holds either of the meeting's times (the policy's set-based rule on each time)."""
+    clash check): the meeting is in the user's own calendar, or its client has no KVP period the
+    user does not follow that is open or holds either of the meeting's times."""
     q = Q()
     for at in MEETING_TIMES:
         q &= access.kvp_visible_q(user, at=at)
-    return q
+    own = _own_calendar(user)
+    return q | own if own is not None else q
+
+
+def note_visible(user, meeting: Meeting) -> bool:
+    """Whether ``user`` may read the meeting's note (samtalereferat): the notes' rule on its side
+    (sosialtjenesteloven § 44, with the client's consent) and the KVP rule at the meeting's time,
+    as for the same note in the journal. A meeting the user sees may hold a note they may not (the
+    other side's, or one written inside a KVP they do not follow on a meeting in their calendar)."""
+    if meeting.note_id is None:
+        return False
+    rule = access.record_filter(user, meeting.client, at="held_at")
+    return MeetingNote.objects.filter(rule, pk=meeting.note_id).exists()
 
 
 def _require_visible(user, meeting: Meeting) -> None:
@@ -357,6 +379,7 @@ def get_meeting(*, user, meeting_id: int) -> Meeting:
     except Hidden:
         audit.record(user, m.client_id, audit.DENIED, "møte", why="KVP")
         raise
+    m.shown_note = m.note if note_visible(user, m) else None
     audit.record(user, m.client_id, audit.READ, "møte")
     return m
 

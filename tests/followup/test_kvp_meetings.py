@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from skreddersy.clients.models import KvpPeriod
 from skreddersy.core import clock
-from skreddersy.core.errors import Hidden, NotFound
+from skreddersy.core.errors import Hidden, InvalidInput, NotFound
 from skreddersy.core.models import AuditEntry, Role
 from skreddersy.followup import meetings, selectors
 from skreddersy.followup.models import Meeting, MeetingNote
@@ -64,9 +64,12 @@ meeting_st = st.fixed_dictionaries({
 client_st = st.fixed_dictionaries({"kvps": kvp_history(), "meetings": st.lists(meeting_st, max_size=5)})
 
 
-def oracle(staff: str, m: Meeting, kvps: list[KvpPeriod], followers: dict[int, set[str]]) -> bool:
+def oracle(staff: str, m: Meeting, kvps: list[KvpPeriod], followers: dict[int, set[str]], staff_pk: int) -> bool:
     """The rule, from its text: a staff member who does not follow a KVP period sees none of the
-    client's meetings while it is open, and no meeting booked or starting inside it after it ended."""
+    client's meetings while it is open, and no meeting booked or starting inside it after it ended,
+    except the meetings in their own calendar (decision 0049)."""
+    if m.counsellor_id == staff_pk:
+        return True
     for k in kvps:
         if staff in followers[k.pk]:
             continue
@@ -137,7 +140,7 @@ def test_every_staff_members_meetings_are_the_oracles(specs):
             user = f.fresh_user(staff)
             seen_all = set()
             for c, kvps, followers, ms in world:
-                want = {m.pk for m in ms if oracle(name, m, kvps, followers)}
+                want = {m.pk for m in ms if oracle(name, m, kvps, followers, staff.pk)}
                 seen_all |= want
                 page = selectors.person(user=user, client_id=c.pk)
                 assert {m.pk for m in page.meetings} == want, (name, "person page")
@@ -202,7 +205,7 @@ def test_a_hidden_meeting_answers_byte_for_byte_as_a_missing_one(org):
     office = org["a"]
     people = _people(office)
     spec = {"kvps": [(2, None, ["municipal_1"])],
-            "meetings": [{"times": [0, 30], "counsellor": "state_1", "status": "planned"},
+            "meetings": [{"times": [0, 30], "counsellor": "state_2", "status": "planned"},
                          {"times": [5, 12], "counsellor": "municipal_1", "status": "planned"}]}
     c, kvps, followers, ms = _build(office, people, spec)
     http = HttpClient()
@@ -240,7 +243,7 @@ def test_a_hidden_meeting_answers_byte_for_byte_as_a_missing_one(org):
 def test_after_the_kvp_ends_only_what_it_held_stays_hidden(org):
     """A meeting booked before a KVP and held after it is seen again; one booked before it but
     starting inside it, or booked inside it for a time after it, is not (its note, or its booking's
-    journal line, was written inside)."""
+    journal line, was written inside). Its counsellor, in whose calendar it is, sees every one."""
     clock.freeze(NOW)
     people = _people(org["a"])
     spec = {"kvps": [(4, 10, ["municipal_2"])],
@@ -250,22 +253,95 @@ def test_after_the_kvp_ends_only_what_it_held_stays_hidden(org):
                          {"times": [4, 4], "counsellor": "state_1", "status": "held"},  # on the start: inside
                          {"times": [10, 10], "counsellor": "state_1", "status": "held"}]}  # on the end: after
     c, kvps, followers, ms = _build(org["a"], people, spec)
-    state = f.fresh_user(people["state_1"])
-    assert {m.pk for m in selectors.person(user=state, client_id=c.pk).meetings} == {ms[0].pk, ms[4].pk}
+    colleague = f.fresh_user(people["state_2"])
+    assert {m.pk for m in selectors.person(user=colleague, client_id=c.pk).meetings} == {ms[0].pk, ms[4].pk}
+    own = f.fresh_user(people["state_1"])
+    assert {m.pk for m in selectors.person(user=own, client_id=c.pk).meetings} == {m.pk for m in ms}
     follower = f.fresh_user(people["municipal_2"])
     assert {m.pk for m in selectors.person(user=follower, client_id=c.pk).meetings} == {m.pk for m in ms}
 
 
 @pytest.mark.django_db
-def test_a_hidden_meeting_does_not_block_the_counsellors_time(org):
-    """A state counsellor's own meeting held by a KVP is not theirs any more: booking the same time
-    is not refused with a clash that would tell of it."""
+def test_a_meeting_booked_during_an_open_kvp_stays_in_the_bookers_calendar(org):
+    """Decision 0049: a state counsellor who books a meeting with a client while a KVP they do not
+    follow is open (nothing tells them of it) keeps the meeting: on the person page, in the møteplan,
+    on its page, and its time stays taken (a second booking on top of it is refused as a clash). A
+    colleague who does not follow the KVP still sees none of it; the follower sees it."""
     clock.freeze(NOW)
     people = _people(org["a"])
-    c, kvps, followers, ms = _build(org["a"], people, {
-        "kvps": [(0, None, ["municipal_1"])],
-        "meetings": [{"times": [0, 30], "counsellor": "state_1", "status": "planned"}]})
+    c, kvps, followers, _ = _build(org["a"], people, {"kvps": [(0, None, ["municipal_1"])], "meetings": []})
+    booker = f.fresh_user(people["state_1"])
+    starts = NOW + dt.timedelta(days=2)
+    m = meetings.book_meeting(user=booker, client=c, starts_at=starts, minutes=45, mode="phone", agenda="Oppfølging")
+    assert m.pk in {x.pk for x in selectors.person(user=booker, client_id=c.pk).meetings}
+    week = meetings.week(user=booker, day=timezone.localdate(starts))
+    assert m.pk in [x.pk for _, ms in week.days for x in ms]
+    assert meetings.get_meeting(user=booker, meeting_id=m.pk).pk == m.pk
     other = f.client(org["a"], people["state_1"])
-    m = meetings.book_meeting(user=f.fresh_user(people["state_1"]), client=other, starts_at=ms[0].starts_at, minutes=45,
+    with pytest.raises(InvalidInput) as clash:
+        meetings.book_meeting(user=booker, client=other, starts_at=starts + dt.timedelta(minutes=15), minutes=30,
                               mode="phone", agenda="Oppfølging")
-    assert m.starts_at == ms[0].starts_at
+    assert "starts_at" in clash.value.errors
+    colleague = f.fresh_user(people["state_2"])
+    assert m.pk not in {x.pk for x in selectors.person(user=colleague, client_id=c.pk).meetings}
+    with pytest.raises(Hidden):
+        meetings.get_meeting(user=colleague, meeting_id=m.pk)
+    follower = f.fresh_user(people["municipal_1"])
+    assert m.pk in {x.pk for x in selectors.person(user=follower, client_id=c.pk).meetings}
+
+
+# --- the meeting note on the meeting's page: the notes' rule, whoever sees the meeting ------------------
+
+def note_oracle(reader: str, writer: str, consent: bool, kvp: str, follows: bool) -> bool:
+    """From the rules' text: a note is read by its own side, by the other side only with the client's
+    consent to share that side's notes, and, written inside a KVP, only by its followers."""
+    side_ok = reader.split("_")[0] == writer.split("_")[0] or consent
+    kvp_ok = kvp == "none" or follows
+    return side_ok and kvp_ok
+
+
+@pytest.mark.django_db
+@settings(max_examples=25)
+@given(writer=st.sampled_from(["state_1", "municipal_1"]), reader=st.sampled_from(["state_1", "state_2", "municipal_2"]),
+       consent=st.booleans(), kvp=st.sampled_from(["none", "open"]), follows=st.booleans())
+def test_a_meeting_page_shows_its_note_only_to_who_may_read_the_note(writer, reader, consent, kvp, follows):
+    """The meeting is in state_1's calendar. Whoever may open the meeting page sees its referat only
+    when the notes' rule lets them read that note (sosialtjenesteloven § 44 and the KVP rule), as in
+    the journal: the meeting being seen is not enough."""
+    from skreddersy.clients.models import SharingConsent
+    from skreddersy.policy.access import writable_note_categories
+
+    with f.rolled_back():
+        clock.freeze(NOW)
+        office = f.office(f.county())
+        people = _people(office)
+        c = f.client(office, people["state_1"], login=True)
+        follows = follows and reader.startswith("municipal")
+        if kvp == "open":
+            k = KvpPeriod.objects.create(client=c, period=c.periods.get(), office=office, start=slot(0),
+                                         start_reason="Vedtak om KVP fattet", started_by=people["municipal_1"].user)
+            k.followers.set([people["municipal_1"]] + ([people[reader]] if follows else []))
+        m = Meeting.objects.create(client=c, counsellor=people["state_1"], starts_at=NOW - dt.timedelta(hours=1),
+                                   ends_at=NOW - dt.timedelta(minutes=15), mode="phone", agenda="Agenda",
+                                   created_by=people["state_1"].user, created_at=slot(1), updated_at=slot(1))
+        if kvp == "open" and writer == "state_1":  # a non-follower may not open it then: write the note as the seed would
+            note = MeetingNote.objects.create(client=c, category=writable_note_categories(f.fresh_user(people[writer]))[0],
+                                              channel="phone", held_at=m.starts_at, summary="Referatet", written_by=people[writer])
+            Meeting.objects.filter(pk=m.pk).update(status="held", note=note)
+        else:
+            meetings.record_held(user=f.fresh_user(people[writer]), meeting=m.pk, summary="Referatet")
+        note = MeetingNote.objects.get()
+        if consent:
+            SharingConsent.objects.create(client=c, category=note.category, office=office, given_by=c.user,
+                                          recipient_side="municipal" if writer.startswith("state") else "state")
+        user = f.fresh_user(people[reader])
+        try:
+            got = meetings.get_meeting(user=user, meeting_id=m.pk)
+        except Hidden:
+            assert kvp == "open" and not follows and reader != "state_1"
+            return
+        want = note_oracle(reader, writer, consent, kvp, follows)
+        assert (got.shown_note is not None) == want, (writer, reader, consent, kvp, follows)
+        http = HttpClient()
+        http.force_login(user)
+        assert ("Referatet" in http.get(f"/mote/{m.pk}/").content.decode()) == want
