@@ -235,9 +235,9 @@ def _oracle(staff, office, clients) -> dict:
         figures[c.pk] = (awaiting_nav, len(tasks), sum(a.is_requirement for a in live))
     inbox = {t.pk for t in Task.objects.filter(client__office=office, status=Task.Status.OPEN)
              if not _hidden(staff, t.client_id, t.created_at) and not (t.owner_id is None and t.kind == Task.Kind.APPROVE_DECISION)}
-    # a meeting is the KVP's when it was booked or starts inside it (decision 0040, meetings)
-    today_meetings = {m.pk for m in Meeting.objects.filter(counsellor=staff, starts_at__date=today)
-                      if not _hidden(staff, m.client_id, m.starts_at) and not _hidden(staff, m.client_id, m.created_at)}
+    # a meeting is the KVP's when it was booked or starts inside it (decision 0040, meetings), but
+    # one in the reader's own calendar is always theirs (decision 0049): "today" lists only those
+    today_meetings = {m.pk for m in Meeting.objects.filter(counsellor=staff, starts_at__date=today)}
     return {"statuses": out, "figures": figures, "inbox": inbox, "today": today_meetings}
 
 
@@ -249,7 +249,7 @@ def _without_what_they_may_not_see(staff, clients) -> None:
         Task.objects.filter(pk__in=[t.pk for t in Task.objects.filter(client=c) if hidden(t.created_at)]).delete()
         Activity.objects.filter(pk__in=[a.pk for a in Activity.objects.filter(client=c) if hidden(a.created_at)]).delete()
         Meeting.objects.filter(pk__in=[m.pk for m in Meeting.objects.filter(client=c)
-                                       if hidden(m.starts_at) or hidden(m.created_at)]).delete()
+                                       if m.counsellor_id != staff.pk and (hidden(m.starts_at) or hidden(m.created_at))]).delete()
         Thread.objects.filter(pk__in=[t.pk for t in Thread.objects.filter(client=c) if hidden(t.created_at)]).delete()
         for th in Thread.objects.filter(client=c):
             msgs = list(Message.objects.filter(thread=th))
