@@ -63,9 +63,10 @@ def _staff(user) -> StaffMember:
 MEETING_TIMES = ("starts_at", "created_at")
 
 
-def _own_calendar(user) -> Q | None:
-    a = access.actor(user)
-    return Q(counsellor_id=a.staff.pk) if a.staff is not None else None
+def _or_own_calendar(user, rule: Q) -> Q:
+    """``rule``, or the meeting is in the user's own calendar (decision 0049)."""
+    staff = access.actor(user).staff
+    return rule | Q(counsellor_id=staff.pk) if staff is not None else rule
 
 
 def visible(user, client) -> Q:
@@ -74,8 +75,7 @@ def visible(user, client) -> Q:
     q = Q()
     for at in MEETING_TIMES:
         q &= access.kvp_filter(user, client, at=at)
-    own = _own_calendar(user)
-    return q | own if own is not None else q
+    return _or_own_calendar(user, q)
 
 
 def _visible_over_clients(user) -> Q:
@@ -85,8 +85,7 @@ def _visible_over_clients(user) -> Q:
     q = Q()
     for at in MEETING_TIMES:
         q &= access.kvp_visible_q(user, at=at)
-    own = _own_calendar(user)
-    return q | own if own is not None else q
+    return _or_own_calendar(user, q)
 
 
 def note_visible(user, meeting: Meeting) -> bool:
