@@ -35,6 +35,20 @@ def cursor(connection):
         cur.close()
 
 
+_TABLES: dict[tuple[str, str], str] = {}
+
+
+def table(connection, model) -> str:
+    """``model``'s table name, quoted for ``connection`` (kept per vendor: the overview places a
+    dozen table names per request, and quoting each through the connection proxy showed in its
+    profile)."""
+    key = (connection.vendor, model._meta.db_table)
+    name = _TABLES.get(key)
+    if name is None:
+        name = _TABLES[key] = connection.ops.quote_name(model._meta.db_table)
+    return name
+
+
 def in_ids(connection, ids: Sequence[int]) -> tuple[str, object]:
     """``(sql, param)`` for ``<column> <sql>``: true when the column is one of ``ids``."""
     ids = [int(i) for i in ids]

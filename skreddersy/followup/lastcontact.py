@@ -36,7 +36,7 @@ _OTHER_CATEGORY = {RecordSide.STATE: RecordCategory.MUNICIPAL_NOTES, RecordSide.
 
 
 def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return sql.table(connection, model)
 
 
 def _own_categories(side: str) -> list[str]:

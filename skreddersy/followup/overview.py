@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from skreddersy.clients import contact
+from skreddersy.clients.contact import SIDE_COLUMN
 from skreddersy.clients.models import Client, MainGoal, NeedGroup
 from skreddersy.core import audit, clock, collation, languages, sql
 from skreddersy.core.errors import AccessDenied, InvalidInput
@@ -301,7 +302,7 @@ def open_tasks_qs(user):
 # never meet Django's (T2, U0, ...).
 
 def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return sql.table(connection, model)
 
 
 def _time(value):
@@ -419,54 +420,86 @@ def awaiting_threads(user, *, nav: bool = True):
         id=F("pk"), client=F("client_id"), created=F("created_at"), flag=F("awaiting_nav_reply")))
 
 
+# The client's columns the status conditions read, by the names they use (``_status_sql``): the id
+# and KVP mark, and what the reader's last contact (``lastcontact.last_contact_sql``) and the other
+# conditions need.
+_CLIENT_COLUMNS = {
+    "pk": "pk", "kvp": "kvp", "shared": "notes_shared", "office": "office_id", "group": "need_group",
+    "counsellor": "counsellor_id", "created": "created_at", "assessment_due": "assessment_due",
+    **{col: col for col in SIDE_COLUMN.values()},
+}
+# the columns each condition reads, where it reads more or other than the id and the KVP mark (a
+# filter or sort key compiles only these)
+_LAST_CONTACT_COLUMNS = ("pk", "kvp", "shared", "office", *SIDE_COLUMN.values())
+_STATUS_COLUMNS = {
+    "no_contact_90": _LAST_CONTACT_COLUMNS,
+    "over_contact_standard": (*_LAST_CONTACT_COLUMNS, "group"),
+    "new_or_unassigned": ("counsellor", "created"),
+    "needs_decision": ("pk", "group"),
+    "assessment_due": ("assessment_due",),
+}
+
+
 def status_q(key: str, *, user, now: dt.datetime, today: dt.date, standards: contact.Standards = contact.NONE) -> Q:
     """The condition on Client for one status counter (STATUSES), over the rows ``user`` may see
-    (the KVP rule). The counter and the filter use this same condition, so a counter is always
-    the number of rows its filter returns. ``standards``: the offices' contact standards, for
-    "over_contact_standard"."""
-    cond = _status_condition(key, user=user, now=now, today=today, standards=standards)
-    return cond if isinstance(cond, Q) else Q(cond)
+    (the KVP rule). The counter and the filter use this same condition (``_status_sql``), so a
+    counter is always the number of rows its filter returns. ``standards``: the offices' contact
+    standards, for "over_contact_standard"."""
+    return Q(_status_condition(key, user=user, now=now, today=today, standards=standards))
 
 
 def _status_condition(key: str, *, user, now: dt.datetime, today: dt.date, standards: contact.Standards):
-    """``status_q``'s condition: a Q, or an expression (a sort key too)."""
+    """``status_q``'s condition as an expression on Client (a filter, or a sort key)."""
+    if key not in STATUSES:
+        raise InvalidInput(_("Ukjent status."), field="status")
+    return sql.Fragment(lambda c: _status_sql(key, c, user=user, now=now, today=today, standards=standards),
+                        **{name: F(_CLIENT_COLUMNS[name]) for name in _STATUS_COLUMNS.get(key, ("pk", "kvp"))})
+
+
+def _status_sql(key: str, c: dict[str, str], *, user, now: dt.datetime, today: dt.date,
+                standards: contact.Standards) -> tuple[str, list]:
+    """One status condition as SQL over the client's columns ``c`` (``_CLIENT_COLUMNS``' names, as
+    compiled in the statement at hand): the filter (``status_q``) and the counters (``counters``)
+    both place this text, so they cannot disagree."""
     if key == "awaiting_nav":
-        return _on_client(lambda c: _awaiting_exists_sql(user, c))
+        return _awaiting_exists_sql(user, c)
     if key == "awaiting_client":
         # a thread whose newest message is Nav's: the client has not answered yet
-        return _on_client(lambda c: _awaiting_exists_sql(user, c, nav=False))
+        return _awaiting_exists_sql(user, c, nav=False)
     if key == "overdue":
-        return _on_client(lambda c: _open_task_sql(user, c, " AND _t.deadline < %s", [_time(now)]))
+        return _open_task_sql(user, c, " AND _t.deadline < %s", [_time(now)])
     if key == "deadline_7":
-        return _on_client(lambda c: _open_task_sql(user, c, " AND _t.deadline >= %s AND _t.deadline <= %s",
-                                                   [_time(now), _time(now + dt.timedelta(days=7))]))
+        return _open_task_sql(user, c, " AND _t.deadline >= %s AND _t.deadline <= %s",
+                              [_time(now), _time(now + dt.timedelta(days=7))])
     if key == "expired_activity":
-        return _on_client(lambda c: _live_activity_sql(user, c, " AND _a.end_date < %s", [_time(today)]))
+        return _live_activity_sql(user, c, " AND _a.end_date < %s", [_time(today)])
     if key == "requirement_unapproved":
-        return _on_client(lambda c: _live_activity_sql(
-            # the bare column, as the partial index activity_client_requirement says it: SQLite uses
-            # that index only for a condition that matches its own text
-            user, c, " AND _a.is_requirement AND _a.client_approved_at IS NULL"))
+        # the bare column, as the partial index activity_client_requirement says it: SQLite uses
+        # that index only for a condition that matches its own text
+        return _live_activity_sql(user, c, " AND _a.is_requirement AND _a.client_approved_at IS NULL")
     if key == "no_contact_90":  # the reader's own last contact (followup.lastcontact)
-        return lastcontact.condition(user, lambda c, last: contact.older_than_sql(
-            last, now - dt.timedelta(days=NO_CONTACT_DAYS), connection))
+        return contact.older_than_sql(lastcontact.last_contact_sql(user, c),
+                                      now - dt.timedelta(days=NO_CONTACT_DAYS), connection)
     if key == "new_or_unassigned":
-        return Q(counsellor__isnull=True) | Q(created_at__gte=now - dt.timedelta(days=NEW_CLIENT_DAYS))
+        return (f"({c['counsellor']} IS NULL OR {c['created']} >= %s)",
+                [_time(now - dt.timedelta(days=NEW_CLIENT_DAYS))])
     if key == "needs_decision":
-        return Q(need_group="") & ~Q(_on_client(_open_draft_sql))
+        draft, draft_params = _open_draft_sql(c)
+        return f"({c['group']} = %s AND NOT {draft})", ["", *draft_params]
     if key == "draft_decision":
-        return _on_client(_open_draft_sql)
+        return _open_draft_sql(c)
     if key == "assessment_due":
-        return Q(assessment_due__lte=today + ASSESSMENT_DUE_WITHIN)
+        return f"{c['assessment_due']} <= %s", [_time(today + ASSESSMENT_DUE_WITHIN)]
     if key == "over_contact_standard":
-        return _over_standard(user, standards, now)
+        # past the contact standard of the client's own office, by the reader's last contact
+        return standards.sql(last=lastcontact.last_contact_sql(user, c), group=c["group"], office=c["office"],
+                             now=now, connection=connection)
     raise InvalidInput(_("Ukjent status."), field="status")
 
 
 def _over_standard(user, standards: contact.Standards, now: dt.datetime):
     """Past the contact standard of the client's own office, by the reader's last contact."""
-    return lastcontact.condition(user, lambda c, last: standards.sql(
-        last=last, group=c["group"], office=c["office"], now=now, connection=connection), group=F("need_group"))
+    return _status_condition("over_contact_standard", user=user, now=now, today=now.date(), standards=standards)
 
 
 def _filtered(*, user, query: OverviewQuery, statuses: bool = True, standards: contact.Standards | None = None):
@@ -603,17 +636,37 @@ def caseload_queryset(*, user, query: OverviewQuery, standards: contact.Standard
 
 def counters(*, user, query: OverviewQuery, standards: contact.Standards | None = None) -> dict[str, int]:
     """Every status counter for the overview's scope and detail filters, in one statement
-    (conditional aggregation: one ``COUNT(...) FILTER (WHERE ...)`` per status, emulated with
-    CASE on SQLite), whatever the caseload. Each equals the rows ``?status=<key>`` returns.
+    (conditional aggregation, one ``COUNT(*) FILTER (WHERE ...)`` per status, over the clients of
+    the overview as a derived table), whatever the caseload. Each condition is the text its filter
+    places (``_status_sql``), so each counter equals the rows ``?status=<key>`` returns.
     ``standards``: the contact standards (read here, one more statement, when not given); with
-    none, "over_contact_standard" is 0."""
+    none, "over_contact_standard" is 0.
+
+    Only the clients (the scope and detail filters) are built with the ORM; the twelve conditions
+    are placed as text around the derived table's columns. Built as twelve ``Count(filter=...)``
+    the ORM spent about three times as long resolving and compiling them as the database spent
+    running the statement (8.5 against 2.8 ms per counsellor at national scale)."""
     now, today = clock.now(), clock.today()
-    base = _filtered(user=user, query=query, statuses=False).order_by()
     if standards is None:
         standards = _standards_of(user)
     keys = [key for key in STATUSES if key != "over_contact_standard" or standards]
-    got = base.aggregate(**{key: Count("pk", filter=status_q(key, user=user, now=now, today=today, standards=standards))
-                            for key in keys})
+    base = (_filtered(user=user, query=query, statuses=False).order_by()
+            .values(**{f"_c_{name}": F(path) for name, path in _CLIENT_COLUMNS.items()}))
+    try:
+        base_sql, base_params = base.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nobody (a staff member with no office)
+        return dict.fromkeys(STATUSES, 0)
+    qn = connection.ops.quote_name
+    c = {name: f"_b.{qn('_c_' + name)}" for name in _CLIENT_COLUMNS}
+    parts, params = [], []
+    for key in keys:
+        cond, cond_params = _status_sql(key, c, user=user, now=now, today=today, standards=standards)
+        parts.append(f"COUNT(*) FILTER (WHERE {cond})" if connection.features.supports_aggregate_filter_clause
+                     else f"COUNT(CASE WHEN {cond} THEN 1 END)")
+        params += cond_params
+    with sql.cursor(connection) as cur:
+        cur.execute(f"SELECT {', '.join(parts)} FROM ({base_sql}) _b", [*params, *base_params])
+        got = dict(zip(keys, cur.fetchone(), strict=True))
     return {key: got.get(key, 0) for key in STATUSES}
 
 

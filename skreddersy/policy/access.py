@@ -391,22 +391,32 @@ def kvp_visible_q(user, *, client_field: str = "client", at: str | None = "creat
     return Q(**{mark: False}) | Q(_KvpVisible(F(client_field), None if at is None else F(at), staff_id=a.staff.pk))
 
 
+# The quoted table and column names ``_kvp_condition`` places, per database vendor: they never change
+# while the process runs, and the overview places the rule a dozen times per request.
+_KVP_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def _kvp_names(quote) -> tuple[str, ...]:
+    from skreddersy.clients.models import KvpPeriod
+
+    through = KvpPeriod.followers.through
+    return (quote(KvpPeriod._meta.db_table), quote(through._meta.db_table),
+            quote(through._meta.get_field("kvpperiod").column), quote(through._meta.get_field("staffmember").column),
+            quote("start"), quote("end"))
+
+
 def _kvp_condition(client_sql: str, at_sql: str | None) -> str:
     """The SQL of the KVP rule around a row's client id and time (already compiled), with one
     parameter: the reader's staff id. True for the rows the reader may see."""
     from django.db import connection
 
-    from skreddersy.clients.models import KvpPeriod
-
-    q = connection.ops.quote_name
-    kvp = q(KvpPeriod._meta.db_table)
-    through = KvpPeriod.followers.through
-    fol = q(through._meta.db_table)
-    fol_kvp = q(through._meta.get_field("kvpperiod").column)
-    fol_staff = q(through._meta.get_field("staffmember").column)
-    held = f"_kvp.{q('end')} IS NULL"
+    names = _KVP_NAMES.get(connection.vendor)
+    if names is None:
+        names = _KVP_NAMES[connection.vendor] = _kvp_names(connection.ops.quote_name)
+    kvp, fol, fol_kvp, fol_staff, start, end = names
+    held = f"_kvp.{end} IS NULL"
     if at_sql is not None:
-        held = f"({held} OR (_kvp.{q('start')} <= {at_sql} AND _kvp.{q('end')} > {at_sql}))"
+        held = f"({held} OR (_kvp.{start} <= {at_sql} AND _kvp.{end} > {at_sql}))"
     return (
         f"NOT EXISTS (SELECT 1 FROM {kvp} _kvp WHERE _kvp.client_id = {client_sql} AND {held}"
         f" AND NOT EXISTS (SELECT 1 FROM {fol} _kvpf WHERE _kvpf.{fol_kvp} = _kvp.id AND _kvpf.{fol_staff} = %s))"
