@@ -63,7 +63,9 @@ class Notification(ChoiceLabels, models.Model):
         MANUAL = "manual", _("Til manuell behandling")
         SKIPPED = "skipped", _("Ikke sendt (bruker har valgt bort varsel)")
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notifications")
+    # no index of its own: notification_client (client, -due_at) serves every lookup by client; each
+    # index is one more write on the path of every message a counsellor sends (notify)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notifications", db_index=False)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     kinds = models.CharField(max_length=80, default="", blank=True, help_text="every kind collected, comma-separated")
     events = models.PositiveIntegerField(default=1)
@@ -73,7 +75,9 @@ class Notification(ChoiceLabels, models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     due_at = models.DateTimeField(help_text="first send time: the throttle window starts here")
     next_attempt_at = models.DateTimeField()
-    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key)
+    # unique by a constraint (Meta), not ``unique=True``: on PostgreSQL that adds a second index for
+    # LIKE searches, which nothing makes on a random key
+    idempotency_key = models.CharField(max_length=64, default=new_idempotency_key)
     provider_id = models.CharField(max_length=120, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now)
@@ -87,6 +91,7 @@ class Notification(ChoiceLabels, models.Model):
             models.Index(fields=["client", "-due_at"], name="notification_client"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="notification_idempotency_key_unique"),
             # At most one notification collecting events per client (the throttle's pending one).
             models.UniqueConstraint(fields=["client"], condition=models.Q(status="queued", attempts=0),
                                     name="one_collecting_notification_per_client"),
