@@ -18,7 +18,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 mkdir -p test-results
-rm -f test-results/passes.txt test-results/pass-*.log
+rm -f test-results/passes.txt test-results/pass-*.log test-results/pass-*.rc
 ONCE="browser or peers or schema"
 
 "$BIN/ruff" check . || { echo "ruff found problems"; exit 1; }
