@@ -812,8 +812,7 @@ def _page_figures(ids: list[int], user) -> tuple[dict, dict, dict, dict]:
     building them with the ORM cost more than running them. The threads' condition is the one the
     counter uses (``_awaiting_sql``). The earliest-started ongoing measure is
     shown (an undated one last), with the same order on both databases."""
-    q = connection.ops.quote_name
-    task, activity, plan = (q(m._meta.db_table) for m in (Task, Activity, ActivityPlan))
+    task, activity, plan = (_table(m) for m in (Task, Activity, ActivityPlan))
     in_page, page = sql.in_ids(connection, ids)
     task_seen, task_params = access.kvp_hidden_sql(user, client_col="t.client_id", at_col="t.created_at")
     act_seen, act_params = access.kvp_hidden_sql(user, client_col="a.client_id", at_col="a.created_at")
@@ -860,8 +859,7 @@ def _page_figures(ids: list[int], user) -> tuple[dict, dict, dict, dict]:
 def _own_marks(ids: list[int], staff_id: int) -> dict[int, list]:
     """The acting counsellor's own reminder (note, deadline) and colour category for the clients
     on one page, in one statement; nobody else's are read."""
-    q = connection.ops.quote_name
-    reminder, category = q(Reminder._meta.db_table), q(ClientCategory._meta.db_table)
+    reminder, category = _table(Reminder), _table(ClientCategory)
     in_page, page = sql.in_ids(connection, ids)
     marks: dict[int, list] = {}
     with sql.cursor(connection) as cur:
