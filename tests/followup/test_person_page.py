@@ -212,6 +212,23 @@ def test_a_journal_link_to_an_old_message_shows_it_though_it_is_not_on_the_first
     assert "Hemmelig annen bruker" not in world["http"].get(f"{page}?melding={m2.pk}").content.decode()
 
 
+def test_a_journal_link_to_a_note_marks_that_note_and_no_other(world):
+    _everything_needs_action(world)
+    c, http = world["c"], world["http"]
+    note = MeetingNote.objects.get(client=c)
+    page = reverse("person", args=[c.pk])
+    marked = f'class="app-card app-focus" id="referat-{note.pk}"'
+    assert marked in http.get(f"{page}?referat={note.pk}").content.decode()
+    plain = http.get(page).content.decode()
+    assert f'id="referat-{note.pk}"' in plain and "app-focus" not in plain
+    # another client's note id marks nothing and shows nothing of theirs
+    other = f.client(world["office"], world["counsellor"])
+    services.log_contact(user=world["nav"], client=other, channel="phone", summary="Hemmelig referat annen bruker")
+    theirs = MeetingNote.objects.get(client=other)
+    html = http.get(f"{page}?referat={theirs.pk}").content.decode()
+    assert "app-focus" not in html and "Hemmelig referat annen bruker" not in html
+
+
 # --- overdue reads as overdue --------------------------------------------------------------------------------
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)

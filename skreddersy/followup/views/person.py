@@ -56,9 +56,8 @@ def split_saved(request) -> tuple[dict | None, list]:
 def person_page(request, client_id: int):
     kinds = selectors.journal_kinds(request.GET.getlist("type"))
     period = _int(request.GET.get("periode"))
-    p = selectors.person(
-        user=request.user, client_id=client_id, journal_kinds=kinds or None, focus=_focus(request.GET), period_id=period
-    )
+    focus = _focus(request.GET)
+    p = selectors.person(user=request.user, client_id=client_id, journal_kinds=kinds or None, focus=focus, period_id=period)
     saved, rest = split_saved(request)
     return render(
         request,
@@ -83,11 +82,13 @@ def person_page(request, client_id: int):
             # (over a hundred per page, a tenth of the page's rendering)
             **PARTIAL_DEFAULTS,
             "is_nav": p.is_nav,
+            # a journal link's note is marked like its message (only a note on the page can match)
+            "focus_note_id": focus.get("note"),
         },
     )
 
 
-PARTIAL_DEFAULTS = {"more": False, "reply_error": "", "reply_body": "", "focus_note_id": None, "oob": False}
+PARTIAL_DEFAULTS = {"more": False, "reply_error": "", "reply_body": "", "oob": False}
 
 
 @staff_view
