@@ -57,7 +57,9 @@ def person_page(request, client_id: int):
     kinds = selectors.journal_kinds(request.GET.getlist("type"))
     period = _int(request.GET.get("periode"))
     focus = _focus(request.GET)
-    p = selectors.person(user=request.user, client_id=client_id, journal_kinds=kinds or None, focus=focus, period_id=period)
+    p = selectors.person(
+        user=request.user, client_id=client_id, journal_kinds=kinds or None, focus=focus, period_id=period
+    )
     saved, rest = split_saved(request)
     return render(
         request,
