@@ -79,9 +79,8 @@ def person_page(request, client_id: int):
             "journal_cursor": p.journal_cursor,
             "period_choices": [(r.period.pk, r.label) for r in p.periods or ()],
             "selected_period": period,
-            # what the page's partials read that only their htmx views set: given here, a lookup
-            # that finds them costs nothing, where a missing one raised and caught four exceptions
-            # (over a hundred per page, a tenth of the page's rendering)
+            # what the page's partials read that only their htmx views set: given here, where each
+            # lookup of a missing one raised and caught four exceptions (113 per long-history page)
             **PARTIAL_DEFAULTS,
             "is_nav": p.is_nav,
             # a journal link's note is marked like its message (only a note on the page can match)
