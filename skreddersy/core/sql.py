@@ -88,11 +88,12 @@ def instance(connection, model, values):
 
 
 def per_row(connection) -> str:
-    """Text to end a correlated ``EXISTS (SELECT ...)`` used inside an expression (a CASE, a sort
-    key, an aggregate's FILTER): on PostgreSQL ``OFFSET 0``, which keeps the planner from turning
-    the EXISTS into a hashed subplan that reads every matching row of the whole table to build a
-    hash (every open task in the country, 33 ms, for an office list whose clients each need one
-    index probe); SQLite probes per row anyway (and takes no OFFSET without a LIMIT)."""
+    """Text to end a correlated ``EXISTS (SELECT ...)`` that must stay a test per row: on PostgreSQL
+    ``OFFSET 0``, which keeps the planner from turning the EXISTS into a hashed subplan that reads
+    every matching row of the whole table to build a hash (inside an expression: every open task in
+    the country, 33 ms, for an office list whose clients each need one index probe), or a NOT
+    EXISTS at the top of a WHERE into an anti-join (the KVP rule on one client's records:
+    ``access._kvp_condition``); SQLite probes per row anyway (and takes no OFFSET without a LIMIT)."""
     return " OFFSET 0" if connection.vendor == "postgresql" else ""
 
 

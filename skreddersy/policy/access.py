@@ -409,13 +409,15 @@ def _kvp_condition(client_sql: str, at_sql: str | None, *, per_row: bool = False
     """The SQL of the KVP rule around a row's client id and time (already compiled), with one
     parameter: the reader's staff id. True for the rows the reader may see.
 
-    ``per_row`` (one client's records, a first screen in its newest-first index order): on
-    PostgreSQL the condition is kept a per-row test. As a bare NOT EXISTS at the top of a WHERE,
-    the planner turns it into an anti-join, estimates one row left over (the client's KVP periods
-    are few or none) and then reads and sorts the client's whole history for the first screen (1,234
-    meeting notes: 2.4 ms) instead of walking its index and stopping at the page size (0.25 ms).
-    ``IS TRUE`` changes nothing else: NOT EXISTS is never NULL."""
+    ``per_row`` (one client's records, a first screen in its newest-first index order): the
+    condition stays a per-row test (``sql.per_row``). As a bare NOT EXISTS at the top of a WHERE,
+    PostgreSQL's planner turns it into an anti-join, estimates one row left over (the client's KVP
+    periods are few or none) and then reads and sorts the client's whole history for the first
+    screen (1,234 meeting notes: 2.4 ms) instead of walking its index and stopping at the page size
+    (0.25 ms)."""
     from django.db import connection
+
+    from skreddersy.core import sql
 
     names = _KVP_NAMES.get(connection.vendor)
     if names is None:
@@ -424,11 +426,11 @@ def _kvp_condition(client_sql: str, at_sql: str | None, *, per_row: bool = False
     held = f"_kvp.{end} IS NULL"
     if at_sql is not None:
         held = f"({held} OR (_kvp.{start} <= {at_sql} AND _kvp.{end} > {at_sql}))"
-    sql = (
+    return (
         f"NOT EXISTS (SELECT 1 FROM {kvp} _kvp WHERE _kvp.client_id = {client_sql} AND {held}"
-        f" AND NOT EXISTS (SELECT 1 FROM {fol} _kvpf WHERE _kvpf.{fol_kvp} = _kvp.id AND _kvpf.{fol_staff} = %s))"
+        f" AND NOT EXISTS (SELECT 1 FROM {fol} _kvpf WHERE _kvpf.{fol_kvp} = _kvp.id AND _kvpf.{fol_staff} = %s)"
+        f"{sql.per_row(connection) if per_row else ''})"
     )
-    return f"({sql}) IS TRUE" if per_row and connection.vendor == "postgresql" else sql
 
 
 class _KvpVisible(Expression):
