@@ -12,3 +12,7 @@ os.environ["SKREDDERSY_SECRET_KEY"] = "tests-only-key-" + "7f3c9a1e5b" * 6
 os.environ["SKREDDERSY_SSL_REDIRECT"] = "0"
 
 from skreddersy.settings import *  # noqa: E402, F403
+
+# core.shapes: every kept statement is checked against a fresh build from its real values, so a
+# build that reads anything but its key and values fails the test that runs it.
+SKREDDERSY_CHECK_SHAPES = True

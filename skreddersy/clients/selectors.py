@@ -10,11 +10,16 @@ from skreddersy.clients.models import Client, NeedsMapping, SharingConsent
 from skreddersy.core import audit
 from skreddersy.core.errors import NotFound
 from skreddersy.core.records import CONSENT_CATEGORIES, RecordSide, other_side, side_of
+from skreddersy.core.shapes import Shape
 from skreddersy.policy import access
+
+# every read of one client starts here (core.shapes: compiled once, not on every request)
+_CLIENT = Shape("client", lambda key, client_id: Client.objects.select_related("office", "counsellor")
+                .filter(pk=client_id).order_by("pk")[:1])
 
 
 def _client(client_id: int) -> Client:
-    client = Client.objects.select_related("office", "counsellor").filter(pk=client_id).first()
+    client = _CLIENT.first((), client_id)
     if client is None:
         raise NotFound("Fant ingen bruker med denne id-en.")
     return client

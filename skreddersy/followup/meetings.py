@@ -26,6 +26,7 @@ from skreddersy.core import audit, clock
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, Hidden, InvalidInput, NotFound
 from skreddersy.core.models import StaffMember
+from skreddersy.core.shapes import Shape
 from skreddersy.followup.models import Meeting, MeetingNote
 from skreddersy.notifications.outbox import notify
 from skreddersy.policy import access
@@ -352,6 +353,26 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
 
 
 # --- reads ----------------------------------------------------------------------------------------
+
+
+def _build_for_reader(reader_key, client_id, office_id, staff_id):
+    """``for_client`` with ``visible``'s rule from a record reader (access.record_reader) alone."""
+    q = Q()
+    for at in MEETING_TIMES:
+        q &= access.record_q(*reader_key, client_id, office_id, staff_id, at=at, sides=False)
+    if reader_key[0] == "staff":
+        q |= Q(counsellor_id=staff_id)
+    return Meeting.objects.filter(q, client_id=client_id).select_related("counsellor", "note").order_by("-starts_at", "-id")[:20]
+
+
+_FOR_READER = Shape("person: meetings", _build_for_reader)
+
+
+def for_reader(reader) -> list[Meeting]:
+    """``for_client`` with ``visible``'s rule, for the person aggregate (one statement kept per
+    shape, core.shapes): ``reader`` is ``access.record_reader(user, client)`` of a reader who may
+    see the client."""
+    return _FOR_READER.list(reader.key, *reader.values)
 
 
 def for_client(client_id: int, seen: Q | None = None) -> list[Meeting]:

@@ -29,6 +29,7 @@ from skreddersy.clients.selectors import get_client
 from skreddersy.core import clock
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from skreddersy.core.shapes import Shape
 from skreddersy.followup.models import Activity, AdvanceNotice
 from skreddersy.notifications.models import ContactPreference
 from skreddersy.notifications.outbox import notify
@@ -394,6 +395,24 @@ def get_notice(*, user, notice_id: int) -> AdvanceNotice:
         raise NotFound("Fant ikke forhåndsorienteringen.")
     get_client(user=user, client_id=n.client_id, what="forhåndsorientering: brev", nav=True)
     return n
+
+
+def _build_for_reader(key, client_id, office_id, staff_id):
+    reader_key, is_nav = key
+    qs = AdvanceNotice.objects.filter(client_id=client_id)
+    if is_nav:
+        kvp = access.record_q(*reader_key, client_id, office_id, staff_id, at="created_at", sides=False)
+        qs = qs.filter(activity__in=Activity.objects.filter(kvp, client_id=client_id))
+    return qs.select_related("activity").order_by("-sent_at", "-id")[:20]
+
+
+_FOR_READER = Shape("person: notices", _build_for_reader)
+
+
+def for_reader(reader, *, is_nav: bool) -> list[AdvanceNotice]:
+    """``for_client`` for the person aggregate (kept per shape, core.shapes): Nav staff see the
+    notices on activities the KVP rule lets them see; ``reader`` is ``access.record_reader``."""
+    return _FOR_READER.list((reader.key, is_nav), *reader.values)
 
 
 def for_client(client_id: int, *, is_nav: bool, activities=None) -> list[AdvanceNotice]:

@@ -26,6 +26,7 @@ from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from skreddersy.core.models import StaffMember
 from skreddersy.core.records import RecordCategory, RecordSide
+from skreddersy.core.shapes import Shape
 from skreddersy.followup.models import ActivityPlan
 from skreddersy.policy import access
 
@@ -377,18 +378,22 @@ class PeriodRow:
         return gettext("fra %(d)s (pågår)") % {"d": format_date(p.start)}
 
 
+# the person page's two statements, compiled once (core.shapes)
+_PERIODS = Shape("person: periods", lambda key, client_id: FollowUpPeriod.objects.filter(
+    client_id=client_id).select_related("ended_by", "ended_by__staff"))
+_MODE_CHANGES = Shape("person: mode changes", lambda key, client_id: ModeChange.objects.filter(
+    client_id=client_id).select_related("by", "by__staff").order_by("-at", "-id"))
+
+
 def history_rows(user, client: Client) -> list[PeriodRow]:
     """The client's periods, the open (current) one first, then newest first; with their mode
     changes, and the KVP periods if ``user`` may know of them (municipal staff, the client, or state
     staff the client has consented to share KVP with). Two queries, five for a client who has had a
     KVP (``Client.kvp``: the database marks every client a KVP period is written for, so an unmarked
     client has none to look up); no audit (the caller's)."""
-    periods = sorted(
-        FollowUpPeriod.objects.filter(client_id=client.pk).select_related("ended_by", "ended_by__staff"),
-        key=lambda p: (p.end is not None, -p.start.toordinal(), -p.pk),
-    )
+    periods = sorted(_PERIODS.list((), client.pk), key=lambda p: (p.end is not None, -p.start.toordinal(), -p.pk))
     rows = {p.pk: PeriodRow(p) for p in periods}
-    for m in ModeChange.objects.filter(client_id=client.pk).select_related("by", "by__staff").order_by("-at", "-id"):
+    for m in _MODE_CHANGES.list((), client.pk):
         if m.period_id in rows:
             rows[m.period_id].mode_changes.append(m)
     if client.kvp and RecordCategory.KVP in access.record_categories(user, client):

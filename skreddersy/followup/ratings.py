@@ -29,6 +29,7 @@ from skreddersy.clients.services import load_client
 from skreddersy.core import clock, reference, stored_text
 from skreddersy.core.audit import audited_write
 from skreddersy.core.errors import AccessDenied, InvalidInput
+from skreddersy.core.shapes import Shape
 from skreddersy.followup.models import SelfRating, WorkCapacityAssessment
 from skreddersy.policy import access
 
@@ -256,11 +257,15 @@ def disagreement(work_ability: int | None, reduced: bool | None) -> str:
     return ""
 
 
+_RATINGS = Shape("person: ratings", lambda key, client_id: SelfRating.objects.filter(
+    client_id=client_id).order_by("answered_at", "id"))
+
+
 def trend_for(client_id: int, *, is_nav: bool, assessments: list | None = None) -> Trend:
     """The client's ratings by occasion (for the person aggregate, which has checked access and
     audited). For Nav the flag, against the newest of ``assessments`` (the aggregate has them
     loaded already, newest first); for the client the occasion open now instead."""
-    rows = list(SelfRating.objects.filter(client_id=client_id).order_by("answered_at", "id"))
+    rows = _RATINGS.list((), client_id)
     by: dict[tuple, Point] = {}
     for r in rows:
         k = (r.period_id, r.occasion)

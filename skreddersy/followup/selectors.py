@@ -16,6 +16,7 @@ from skreddersy.clients.selectors import get_client
 from skreddersy.core import audit, clock, reference
 from skreddersy.core.errors import AccessDenied, Hidden, NotFound
 from skreddersy.core.models import Role
+from skreddersy.core.shapes import Shape
 from skreddersy.followup import lastcontact, meetings, notices, periods, ratings
 from skreddersy.followup.models import (
     Activity,
@@ -67,14 +68,22 @@ def _journal_qs(user, client, kinds=None, period=None):
     side's lines by the state/municipal rule and the plan's, notes' and dialogue's lines by the
     KVP rule (``access.record_filter``); ``period``, a follow-up period's [start, end) span
     (``periods.period_bounds``), keeps that period's lines."""
+    reader = access.record_reader(user, client)
+    start, end = period if period is not None else (None, None)
+    return _journal_base((reader.key, access.sees_internal_notes(user), tuple(kinds or ())), *reader.values, start, end)
+
+
+def _journal_base(key, client_id, office_id, staff_id, start, end):
+    """``_journal_qs`` from a reader's key and values alone (``core.shapes``: ``_FIRST_JOURNAL``)."""
+    reader_key, is_nav, kinds = key
     qs = JournalEntry.objects.filter(
-        access.record_filter(user, client, at="at", kinds=access.KVP_JOURNAL_KINDS), client_id=client.pk)
-    if not access.sees_internal_notes(user):
+        access.record_q(*reader_key, client_id, office_id, staff_id, at="at", kinds=access.KVP_JOURNAL_KINDS),
+        client_id=client_id)
+    if not is_nav:
         qs = qs.filter(visible_to_client=True)
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
-    if period is not None:
-        start, end = period
+    if start is not None:
         qs = qs.filter(at__gte=start) if end is None else qs.filter(at__gte=start, at__lt=end)
     return qs.select_related("actor", "actor__staff").order_by("-at", "-id")
 
@@ -325,6 +334,74 @@ def _after_thread(qs, before_id: int | None):
     return qs.filter(Q(last_message_at__lt=Subquery(anchor)) | Q(last_message_at=Subquery(anchor), id__lt=before_id))
 
 
+# The person page's statements, each compiled once per shape (core.shapes): building and compiling
+# them through the ORM cost more CPU than the rest of the page's reads together. Each build reads
+# its key and values only; the reader's rules come from ``access.record_q``.
+def _build_decisions(key, client_id):
+    card, is_nav = key
+    if card:
+        return (NeedsDecision.objects.filter(client_id=client_id, status=NeedsDecision.Status.SENT)
+                .select_related("drafted_by", "approver").order_by("-sent_at", "-id")[:1])
+    qs = NeedsDecision.objects.filter(client_id=client_id).select_related("drafted_by", "approver", "assessment")
+    if not is_nav:
+        qs = qs.filter(status=NeedsDecision.Status.SENT)
+    return qs.exclude(status=NeedsDecision.Status.DISCARDED).order_by(
+        F("sent_at").desc(nulls_first=True), "-drafted_at", "-id")
+
+
+def _build_activities(key, plan_id, client_id, office_id, staff_id):
+    reader_key, closed = key
+    qs = Activity.objects.filter(access.record_q(*reader_key, client_id, office_id, staff_id, at="created_at", sides=False),
+                                 plan_id=plan_id).select_related("measure_type")
+    if closed:
+        return qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-id")[:CLOSED_ACTIVITIES_FIRST + 1]
+    return qs.filter(status__in=OPEN_STATUSES).order_by("start_date", "id")[:OPEN_ACTIVITIES_MAX]
+
+
+def _build_threads(key, client_id, office_id, staff_id):
+    """The threads awaiting Nav's reply then the newest others (Nav), or the newest (the client),
+    each with how many of its messages the reader sees."""
+    reader_key, is_nav, limit = key
+    visible_messages = access.record_q(*reader_key, client_id, office_id, staff_id, at="sent_at")
+    if is_nav:
+        qs = Thread.objects.filter(access.record_q(*reader_key, client_id, office_id, staff_id, at="created_at",
+                                                   sides=False), client_id=client_id)
+        qs = qs.order_by("-awaiting_nav_reply", "-last_message_at", "-id")
+    else:
+        qs = _threads_qs(client_id, is_nav=False)
+    return qs.annotate(n_messages=_n_messages(visible_messages))[:limit]
+
+
+def _build_notes(key, client_id, office_id, staff_id):
+    reader_key, is_nav = key
+    qs = MeetingNote.objects.filter(access.record_q(*reader_key, client_id, office_id, staff_id, at="held_at"),
+                                    client_id=client_id).select_related("written_by")
+    if not is_nav:
+        qs = qs.filter(shared_with_client=True)
+    return qs.order_by("-held_at", "-id")[:NOTES_FIRST + 1]
+
+
+_DECISIONS = Shape("person: decisions", _build_decisions)
+_PLAN = Shape("person: open plan", lambda key, client_id: ActivityPlan.objects.filter(
+    client_id=client_id, closed_at__isnull=True).order_by("-created_at")[:1])
+_ACTIVITIES = Shape("person: activities", _build_activities)
+_FIRST_JOURNAL = Shape("person: journal", lambda key, *values: _journal_base(key, *values)[:JOURNAL_FIRST + 1])
+_OPEN_TASKS = Shape("person: open tasks", lambda key, client_id: Task.objects.filter(
+    client_id=client_id, status=Task.Status.OPEN).select_related("owner").order_by("deadline", "id")[:OPEN_TASKS_MAX])
+_ASSESSMENTS = Shape("person: assessments", lambda key, client_id: WorkCapacityAssessment.objects.filter(
+    client_id=client_id).select_related("assessed_by")[:5])
+_LANGUAGE_NEEDS = Shape("person: language needs", lambda key, client_id: LanguageNeed.objects.filter(
+    client_id=client_id, done_at__isnull=True).select_related("created_by")[:20])
+_MAPPINGS = Shape("person: mappings", lambda key, client_id: NeedsMapping.objects.filter(
+    client_id=client_id).order_by("-version")[:10])
+_THREADS = Shape("person: threads", _build_threads)
+_NOTES = Shape("person: notes", _build_notes)
+_NOTIFICATIONS = Shape("person: notifications", lambda key, client_id: Notification.objects.filter(
+    client_id=client_id).order_by("-due_at", "-id")[:10])
+_CONTACT_PREFERENCE = Shape("person: contact preference", lambda key, client_id: ContactPreference.objects.filter(
+    client_id=client_id).order_by("pk")[:1])
+
+
 def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why: str = "oppfølging",
            focus: dict | None = None, period_id: int | None = None) -> Person:
     """The client's person aggregate, with one access check and one audit entry (``PERSON_WHAT``),
@@ -336,58 +413,52 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     target) adds that item when it is not on the first screen, in at most two more queries."""
     client = get_client(user=user, client_id=client_id, what=PERSON_WHAT, why=why)
     is_nav = access.sees_internal_notes(user)
+    reader = access.record_reader(user, client)
+    cid = client.pk
     decisions = None
     if card:
-        current = (
-            NeedsDecision.objects.filter(client_id=client.pk, status=NeedsDecision.Status.SENT)
-            .select_related("drafted_by", "approver").order_by("-sent_at", "-id").first()
-        )
+        current = _DECISIONS.first((True, is_nav), cid)
     else:
-        qs = NeedsDecision.objects.filter(client_id=client.pk).select_related("drafted_by", "approver", "assessment")
-        if not is_nav:
-            qs = qs.filter(status=NeedsDecision.Status.SENT)
-        decisions = list(qs.exclude(status=NeedsDecision.Status.DISCARDED)
-                         .order_by(F("sent_at").desc(nulls_first=True), "-drafted_at", "-id"))
+        decisions = _DECISIONS.list((False, is_nav), cid)
         current = next((d for d in decisions if d.status == NeedsDecision.Status.SENT), None)
-    plan = ActivityPlan.objects.filter(client_id=client.pk, closed_at__isnull=True).order_by("-created_at").first()
-    activities, closed_more = _activities(plan, _visible_activities(user, client))
-    span = periods.period_bounds(client.pk, period_id) if period_id is not None else None
-    journal_page_ = _page(list(_journal_qs(user, client, journal_kinds, span)[:JOURNAL_FIRST + 1]), JOURNAL_FIRST)
-    tasks = []
-    if is_nav:
-        tasks = list(Task.objects.filter(client_id=client.pk, status=Task.Status.OPEN).select_related("owner")
-                     .order_by("deadline", "id")[:OPEN_TASKS_MAX])
+    plan = _PLAN.first((), cid)
+    activities, closed_more = [], False
+    if plan is not None:
+        open_ = _ACTIVITIES.list((reader.key, False), plan.pk, *reader.values)
+        closed = _ACTIVITIES.list((reader.key, True), plan.pk, *reader.values)
+        activities, closed_more = open_ + closed[:CLOSED_ACTIVITIES_FIRST], len(closed) > CLOSED_ACTIVITIES_FIRST
+    start, end = (None, None)
+    if period_id is not None:
+        start, end = periods.period_bounds(cid, period_id) or (None, None)
+    journal_rows = _FIRST_JOURNAL.list((reader.key, is_nav, tuple(journal_kinds or ())), *reader.values, start, end)
+    journal_page_ = _page(journal_rows, JOURNAL_FIRST)
+    tasks = _OPEN_TASKS.list((), cid) if is_nav else []
     p = Person(client, is_nav, current, plan, activities, tasks, journal_page_.items,
                journal_cursor=journal_page_.cursor, closed_more=closed_more)
     if is_nav:
         p.last_contact = lastcontact.of_client(user, client)
     if card:
         return p
-    if not is_nav and access.actor(user).client_id == client.pk:
-        outbox.mark_read(client.pk)  # the client opened Min side: their notifications are read
+    if not is_nav and access.actor(user).client_id == cid:
+        outbox.mark_read(cid)  # the client opened Min side: their notifications are read
     p.decisions = decisions
     draft = p.draft
     p.can_approve_draft = bool(draft and access.can_approve_decision(user, draft))
-    p.assessments = list(WorkCapacityAssessment.objects.filter(client_id=client.pk).select_related("assessed_by")[:5]) if is_nav else []
-    p.language_needs = (list(LanguageNeed.objects.filter(client_id=client.pk, done_at__isnull=True)
-                             .select_related("created_by")[:20]) if is_nav else [])
+    p.assessments = _ASSESSMENTS.list((), cid) if is_nav else []
+    p.language_needs = _LANGUAGE_NEEDS.list((), cid) if is_nav else []
     # the mapping history's versions; the entries of the current one only (older ones list a date)
-    p.mappings = list(NeedsMapping.objects.filter(client_id=client.pk).order_by("-version")[:10])
+    p.mappings = _MAPPINGS.list((), cid)
     prefetch_related_objects(p.mappings[:1], "entries")
     # One query for the threads awaiting Nav's reply (first, at most AWAITING_MAX) and the newest
     # others (THREADS_FIRST + 1: the extra one only says there is more), then one for the newest
     # messages of those shown (not of every row read).
     n_msg = MESSAGES_FIRST if is_nav else 10
     first = THREADS_FIRST if is_nav else 10
-    visible_threads = _visible_threads(user, client)
     visible_messages = _visible_messages(user, client)
+    rows = _THREADS.list((reader.key, is_nav, AWAITING_MAX + first + 1 if is_nav else first + 1), *reader.values)
     if is_nav:
-        qs = Thread.objects.filter(visible_threads, client_id=client.pk).order_by("-awaiting_nav_reply", "-last_message_at", "-id")
-        rows = list(qs.annotate(n_messages=_n_messages(visible_messages))[:AWAITING_MAX + first + 1])
         awaiting = [t for t in rows if t.awaiting_nav_reply]
         rows = awaiting[:AWAITING_MAX] + [t for t in rows if not t.awaiting_nav_reply][:first + 1]
-    else:
-        rows = list(_threads_qs(client.pk, is_nav=False).annotate(n_messages=_n_messages(visible_messages))[:first + 1])
     prefetch_related_objects(rows, _newest_messages(n_msg, visible_messages))
     _with_recent(rows)
     if is_nav:  # an answered thread's first screen is its last exchange
@@ -402,16 +473,12 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
         p.awaiting, rest = [], rows
     threads_page = _page(rest, first)
     p.threads, p.threads_cursor = threads_page.items, threads_page.cursor
-    # every row awaiting a reply: whether others exist is not known, so the list offers them from the start
     p.threads_more = threads_page.more or (p.awaiting_more and not rest)
-    notes = MeetingNote.objects.filter(_notes_filter(user, client), client_id=client.pk).select_related("written_by")
-    if not is_nav:
-        notes = notes.filter(shared_with_client=True)
-    notes = list(notes.order_by("-held_at", "-id")[:NOTES_FIRST + 1])
+    notes = _NOTES.list((reader.key, is_nav), *reader.values)
     p.notes, p.notes_more = notes[:NOTES_FIRST], len(notes) > NOTES_FIRST
     if is_nav:  # the delivery status of the newest notifications, and how the client is reached
-        p.notifications = list(Notification.objects.filter(client_id=client.pk).order_by("-due_at", "-id")[:10])
-        p.contact_preference = ContactPreference.objects.filter(client_id=client.pk).first()
+        p.notifications = _NOTIFICATIONS.list((), cid)
+        p.contact_preference = _CONTACT_PREFERENCE.first((), cid)
     if focus:
         _add_focus(p, focus, notes_visible=_notes_filter(user, client), visible=(
             _visible_threads(user, client), _visible_messages(user, client), _visible_activities(user, client)))
@@ -427,8 +494,9 @@ def _kept_informed(p: Person, user, client, is_nav: bool) -> None:
     activity held by a KVP the reader does not follow are left out (access.kvp_filter), and so are
     meetings held by one (``meetings.visible``)."""
     client_id = client.pk
-    p.meetings = meetings.for_client(client_id, seen=meetings.visible(user, client))
-    p.notices = notices.for_client(client_id, is_nav=is_nav, activities=_visible_activities(user, client) if is_nav else None)
+    reader = access.record_reader(user, client)
+    p.meetings = meetings.for_reader(reader)
+    p.notices = notices.for_reader(reader, is_nav=is_nav)
     p.ratings = ratings.trend_for(client_id, is_nav=is_nav, assessments=p.assessments if is_nav else None)
     latest = {}
     for n in p.notices:  # newest first: the first per activity is its current notice

@@ -281,7 +281,8 @@ def _require_seen(user, client, what: str) -> None:
 # Everything below judges *which records* of a client the actor sees, once ``can_see_client``
 # holds. A record's category (core.records.RecordCategory) says which side of the office holds it.
 
-# Extra rules per category, each ``rule(actor, client) -> Q`` on the record model, ANDed with
+# Extra rules per category, each ``rule(employer, client_id) -> Q`` on the record model (built from
+# the reader's side and the client's id alone, as ``record_q`` is), ANDed with
 # the side rule for rows of that category. Empty today. The KVP period of issue 17 is not a
 # category rule: what it hides is whatever was written while it ran (plan, notes, dialogue, their
 # journal lines), whichever category each row has, so it is a rule on the row's time
@@ -301,15 +302,60 @@ def _sides_rule(a: Actor, category: str) -> bool | None:
     return True if sees_by_own_right(a.employer, category) else None
 
 
-def _consented(a: Actor, client):
-    """The categories the client has consented to share with the actor's side at the client's
-    office (a subquery: no query of its own). A consent names one office: when the client moves,
-    the new office asks again."""
+def _consented(employer: str, client_id, office_id):
+    """The categories the client has consented to share with the ``employer``'s side at the
+    client's office (a subquery: no query of its own). A consent names one office: when the client
+    moves, the new office asks again."""
     from skreddersy.clients.models import SharingConsent
 
     return SharingConsent.objects.filter(
-        client_id=client.pk, recipient_side=a.employer, office_id=client.office_id, withdrawn_at__isnull=True,
+        client_id=client_id, recipient_side=employer, office_id=office_id, withdrawn_at__isnull=True,
     ).values("category")
+
+
+@dataclass(frozen=True)
+class RecordReader:
+    """What the record rules (``record_filter``, ``kvp_filter``) need to know of one reader on one
+    client, split as ``core.shapes`` wants it: ``key`` is what changes the rules' SQL text (the
+    reader's kind and side), ``values`` are its parameters (the client, the client's office, the
+    reader's staff id). ``record_q(*reader.key, *reader.values, ...)`` is the rule."""
+
+    key: tuple
+    values: tuple
+
+
+def record_reader(user, client) -> RecordReader:
+    """The reader of ``client``'s records: the client on their own record (``own``), a staff member
+    who may see the client (``staff`` with their side), or anyone else (``none``: sees no row)."""
+    a = actor(user)
+    if a.is_client:
+        return RecordReader(("own" if client.pk == a.client_id else "none", None), (client.pk, client.office_id, 0))
+    if a.employer is None or a.staff is None or not can_see_client(user, client):
+        return RecordReader(("none", None), (client.pk, client.office_id, 0))
+    return RecordReader(("staff", a.employer), (client.pk, client.office_id, a.staff.pk))
+
+
+def record_q(kind: str, employer: str | None, client_id, office_id, staff_id, *, field: str = "category",
+             at: str | None = None, kinds=None, sides: bool = True) -> Q:
+    """The rules of ``record_filter`` (``sides``) and ``kvp_filter`` (``at``) from a
+    ``record_reader``'s key and values alone (so a statement built from them can be kept per shape:
+    nothing else is read)."""
+    if kind == "own":
+        return Q()
+    if kind != "staff":
+        return Q(pk__in=[])
+    q = Q()
+    if sides:
+        direct = [c for c in RecordCategory.values if sees_by_own_right(employer, c)]
+        q = Q(**{f"{field}__in": direct}) | Q(**{f"{field}__in": _consented(employer, client_id, office_id)})
+        for category, rule in RECORD_RULES.items():
+            q &= ~Q(**{field: category}) | rule(employer, client_id)
+    if at is not None:
+        from django.db.models import F, IntegerField, Value
+
+        kvp = Q(_KvpVisible(Value(client_id, output_field=IntegerField()), F(at), staff_id=staff_id, per_row=True))
+        q &= kvp if kinds is None else (~Q(kind__in=list(kinds)) | kvp)
+    return q
 
 
 def record_filter(user, client, *, field: str = "category", at: str | None = None, kinds=None) -> Q:
@@ -318,19 +364,8 @@ def record_filter(user, client, *, field: str = "category", at: str | None = Non
     Callers have already checked ``can_see_client``; a user who may not see the client sees
     nothing here either. With ``at`` (the row's time field) the KVP rule (``kvp_filter``) is
     applied too, to the rows whose ``kind`` is one of ``kinds`` when given (the journal)."""
-    a = actor(user)
-    if a.is_client:
-        return Q() if client.pk == a.client_id else Q(pk__in=[])
-    if a.employer is None or not can_see_client(user, client):
-        return Q(pk__in=[])
-    direct = [c for c in RecordCategory.values if _sides_rule(a, c)]
-    q = Q(**{f"{field}__in": direct}) | Q(**{f"{field}__in": _consented(a, client)})
-    for category, rule in RECORD_RULES.items():
-        q &= ~Q(**{field: category}) | rule(a, client)
-    if at is not None:
-        kvp = kvp_filter(user, client, at=at)
-        q &= kvp if kinds is None else (~Q(kind__in=list(kinds)) | kvp)
-    return q
+    r = record_reader(user, client)
+    return record_q(*r.key, *r.values, field=field, at=at, kinds=kinds)
 
 
 # --- the qualification programme (KVP, issue 17) ----------------------------------------------------
@@ -359,9 +394,7 @@ def kvp_filter(user, client, *, at: str) -> Q:
         return Q() if client.pk == a.client_id else Q(pk__in=[])
     if a.staff is None:
         return Q(pk__in=[])
-    from django.db.models import F, IntegerField, Value
-
-    return Q(_KvpVisible(Value(client.pk, output_field=IntegerField()), F(at), staff_id=a.staff.pk, per_row=True))
+    return record_q("staff", a.employer, client.pk, client.office_id, a.staff.pk, at=at, sides=False)
 
 
 def kvp_visible_q(user, *, client_field: str = "client", at: str | None = "created_at") -> Q:
@@ -504,7 +537,7 @@ def record_categories(user, client) -> frozenset[str]:
         return frozenset(RecordCategory.values) if client.pk == a.client_id else frozenset()
     if a.employer is None or not can_see_client(user, client):
         return frozenset()
-    consented = set(_consented(a, client).values_list("category", flat=True))
+    consented = set(_consented(a.employer, client.pk, client.office_id).values_list("category", flat=True))
     return frozenset(c for c in RecordCategory.values if _sides_rule(a, c) or c in consented)
 
 
