@@ -34,6 +34,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
+from skreddersy.core import sql as sql_helpers
+
 # Stand-ins: values no real parameter takes (inside a 32-bit integer column's range, as Django
 # drops an out-of-range integer lookup from the statement; far from any id the product makes).
 _INT_BASE = 2_046_813_001
@@ -177,7 +179,9 @@ class Shape:
         params = self._params(connections[db], kept, values)
         compiler = copy.copy(kept.compiler)
         # this thread's connection: the kept compiler holds the one of the thread that compiled it
-        compiler.connection = connections[db]
+        connection = connections[db]
+        # on PostgreSQL bound on the server: the same text every time, so prepared after a few uses
+        compiler.connection = sql_helpers.ServerBound(connection) if connection.vendor == "postgresql" else connection
         sql = kept.sql
         compiler.as_sql = lambda with_limits=True, with_col_aliases=False: (sql, params)
         proto = kept.queryset

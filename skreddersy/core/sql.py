@@ -24,15 +24,37 @@ def cursor(connection):
         with connection.cursor() as cur:
             yield cur
         return
-    import psycopg
-
-    connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
-    cur = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    cur = server_bound_cursor(connection)
     try:
         yield cur
     finally:
         cur.close()
+
+
+def server_bound_cursor(connection):
+    """A PostgreSQL cursor that binds parameters on the server (``cursor``), wrapped as Django wraps
+    its own; the caller closes it."""
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+class ServerBound:
+    """``connection`` for an ORM compiler whose statement runs the same text on every request
+    (``core.shapes``): its cursors bind on the server on PostgreSQL, so psycopg prepares the
+    statement after a few uses and PostgreSQL stops planning it each time; everything else is the
+    connection's own."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def cursor(self):
+        return server_bound_cursor(self._connection)
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
 
 
 _TABLES: dict[tuple[str, str], str] = {}

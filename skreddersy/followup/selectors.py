@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window, prefetch_related_objects
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from skreddersy.clients.models import Client, NeedsMapping
@@ -358,18 +358,32 @@ def _build_activities(key, plan_id, client_id, office_id, staff_id):
     return qs.filter(status__in=OPEN_STATUSES).order_by("start_date", "id")[:OPEN_ACTIVITIES_MAX]
 
 
-def _build_threads(key, client_id, office_id, staff_id):
-    """The threads awaiting Nav's reply then the newest others (Nav), or the newest (the client),
-    each with how many of its messages the reader sees."""
-    reader_key, is_nav, limit = key
-    visible_messages = access.record_q(*reader_key, client_id, office_id, staff_id, at="sent_at")
+def _first_threads(reader_key, is_nav, client_id, office_id, staff_id):
+    """The threads awaiting Nav's reply then the newest others (Nav), or the newest (the client)."""
     if is_nav:
         qs = Thread.objects.filter(access.record_q(*reader_key, client_id, office_id, staff_id, at="created_at",
                                                    sides=False), client_id=client_id)
-        qs = qs.order_by("-awaiting_nav_reply", "-last_message_at", "-id")
-    else:
-        qs = _threads_qs(client_id, is_nav=False)
+        return qs.order_by("-awaiting_nav_reply", "-last_message_at", "-id")
+    return _threads_qs(client_id, is_nav=False)
+
+
+def _build_threads(key, client_id, office_id, staff_id):
+    """``_first_threads``, each with how many of its messages the reader sees."""
+    reader_key, is_nav, limit = key
+    visible_messages = access.record_q(*reader_key, client_id, office_id, staff_id, at="sent_at")
+    qs = _first_threads(reader_key, is_nav, client_id, office_id, staff_id)
     return qs.annotate(n_messages=_n_messages(visible_messages))[:limit]
+
+
+def _build_newest_messages(key, client_id, office_id, staff_id):
+    """The newest ``n`` messages the reader sees of each thread ``_build_threads`` reads (the same
+    threads, as a subquery), newest first: what a sliced prefetch reads, in a statement of its own."""
+    reader_key, is_nav, limit, n = key
+    visible = access.record_q(*reader_key, client_id, office_id, staff_id, at="sent_at")
+    threads = _first_threads(reader_key, is_nav, client_id, office_id, staff_id).values("pk")[:limit]
+    rank = Window(RowNumber(), partition_by=F("thread_id"), order_by=[F("sent_at").desc(), F("id").desc()])
+    return (Message.objects.filter(visible, thread_id__in=threads).annotate(_rank=rank).filter(_rank__lte=n)
+            .order_by("-sent_at", "-id"))
 
 
 def _build_notes(key, client_id, office_id, staff_id):
@@ -395,6 +409,7 @@ _LANGUAGE_NEEDS = Shape("person: language needs", lambda key, client_id: Languag
 _MAPPINGS = Shape("person: mappings", lambda key, client_id: NeedsMapping.objects.filter(
     client_id=client_id).order_by("-version")[:10])
 _THREADS = Shape("person: threads", _build_threads)
+_NEWEST_MESSAGES = Shape("person: newest messages", _build_newest_messages)
 _NOTES = Shape("person: notes", _build_notes)
 _NOTIFICATIONS = Shape("person: notifications", lambda key, client_id: Notification.objects.filter(
     client_id=client_id).order_by("-due_at", "-id")[:10])
@@ -454,12 +469,19 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     # messages of those shown (not of every row read).
     n_msg = MESSAGES_FIRST if is_nav else 10
     first = THREADS_FIRST if is_nav else 10
-    visible_messages = _visible_messages(user, client)
-    rows = _THREADS.list((reader.key, is_nav, AWAITING_MAX + first + 1 if is_nav else first + 1), *reader.values)
+    limit = AWAITING_MAX + first + 1 if is_nav else first + 1
+    rows = _THREADS.list((reader.key, is_nav, limit), *reader.values)
     if is_nav:
         awaiting = [t for t in rows if t.awaiting_nav_reply]
         rows = awaiting[:AWAITING_MAX] + [t for t in rows if not t.awaiting_nav_reply][:first + 1]
-    prefetch_related_objects(rows, _newest_messages(n_msg, visible_messages))
+    newest: dict[int, list[Message]] = {}
+    if rows:  # of every thread read (those shown are among them)
+        for m in _NEWEST_MESSAGES.list((reader.key, is_nav, limit, n_msg), *reader.values):
+            newest.setdefault(m.thread_id, []).append(m)
+    for t in rows:
+        t.newest_messages = newest.get(t.pk, [])
+        for m in t.newest_messages:
+            m.thread = t
     _with_recent(rows)
     if is_nav:  # an answered thread's first screen is its last exchange
         for t in rows:
