@@ -124,6 +124,8 @@ TEMPLATES = [
                 "skreddersy.policy.context_processors.acting",
                 "skreddersy.followup.context_processors.approvals",
             ],
+            # {% url %} with its reversals kept per view name (core/templatetags/fast_url.py)
+            "builtins": ["skreddersy.core.templatetags.fast_url"],
         },
     },
 ]

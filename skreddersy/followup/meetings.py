@@ -356,7 +356,8 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
 
 
 def _build_for_reader(reader_key, client_id, office_id, staff_id):
-    """``for_client`` with ``visible``'s rule from a record reader (access.record_reader) alone."""
+    """The client's meetings (upcoming first, then the last ones held) by ``visible``'s rule, from a
+    record reader (access.record_reader) alone."""
     q = Q()
     for at in MEETING_TIMES:
         q &= access.record_q(*reader_key, client_id, office_id, staff_id, at=at, sides=False)
@@ -369,20 +370,10 @@ _FOR_READER = Shape("person: meetings", _build_for_reader)
 
 
 def for_reader(reader) -> list[Meeting]:
-    """``for_client`` with ``visible``'s rule, for the person aggregate (one statement kept per
+    """The client's meetings by ``visible``'s rule, for the person aggregate (one statement kept per
     shape, core.shapes): ``reader`` is ``access.record_reader(user, client)`` of a reader who may
     see the client."""
     return _FOR_READER.list(reader.key, *reader.values)
-
-
-def for_client(client_id: int, seen: Q | None = None) -> list[Meeting]:
-    """The client's meetings (upcoming first, then the last ones held), for the person aggregate,
-    which has checked access and audited; ``seen``: the KVP rule for the reader (``visible``)."""
-    return list(
-        Meeting.objects.filter(seen if seen is not None else Q(), client_id=client_id)
-        .select_related("counsellor", "note")
-        .order_by("-starts_at", "-id")[:20]
-    )
 
 
 def booking_form(*, user, client_id: int) -> Client:

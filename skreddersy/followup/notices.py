@@ -410,16 +410,8 @@ _FOR_READER = Shape("person: notices", _build_for_reader)
 
 
 def for_reader(reader, *, is_nav: bool) -> list[AdvanceNotice]:
-    """``for_client`` for the person aggregate (kept per shape, core.shapes): Nav staff see the
-    notices on activities the KVP rule lets them see; ``reader`` is ``access.record_reader``."""
+    """The client's notices, newest first, for the person aggregate (which has checked access and
+    audited; kept per shape, core.shapes): Nav staff see the notices on activities the KVP rule
+    lets them see; ``reader`` is ``access.record_reader``. A client opening Min side marks the
+    digital ones read (the aggregate's ``notices.mark_read``)."""
     return _FOR_READER.list((reader.key, is_nav), *reader.values)
-
-
-def for_client(client_id: int, *, is_nav: bool, activities=None) -> list[AdvanceNotice]:
-    """The notices of a client, newest first, for the person aggregate (which has checked access
-    and audited); a client opening Min side marks the digital ones read. ``activities``: a Q on
-    Activity keeping those the reader sees (the KVP rule), when the reader is restricted."""
-    qs = AdvanceNotice.objects.filter(client_id=client_id)
-    if activities is not None:
-        qs = qs.filter(activity__in=Activity.objects.filter(activities, client_id=client_id))
-    return list(qs.select_related("activity").order_by("-sent_at", "-id")[:20])

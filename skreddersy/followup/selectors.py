@@ -304,18 +304,6 @@ def mapping_rows(mapping) -> list[tuple[str, object]]:
     return [(name, by_key[key]) for key, name in names.items() if key in by_key]
 
 
-def _activities(plan, visible) -> tuple[list[Activity], bool]:
-    """The open plan's open activities (start order, at most ``OPEN_ACTIVITIES_MAX``) and its newest
-    finished or cancelled ones (``CLOSED_ACTIVITIES_FIRST``), and whether there are older ones;
-    ``visible``: the KVP rule."""
-    if plan is None:
-        return [], False
-    qs = Activity.objects.filter(visible, plan=plan).select_related("measure_type")
-    open_ = list(qs.filter(status__in=OPEN_STATUSES).order_by("start_date", "id")[:OPEN_ACTIVITIES_MAX])
-    closed = list(qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-id")[:CLOSED_ACTIVITIES_FIRST + 1])
-    return open_ + closed[:CLOSED_ACTIVITIES_FIRST], len(closed) > CLOSED_ACTIVITIES_FIRST
-
-
 def _threads_qs(client_id: int, *, is_nav: bool, visible=None):
     """The dialogue list's threads, newest first. On Nav's page the threads awaiting Nav's reply
     stand at the top instead (``_awaiting``), so the list leaves them out."""
@@ -350,6 +338,9 @@ def _build_decisions(key, client_id):
 
 
 def _build_activities(key, plan_id, client_id, office_id, staff_id):
+    """The open plan's open activities (start order, at most ``OPEN_ACTIVITIES_MAX``), or (``closed``)
+    its newest finished or cancelled ones (``CLOSED_ACTIVITIES_FIRST`` and one more, which only says
+    there are older ones), by the KVP rule."""
     reader_key, closed = key
     qs = Activity.objects.filter(access.record_q(*reader_key, client_id, office_id, staff_id, at="created_at", sides=False),
                                  plan_id=plan_id).select_related("measure_type")
@@ -466,7 +457,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
     prefetch_related_objects(p.mappings[:1], "entries")
     # One query for the threads awaiting Nav's reply (first, at most AWAITING_MAX) and the newest
     # others (THREADS_FIRST + 1: the extra one only says there is more), then one for the newest
-    # messages of those shown (not of every row read).
+    # messages of each thread that query reads (at most ``limit`` threads; those shown are among them).
     n_msg = MESSAGES_FIRST if is_nav else 10
     first = THREADS_FIRST if is_nav else 10
     limit = AWAITING_MAX + first + 1 if is_nav else first + 1
@@ -495,6 +486,7 @@ def person(*, user, client_id: int, journal_kinds=None, card: bool = False, why:
         p.awaiting, rest = [], rows
     threads_page = _page(rest, first)
     p.threads, p.threads_cursor = threads_page.items, threads_page.cursor
+    # every row awaiting a reply: whether others exist is not known, so the list offers them from the start
     p.threads_more = threads_page.more or (p.awaiting_more and not rest)
     notes = _NOTES.list((reader.key, is_nav), *reader.values)
     p.notes, p.notes_more = notes[:NOTES_FIRST], len(notes) > NOTES_FIRST
